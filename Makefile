@@ -1,0 +1,72 @@
+# nora-archive: every entry point a person or CI uses. `make help` lists them.
+PYTHON   ?= python3
+VENV     ?= .venv
+PY       := $(VENV)/bin/python
+NORA     := $(VENV)/bin/nora
+DATA     ?= data
+SITE     ?= https://www.noraonline.nl
+WIKI_DIR ?= /tmp/nora-testwiki
+WIKI_PORT ?= 8089
+WIKI_PAGES ?= 300
+export WIKI_DIR WIKI_PORT WIKI_PAGES
+
+.PHONY: help install test check lint typecheck golden bench bench-parse bench-export \
+        bench-crawl bench-archive crawl demo parse-fixtures wiki-up wiki-down clean
+
+help:
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed ## create .venv with the package and its dev tools
+
+test: install ## run the whole test suite (starts the loopback test wiki when PHP is there)
+	$(PY) -m pytest
+
+check: lint typecheck ## ruff and mypy
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check parsers scraper output
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+golden: install ## rewrite fixtures/*.json from parse_page (review the diff)
+	$(PY) -m tests.golden
+
+bench: bench-parse bench-export bench-crawl bench-archive ## every benchmark, side by side
+
+bench-parse: install ## parse_page vs bare lxml vs BeautifulSoup over the fixtures
+	$(PY) -m benchmarks.bench_parse
+
+bench-export: install ## snapshot export of 100,000 synthetic pages vs bare pyarrow
+	$(PY) -m benchmarks.bench_export
+
+bench-crawl: install ## crawl requests/time on the test wiki vs wikiteam3, peak memory
+	$(PY) -m benchmarks.bench_crawl
+
+bench-archive: install ## nora export from an archive vs nora parse, memory, verify time
+	$(PY) -m benchmarks.bench_archive
+
+parse-fixtures: install ## parse the bundled fixtures into $(DATA)/fixtures-snapshot
+	$(NORA) parse fixtures --out $(DATA)/fixtures-snapshot --force
+
+crawl: install ## the real, polite crawl of NORA Online into $(DATA)
+	$(NORA) crawl --site $(SITE) --data $(DATA)
+
+demo: install ## the whole pipeline offline: test wiki, crawl, export, verify, diff
+	$(PY) -m tests.wiki.demo
+
+wiki-up: ## start the loopback MediaWiki test wiki (WIKI_PAGES=N), print its URL
+	bash tests/wiki/testwiki.sh up
+
+wiki-down: ## stop the test wiki
+	bash tests/wiki/testwiki.sh down
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache build dist *.egg-info

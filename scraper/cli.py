@@ -1,0 +1,74 @@
+"""The ``nora`` console script: one sub-command per stage.
+
+Each sub-command lives in its own module exposing ``configure(parser)`` and
+``run(args) -> int``; they are imported only when chosen, so ``nora parse``
+never loads the network stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from output.status import ExitStatus
+
+#: sub-command name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "crawl": ("scraper.command_crawl", "discover, fetch and archive the wiki, then write a snapshot"),
+    "parse": ("output.command_parse", "parse saved HTML files or folders into a snapshot"),
+    "export": ("scraper.command_export", "re-parse an archived crawl into a new snapshot"),
+    "verify": ("scraper.command_verify", "check a snapshot (or a WARC archive) for damage"),
+    "diff": ("output.command_diff", "what changed between two snapshots"),
+    "prune": ("scraper.command_prune", "remove old snapshots and unreferenced WARC files"),
+}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("nora-archive")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nora",
+        description="Archive NORA Online and export it as CSV and Parquet tables.",
+    )
+    parser.add_argument("--version", action="version", version=f"nora-archive {_version()}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sub_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            importlib.import_module(module_name).configure(sub_parser)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in args_list if a in COMMANDS), None)
+    parser = build_parser(chosen)
+    args = parser.parse_args(args_list)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args))
+    except KeyboardInterrupt:
+        print("nora: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return int(ExitStatus.OK)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
