@@ -1,0 +1,52 @@
+"""Errors of the ``output`` package: one small tree under :class:`ExportError`.
+
+Each error carries the path it is about and says what was expected and what was
+found, so the command line can print it as is and exit with a usage status.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ExportError(Exception):
+    """Base of every error raised while reading inputs or writing a snapshot."""
+
+    def __init__(self, message: str, path: Path | str | None = None) -> None:
+        super().__init__(message)
+        self.path = None if path is None else str(path)
+
+
+class InputNotFoundError(ExportError):
+    """A path named on the command line does not exist."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(f"{path}: expected an HTML file or a folder, found nothing there", path)
+
+
+class NoInputError(ExportError):
+    """The paths given hold no ``.html``/``.htm`` file at all."""
+
+    def __init__(self, paths: list[str]) -> None:
+        shown = ", ".join(paths) if paths else "(no paths given)"
+        super().__init__(f"expected .html or .htm files, found none in: {shown}")
+        self.paths = list(paths)
+
+
+class SnapshotExistsError(ExportError):
+    """The output folder already exists and ``force`` was not given."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(
+            f"{path}: expected a new snapshot folder, found one already there "
+            "(choose another folder or use --force to replace it)",
+            path,
+        )
+
+
+class SnapshotWriteError(ExportError):
+    """The snapshot could not be written or moved into place; nothing was replaced."""
+
+
+class ManifestError(ExportError):
+    """A snapshot's ``manifest.json`` is missing or is not a JSON object."""

@@ -1,0 +1,174 @@
+"""Table files of a snapshot: one CSV and one Parquet file per table, written in batches.
+
+CSV text is built over whole batches (numpy finds the cells to change, Arrow
+kernels change them and join the lines) rather than cell by cell in Python:
+that keeps the CSV cost close to the Parquet cost. The result is byte for byte
+what ``csv.writer(f, quoting=csv.QUOTE_MINIMAL,
+lineterminator="\\r\\n")`` writes for the same cells (a test checks this):
+
+- a cell is quoted when it holds ``,``, ``"``, CR or LF; quotes are doubled;
+- list columns are joined with ``|`` (MediaWiki titles cannot contain it);
+- None is the empty cell, bools are ``true``/``false``;
+- a cell starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a leading
+  ``'`` so a spreadsheet shows it as text instead of running it as a formula.
+  This is for CSV only: Parquet keeps the raw value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+#: joins the items of a list column in CSV
+CSV_LIST_SEPARATOR = "|"
+#: characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection)
+FORMULA_START = "=+-@\t\r"
+#: Parquet compression: zstd is deterministic for the same input and level
+PARQUET_COMPRESSION = "zstd"
+
+_FORMULA_BYTES = np.frombuffer(FORMULA_START.encode("ascii"), dtype=np.uint8)
+_QUOTE, _COMMA, _CR, _LF, _SPACE = (ord(c) for c in '",\r\n ')
+
+
+def csv_header(schema: pa.Schema) -> bytes:
+    """The header line of a table's CSV file (column names are plain identifiers)."""
+    return (",".join(schema.names) + "\r\n").encode("utf-8")
+
+
+def _text_cells(column: pa.Array) -> pa.Array:
+    """Text made spreadsheet-safe and quoted as QUOTE_MINIMAL does; None as the empty cell.
+
+    Which cells need the formula prefix or quotes is found with numpy over the
+    column's UTF-8 bytes at once (every character involved is ASCII, so a byte
+    test is exact); Arrow kernels then touch only columns that need a change.
+    """
+    cells = column.fill_null("")
+    if len(cells) == 0:
+        return cells
+    _, offsets_buffer, data_buffer = cells.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        cells.offset : cells.offset + len(cells) + 1
+    ].astype(np.int64)
+    base = int(offsets[0])
+    offsets -= base
+    if data_buffer is None or offsets[-1] == 0:
+        return cells  # every cell is empty
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[base : base + int(offsets[-1])]
+    starts, ends = offsets[:-1], offsets[1:]
+
+    first = data[np.minimum(starts, len(data) - 1)]
+    formula = (ends > starts) & np.isin(first, _FORMULA_BYTES)
+    # '"', ',', CR and LF are all below '-' (45) and most such bytes are spaces:
+    # two cheap passes leave a sparse set to test exactly
+    candidates = np.flatnonzero((data <= _COMMA) & (data != _SPACE))
+    found = data[candidates]
+    is_quote = found == _QUOTE
+    special = candidates[is_quote | (found == _COMMA) | (found == _CR) | (found == _LF)]
+    quote = np.zeros(len(cells), dtype=bool)
+    # the cell holding each special byte: the first whose end lies beyond it
+    quote[np.searchsorted(ends, special, side="right")] = True
+
+    if formula.any():
+        prefixed = pc.binary_join_element_wise("'", cells, "")
+        cells = pc.if_else(pa.array(formula), prefixed, cells)
+    if quote.any():
+        doubled = pc.replace_substring(cells, '"', '""') if is_quote.any() else cells
+        wrapped = pc.binary_join_element_wise('"', doubled, '"', "")
+        cells = pc.if_else(pa.array(quote), wrapped, cells)
+    return cells
+
+
+def csv_cells(column: pa.Array, field: pa.Field) -> pa.Array:
+    """One column of a batch as CSV cell text (a string array without nulls)."""
+    kind = field.type
+    if pa.types.is_string(kind):
+        return _text_cells(column)
+    if pa.types.is_list(kind):
+        return _text_cells(pc.binary_join(column, CSV_LIST_SEPARATOR))
+    if pa.types.is_boolean(kind):
+        return pc.cast(column, pa.string()).fill_null("")
+    if pa.types.is_integer(kind):
+        # the rule holds for every cell: a negative number (namespace -1) gets the prefix too
+        return _text_cells(pc.cast(column, pa.string()))
+    raise TypeError(f"{field.name}: expected string, list, integer or bool, found {kind}")
+
+
+def csv_rows(batch: pa.RecordBatch) -> memoryview:
+    """The CSV lines of a batch (no header), as bytes ready to be written."""
+    if batch.num_rows == 0:
+        return memoryview(b"")
+    cells = [csv_cells(col, field) for col, field in zip(batch.columns, batch.schema, strict=True)]
+    lines = pc.binary_join_element_wise(*cells, ",")
+    lines = pc.binary_join_element_wise(lines, "\r\n", "")
+    # The value buffer of a string array is its values back to back: the CSV body.
+    _, offsets_buffer, data_buffer = lines.buffers()
+    offsets = memoryview(offsets_buffer).cast("B").cast("i")
+    start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
+    return memoryview(data_buffer).cast("B")[start:end]
+
+
+class TableWriter:
+    """Writes one table as ``NAME.csv`` and ``NAME.parquet`` in a folder, batch by batch.
+
+    CSV lines go to disk with every batch; Parquet batches are held until
+    ``row_group_rows`` rows are pending and then written as one row group, so
+    row groups are large enough to read efficiently while memory stays bounded.
+    """
+
+    def __init__(
+        self, folder: Path, name: str, schema: pa.Schema, *, row_group_rows: int = 50_000
+    ) -> None:
+        self.name = name
+        self.schema = schema
+        self.rows = 0
+        self.csv_path = folder / f"{name}.csv"
+        self.parquet_path = folder / f"{name}.parquet"
+        self._row_group_rows = row_group_rows
+        self._pending: list[pa.RecordBatch] = []
+        self._pending_rows = 0
+        self._csv: BinaryIO = open(self.csv_path, "wb")  # noqa: SIM115 - closed in close()
+        self._csv.write(csv_header(schema))
+        self._parquet = pq.ParquetWriter(
+            str(self.parquet_path),
+            schema,
+            compression=PARQUET_COMPRESSION,
+            write_statistics=True,
+        )
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        """Append a batch (which must carry this table's schema) to both files."""
+        if batch.num_rows == 0:
+            return
+        self._csv.write(csv_rows(batch))
+        self._pending.append(batch)
+        self._pending_rows += batch.num_rows
+        self.rows += batch.num_rows
+        if self._pending_rows >= self._row_group_rows:
+            self._flush_row_group()
+
+    def _flush_row_group(self) -> None:
+        if self._pending:
+            table = pa.Table.from_batches(self._pending, schema=self.schema)
+            self._parquet.write_table(table, row_group_size=max(self._pending_rows, 1))
+            self._pending, self._pending_rows = [], 0
+
+    def close(self) -> None:
+        """Write what is pending, close both files and force them to disk."""
+        self._flush_row_group()
+        self._parquet.close()  # an empty table still gets a file with its schema
+        self._csv.flush()
+        os.fsync(self._csv.fileno())
+        self._csv.close()
+
+    def abort(self) -> None:
+        """Close both files without caring whether what was written is whole."""
+        for closer in (self._parquet.close, self._csv.close):
+            with contextlib.suppress(Exception):  # the folder is about to be removed
+                closer()

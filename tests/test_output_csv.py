@@ -1,0 +1,150 @@
+"""output.tabular: CSV built with Arrow kernels equals the csv module's QUOTE_MINIMAL output."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from output.schema import SCHEMAS, to_record_batch
+from output.tabular import (
+    CSV_LIST_SEPARATOR,
+    FORMULA_START,
+    TableWriter,
+    csv_header,
+    csv_rows,
+)
+from parsers.records import PropertyRecord, RelationRecord
+
+
+def _reference(rows: list[list[object]]) -> bytes:
+    """What the standard library writes for the same cells after the documented rules."""
+
+    def cell(value: object) -> object:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, tuple):
+            value = CSV_LIST_SEPARATOR.join(value)
+        if isinstance(value, int):
+            value = str(value)
+        if isinstance(value, str) and value[:1] and value[0] in FORMULA_START:
+            return "'" + value
+        return value
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerows([[cell(v) for v in row] for row in rows])
+    return out.getvalue().encode("utf-8")
+
+
+def _props(values: Sequence[str], links: Sequence[tuple[str, ...]]) -> list[PropertyRecord]:
+    return [
+        PropertyRecord(
+            title=f"T{i}", position=i, property="p", value=v, links=ln, external_links=()
+        )
+        for i, (v, ln) in enumerate(zip(values, links, strict=True))
+    ]
+
+
+def _as_rows(records: list[PropertyRecord]) -> list[list[object]]:
+    return [[r.title, r.position, r.property, r.value, r.links, r.external_links] for r in records]
+
+
+TRICKY = [
+    "=SUM(A1:A2)", "+31 6", "-", "-5", "@user", "\tindented", "\rcarriage", "a,b", 'say "hi"',
+    "line\nbreak", "crlf\r\nend", "", " leading space", "'already quoted", "é ñ ü — ‘x’", "a|b",
+    "trailing,", '"', "=", "x=y", "\x00nul", "\u2028sep",
+]  # fmt: skip
+
+
+def test_tricky_cells_match_the_csv_module() -> None:
+    links = [(v,) if i % 3 == 0 else () for i, v in enumerate(TRICKY)]
+    records = _props(TRICKY, links)
+    assert bytes(csv_rows(to_record_batch("properties", records))) == _reference(_as_rows(records))
+
+
+def test_formula_cells_get_a_quote_prefix_and_others_do_not() -> None:
+    records = _props(["=1+1", "@a", "+1", "-1", "\tx", "plain", "a=1"], [()] * 7)
+    text = bytes(csv_rows(to_record_batch("properties", records))).decode()
+    values = [row[3] for row in csv.reader(io.StringIO(text, newline=""))]
+    assert values == ["'=1+1", "'@a", "'+1", "'-1", "'\tx", "plain", "a=1"]
+
+
+def test_bools_ints_and_lists() -> None:
+    records = [RelationRecord("A", "direct", 3, "A", "R", "B", False)]
+    line = bytes(csv_rows(to_record_batch("relations", records)))
+    assert line == b"A,direct,3,A,R,B,false\r\n"
+    props = _props(["v"], [("X", "Y z", "=f")])
+    assert bytes(csv_rows(to_record_batch("properties", props))) == b"T0,0,p,v,X|Y z|=f,\r\n"
+
+
+def test_negative_numbers_get_the_prefix_too() -> None:
+    schema = pa.schema([pa.field("n", pa.int64()), pa.field("m", pa.int64())])
+    batch = pa.RecordBatch.from_pylist([{"n": -1, "m": 12}, {"n": 0, "m": -300}], schema=schema)
+    assert bytes(csv_rows(batch)) == b"'-1,12\r\n0,'-300\r\n"
+
+
+def test_nullable_columns_are_empty_cells() -> None:
+    schema = pa.schema(
+        [
+            pa.field("n", pa.int64()),
+            pa.field("s", pa.string()),
+            pa.field("l", pa.list_(pa.string())),
+        ]
+    )
+    batch = pa.RecordBatch.from_pylist([{"n": None, "s": None, "l": None}], schema=schema)
+    assert bytes(csv_rows(batch)) == b",,\r\n"
+
+
+def test_header_is_the_column_names() -> None:
+    assert csv_header(SCHEMAS["sections"]) == b"title,position,heading,level,text\r\n"
+
+
+_TEXT = st.one_of(st.text(max_size=30), st.text(alphabet="=+-@\t\r\n,\"' |aé€\x00", max_size=12))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(_TEXT, st.lists(_TEXT.filter(lambda s: "|" not in s), max_size=3)),
+        min_size=1,
+        max_size=20,
+    ),
+    st.data(),
+)
+def test_any_text_matches_the_csv_module(
+    cells: list[tuple[str, list[str]]], data: st.DataObject
+) -> None:
+    records = _props([c[0] for c in cells], [tuple(c[1]) for c in cells])
+    batch = to_record_batch("properties", records)
+    assert bytes(csv_rows(batch)) == _reference(_as_rows(records))
+    # a slice of a batch (non-zero array offsets) gives the lines of just those rows
+    start = data.draw(st.integers(0, len(records)))
+    length = data.draw(st.integers(0, len(records) - start))
+    expected = _reference(_as_rows(records[start : start + length])) if length else b""
+    assert bytes(csv_rows(batch.slice(start, length))) == expected
+
+
+def test_table_writer_csv_does_not_depend_on_batching(tmp_path: Path) -> None:
+    records = _props([f"={i}" if i % 4 == 0 else f"v{i}\n" for i in range(25)], [("L",)] * 25)
+    outputs = []
+    for size, group in ((25, 1000), (4, 6), (1, 1)):
+        folder = tmp_path / f"b{size}"
+        folder.mkdir()
+        writer = TableWriter(folder, "properties", SCHEMAS["properties"], row_group_rows=group)
+        for start in range(0, len(records), size):
+            writer.write(to_record_batch("properties", records[start : start + size]))
+        writer.close()
+        assert writer.rows == 25
+        table = pq.read_table(writer.parquet_path)
+        assert table.schema == SCHEMAS["properties"]
+        assert table.column("value").to_pylist() == [r.value for r in records]  # raw in Parquet
+        outputs.append(writer.csv_path.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert outputs[0] == csv_header(SCHEMAS["properties"]) + _reference(_as_rows(records))
