@@ -1,0 +1,91 @@
+"""``nora export [--data DIR] [--out DIR] [--crawl ID] [--workers N]``: re-parse the archive.
+
+Never touches the network. Without ``--out`` the snapshot goes to
+``DATA/snapshots/<new id>/`` and is published (``latest`` and the history
+view); with ``--out`` it is written there and left alone. Holds the data
+folder's lock, so a crawl or a prune cannot change the archive underneath.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from output.errors import ExportError as OutputError
+from output.history import new_snapshot_dir, publish
+from output.status import ExitStatus
+from scraper.export import ExportError, default_workers, export_crawl
+from scraper.lock import DataLock, LockedError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", default="data", metavar="DIR", help="data folder (default: data)")
+    parser.add_argument(
+        "--out", metavar="DIR", help="snapshot folder to write (default: DATA/snapshots/<new id>)"
+    )
+    parser.add_argument(
+        "--crawl", type=int, metavar="ID", help="crawl to export (default: the newest finished one)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"parser processes (default: the CPUs available, here {default_workers()})",
+    )
+    parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+    parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[], None] | None]:
+    """A page counter on a terminal (pages/s and count; the total is not known up front)."""
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit="page", file=sys.stderr, leave=False) as bar:
+        yield lambda: bar.update(1)
+
+
+def run(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data)
+    if not data_dir.is_dir():
+        print(f"nora export: {data_dir}: expected a data folder, found none", file=sys.stderr)
+        return int(ExitStatus.USAGE)
+    if args.workers is not None and args.workers < 1:
+        print(f"nora export: expected --workers >= 1, found {args.workers}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
+    try:
+        with DataLock(data_dir):
+            out = Path(args.out) if args.out else new_snapshot_dir(data_dir, datetime.now(UTC))
+            with _progress(not args.no_progress) as tick:
+                result = export_crawl(
+                    data_dir,
+                    out,
+                    crawl_id=args.crawl,
+                    workers=args.workers,
+                    force=args.force,
+                    on_page=tick,
+                )
+            if not args.out:
+                publish(data_dir, out)
+    except LockedError as error:
+        print(f"nora export: {error}", file=sys.stderr)
+        return int(ExitStatus.LOCKED)
+    except (ExportError, OutputError) as error:
+        print(f"nora export: {error}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
+    tables = result.manifest["tables"]
+    counts = ", ".join(f"{name} {info['rows']}" for name, info in tables.items())
+    print(
+        f"nora export: crawl {result.crawl.id}: {result.pages} pages ({counts}); "
+        f"{result.with_warnings} with warnings, {len(result.unreadable)} unreadable -> {out}"
+    )
+    problems = result.with_warnings + len(result.unreadable)
+    return int(ExitStatus.PARTIAL if problems else ExitStatus.OK)

@@ -1,0 +1,289 @@
+"""Re-parse an archived crawl into a new snapshot, with no network at all.
+
+This is how a parser fix reaches old crawls. The pages of crawl C are the
+ones it listed, in the crawl snapshot's order (namespace, then title), each
+read from the newest successful fetch archived up to C (an unchanged page
+was fetched by an earlier crawl); pages C found gone are left out. That is
+the selection ``scraper.crawl`` makes, so exporting a crawl with the same
+parser gives the same tables as its own snapshot.
+
+It streams: the page list comes from a SQLite cursor, each worker reads its
+WARC record by offset and parses it, and rows reach the ``SnapshotWriter`` in
+order, which writes them in batches. A semaphore keeps at most a few chunks
+in flight, so memory stays flat however large the archive. With more than
+one worker and enough pages, parsing runs in a ``multiprocessing`` pool
+(``imap``: results come back in input order, so the output is deterministic).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from output.snapshot import SnapshotWriter
+from parsers import ParsedPage, parse_page
+from scraper.archive import read_record
+from scraper.errors import ArchiveError
+
+log = logging.getLogger(__name__)
+
+STATE_NAME = "state.sqlite"  # = scraper.state.STATE_NAME
+WARC_DIR = "warc"  # = scraper.crawl.WARC_DIR
+#: pages handed to a worker at a time
+CHUNK_PAGES = 16
+#: below this many pages a pool costs more than it saves
+PARALLEL_MIN_PAGES = 200
+
+
+class ExportError(Exception):
+    """An export cannot start: no state, no such crawl, a crawl without a listing.
+
+    Carries the data folder and says what was expected and what was found.
+    """
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlInfo:
+    id: int
+    site: str
+    started_at: str
+    status: str
+    snapshot_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PageSource:
+    """Where one page of the crawl is archived (the task sent to a worker)."""
+
+    title: str
+    url: str
+    fetched_at: str
+    warc_file: str | None
+    warc_offset: int | None
+
+
+@dataclass(slots=True)
+class ExportResult:
+    crawl: CrawlInfo
+    out_dir: Path
+    pages: int = 0
+    with_warnings: int = 0
+    unreadable: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def connect_state(data_dir: Path) -> sqlite3.Connection:
+    """Read-only connection to DATA/state.sqlite (usable from the pool's feeder thread)."""
+    path = Path(data_dir) / STATE_NAME
+    if not path.is_file():
+        raise ExportError(Path(data_dir), f"expected {STATE_NAME} from a crawl, found none")
+    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version < 1:
+        db.close()
+        raise ExportError(path, f"expected a crawl state (schema version >= 1), found {version}")
+    return db
+
+
+def choose_crawl(db: sqlite3.Connection, data_dir: Path, crawl_id: int | None) -> CrawlInfo:
+    """The crawl to export: ``crawl_id``, else the newest finished crawl."""
+    columns = "id, site, started_at, status, snapshot_id, listing_done"
+    if crawl_id is None:
+        row = db.execute(
+            f"SELECT {columns} FROM crawls WHERE status IN ('complete', 'partial')"
+            " ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            raise ExportError(data_dir, "expected a finished crawl to export, found none")
+    else:
+        row = db.execute(f"SELECT {columns} FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+        if row is None:
+            known = [r[0] for r in db.execute("SELECT id FROM crawls ORDER BY id")]
+            raise ExportError(data_dir, f"expected crawl {crawl_id}, found only crawls {known}")
+    if row[3] == "pruned":
+        raise ExportError(
+            data_dir, f"expected crawl {row[0]} in the archive, found it removed by nora prune"
+        )
+    if not row[5]:
+        raise ExportError(data_dir, f"expected crawl {row[0]} to have its page listing, found none")
+    return CrawlInfo(int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4])
+
+
+def page_sources(db: sqlite3.Connection, crawl_id: int) -> Iterator[PageSource]:
+    """The crawl's pages in snapshot order, each with its newest ok archived version.
+
+    Streams from one query. A page the crawl found gone (its last attempt in
+    the crawl) is skipped; a page never fetched ok yields a source without a file.
+    """
+    cursor = db.execute(
+        """
+        SELECT l.title, f.url, f.fetched_at, f.warc_file, f.warc_offset
+        FROM listing AS l
+        LEFT JOIN fetches AS f ON f.id = (
+            SELECT max(id) FROM fetches
+            WHERE title = l.title AND outcome = 'ok' AND crawl_id <= l.crawl_id
+        )
+        WHERE l.crawl_id = ?
+          AND coalesce((
+            SELECT outcome FROM fetches
+            WHERE crawl_id = l.crawl_id AND title = l.title ORDER BY id DESC LIMIT 1
+          ), '') <> 'gone'
+        ORDER BY l.namespace, l.title
+        """,
+        (crawl_id,),
+    )
+    for title, url, fetched_at, warc_file, warc_offset in cursor:
+        yield PageSource(str(title), url or "", fetched_at or "", warc_file, warc_offset)
+
+
+# -- parsing, in this process or in a worker -------------------------------------------
+
+_warc_dir: Path | None = None
+
+
+def _init_worker(warc_dir: str) -> None:
+    global _warc_dir
+    _warc_dir = Path(warc_dir)
+
+
+def parse_source(source: PageSource) -> ParsedPage | str:
+    """Read and parse one page; a string says why it could not be read."""
+    assert _warc_dir is not None, "call _init_worker first"
+    if source.warc_file is None or source.warc_offset is None:
+        return f"{source.title}: expected an archived version, found none"
+    try:
+        _head, body = read_record(_warc_dir, source.warc_file, source.warc_offset)
+    except ArchiveError as error:
+        return f"{source.title}: {error}"
+    return parse_page(body, source.url, fetched_at=source.fetched_at)
+
+
+class _Bounded:
+    """An iterator that blocks once ``limit`` items are out and not yet consumed.
+
+    ``Pool.imap`` drains its input as fast as it can; this keeps it from
+    reading the whole archive ahead of the writer.
+    """
+
+    def __init__(self, items: Iterable[PageSource], limit: int) -> None:
+        self._items = iter(items)
+        self._slots = threading.Semaphore(limit)
+        self._stopped = threading.Event()
+
+    def __iter__(self) -> Iterator[PageSource]:
+        for item in self._items:
+            self._slots.acquire()
+            if self._stopped.is_set():
+                return
+            yield item
+
+    def consumed(self) -> None:
+        self._slots.release()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._slots.release()
+
+
+def parsed_pages(
+    sources: Iterable[PageSource], warc_dir: Path, *, workers: int, parallel: bool
+) -> Iterator[ParsedPage | str]:
+    """Parse every source, in order; in a pool of ``workers`` processes when ``parallel``."""
+    if not parallel or workers <= 1:
+        _init_worker(str(warc_dir))
+        yield from map(parse_source, sources)
+        return
+    bounded = _Bounded(sources, limit=CHUNK_PAGES * workers * 4)
+    pool = multiprocessing.Pool(workers, initializer=_init_worker, initargs=(str(warc_dir),))
+    try:
+        for result in pool.imap(parse_source, bounded, chunksize=CHUNK_PAGES):
+            bounded.consumed()
+            yield result
+        pool.close()
+    finally:
+        bounded.stop()  # unblock the feeder thread so the pool can shut down
+        pool.terminate()
+        pool.join()
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def count_pages(db: sqlite3.Connection, crawl_id: int) -> int:
+    return int(
+        db.execute("SELECT count(*) FROM listing WHERE crawl_id = ?", (crawl_id,)).fetchone()[0]
+    )
+
+
+def export_crawl(
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    crawl_id: int | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    on_page: Callable[[], None] | None = None,
+) -> ExportResult:
+    """Write crawl ``crawl_id`` (default: the newest finished one) as a snapshot in ``out_dir``.
+
+    Raises ``ExportError`` when there is nothing to export and the output
+    package's errors when the snapshot cannot be written (then nothing appears).
+    """
+    data_dir = Path(data_dir)
+    workers = default_workers() if workers is None else max(1, workers)
+    db = connect_state(data_dir)
+    try:
+        crawl = choose_crawl(db, data_dir, crawl_id)
+        total = count_pages(db, crawl.id)
+        parallel = workers > 1 and total >= PARALLEL_MIN_PAGES
+        result = ExportResult(crawl, Path(out_dir))
+        extra: dict[str, Any] = {
+            "crawl_id": crawl.id,
+            "site": crawl.site,
+            "crawl_started_at": crawl.started_at,
+            "crawl_snapshot_id": crawl.snapshot_id,
+            "workers": workers if parallel else 1,
+        }
+        with SnapshotWriter(
+            out_dir, force=force, command="export", inputs=[crawl.site], extra=extra
+        ) as writer:
+            pages = parsed_pages(
+                page_sources(db, crawl.id), data_dir / WARC_DIR, workers=workers, parallel=parallel
+            )
+            for parsed in pages:
+                if isinstance(parsed, str):
+                    log.error("%s", parsed)
+                    result.unreadable.append(parsed)
+                else:
+                    result.with_warnings += bool(parsed.page.warnings)
+                    writer.add(parsed)
+                if on_page is not None:
+                    on_page()
+            result.pages = writer.pages
+            writer.extra.update(
+                {
+                    "pages": writer.pages,
+                    "pages_with_warnings": result.with_warnings,
+                    "unreadable": result.unreadable[:100],
+                    "unreadable_count": len(result.unreadable),
+                }
+            )
+        result.manifest = writer.manifest
+        return result
+    finally:
+        db.close()
