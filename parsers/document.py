@@ -1,0 +1,313 @@
+"""From raw page bytes to a parsed content area plus page metadata.
+
+Speed is the design constraint here (``parse_page`` must keep up with a bare
+``lxml.html.fromstring`` of the same bytes), so the page is handled as bytes and
+never parsed whole when it need not be:
+
+* UTF-8 pages (declared or not) are never decoded to ``str``: markers are found
+  with ``bytes.find`` and lxml parses the bytes. Only the parsed slice is
+  validated as UTF-8; a page that is not UTF-8 after all is re-read as
+  windows-1252 (as browsers do) with a warning. A BOM or another declared
+  charset (``<meta charset>``, http-equiv content type, XML declaration) is
+  transcoded to UTF-8 once (``to_utf8``).
+* Metadata (``wgPageName``, ids, ``wgCategories`` ...) is read from the
+  ``RLCONF={...}`` / ``mw.config.set({...})`` script by string search and
+  ``json``'s raw decoder, key by key; the MediaWiki 1.2x minified form
+  (``!0``/``!1``) falls back to a per-key regular expression. ``<head>`` is
+  never parsed.
+* Only the slice from the ``#mw-content-text`` tag to the end of ``#catlinks``
+  goes through the HTML parser (string search plus a ``<div`` depth count over
+  the small category box). Navigation, footer and head - two thirds of a
+  MediaWiki page by bytes - are skipped. Without those markers (a bare
+  ``.mw-parser-output`` fragment, a damaged page) the whole text is parsed.
+* The parser is ``lxml.etree.HTMLParser`` without lxml.html's element classes,
+  with comments (the parser-report blocks) dropped by libxml2 itself. lxml won
+  over selectolax/lexbor: measured here, lexbor parsed the slice ~15% faster
+  (not the 2.8x hoped for) while per-node access from Python was ~2x slower,
+  and extraction touches many nodes.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from parsers import labels, problems
+from parsers.charset import guess
+
+_PARSER = etree.HTMLParser(  # type: ignore[call-arg]  # default_doctype: lxml-stubs lag
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    collect_ids=False,
+    default_doctype=False,
+    huge_tree=True,
+)
+_JSON = json.JSONDecoder()
+
+
+@dataclass
+class Document:
+    """The parsed content area of one page and what the raw text says about it."""
+
+    root: etree._Element | None
+    tree: etree._Element | None
+    meta: dict[str, Any]
+    first_heading: str
+    redirected_from: str
+    is_full_page: bool
+    source: bytes = b""  # the HTML that was parsed (the slice), UTF-8
+    warnings: list[str] = field(default_factory=list)
+
+
+def load(raw: bytes) -> Document:
+    """Locate, slice and parse the content area of UTF-8 page bytes; read its metadata."""
+    warnings: list[str] = []
+    if not raw or raw.isspace():
+        return _empty(problems.warning(problems.EMPTY, "expected HTML, found no content"))
+    if raw.find(b"<") < 0:
+        return _empty(problems.warning(problems.NOT_HTML, "expected HTML markup, found plain text"))
+    head = raw[:1024].lower()  # a saved page opens with a doctype or <html>, maybe a comment
+    is_full = any(marker in head for marker in labels.FULL_PAGE_MARKERS)
+    tail = max(0, len(raw) - 1024)
+    if (
+        is_full
+        and raw.rfind(b"</html", tail) < 0
+        and raw.rfind(b"</HTML", tail) < 0
+        and labels.END_OF_PAGE not in raw.lower()
+    ):
+        warnings.append(
+            problems.warning(problems.TRUNCATED, "expected </html> at the end, found none")
+        )
+    start, end = _slice_bounds(raw) if is_full else (-1, -1)
+    head_end = start if start >= 0 else min(len(raw), 20000)  # where metadata is looked for
+    meta = _read_config(raw, 0, head_end)
+    if "wgPageName" not in meta and is_full:  # old skins may set it at the bottom
+        meta = {**_read_config(raw, end if start >= 0 else 0, len(raw)), **meta}
+    if start >= 0 and isinstance(meta.get("wgCategories"), list):
+        end = _content_end(raw, start, end)  # the category box is not needed then
+    body = raw[start:end] if start >= 0 else raw
+    try:
+        body.decode("utf-8")  # validation only: lxml parses the bytes themselves
+    except UnicodeDecodeError:
+        text, why = guess(raw)
+        document = load(text.encode("utf-8"))
+        document.warnings.insert(0, why)
+        return document
+    if meta.get("_error"):
+        warnings.append(problems.warning(problems.METADATA, str(meta.pop("_error"))))
+    # the regular expressions below only run when the metadata lacks the answer
+    first_heading = "" if "wgPageName" in meta else _first_heading(raw, head_end)
+    redirected_from = ""
+    if "wgRedirectedFrom" not in meta and raw.find(labels.REDIRECTED_FROM_MARKER, 0, head_end) >= 0:
+        redirected_from = _redirected_from(raw, head_end)
+    tree = _parse(body)
+    root = _content_root(tree, is_full, body)
+    if tree is None:
+        warnings.append(
+            problems.warning(problems.NOT_HTML, "expected HTML elements, found none parseable")
+        )
+    elif root is None:
+        warnings.append(
+            problems.warning(
+                problems.NO_CONTENT_AREA, "expected #mw-content-text in a full page, found none"
+            )
+        )
+    return Document(root, tree, meta, first_heading, redirected_from, is_full, body, warnings)
+
+
+def _empty(warning: str) -> Document:
+    return Document(None, None, {}, "", "", False, b"", [warning])
+
+
+def _slice_bounds(text: bytes) -> tuple[int, int]:
+    """Start of the content-area tag and end of the category box, or (-1, -1)."""
+    marker_at = -1
+    for marker in labels.CONTENT_MARKERS:
+        marker_at = text.find(marker)
+        if marker_at >= 0:
+            break
+    if marker_at < 0:
+        return -1, -1
+    start = text.rfind(b"<", 0, marker_at)
+    if start < 0:
+        return -1, -1
+    cat_at = -1
+    for marker in labels.CATLINKS_MARKERS:
+        cat_at = text.find(marker, marker_at)
+        if cat_at >= 0:
+            break
+    if cat_at < 0:
+        return start, len(text)
+    # the end of the category box: count <div and </div (lowercase, as MediaWiki
+    # writes them) from its opening tag; plain finds, the box is small
+    at = text.rfind(b"<", 0, cat_at)
+    depth = 1  # inside the box's own <div
+    while True:
+        opening = text.find(b"<div", at + 1)
+        closing = text.find(b"</div", at + 1)
+        if closing < 0:
+            return start, len(text)
+        if 0 <= opening < closing:
+            depth += 1
+            at = opening
+            continue
+        depth -= 1
+        at = closing
+        if depth <= 0:
+            close = text.find(b">", closing)
+            return start, (len(text) if close < 0 else close + 1)
+
+
+def _content_end(raw: bytes, start: int, end: int) -> int:
+    """Where the parsed slice may stop when the categories come from the metadata.
+
+    Before the parser-report comments, else the print footer, else the category
+    box: searched backwards from the end of the slice, so only a few hundred
+    bytes are scanned. What follows holds no content.
+    """
+    for marker in labels.AFTER_CONTENT_MARKERS:
+        at = raw.rfind(marker, start, end)
+        if at > start:
+            cut = raw.rfind(b"<", start, at)
+            if cut > start:
+                return cut
+    return end
+
+
+def _parse(body: bytes) -> etree._Element | None:
+    try:
+        tree = etree.fromstring(body, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    return tree
+
+
+def _content_root(
+    tree: etree._Element | None, is_full: bool, source: bytes
+) -> etree._Element | None:
+    if tree is None:
+        return None
+    body = tree[0] if len(tree) and tree[0].tag == "body" else tree.find("body")
+    content: etree._Element | None = None
+    if body is not None and len(body) and body[0].get("id") == "mw-content-text":
+        content = body[0]  # the usual case: the slice starts with that element
+    else:
+        content = next((e for e in tree.iter("div") if e.get("id") == "mw-content-text"), None)
+    scope = content if content is not None else tree
+    for child in scope:  # .mw-parser-output is a direct child of #mw-content-text
+        if "mw-parser-output" in (child.get("class") or "").split():
+            return child
+    if source.find(b"mw-parser-output") >= 0:  # elsewhere (a fragment): look deeper
+        for element in scope.iter("div", "section"):
+            if "mw-parser-output" in (element.get("class") or "").split():
+                return element
+    if content is not None:
+        return content
+    if is_full:
+        return None
+    return body if body is not None else tree
+
+
+def _read_config(raw: bytes, start: int, end: int) -> dict[str, Any]:
+    """The ``wg`` keys the page row needs, from ``RLCONF`` / ``mw.config.set`` objects.
+
+    Plain ``bytes.find`` for the openers and the keys, and ``json``'s raw decoder
+    for each value only: a regular expression over the head of the page, or
+    decoding the whole object, cost more than the rest of the metadata work.
+    Old minified configs (``!0``/``!1``) fall back to ``_config_by_key``.
+    """
+    meta: dict[str, Any] = {}
+    for opener in labels.CONFIG_OPENERS:
+        at = raw.find(opener, start, end)
+        while at >= 0:
+            brace = raw.find(b"{", at + len(opener), end)
+            if brace < 0 or raw[at + len(opener) : brace].strip(b" =(\t\r\n"):
+                at = raw.find(opener, at + len(opener), end)
+                continue
+            stop = raw.find(labels.SCRIPT_END, brace, end)
+            chunk = raw[brace : stop if stop > 0 else end].decode("utf-8", "replace")
+            for key, value in _config_keys(chunk).items():
+                meta.setdefault(key, value)
+            at = raw.find(opener, brace, end)
+    return meta
+
+
+def _config_keys(chunk: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    position = 0  # keys come in MediaWiki's order: search on from the previous one
+    for key in labels.CONFIG_KEYS:
+        at = chunk.find(key, position)
+        if at < 0:
+            at = chunk.find(key, 0, position)
+            if at < 0:
+                continue
+        try:
+            found[key[1:-2]], end = _JSON.raw_decode(chunk, at + len(key))
+        except ValueError:
+            return _config_by_key(chunk)  # not JSON (minified ``!0``): key by key
+        position = end
+    if not found and '"wgPageName"' in chunk:  # spaced JSON: the regular expression copes
+        return _config_by_key(chunk)
+    return found
+
+
+def _config_by_key(text: str) -> dict[str, Any]:
+    """Read the needed keys one by one from a config object that is not JSON."""
+    found: dict[str, Any] = {}
+    for match in labels.CONFIG_KEY_RE.finditer(text):
+        raw = match.group(2)
+        value: Any
+        if raw == "!0":
+            value = True
+        elif raw == "!1":
+            value = False
+        else:
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                continue
+        found.setdefault(match.group(1), value)
+    cats = labels.CATEGORIES_KEY_RE.search(text)
+    if cats:
+        try:
+            found["wgCategories"] = json.loads(cats.group(1))
+        except ValueError:
+            found["_error"] = "expected a JSON list in wgCategories, found something else"
+    return found
+
+
+def _first_heading(raw: bytes, end: int) -> str:
+    match = labels.FIRST_HEADING_RE.search(raw, 0, end)
+    if not match:
+        return ""
+    inner = match.group(1).decode("utf-8", "replace")
+    return " ".join(html.unescape(labels.TAG_RE.sub("", inner)).split())
+
+
+def _redirected_from(raw: bytes, end: int) -> str:
+    match = labels.REDIRECTED_FROM_RE.search(raw, 0, end)
+    if not match:
+        return ""
+    inner = match.group(1).decode("utf-8", "replace")
+    title = _attribute(inner, "title")
+    if title:
+        return title
+    anchor = inner.find("<a")
+    return " ".join(
+        html.unescape(labels.TAG_RE.sub("", inner[anchor:] if anchor >= 0 else "")).split()
+    )
+
+
+def _attribute(fragment: str, name: str) -> str:
+    key = f'{name}="'
+    at = fragment.find(key)
+    if at < 0:
+        return ""
+    end = fragment.find('"', at + len(key))
+    return html.unescape(fragment[at + len(key) : end]) if end > 0 else ""

@@ -1,0 +1,251 @@
+"""Every label text, selector, pattern and known name the parsers key on, as data.
+
+NORA Online's own CSS classes are not known (see NORA-PAGES.md), so the parsers
+key on label text and on MediaWiki's stable markup. When live HTML disagrees with
+what is written here, one edit in this module adapts every parser.
+
+Label comparisons are made on ``fold(text)``: case-folded, whitespace collapsed
+and a trailing ":" dropped, so "Eigenschappen:" and "eigenschappen" match too.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def fold(text: str) -> str:
+    """Normalise a label for comparison (case, whitespace, trailing colon)."""
+    return " ".join(text.split()).rstrip(":").strip().casefold()
+
+
+# --- raw-text markers (string search before any HTML parsing) -------------------
+
+CONTENT_MARKERS = (b'id="mw-content-text"', b"id='mw-content-text'", b"id=mw-content-text")
+"""Start of the content area in full pages of every skin generation (searched in bytes)."""
+
+CATLINKS_MARKERS = (b'id="catlinks"', b"id='catlinks'", b"id=catlinks")
+"""The category box; the parsed slice runs to its end (unless metadata lists categories)."""
+
+AFTER_CONTENT_MARKERS = (b"NewPP limit report", b'class="printfooter"', b'id="catlinks"')
+"""What follows the content, latest first searched backwards: the parser report
+comment, the print footer, the category box."""
+
+FULL_PAGE_MARKERS = (b"<html", b"<!doctype", b"<head", b"<body")
+"""A document holding any of these (case-insensitive, near its start) is a full page."""
+
+END_OF_PAGE = b"</html"
+
+CONFIG_OPENERS = (b"RLCONF", b"mw.config.set")
+"""Page configuration: ``RLCONF={...}`` (MediaWiki >= 1.31) or ``mw.config.set({...})``."""
+SCRIPT_END = b"</script"
+CONFIG_KEYS = tuple(
+    f'"{key}":'
+    for key in (  # in the order MediaWiki writes them
+        "wgNamespaceNumber",
+        "wgPageName",
+        "wgCurRevisionId",
+        "wgRevisionId",
+        "wgArticleId",
+        "wgIsRedirect",
+        "wgCategories",
+        "wgRedirectedFrom",
+    )
+)
+"""The page-config keys read (as they appear in the JSON, quote and colon included)."""
+REDIRECTED_FROM_MARKER = b"mw-redirectedfrom"
+
+CONFIG_KEY_RE = re.compile(
+    r'"(wgPageName|wgTitle|wgNamespaceNumber|wgArticleId|wgRevisionId|wgCurRevisionId|'
+    r'wgIsRedirect|wgRedirectedFrom|wgCanonicalNamespace)"\s*:\s*'
+    r'("(?:[^"\\]|\\.)*"|-?\d+|true|false|null|!0|!1)'
+)
+"""Fallback when the config object is not valid JSON: the few keys we need, one by one."""
+
+CATEGORIES_KEY_RE = re.compile(r'"wgCategories"\s*:\s*(\[[^\]]*\])')
+
+XML_ENCODING_RE = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+
+FIRST_HEADING_RE = re.compile(
+    rb"""<h1\b[^>]*\bid=["']?firstHeading["']?[^>]*>(.*?)</h1\s*>""", re.IGNORECASE | re.DOTALL
+)
+REDIRECTED_FROM_RE = re.compile(
+    rb"""<span\b[^>]*\bclass=["'][^"']*\bmw-redirectedfrom\b[^>]*>(.*?)</span\s*>""",
+    re.IGNORECASE | re.DOTALL,
+)
+TAG_RE = re.compile(r"<[^>]*>")
+
+LINE_MARK = "\ue000"
+"""Private-use character the text extractor uses as a line break inside lxml text.
+Scanning every page for it costs time, so a U+E000 in a page is taken as a line
+break too (private use: no NORA text holds it)."""
+
+# --- content area ---------------------------------------------------------------
+
+NOISE_TAGS = ("script", "style", "noscript")
+"""Elements whose text is never visible (``link``/``meta`` carry no text at all)."""
+NOISE_ELEMENT_TAGS = ("span", "div", "table")
+"""Tags that noise by id or class sits on (edit links, tooltips, TOC, search links).
+Only these are inspected: a full-tree attribute search, or a substring search of
+the page text per noise class, costs as much as parsing the page."""
+NOISE_IDS = frozenset({"toc", "jump-to-nav", "catlinks"})
+NOISE_CLASSES = frozenset(
+    {
+        "smwttcontent",  # SMW tooltip definition (the term stays)
+        "mw-lingo-tooltip-tip",  # Lingo 2 definition (the term stays)
+        "smwsearch",  # SMW's trailing " +" search link
+        "mw-editsection",  # "[bewerken]"
+        "toc",
+        "mw-jump",
+        "navbox",
+        "printfooter",
+        "catlinks",
+        "smwbrowse",
+    }
+)
+NOISE_DIV_CLASSES = frozenset({"mw-lingo-tooltip"})
+"""Lingo 3 puts all definitions in ``div.mw-lingo-tooltip`` boxes; Lingo 2 uses
+``span.mw-lingo-tooltip`` around the term itself, which must stay."""
+RDF_HREF_MARKERS = ("ExportRDF", "RDF-export", "RDF_export", "ExporteerRDF", "RDF exporteren")
+"""The RDF export icon link after "Afgeleide relaties": not a link target."""
+
+BLOCK_TAGS = (
+    *("p", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "div", "dd", "dt", "dl"),
+    *("ul", "ol", "table", "caption", "blockquote", "pre", "hr", "center", "section"),
+    *("figure", "figcaption"),
+)
+"""Elements that end a line (and start one: text before a block is its own line)."""
+
+CELL_TAGS = ("td", "th")
+HEADING_TAGS = {"h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+CONTAINER_TAGS = frozenset({"div", "section", "center", "article", "main", "span", "font"})
+"""Wrappers that are descended into when a heading sits inside them."""
+
+# --- labels ---------------------------------------------------------------------
+
+PROPERTY_BLOCK_LABELS = frozenset({"eigenschappen", "kenmerken"})
+RELATION_BLOCK_LABELS: dict[str, str] = {
+    "relaties": "direct",
+    "afgeleide relaties": "derived",
+}
+SOURCE_HEADERS = frozenset({"vertrekpunt", "van", "bron"})
+RELATION_HEADERS = frozenset({"relatie", "relatietype", "relatie naam"})
+TARGET_HEADERS: dict[str, str] = {"eindpunten": "direct", "eindpunt": "derived"}
+"""Endpoint header text; the plural heads Relaties, the singular Afgeleide relaties."""
+
+RELATION_NAMES = frozenset(
+    fold(n)
+    for n in (
+        "Is relevant binnen",
+        "Is gerelateerd aan",
+        "Realiseert",
+        "Wordt gerealiseerd door",
+        "Is beinvloed door",
+        "Is beïnvloed door",
+        "Beïnvloedt",
+        "Heeft bron",
+        "Bron van",
+        "Vastgesteld in",
+        "Groepeert",
+        "Is onderdeel van",
+        "Breder",
+        "Smaller",
+        "Implementeert",
+        "Is afgeleid van",
+        "Maakt gebruik van",
+        "Conformeert aan",
+        "Wordt beheerd door",
+        "Heeft implicatie",
+        "Is implicatie van",
+        "Gerelateerd",
+    )
+)
+"""Relation names that, as a heading over a list of links, form the older relation list."""
+
+ELEMENT_TYPE_PROPERTIES = frozenset({"elementtype", "type", "element type", "soort element"})
+
+KNOWN_ELEMENT_TYPES = (
+    "Bouwsteen",
+    "Standaard",
+    "FS-Standaard",
+    "Begrip",
+    "Bron",
+    "Beleidskader",
+    "Thema",
+    "Domein",
+    "Generieke Functie",
+    "Afspraak",
+    "Kernwaarde",
+    "Kwaliteitsdoel",
+    "Doel",
+    "Architectuurprincipe",
+    "Implicatie",
+    "Basisprincipe",
+    "Afgeleid principe",
+)
+"""Element types of NORA-PAGES.md (plus "Doel" of the 2020 infobox pages): an image in
+the content whose file is named after one of these is the element-type icon."""
+KNOWN_ELEMENT_TYPES_BY_FOLD = {fold(t): t for t in KNOWN_ELEMENT_TYPES}
+
+HISTORICAL_MARKERS = ("Historie van de NORA",)
+NOT_PROPERTY_LABELS = frozenset({"nb", "n.b.", "let op", "let wel", "opmerking"})
+"""Bold lead-ins that start a sentence, not a "Label: value" property."""
+
+MAX_LABEL_LENGTH = 80
+
+INFOBOX_CLASSES = ("infobox", "toccolours")
+SMW_QUERY_TABLE_CLASS = "smwtable"
+IMAGE_LINK_CLASSES = frozenset(
+    {"image", "mw-file-description", "internal", "mw-lingo-term", "smwbrowse", "mw-jump-link"}
+)
+EXTERNAL_LINK_CLASSES = frozenset({"external", "extiw"})
+SELF_LINK_CLASSES = frozenset({"mw-selflink", "selflink"})
+RED_LINK_CLASS = "new"
+
+RED_LINK_SUFFIXES = (" (de pagina bestaat niet)", " (page does not exist)")
+ARTICLE_PATH_PREFIXES = ("/wiki/", "./")
+SCRIPT_PATH_MARKERS = ("index.php",)
+THUMB_PREFIX_RE = re.compile(r"^(?:lossy-|lossless-)?(?:page\d+-)?\d+px-")
+
+# --- namespaces -----------------------------------------------------------------
+
+NAMESPACES: dict[str, int] = {
+    "media": -2,
+    "speciaal": -1,
+    "special": -1,
+    "overleg": 1,
+    "talk": 1,
+    "gebruiker": 2,
+    "user": 2,
+    "overleg gebruiker": 3,
+    "user talk": 3,
+    "project": 4,
+    "nora online": 4,
+    "overleg project": 5,
+    "bestand": 6,
+    "afbeelding": 6,
+    "file": 6,
+    "image": 6,
+    "overleg bestand": 7,
+    "mediawiki": 8,
+    "overleg mediawiki": 9,
+    "sjabloon": 10,
+    "template": 10,
+    "overleg sjabloon": 11,
+    "help": 12,
+    "overleg help": 13,
+    "categorie": 14,
+    "category": 14,
+    "overleg categorie": 15,
+    "eigenschap": 102,
+    "property": 102,
+    "overleg eigenschap": 103,
+    "formulier": 106,
+    "form": 106,
+    "overleg formulier": 107,
+    "concept": 108,
+    "overleg concept": 109,
+}
+"""Dutch (and canonical English) namespace names; custom ones (FS, Werkruimte) have no
+known number and give 0 unless the page metadata says otherwise."""
+
+CATEGORY_PREFIXES = ("Categorie:", "Category:")

@@ -1,0 +1,45 @@
+"""Warning codes a page row can carry, and the one way to spell a warning.
+
+A warning is a short string ``"code: detail"``; the code is stable (tests, the
+CLI's exit status and users' filters key on it), the detail says what was expected
+and what was found. ``parse_page`` reports every damage and everything it could
+not place this way instead of raising.
+"""
+
+from __future__ import annotations
+
+EMPTY = "empty"  # no bytes, or only whitespace
+NOT_HTML = "not-html"  # no markup at all
+TRUNCATED = "truncated"  # a full page that stops before </html>
+NO_CONTENT_AREA = "no-content-area"  # a full page without #mw-content-text
+ENCODING = "encoding"  # bytes that did not decode cleanly
+NO_TITLE = "no-title"  # no metadata, heading, url or file name to take the title from
+METADATA = "metadata"  # a page config object that could not be read
+PROPERTY_ROW = "property-row"  # a row of the property table that is not label + value
+RELATION_COLUMNS = "relation-columns"  # a relation table whose headers are not known
+RELATION_ROW = "relation-row"  # a relation row with the wrong number of cells
+UNPLACED = "unplaced"  # content under a property/relation heading that is neither
+INTERNAL_ERROR = "internal-error"  # a parser bug caught so that parse_page never raises
+
+CODES = (
+    EMPTY,
+    NOT_HTML,
+    TRUNCATED,
+    NO_CONTENT_AREA,
+    ENCODING,
+    NO_TITLE,
+    METADATA,
+    PROPERTY_ROW,
+    RELATION_COLUMNS,
+    RELATION_ROW,
+    UNPLACED,
+    INTERNAL_ERROR,
+)
+
+
+def warning(code: str, detail: str) -> str:
+    """Spell one warning; details are cut so a page row stays readable."""
+    detail = " ".join(detail.split())
+    if len(detail) > 200:
+        detail = detail[:197] + "..."
+    return f"{code}: {detail}"

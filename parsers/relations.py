@@ -1,0 +1,184 @@
+"""Relaties (``direct``) and Afgeleide relaties (``derived``).
+
+Tables are found by the heading or caption above them ("Relaties", "Afgeleide
+relaties"); a table whose header row reads Vertrekpunt | Relatie | Eindpunt(en)
+is one too, its kind then taken from the endpoint header (plural: direct,
+singular: derived). Columns are found by header text, not position. Each data row
+gives one record per endpoint: the endpoint cell is split on its internal links
+(commas, line breaks and other text between them are separators); a cell without
+links gives one record with its text. Source and target are page titles (see
+``parsers.links``); a self-link is the page itself.
+
+The older variant is a heading carrying a relation name (``labels.RELATION_NAMES``)
+over a list in which every item is exactly one internal link.
+
+SMW query tables (``table.smwtable``) on overview pages are not relations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from lxml import etree
+
+from parsers import labels, problems
+from parsers.links import Target, classify
+from parsers.properties import cells, rows, table_classes
+from parsers.text import line_of, text_of
+
+_LIST_TAGS = ("ul", "ol")
+_CELL_TAGS = ("td", "th")
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
+
+
+class Relation(NamedTuple):
+    """One endpoint of one relation row, before it gets its position."""
+
+    source: str
+    relation: str
+    target: str
+    exists: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Cell indexes of the three roles, from the header row."""
+
+    source: int
+    relation: int
+    target: int
+    width: int
+    kind: str  # kind implied by the endpoint header
+
+
+def columns(table: etree._Element) -> tuple[Columns | None, list[str]]:
+    """Roles from the first row when it is a header row; (None, header texts) otherwise.
+
+    Reads the structure only (no markers), so a table that is not a relation
+    table stays fit for the body text.
+    """
+    table_rows = rows(table)
+    if not table_rows:
+        return None, []
+    header = cells(table_rows[0])
+    if not header or not all(cell.tag == "th" for cell in header):
+        return None, []
+    return roles([line_of(cell) for cell in header])
+
+
+def roles(header: list[str]) -> tuple[Columns | None, list[str]]:
+    """Column roles from header texts: (None, folded texts) when one is missing."""
+    texts = [labels.fold(text) for text in header]
+    source = relation = target = -1
+    kind = ""
+    for index, text in enumerate(texts):
+        if text in labels.SOURCE_HEADERS and source < 0:
+            source = index
+        elif text in labels.RELATION_HEADERS and relation < 0:
+            relation = index
+        elif text in labels.TARGET_HEADERS and target < 0:
+            target = index
+            kind = labels.TARGET_HEADERS[text]
+    if min(source, relation, target) < 0:
+        return None, texts
+    return Columns(source, relation, target, len(texts), kind), texts
+
+
+def is_relation_table(table: etree._Element) -> bool:
+    """A table with the relation header row, not an SMW query table."""
+    if labels.SMW_QUERY_TABLE_CLASS in table_classes(table):
+        return False
+    found, _ = columns(table)
+    return found is not None
+
+
+def read_table(
+    table: etree._Element, kind: str, page_title: str, where: str
+) -> tuple[str, list[Relation], list[str]]:
+    """Kind (given, else from the header), records, warnings of one relation table.
+
+    Cells are read directly, not through ``parsers.grid``: a relation cell is
+    either plain text (read as is) or links (whose targets are all that is
+    needed), so no cell text has to be serialised in the common case.
+    """
+    found, texts = columns(table)
+    if found is None:
+        shown = " | ".join(texts) if texts else "no header row"
+        return (
+            kind,
+            [],
+            [
+                problems.warning(
+                    problems.RELATION_COLUMNS,
+                    f"{where}: expected Vertrekpunt | Relatie | Eindpunt(en), found {shown}",
+                )
+            ],
+        )
+    kind = kind or found.kind
+    records: list[Relation] = []
+    warnings: list[str] = []
+    width = found.width
+    for index, row in enumerate(rows(table)[1:], start=1):
+        row_cells = [cell for cell in row if cell.tag in _CELL_TAGS]
+        if len(row_cells) != width:
+            if row_cells:
+                warnings.append(
+                    problems.warning(
+                        problems.RELATION_ROW,
+                        f"{where} row {index}: expected {width} cells, found {len(row_cells)}",
+                    )
+                )
+            continue
+        relation = line_of(row_cells[found.relation])
+        targets = _endpoints(row_cells[found.target], page_title)
+        for source in _endpoints(row_cells[found.source], page_title):
+            for target in targets:
+                records.append(
+                    _new(Relation, (source.title, relation, target.title, target.exists))
+                )
+    return kind, records, warnings
+
+
+def _endpoints(cell: etree._Element, page_title: str) -> list[Target]:
+    """Internal link targets of a cell, in order without repeats; else its text."""
+    targets: list[Target] = []
+    if len(cell):
+        seen: set[str] = set()
+        for anchor in cell.iterdescendants("a"):
+            target = classify(anchor, page_title)
+            if isinstance(target, Target) and target.title and target.title not in seen:
+                seen.add(target.title)
+                targets.append(target)
+    return targets or [_new(Target, (_cell_line(cell), True))]
+
+
+def _cell_line(cell: etree._Element) -> str:
+    """The text of a cell without links, on one line, per the text rules."""
+    if not len(cell):
+        return line_of(cell)
+    return " ".join(text_of(cell).split())
+
+
+def read_list(
+    elements: list[etree._Element], relation: str, page_title: str
+) -> list[Relation] | None:
+    """Records of the older "relation heading + list of links" form, or None if not it."""
+    records: list[Relation] = []
+    for element in elements:
+        if element.tag not in _LIST_TAGS:
+            return None
+        items = [item for item in element if item.tag == "li"]
+        if not items or len(items) != len(element):
+            return None
+        for item in items:
+            anchors = list(item.iter("a"))
+            if len(anchors) != 1:
+                return None
+            target = classify(anchors[0], page_title)
+            if not isinstance(target, Target) or not target.title:
+                return None
+            if line_of(item) != line_of(anchors[0]):
+                return None
+            records.append(_new(Relation, (page_title, relation, target.title, target.exists)))
+    return records or None

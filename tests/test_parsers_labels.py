@@ -1,0 +1,26 @@
+"""Labels are data (parsers.labels) and warnings have one spelling (parsers.problems)."""
+
+from __future__ import annotations
+
+from parsers import labels, problems
+
+
+def test_fold_ignores_case_space_and_colon() -> None:
+    assert labels.fold("  Eigen\u00a0schappen : ") == "eigen schappen"
+    assert labels.fold("Eigenschappen:") in labels.PROPERTY_BLOCK_LABELS
+    assert labels.RELATION_BLOCK_LABELS[labels.fold("Afgeleide Relaties")] == "derived"
+
+
+def test_known_types_and_namespaces() -> None:
+    assert labels.KNOWN_ELEMENT_TYPES_BY_FOLD[labels.fold("afgeleid principe")] == (
+        "Afgeleid principe"
+    )
+    assert labels.NAMESPACES["categorie"] == 14
+    assert labels.NAMESPACES["eigenschap"] == 102
+
+
+def test_warning_spelling() -> None:
+    assert problems.warning(problems.TRUNCATED, "a\n b") == "truncated: a b"
+    long = problems.warning(problems.UNPLACED, "x" * 500)
+    assert len(long) < 230 and long.endswith("...")
+    assert len(set(problems.CODES)) == len(problems.CODES)

@@ -1,0 +1,103 @@
+"""Relaties and Afgeleide relaties (parsers.relations via parse_page)."""
+
+from __future__ import annotations
+
+from parsers import parse_page
+
+HEADER = "<tr><th>Vertrekpunt</th><th>Relatie</th><th>{}</th></tr>"
+SELF = '<a class="mw-selflink selflink">Dit</a>'
+
+
+def page_with(body: str) -> tuple[list[tuple[str, int, str, str, str, bool]], tuple[str, ...]]:
+    parsed = parse_page(f'<div class="mw-parser-output">{body}</div>', "/wiki/Dit")
+    rows = [
+        (r.kind, r.position, r.source, r.relation, r.target, r.target_exists)
+        for r in parsed.relations
+    ]
+    return rows, parsed.page.warnings
+
+
+def test_one_row_per_endpoint_split_on_links() -> None:
+    rows, warnings = page_with(
+        '<h2><span class="mw-headline">Relaties</span></h2><table>'
+        + HEADER.format("Eindpunten")
+        + f"<tr><td>{SELF}</td><td>groepeert</td><td>"
+        '<a href="/wiki/A_b" title="A b">x</a>, '
+        '<a href="/index.php?title=C&amp;action=edit&amp;redlink=1" class="new"'
+        ' title="C (de pagina bestaat niet)">C</a><br><a href="/wiki/D%C3%A9">Dé</a></td></tr>'
+        "</table>"
+    )
+    assert rows == [
+        ("direct", 0, "Dit", "groepeert", "A b", True),
+        ("direct", 1, "Dit", "groepeert", "C", False),
+        ("direct", 2, "Dit", "groepeert", "Dé", True),
+    ]
+    assert warnings == ()
+
+
+def test_columns_found_by_header_text_and_derived_positions() -> None:
+    rows, _ = page_with(
+        '<h2><span class="mw-headline">Afgeleide relaties</span></h2><table>'
+        "<tr><th>Relatie</th><th>Eindpunt</th><th>Vertrekpunt</th></tr>"
+        '<tr><td>realiseert</td><td>Dit</td><td><a href="/wiki/X" title="X">X</a></td></tr>'
+        "</table>"
+    )
+    assert rows == [("derived", 0, "X", "realiseert", "Dit", True)]
+
+
+def test_caption_and_header_only_table_give_no_rows_and_no_warning() -> None:
+    rows, warnings = page_with(
+        "<table><caption>Afgeleide relaties</caption>" + HEADER.format("Eindpunt") + "</table>"
+    )
+    assert rows == [] and warnings == ()
+
+
+def test_unknown_headers_and_wrong_cell_count_warn() -> None:
+    rows, warnings = page_with(
+        '<h2><span class="mw-headline">Relaties</span></h2>'
+        "<table><tr><th>Van</th><th>Soort</th></tr></table>"
+        "<table>" + HEADER.format("Eindpunten") + "<tr><td>a</td><td>b</td></tr></table>"
+    )
+    assert rows == []
+    assert [w.split(":")[0] for w in warnings] == ["relation-columns", "relation-row"]
+
+
+def test_cell_without_link_gives_its_text() -> None:
+    rows, _ = page_with(
+        "<table><caption>Relaties</caption>"
+        + HEADER.format("Eindpunten")
+        + f"<tr><td>{SELF}</td><td>Heeft bron</td><td>Wet X</td></tr></table>"
+    )
+    assert rows == [("direct", 0, "Dit", "Heeft bron", "Wet X", True)]
+
+
+def test_old_heading_plus_link_list_variant() -> None:
+    rows, _ = page_with(
+        '<h2><span class="mw-headline">Is gerelateerd aan</span></h2>'
+        '<ul><li><a href="/wiki/A" title="A">A</a></li>'
+        '<li><a href="/wiki/B" title="B">B</a></li></ul>'
+        '<h2><span class="mw-headline">Grondslag</span></h2><ul><li>Wet</li></ul>'
+    )
+    assert rows == [
+        ("direct", 0, "Dit", "Is gerelateerd aan", "A", True),
+        ("direct", 1, "Dit", "Is gerelateerd aan", "B", True),
+    ]
+
+
+def test_list_items_with_more_than_a_link_are_body_text() -> None:
+    parsed = parse_page(
+        '<div class="mw-parser-output"><h2><span class="mw-headline">Bron van</span></h2>'
+        '<ul><li><a href="/wiki/W" title="W">W</a> - artikel 2</li></ul></div>',
+        "/wiki/Dit",
+    )
+    assert parsed.relations == ()
+    assert [(s.heading, s.text) for s in parsed.sections] == [("Bron van", "W - artikel 2")]
+
+
+def test_smw_query_table_is_not_relations() -> None:
+    rows, warnings = page_with(
+        '<table class="sortable wikitable smwtable">'
+        + HEADER.format("Eindpunten")
+        + "<tr><td>a</td><td>b</td><td>c</td></tr></table>"
+    )
+    assert rows == [] and warnings == ()

@@ -1,0 +1,74 @@
+"""Text rules (parsers.text): lines, whitespace, noise."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from parsers.text import inline_text, normalize, raw_text, remove_noise, text_of
+
+_PARSER = etree.HTMLParser()
+
+
+def element(html: str) -> etree._Element:
+    root = etree.fromstring(f"<html><body>{html}</body></html>", _PARSER)
+    body = root.find("body")
+    assert body is not None
+    return body[0]
+
+
+def test_paragraphs_list_items_and_br_end_lines() -> None:
+    div = element("<div><p>Een\ntwee</p><ul><li>a</li><li>b<br>c</li></ul>staart</div>")
+    assert text_of(div) == "Een twee\na\nb\nc\nstaart"
+
+
+def test_text_before_a_nested_list_is_its_own_line() -> None:
+    cell = element("<table><tr><td>kop<ol><li>een</li><li>twee</li></ol></td></tr></table>")
+    assert text_of(cell) == "kop\neen\ntwee"
+
+
+def test_cells_of_a_row_are_joined_by_one_space_rows_end_lines() -> None:
+    table = element("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>")
+    assert text_of(table) == "A B\n1 2"
+
+
+def test_nbsp_runs_and_source_newlines_are_one_space() -> None:
+    para = element("<p>a\u00a0\u00a0 b\n\n\tc</p>")
+    assert text_of(para) == "a b c"
+
+
+def test_empty_lines_dropped_and_lines_trimmed() -> None:
+    div = element("<div><p> </p><p>  x  </p><div></div><p>y</p></div>")
+    assert text_of(div) == "x\ny"
+
+
+def test_headings_and_dd_dt_end_lines() -> None:
+    div = element("<div><h3>Kop</h3><dl><dt>term</dt><dd>uitleg</dd></dl></div>")
+    assert text_of(div) == "Kop\nterm\nuitleg"
+
+
+def test_noise_removed_and_following_text_kept() -> None:
+    div = element(
+        '<div><p>Een <span class="smw-highlighter"><span class="smwtext">afnemer</span>'
+        '<span class="smwttcontent">De persoon die</span></span> is'
+        '<span class="smwsearch"><a href="/x">+</a></span> hier.'
+        '<span class="mw-editsection">[<a href="/e">bewerken</a>]</span></p>'
+        "<script>var x = 1;</script><style>p {}</style>"
+        '<div id="toc" class="toc">Inhoud 1 Kop</div>'
+        '<p><span class="mw-lingo-tooltip"><span class="mw-lingo-tooltip-abbr">BSN</span>'
+        '<span class="mw-lingo-tooltip-tip">Burgerservicenummer</span></span> telt.</p>'
+        '<div class="mw-lingo-tooltip" id="x1">definitie</div></div>'
+    )
+    remove_noise(div)
+    assert text_of(div) == "Een afnemer is hier.\nBSN telt."
+
+
+def test_tocnumber_is_not_toc() -> None:
+    div = element('<div><span class="tocnumber">1</span> blijft</div>')
+    remove_noise(div)
+    assert text_of(div) == "1 blijft"
+
+
+def test_inline_text_and_normalize() -> None:
+    assert inline_text("a\ue000 b\n c") == "a b c"
+    assert normalize("  a  ") == "a"
+    assert raw_text(element("<p>x<b>y</b></p>")) == "xy"
