@@ -1,0 +1,67 @@
+"""Shared fixtures: the loopback MediaWiki test wiki (tests/wiki/README.md).
+
+``testwiki`` (session): the shared, read-only wiki of ``TEST_WIKI_PAGES`` element pages
+plus the tricky ones, started with ``tests/wiki/testwiki.sh up`` unless already serving
+(WIKI_DIR / WIKI_PORT from the environment, defaults /tmp/nora-testwiki and 8089).
+``scratch_wiki`` (function): a throwaway clone on a free port whose pages tests may edit,
+add, delete and move; removed afterwards.
+
+Without PHP (and without apt-get to install it) the wiki tests skip with the reason; under
+CI (``CI=true``) they never skip: a wiki that cannot start fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.wiki.handle import LoopbackWiki, WikiUnavailable, clone, run_script
+
+TEST_WIKI_PAGES = 300
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def _unavailable(reason: str) -> None:
+    if _in_ci():
+        pytest.fail(f"test wiki unavailable under CI (never skipped there): {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def testwiki() -> Iterator[LoopbackWiki]:
+    wiki_dir = Path(os.environ.get("WIKI_DIR", "/tmp/nora-testwiki"))
+    env = {
+        "WIKI_DIR": str(wiki_dir),
+        "WIKI_PORT": os.environ.get("WIKI_PORT", "8089"),
+        "WIKI_PAGES": str(TEST_WIKI_PAGES),
+    }
+    if shutil.which("php") is None and (shutil.which("apt-get") is None or os.geteuid() != 0):
+        _unavailable(
+            "PHP is not installed (and apt-get cannot install it here): run "
+            "`sudo bash tests/wiki/testwiki.sh install-packages` to enable the wiki tests"
+        )
+    try:
+        url = run_script(["up"], env, timeout=900)
+    except WikiUnavailable as error:
+        if shutil.which("php") is None:
+            _unavailable(str(error))
+        raise  # PHP is there, so a wiki that does not start is a failure, not a skip
+    yield LoopbackWiki(wiki_dir, url)
+
+
+@pytest.fixture
+def scratch_wiki(testwiki: LoopbackWiki) -> Iterator[LoopbackWiki]:
+    target = Path(tempfile.mkdtemp(prefix="nora-scratch-wiki-"))
+    wiki = clone(testwiki, target)
+    try:
+        yield wiki
+    finally:
+        wiki.destroy()

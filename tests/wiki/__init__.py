@@ -1,0 +1,1 @@
+"""The loopback MediaWiki test wiki: scripts, corpus generator and ground truth, control."""

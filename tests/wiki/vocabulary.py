@@ -1,0 +1,101 @@
+"""Words, labels and element types the generator draws from (NORA-PAGES.md labels)."""
+
+from __future__ import annotations
+
+ADJECTIVES = (
+    "Digitale", "Generieke", "Landelijke", "Gemeentelijke", "Federatieve", "Veilige",
+    "Open", "Gedeelde", "Centrale", "Decentrale", "Betrouwbare", "Eenduidige", "Integrale",
+    "Proactieve", "Duurzame", "Transparante",
+)  # fmt: skip
+
+NOUNS = (
+    "identiteit", "toegang", "gegevensuitwisseling", "basisregistratie", "dienstverlening",
+    "informatiebeveiliging", "archivering", "berichtenverkeer", "interoperabiliteit",
+    "authenticatie", "autorisatie", "machtiging", "logging", "koppelvlakken", "servicebus",
+    "registratie", "publicatie", "standaardisatie", "toegankelijkheid", "samenwerking",
+    "ketenregie", "procesinrichting", "klantcontact", "notificatie", "metadata",
+    "doelbinding", "dataminimalisatie", "herbruikbaarheid", "beschikbaarheid", "integriteit",
+    "vertrouwelijkheid", "zaakafhandeling", "terugmelding", "gegevenskwaliteit",
+)  # fmt: skip
+
+QUALIFIERS = (
+    "voor burgers", "voor bedrijven", "in de keten", "bij gemeenten", "binnen de overheid",
+    "via internet", "op basis van standaarden", "met eHerkenning", "met DigiD",
+    "in het sociaal domein", "voor de Omgevingswet", "bij uitvoeringsorganisaties",
+)  # fmt: skip
+
+FILLER = (
+    "overheid", "burger", "dienst", "gegevens", "architectuur", "afspraak", "standaard",
+    "keten", "register", "informatie", "beveiliging", "privacy", "uitwisseling", "toegang",
+    "samenwerking", "transparant", "betrouwbaar", "ontwikkeling", "verwerking", "digitale",
+    "organisatie", "voorziening", "proces", "inzicht", "verantwoording", "kwaliteit",
+)  # fmt: skip
+
+TERMS = (
+    ("afnemer", "De persoon of organisatie die een dienst of product afneemt."),
+    ("basisregistratie", "Een door de overheid officieel aangewezen registratie."),
+    ("bouwsteen", "Een herbruikbare voorziening die overheden gezamenlijk gebruiken."),
+    ("dienstverlener", "De organisatie die een dienst levert aan een afnemer."),
+    ("keten", "Een samenwerkingsverband van organisaties rond een gemeenschappelijk doel."),
+    ("metagegevens", "Gegevens die andere gegevens beschrijven."),
+    ("vijflaagsmodel", "Een model dat de architectuur in vijf lagen beschrijft."),
+)  # fmt: skip
+
+ORGANISATIONS = ("BZK", "VNG", "Logius", "ICTU", "Forum Standaardisatie", "RvIG", "KOOP")
+LAYERS = ("Grondslagenlaag", "Organisatorische laag", "Informatielaag", "Applicatielaag",
+          "Netwerklaag")  # fmt: skip
+PEOPLE = ("Anne de Vries", "Mohammed El Amrani", "Sanne Jansen", "Pieter van Dijk")
+STANDARDS = ("Digikoppeling", "StUF", "NLGov REST API", "Digimelding", "OIN", "SAML",
+             "Zaak- en documentservices", "Berichtenbox", "PKIoverheid", "DCAT-AP")  # fmt: skip
+HEADINGS = ("Toelichting", "Achtergrond", "Uitwerking", "Voorbeelden", "Meer informatie",
+            "Context", "Aanpak", "Werking")  # fmt: skip
+SUBHEADINGS = ("Details", "Aandachtspunten", "Praktijk", "Historie")
+
+RELATIONS = ("Is relevant binnen", "Is gerelateerd aan", "realiseert", "Is beinvloed door",
+             "Heeft bron", "Vastgesteld in", "groepeert", "is onderdeel van", "Breder",
+             "Bron van")  # fmt: skip
+LIST_RELATIONS = ("Is gerelateerd aan", "Breder", "Heeft bron", "is onderdeel van")
+
+GENERIC_LABELS = ("ID", "Beschrijving", "Toelichting", "Organisatie", "Externe verwijzing",
+                  "Laag binnen vijflaagsmodel", "Status actualiteit")  # fmt: skip
+
+# element type -> (weight, category, property labels, one-line definition of the type)
+TYPES: dict[str, tuple[int, str, tuple[str, ...], str]] = {
+    "Bouwsteen": (14, "Bouwstenen", GENERIC_LABELS,
+                  "Een voorziening die overheden gezamenlijk gebruiken."),
+    "Standaard": (10, "Standaarden", ("ID", "Beschrijving", "Organisatie", "Externe verwijzing",
+                                      "Status actualiteit", "Toelichting"),
+                  "Een afspraak over de manier waarop gegevens worden uitgewisseld."),
+    "Begrip": (16, "Begrippen", ("Elementtype", "Beschrijving", "Gebruikte synoniem(en)",
+                                 "Heeft bron", "Vastgesteld in", "Toelichting"),
+               "Een term met een vastgestelde betekenis."),
+    "Bron": (12, "Bronnen", ("ID", "Publicatiedatum", "Organisatie", "Locatie",
+                             "Externe verwijzing", "Interne verwijzing", "Beschrijving",
+                             "Brontype", "Dossier", "Toelichting", "Laag binnen vijflaagsmodel",
+                             "Contactpersoon", "Status actualiteit", "Status toelichting"),
+             "Een document of publicatie waarop de architectuur steunt."),
+    "Beleidskader": (5, "Beleidskaders", GENERIC_LABELS, "Kaderstellend beleid."),
+    "Thema": (4, "Thema's", GENERIC_LABELS, "Een onderwerp dat meerdere domeinen raakt."),
+    "Domein": (3, "Domeinen", GENERIC_LABELS, "Een afgebakend deel van de overheid."),
+    "Generieke Functie": (5, "Generieke functies", GENERIC_LABELS,
+                          "Een functie die elke overheidsorganisatie nodig heeft."),
+    "Afspraak": (6, "Afspraken", GENERIC_LABELS, "Een afspraak tussen overheden."),
+    "Kernwaarde": (2, "Kernwaarden", ("ID", "Beschrijving", "Toelichting"),
+                   "Een waarde waarop de overheid wordt aangesproken."),
+    "Kwaliteitsdoel": (4, "Kwaliteitsdoelen", ("ID", "Beschrijving", "Toelichting"),
+                       "Een doel voor de kwaliteit van dienstverlening."),
+    "Architectuurprincipe": (3, "Architectuurprincipes", ("ID", "Stelling", "Rationale",
+                                                          "Implicaties"),
+                             "Een richtinggevende uitspraak over de inrichting."),
+    "Implicatie": (5, "Implicaties", ("ID", "Beschrijving", "Toelichting"),
+                   "Een gevolg van een architectuurprincipe."),
+    "Basisprincipe": (2, "Basisprincipes", ("ID", "Stelling", "Rationale", "Implicaties"),
+                      "Een historisch basisprincipe van de NORA."),
+    "Afgeleid principe": (3, "Afgeleide principes", ("ID", "Stelling", "Rationale",
+                                                     "Implicaties"),
+                          "Een historisch afgeleid principe van de NORA."),
+}  # fmt: skip
+HISTORICAL = ("Basisprincipe", "Afgeleid principe")
+ID_PREFIX = {"Architectuurprincipe": "NAP", "Basisprincipe": "BP", "Afgeleid principe": "AP",
+             "Implicatie": "IMP", "Kwaliteitsdoel": "KD", "Kernwaarde": "KW"}  # fmt: skip
+ID_LIMIT = {"Architectuurprincipe": 17, "Basisprincipe": 10}
