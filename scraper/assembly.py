@@ -1,0 +1,99 @@
+"""A crawl's snapshot, assembled from the archive: every listed page, re-parsed.
+
+Each page of the crawl's listing (namespace, then title order) is read back from
+its newest ok fetch - made in this crawl or, for an unchanged page, in an
+earlier one - and parsed again. A page whose fetch failed in this crawl keeps
+its previous archived version (a warning says so); one with no archived version
+at all is missing from the snapshot, and the manifest says so
+(``extra.crawl_complete: false``). A page that answered 404 (deleted after the
+listing) is left out.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from output.snapshot import SnapshotWriter
+from scraper.archive import read_record
+from scraper.recovery import parse_html
+from scraper.state import State
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Assembled:
+    pages: int
+    kept_previous: tuple[str, ...]  # fetch failed now; an older version went in
+    missing: tuple[str, ...]  # no archived version at all
+    with_warnings: int  # pages whose parse carried warnings
+
+
+def assemble(
+    state: State,
+    crawl_id: int,
+    warc_dir: Path,
+    out_dir: Path,
+    *,
+    inputs: list[str],
+    extra: Mapping[str, Any],
+    failed: list[str],
+) -> Assembled:
+    """Write the snapshot of crawl ``crawl_id`` to ``out_dir`` (atomically, via the writer).
+
+    Pages stream from the state one at a time, so memory does not grow with the wiki.
+    ``failed`` names the pages whose fetch failed in this crawl (for the manifest).
+    """
+    kept: list[str] = []
+    missing: list[str] = []
+    warnings = 0
+    pages = 0
+    with SnapshotWriter(out_dir, command="crawl", inputs=inputs, extra=dict(extra)) as writer:
+        for page, row, attempt in state.snapshot_sources(crawl_id):
+            if attempt == "gone":
+                continue
+            if row is None or row.warc_file is None or row.warc_offset is None:
+                missing.append(page.title)
+                continue
+            if attempt == "failed":
+                kept.append(page.title)
+                log.warning(
+                    "%s: fetch failed; the snapshot keeps the version archived %s",
+                    page.title,
+                    row.fetched_at,
+                )
+            _head, body = read_record(warc_dir, row.warc_file, row.warc_offset)
+            parsed = parse_html(body, row.url, row.fetched_at)
+            if parsed is None:
+                missing.append(page.title)
+                continue
+            warnings += bool(parsed.page.warnings)
+            writer.add(parsed)
+            pages += 1
+        writer.extra.update(
+            {
+                "pages_failed": len(failed),
+                "failed_titles": failed[:100],
+                "kept_previous_version": kept[:100],
+                "missing_titles": missing[:100],
+                "crawl_complete": not failed and not missing,
+                "pages_with_warnings": warnings,
+            }
+        )
+    return Assembled(pages, tuple(kept), tuple(missing), warnings)
+
+
+def recorded(manifest: Mapping[str, Any]) -> Assembled:
+    """What an already written snapshot's manifest says (a run killed before publishing)."""
+    extra = manifest.get("extra") or {}
+    tables = manifest.get("tables") or {}
+    return Assembled(
+        pages=int((tables.get("pages") or {}).get("rows", 0)),
+        kept_previous=tuple(extra.get("kept_previous_version") or ()),
+        missing=tuple(extra.get("missing_titles") or ()),
+        with_warnings=int(extra.get("pages_with_warnings") or 0),
+    )

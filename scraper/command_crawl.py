@@ -1,0 +1,95 @@
+"""``nora crawl``: discover, fetch what changed, archive it, write and publish a snapshot.
+
+Exit statuses (``output.status.ExitStatus``): 0 OK, 1 PARTIAL (some pages failed
+or have no archived version, or ``--max-requests`` ran out: run again to
+continue), 2 USAGE (bad flags or config, unknown namespace), 3 LOCKED (another
+crawl holds ``DATA/crawl.lock``), 4 UNREACHABLE (robots.txt, siteinfo or the
+listing could not be fetched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from output.status import ExitStatus
+from scraper.config import ConfigError, build_config
+from scraper.lock import LockedError
+from scraper.progress import Progress, wants_bar
+from scraper.state import StateError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--site", help="wiki base URL (default https://www.noraonline.nl)")
+    parser.add_argument(
+        "--data", help="data folder: warc/, state.sqlite, snapshots/ (default ./data)"
+    )
+    parser.add_argument(
+        "--config", help="TOML config file (default $NORA_CONFIG, else ./nora.toml if present)"
+    )
+    parser.add_argument(
+        "--contact", help="operator e-mail or URL for the User-Agent ($NORA_CONTACT)"
+    )
+    parser.add_argument("--delay", type=float, help="seconds between requests (default 1.0)")
+    parser.add_argument(
+        "--namespace",
+        action="append",
+        default=[],
+        metavar="N",
+        help="also crawl this namespace (name or number; repeatable); content namespaces always",
+    )
+    parser.add_argument(
+        "--exclude-namespace",
+        action="append",
+        default=[],
+        metavar="N",
+        help="do not crawl this namespace (name or number; repeatable)",
+    )
+    parser.add_argument("--full", action="store_true", help="refetch every page, changed or not")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="list the wiki and print the plan; fetch no pages"
+    )
+    parser.add_argument("--max-requests", type=int, help="stop after this many HTTP requests")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    from scraper.config import parse_namespace_ref
+    from scraper.crawl import Crawler
+
+    try:
+        config = build_config(
+            config_file=args.config,
+            flags={
+                "site": args.site,
+                "data_dir": args.data,
+                "contact": args.contact,
+                "delay": args.delay,
+                "namespaces": [parse_namespace_ref(n) for n in args.namespace],
+                "exclude_namespaces": [parse_namespace_ref(n) for n in args.exclude_namespace],
+                "max_requests": args.max_requests,
+            },
+        )
+    except ConfigError as exc:
+        print(f"nora crawl: {exc}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
+    bar = wants_bar(args.no_progress)
+    crawler = Crawler(
+        config,
+        full=args.full,
+        dry_run=args.dry_run,
+        progress=lambda path: Progress(path, bar=bar),
+    )
+    try:
+        outcome = crawler.run()
+    except LockedError as exc:
+        print(f"nora crawl: {exc}", file=sys.stderr)
+        return int(ExitStatus.LOCKED)
+    except StateError as exc:
+        print(f"nora crawl: {exc}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
+    if args.dry_run and outcome.status == ExitStatus.OK:
+        print(outcome.message)
+    else:
+        print(outcome.summary())
+    return int(outcome.status)

@@ -1,0 +1,470 @@
+"""One crawl run: discover -> plan -> fetch and index -> snapshot -> publish.
+
+The run is a function of what is on disk, so ``kill -9`` at any point and the
+same command again continue it:
+
+- the lock (``DATA/crawl.lock``) keeps a second run out while one is going;
+- a crawl row left ``running`` is resumed with its id, its stored listing and its
+  fetches: a page fetched ok in this crawl is never fetched again;
+- each page's index row is committed right after its WARC record is durable;
+  records written but not indexed at a kill (the archive's ``repair()`` has cut
+  any torn tail first) are re-indexed from the WARC files on resume;
+- the snapshot is written by ``SnapshotWriter`` (temporary folder, renamed when
+  complete) and only then published and the crawl marked finished; its id is
+  stored first, so a resumed run finds a snapshot that was already written.
+
+A page that fails (retries exhausted, 5xx, ...) is recorded as failed and the run
+goes on; the snapshot keeps its previous archived version when there is one.
+``--max-requests`` running out stops the run before the snapshot: the next run
+resumes it. The snapshot lists the pages in namespace, then title order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from output.history import new_snapshot_dir, publish, read_complete_manifest, snapshots_dir
+from output.status import ExitStatus
+from scraper.archive import WarcArchive
+from scraper.assembly import assemble, recorded
+from scraper.client import Client, ClientSettings, Session
+from scraper.config import CrawlConfig
+from scraper.discovery import (
+    DiscoveryError,
+    SiteInfo,
+    UnknownNamespace,
+    article_url,
+    choose_namespaces,
+    list_pages,
+    list_redirects,
+    read_siteinfo,
+)
+from scraper.errors import FetchError, RequestBudgetExhausted, SiteUnreachable
+from scraper.lock import DataLock
+from scraper.outcome import CrawlOutcome
+from scraper.plan import Known, Plan, PlanInput, make_plan
+from scraper.progress import LOGS_DIR, Progress
+from scraper.recovery import direct_targets, parse_html, reindex
+from scraper.state import STATE_NAME, CrawlRow, ListedPage, NewFetch, State
+
+log = logging.getLogger(__name__)
+
+WARC_DIR = "warc"
+#: plan/fetch rounds: changed pages, then their new relation targets; a third finds none
+MAX_ROUNDS = 4
+_TEMP_SNAPSHOT = re.compile(r"^\..+\.tmp-(?P<pid>\d+)-[0-9a-f]+$")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _remove_stale_temp_snapshots(data_dir: Path) -> None:
+    """Temporary folders of snapshot writers that were killed (their pid is gone)."""
+    parent = snapshots_dir(data_dir)
+    if not parent.is_dir():
+        return
+    for child in parent.iterdir():
+        match = _TEMP_SNAPSHOT.match(child.name)
+        if match is None or not child.is_dir():
+            continue
+        try:
+            os.kill(int(match["pid"]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(child, ignore_errors=True)
+        except PermissionError:
+            pass
+
+
+class Crawler:
+    """One run of ``nora crawl`` with a config; ``Crawler(...).run()``."""
+
+    def __init__(
+        self,
+        config: CrawlConfig,
+        *,
+        full: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[Path | None], Progress] = lambda path: Progress(path, bar=False),
+        session: Session | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        client_settings: Mapping[str, Any] | None = None,
+    ) -> None:
+        """``client_settings`` overrides ``ClientSettings`` fields (retries, backoff) in tests."""
+        self.config = config
+        self._client_settings = dict(client_settings or {})
+        self.full = full
+        self.dry_run = dry_run
+        self._make_progress = progress
+        self._session = session
+        self._now = now
+        self.data_dir = Path(config.data_dir)
+        self.warc_dir = self.data_dir / WARC_DIR
+
+    # -- the run ---------------------------------------------------------------
+
+    def run(self) -> CrawlOutcome:
+        started = self._now()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with DataLock(self.data_dir), State.open(self.data_dir / STATE_NAME) as state:
+            archive = (
+                None
+                if self.dry_run
+                else WarcArchive(self.warc_dir, info={"site": self.config.site})
+            )
+            try:
+                if archive is not None and archive.repaired is not None:
+                    log.warning("cut a torn WARC tail: %s", archive.repaired)
+                settings = ClientSettings(
+                    site=self.config.site,
+                    contact=self.config.contact,
+                    delay=self.config.delay,
+                    timeout=self.config.timeout,
+                    max_requests=self.config.max_requests,
+                )
+                settings = replace(settings, **self._client_settings)
+                with Client(settings, archive, session=self._session) as client:
+                    outcome = self._run(state, client, started)
+                    return _with(
+                        outcome, requests=client.requests_made, seconds=_secs(started, self._now())
+                    )
+            finally:
+                if archive is not None:
+                    archive.close()
+
+    def _run(self, state: State, client: Client, started: datetime) -> CrawlOutcome:
+        site = self.config.site
+        try:
+            client.start()
+            info = read_siteinfo(client)
+            namespaces = choose_namespaces(
+                info, self.config.namespaces, self.config.exclude_namespaces
+            )
+        except UnknownNamespace as exc:
+            return CrawlOutcome(ExitStatus.USAGE, str(exc))
+        except (FetchError, DiscoveryError) as exc:
+            return CrawlOutcome(ExitStatus.UNREACHABLE, f"site unreachable: {exc}")
+        self.info = info
+        unfinished = state.unfinished_crawl(site)
+        if self.dry_run:
+            return self._dry_run(state, client, info, [n.id for n in namespaces], unfinished)
+        if unfinished is None:
+            crawl = state.begin_crawl(site, _iso(started), full=self.full)
+        else:
+            crawl = unfinished
+            log.info("resuming crawl %d started %s", crawl.id, crawl.started_at)
+            if self.full and not crawl.full:
+                state.set_full(crawl.id)
+        full = self.full or crawl.full
+        _remove_stale_temp_snapshots(self.data_dir)
+        log_path = self.data_dir / LOGS_DIR / f"crawl-{crawl.id}.jsonl"
+        with self._make_progress(log_path) as progress:
+            progress.event(
+                "start",
+                crawl_id=crawl.id,
+                site=site,
+                full=full,
+                resumed=unfinished is not None,
+                generator=info.generator,
+                namespaces=[n.id for n in namespaces],
+            )
+            if not crawl.listing_done:
+                try:
+                    pages, redirects = self._discover(client, [n.id for n in namespaces])
+                except (FetchError, DiscoveryError) as exc:
+                    progress.event("end", status="UNREACHABLE", error=str(exc))
+                    return CrawlOutcome(ExitStatus.UNREACHABLE, f"listing failed: {exc}", crawl.id)
+                listed = state.store_listing(crawl.id, pages, redirects)
+                progress.event("listed", pages=listed, redirects=len(redirects))
+                del pages, redirects  # the state holds them now
+            else:
+                listed = sum(1 for _ in state.listing(crawl.id))
+                self._reindex(state, crawl, full, progress)
+            try:
+                plan = self._fetch_rounds(state, client, crawl, full, progress)
+            except RequestBudgetExhausted as exc:
+                progress.close_bar()
+                progress.event("end", status="PARTIAL", error=str(exc))
+                return CrawlOutcome(
+                    ExitStatus.PARTIAL,
+                    f"request budget spent ({exc}); run again to continue crawl {crawl.id}",
+                    crawl.id,
+                    listed=listed,
+                    fetched=_fetch_count(state, crawl.id, "ok"),
+                    failed=_fetch_count(state, crawl.id, "failed"),
+                )
+            except SiteUnreachable as exc:
+                progress.close_bar()
+                progress.event("end", status="UNREACHABLE", error=str(exc))
+                return CrawlOutcome(
+                    ExitStatus.UNREACHABLE,
+                    f"the site stopped answering ({exc}); run again to continue crawl {crawl.id}",
+                    crawl.id,
+                    listed=listed,
+                    fetched=_fetch_count(state, crawl.id, "ok"),
+                    failed=_fetch_count(state, crawl.id, "failed"),
+                )
+            progress.close_bar()
+            outcome = self._snapshot(state, crawl, plan, listed, progress)
+            progress.event("end", status=outcome.status.name, snapshot=str(outcome.snapshot_dir))
+            return outcome
+
+    # -- discovery ---------------------------------------------------------------
+
+    def _discover(
+        self, client: Client, namespaces: list[int]
+    ) -> tuple[list[ListedPage], list[tuple[str, str]]]:
+        pages: list[ListedPage] = []
+        redirects: list[tuple[str, str]] = []
+        for ns in namespaces:
+            pages.extend(list_pages(client, ns))
+        redirects.extend(list_redirects(client, namespaces))
+        return pages, redirects
+
+    def _dry_run(
+        self,
+        state: State,
+        client: Client,
+        info: SiteInfo,
+        namespaces: list[int],
+        unfinished: CrawlRow | None,
+    ) -> CrawlOutcome:
+        try:
+            pages, redirects = self._discover(client, namespaces)
+        except (FetchError, DiscoveryError) as exc:
+            return CrawlOutcome(ExitStatus.UNREACHABLE, f"listing failed: {exc}")
+        current = unfinished.id if unfinished is not None else _next_id(state)
+        data = self._plan_input(
+            state, current, {p.title: p for p in pages}, dict(redirects), self.full, frozenset()
+        )
+        plan = make_plan(data)
+        lines = [f"plan: {plan.summary()}"]
+        lines += [f"  {reason:16} {count}" for reason, count in sorted(plan.counts.items())]
+        lines.append("  (+ new relation targets of fetched pages, known once they are fetched)")
+        return CrawlOutcome(
+            ExitStatus.OK,
+            "\n".join(lines),
+            unfinished.id if unfinished else None,
+            listed=len(pages),
+            plan=plan,
+        )
+
+    # -- planning and fetching -----------------------------------------------------
+
+    def _plan_input(
+        self,
+        state: State,
+        crawl_id: int,
+        listing: dict[str, ListedPage],
+        redirects: dict[str, str],
+        full: bool,
+        skip: frozenset[str],
+    ) -> PlanInput:
+        baseline = state.baseline_crawl(self.config.site, crawl_id)
+        prior = {
+            title: Known(fetch_id, revision, touched)
+            for title, fetch_id, revision, touched in state.known_versions(before_crawl=crawl_id)
+        }
+        this_crawl = state.crawl_outcomes(crawl_id)
+        done = {t: fid for t, (fid, outcome) in this_crawl.items() if outcome == "ok"}
+        gone = frozenset(t for t, (_fid, outcome) in this_crawl.items() if outcome == "gone")
+        return PlanInput(
+            listing=listing,
+            baseline_titles=frozenset(state.listed_titles(baseline.id))
+            if baseline
+            else frozenset(),
+            prior=prior,
+            failed_last=frozenset(state.failed_last(before_crawl=crawl_id)),
+            done=done,
+            targets=state.targets,
+            redirects=redirects,
+            full=full,
+            skip=skip | gone,
+        )
+
+    def _fetch_rounds(
+        self, state: State, client: Client, crawl: CrawlRow, full: bool, progress: Progress
+    ) -> Plan:
+        listing = {p.title: p for p in state.listing(crawl.id)}
+        redirects = state.redirects(crawl.id)
+        skip: set[str] = set()
+        plan = make_plan(self._plan_input(state, crawl.id, listing, redirects, full, frozenset()))
+        progress.event("plan", summary=plan.summary(), counts=dict(plan.counts))
+        for _ in range(MAX_ROUNDS):
+            if plan.settled:
+                break
+            progress.start_fetching(len(plan.to_fetch))
+            for page, reason in plan.to_fetch:
+                if self._fetch_page(state, client, crawl.id, page, reason, progress) != "ok":
+                    skip.add(page.title)
+            plan = make_plan(
+                self._plan_input(state, crawl.id, listing, redirects, full, frozenset(skip))
+            )
+            if not plan.settled:
+                progress.event("plan", summary=plan.summary(), counts=dict(plan.counts))
+        else:
+            log.warning("plan not settled after %d rounds: %s", MAX_ROUNDS, plan.summary())
+        return plan
+
+    def _fetch_page(
+        self,
+        state: State,
+        client: Client,
+        crawl_id: int,
+        page: ListedPage,
+        reason: str,
+        progress: Progress,
+    ) -> str:
+        url = article_url(self.config.site, self.info, page.title)
+        try:
+            fetched = client.get(url)
+        except (RequestBudgetExhausted, SiteUnreachable):
+            raise  # the run stops here; the next run resumes this crawl
+        except FetchError as exc:
+            log.warning("%s: fetch failed: %s", page.title, exc)
+            state.record_fetch(
+                NewFetch(crawl_id, page, url, reason, "failed", _iso(self._now()), error=str(exc))
+            )
+            progress.fetched(page.title, "failed", reason=reason, error=str(exc))
+            return "failed"
+        targets: set[str] = set()
+        if fetched.status == 200:
+            outcome = "ok"
+            parsed = parse_html(fetched.body, url, fetched.fetched_at)
+            targets = direct_targets(parsed)
+        elif fetched.status in (404, 410):
+            outcome = "gone"  # deleted between listing and fetch: drops out of the snapshot
+        else:
+            outcome = "failed"
+        record = fetched.record
+        state.record_fetch(
+            NewFetch(
+                crawl_id,
+                page,
+                url,
+                reason,
+                outcome,
+                fetched.fetched_at,
+                http_status=fetched.status,
+                sha256=fetched.sha256,
+                warc_file=record.warc_file if record else None,
+                warc_offset=record.offset if record else None,
+                error=None if outcome == "ok" else f"HTTP {fetched.status}",
+            ),
+            targets,
+        )
+        progress.fetched(page.title, outcome, reason=reason, status=fetched.status)
+        return outcome
+
+    def _reindex(self, state: State, crawl: CrawlRow, full: bool, progress: Progress) -> None:
+        """Index page responses a killed run archived but did not commit."""
+        listing = {p.title: p for p in state.listing(crawl.id)}
+        data = self._plan_input(
+            state, crawl.id, listing, state.redirects(crawl.id), full, frozenset()
+        )
+        wanted = {
+            article_url(self.config.site, self.info, p.title): (p, r)
+            for p, r in make_plan(data).to_fetch
+        }
+        reindex(
+            state,
+            self.warc_dir,
+            crawl.id,
+            wanted,
+            lambda title, warc, offset: progress.event(
+                "reindexed", title=title, warc=warc, offset=offset
+            ),
+        )
+
+    # -- the snapshot --------------------------------------------------------------
+
+    def _snapshot(
+        self, state: State, crawl: CrawlRow, plan: Plan, listed: int, progress: Progress
+    ) -> CrawlOutcome:
+        outcomes = state.crawl_outcomes(crawl.id)
+        fetched = sum(1 for _fid, outcome in outcomes.values() if outcome == "ok")
+        failed_titles = sorted(t for t, (_fid, outcome) in outcomes.items() if outcome == "failed")
+        gone = sum(1 for _fid, outcome in outcomes.values() if outcome == "gone")
+        del outcomes
+        stored = crawl.snapshot_id
+        out_dir = snapshots_dir(self.data_dir) / stored if stored else None
+        manifest = read_complete_manifest(out_dir) if out_dir is not None else None
+        if out_dir is None or manifest is None:
+            out_dir = new_snapshot_dir(self.data_dir, self._now())
+            state.set_snapshot_id(crawl.id, out_dir.name)
+            progress.event("snapshot-start", path=str(out_dir))
+            extra: dict[str, object] = {
+                "crawl_id": crawl.id,
+                "site": self.config.site,
+                "generator": self.info.generator,
+                "crawl_started_at": crawl.started_at,
+                "pages_listed": listed,
+                "pages_fetched": fetched,
+                "plan": dict(plan.counts),
+            }
+            done = assemble(
+                state, crawl.id, self.warc_dir, out_dir,
+                inputs=[self.config.site], extra=extra, failed=failed_titles,
+            )  # fmt: skip
+        else:  # written by a run killed before it could publish: reuse it
+            done = recorded(manifest)
+        kept, missing, warnings = done.kept_previous, done.missing, done.with_warnings
+        publish(self.data_dir, out_dir)
+        partial = bool(failed_titles or missing)  # the crawl itself fell short
+        state.finish_crawl(
+            crawl.id,
+            status="partial" if partial else "complete",
+            finished_at=_iso(self._now()),
+            pages_listed=listed,
+            pages_fetched=fetched,
+            pages_failed=len(failed_titles),
+        )
+        progress.event("snapshot", path=str(out_dir), kept_previous=len(kept), missing=len(missing))
+        message = ""
+        if warnings and not (missing or failed_titles):
+            message = f"{warnings} pages carry parse warnings (see the pages table)"
+        if missing:
+            message = f"{len(missing)} pages have no archived version: {', '.join(missing[:5])}"
+        elif failed_titles:
+            message = f"{len(failed_titles)} pages failed: {', '.join(failed_titles[:5])}"
+        return CrawlOutcome(
+            # output.status: PARTIAL also when pages carry parse warnings
+            ExitStatus.PARTIAL if partial or warnings else ExitStatus.OK,
+            message,
+            crawl.id,
+            snapshot_dir=out_dir,
+            listed=listed,
+            fetched=fetched,
+            failed=len(failed_titles),
+            gone=gone,
+            kept_previous=len(kept),
+            missing=len(missing),
+            warnings=warnings,
+            plan=plan,
+        )
+
+
+def _fetch_count(state: State, crawl_id: int, outcome: str) -> int:
+    """Pages with this outcome so far in a crawl (for a run that stops early)."""
+    return sum(1 for _fid, found in state.crawl_outcomes(crawl_id).values() if found == outcome)
+
+
+def _next_id(state: State) -> int:
+    crawls = state.crawls()
+    return (crawls[-1].id + 1) if crawls else 1
+
+
+def _secs(start: datetime, end: datetime) -> float:
+    return max(0.0, (end - start).total_seconds())
+
+
+def _with(outcome: CrawlOutcome, *, requests: int, seconds: float) -> CrawlOutcome:
+    return replace(outcome, requests=requests, seconds=seconds)

@@ -1,0 +1,283 @@
+"""What the wiki holds: siteinfo, the page listing per namespace, redirects.
+
+All of it comes from api.php, a few hundred titles per request:
+
+- ``meta=siteinfo&siprop=general|namespaces``: server, article path (the URL a
+  reader sees, ``/wiki/$1`` on NORA), generator, and the namespaces with their
+  ``content`` flag (content namespaces are crawled by default);
+- per namespace ``generator=allpages&gapfilterredir=nonredirects&prop=info``
+  with ``gaplimit=max``: page id, last revision id, touched, length; the whole
+  ``continue`` object of each answer is merged into the next request
+  (API:Continue), and a continuation seen before raises ``ContinuationLoop``
+  instead of looping for ever;
+- redirects are recorded as (from, to), never fetched: ``list=allpages&
+  apfilterredir=redirects`` gives the redirect pages, ``list=allredirects`` their
+  targets, joined on page id (one request per 500 redirects each, per namespace).
+
+Answers are read leniently in both JSON format versions (``formatversion=2``
+gives booleans and ``name``; version 1 gives ``""`` flags and ``*``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote, urljoin, urlsplit
+
+from scraper.rows import ListedPage
+
+log = logging.getLogger(__name__)
+
+#: wfUrlencode() leaves these unescaped in article URLs; we build the same URLs
+_TITLE_SAFE = ";@$!*(),/~:"
+#: titles asked per redirect/info request: the anonymous API limit
+MAX_LIMIT = "max"
+
+
+class Api(Protocol):
+    """The one method discovery needs from ``scraper.client.Client``."""
+
+    def api(self, params: Mapping[str, str]) -> dict[str, object]: ...
+
+
+class DiscoveryError(RuntimeError):
+    """The API answered something discovery cannot use; carries the request."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+
+
+class ContinuationLoop(DiscoveryError):
+    """The API handed back a continuation it had already given: following it would loop."""
+
+
+class UnknownNamespace(DiscoveryError):
+    """An include/exclude names a namespace the wiki does not have (a usage error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Namespace:
+    id: int
+    name: str  # local name ("Categorie"), "" for the main namespace
+    canonical: str  # canonical English name ("Category"), "" when none
+    content: bool
+
+    def matches(self, ref: int | str) -> bool:
+        """True when ``ref`` (number or name, any case, "main"/"(main)" for 0) means this one."""
+        if isinstance(ref, int):
+            return ref == self.id
+        wanted = ref.strip().replace("_", " ").casefold()
+        if self.id == 0 and wanted in ("", "main", "(main)", "(hoofdnaamruimte)"):
+            return True
+        return wanted in (self.name.casefold(), self.canonical.casefold()) and wanted != ""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    server: str  # "https://www.noraonline.nl" or protocol-relative "//host"
+    articlepath: str  # "/wiki/$1"
+    script: str  # "/index.php"
+    generator: str  # "MediaWiki 1.39.6"
+    sitename: str
+    namespaces: tuple[Namespace, ...]
+
+
+def _flag(value: object) -> bool:
+    """formatversion=2 gives true/false; version 1 gives "" for true and omits false."""
+    return value is True or value == ""
+
+
+def _name(entry: Mapping[str, Any]) -> str:
+    value = entry.get("name", entry.get("*", ""))
+    return str(value) if value is not None else ""
+
+
+def read_siteinfo(api: Api) -> SiteInfo:
+    """``meta=siteinfo``: general facts and namespaces."""
+    params = {"action": "query", "meta": "siteinfo", "siprop": "general|namespaces"}
+    answer = api.api(params)
+    query = answer.get("query")
+    if not isinstance(query, dict) or not isinstance(query.get("general"), dict):
+        raise DiscoveryError("siteinfo", f"expected query.general, found {sorted(answer)}")
+    general: dict[str, Any] = query["general"]
+    raw_ns = query.get("namespaces", {})
+    entries = raw_ns.values() if isinstance(raw_ns, dict) else raw_ns
+    namespaces = tuple(
+        sorted(
+            (
+                Namespace(
+                    id=int(e["id"]),
+                    name=_name(e),
+                    canonical=str(e.get("canonical", "") or ""),
+                    content=_flag(e.get("content", False)),
+                )
+                for e in entries
+                if isinstance(e, dict) and "id" in e
+            ),
+            key=lambda n: n.id,
+        )
+    )
+    articlepath = str(general.get("articlepath", "") or "")
+    if "$1" not in articlepath:
+        raise DiscoveryError("siteinfo", f"expected an articlepath with $1, found {articlepath!r}")
+    return SiteInfo(
+        server=str(general.get("server", "") or ""),
+        articlepath=articlepath,
+        script=str(general.get("script", "/index.php") or "/index.php"),
+        generator=str(general.get("generator", "") or ""),
+        sitename=str(general.get("sitename", "") or ""),
+        namespaces=namespaces,
+    )
+
+
+def choose_namespaces(
+    site: SiteInfo,
+    include: Sequence[int | str] = (),
+    exclude: Sequence[int | str] = (),
+) -> tuple[Namespace, ...]:
+    """The wiki's content namespaces, plus ``include``, minus ``exclude``.
+
+    With no ``include`` the wiki's content namespaces are crawled; each included
+    namespace is added to them (so ``--namespace FS`` means "content and FS").
+    Special (-1) and Media (-2) never hold pages. Unknown names raise
+    ``UnknownNamespace`` (a typo must not silently crawl nothing).
+    """
+
+    def find(ref: int | str) -> Namespace:
+        for ns in site.namespaces:
+            if ns.matches(ref):
+                return ns
+        known = ", ".join(f"{n.id}={n.name or '(main)'}" for n in site.namespaces if n.id >= 0)
+        raise UnknownNamespace("namespaces", f"expected one of {known}; found {ref!r}")
+
+    chosen = {ns.id: ns for ns in site.namespaces if ns.content and ns.id >= 0}
+    for ref in include:
+        ns = find(ref)
+        chosen[ns.id] = ns
+    for ref in exclude:
+        chosen.pop(find(ref).id, None)
+    return tuple(chosen[i] for i in sorted(chosen) if i >= 0)
+
+
+def _continued(api: Api, params: Mapping[str, str], where: str) -> Iterator[dict[str, Any]]:
+    """Every answer of a query, following the whole ``continue`` object each time."""
+    request = dict(params)
+    request["continue"] = ""
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    while True:
+        answer: dict[str, Any] = dict(api.api(request))
+        if "query-continue" in answer and "continue" not in answer:
+            raise DiscoveryError(
+                where, "expected the 'continue' object (MediaWiki >= 1.26), found 'query-continue'"
+            )
+        yield answer
+        cont = answer.get("continue")
+        if not cont:
+            return
+        if not isinstance(cont, dict):
+            raise DiscoveryError(where, f"expected a continue object, found {cont!r}")
+        token = tuple(sorted((str(k), str(v)) for k, v in cont.items()))
+        if token in seen:
+            raise ContinuationLoop(
+                where, f"expected a new continuation, found one already followed: {dict(token)}"
+            )
+        seen.add(token)
+        request = dict(params)
+        request.update({str(k): str(v) for k, v in cont.items()})
+
+
+def list_pages(api: Api, namespace: int) -> Iterator[ListedPage]:
+    """Every non-redirect page of ``namespace`` with its id, revision, touched and length."""
+    params = {
+        "action": "query",
+        "generator": "allpages",
+        "gapnamespace": str(namespace),
+        "gapfilterredir": "nonredirects",
+        "gaplimit": MAX_LIMIT,
+        "prop": "info",
+    }
+    where = f"allpages namespace {namespace}"
+    for answer in _continued(api, params, where):
+        pages = (answer.get("query") or {}).get("pages") or []
+        if isinstance(pages, dict):  # formatversion=1: keyed by page id
+            pages = list(pages.values())
+        for page in pages:
+            if not isinstance(page, dict) or "missing" in page or _flag(page.get("redirect")):
+                continue
+            try:
+                yield ListedPage(
+                    title=str(page["title"]),
+                    namespace=int(page["ns"]),
+                    page_id=int(page["pageid"]),
+                    revision_id=int(page["lastrevid"]),
+                    touched=str(page["touched"]),
+                    length=int(page.get("length", 0)),
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                raise DiscoveryError(
+                    where, f"expected title, ns, pageid, lastrevid, touched; found {page!r}"
+                ) from exc
+
+
+def _list(api: Api, params: Mapping[str, str], key: str, where: str) -> Iterator[dict[str, Any]]:
+    for answer in _continued(api, params, where):
+        for entry in (answer.get("query") or {}).get(key) or []:
+            if isinstance(entry, dict):
+                yield entry
+
+
+def list_redirects(api: Api, namespaces: Sequence[int]) -> Iterator[tuple[str, str]]:
+    """(from, to) for every redirect page in ``namespaces`` whose target is in them too.
+
+    Two listings joined on the redirect's page id: ``list=allpages&apfilterredir=
+    redirects`` names the redirect pages, ``list=allredirects&arprop=ids|title``
+    names their targets (``fromid``). (The API refuses ``gapfilterredir=redirects``
+    with ``redirects=1``, which would have done both at once.) A redirect to a
+    namespace not crawled leads nowhere the crawl goes and is left out.
+    """
+    sources: dict[int, str] = {}
+    for ns in namespaces:
+        params = {
+            "action": "query",
+            "list": "allpages",
+            "apnamespace": str(ns),
+            "apfilterredir": "redirects",
+            "aplimit": MAX_LIMIT,
+        }
+        for entry in _list(api, params, "allpages", f"redirect pages namespace {ns}"):
+            if "pageid" in entry and "title" in entry:
+                sources[int(entry["pageid"])] = str(entry["title"])
+    if not sources:
+        return
+    for ns in namespaces:
+        params = {
+            "action": "query",
+            "list": "allredirects",
+            "arnamespace": str(ns),
+            "arprop": "ids|title",
+            "arlimit": MAX_LIMIT,
+        }
+        for entry in _list(api, params, "allredirects", f"redirect targets namespace {ns}"):
+            source = sources.get(int(entry.get("fromid", 0)))
+            if source is not None and "title" in entry:
+                yield source, str(entry["title"])
+
+
+def article_url(site: str, info: SiteInfo, title: str) -> str:
+    """The URL a reader opens for ``title``: the site's server + articlepath.
+
+    The host comes from the configured ``site`` (the crawler never leaves it); the
+    article path from siteinfo. Titles are encoded as MediaWiki's wfUrlencode does.
+    """
+    encoded = quote(title.replace(" ", "_"), safe=_TITLE_SAFE)
+    path = info.articlepath.replace("$1", encoded)
+    server = info.server
+    if server:
+        server_url = urljoin(site + "/", server)
+        if urlsplit(server_url).netloc != urlsplit(site).netloc:
+            server = site  # siteinfo names another host (e.g. behind a proxy): stay on site
+    base = urljoin(site + "/", server or site)
+    return urljoin(base.rstrip("/") + "/", path)

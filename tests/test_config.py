@@ -1,0 +1,131 @@
+"""Config precedence: defaults < TOML file < environment < flags."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from scraper.config import DEFAULT_SITE, ConfigError, CrawlConfig, build_config
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "nora.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = build_config(env={})
+    assert config == CrawlConfig()
+    assert config.site == DEFAULT_SITE
+    assert config.delay == 1.0
+    assert config.contact is None
+    assert config.api_url == DEFAULT_SITE + "/api.php"
+
+
+def test_file_overrides_defaults(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'site = "http://127.0.0.1:8089/"\ncontact = "ops@example.org"\ndelay = 0.25\n'
+        'data = "/srv/nora"\nnamespaces = [0, "FS"]\nexclude_namespaces = ["Werkruimte"]\n'
+        "max_requests = 100\n",
+    )
+    config = build_config(config_file=path, env={})
+    assert config.site == "http://127.0.0.1:8089"  # trailing slash dropped
+    assert config.contact == "ops@example.org"
+    assert config.delay == 0.25
+    assert config.data_dir == Path("/srv/nora")
+    assert config.namespaces == (0, "FS")
+    assert config.exclude_namespaces == ("Werkruimte",)
+    assert config.max_requests == 100
+    assert config.sources["delay"] == str(path)
+
+
+def test_crawl_table_is_read(tmp_path: Path) -> None:
+    path = write(tmp_path, "[crawl]\ndelay = 3\n")
+    assert build_config(config_file=path, env={}).delay == 3.0
+
+
+def test_env_overrides_file_and_flags_override_env(tmp_path: Path) -> None:
+    path = write(tmp_path, 'contact = "file@example.org"\ndata = "from-file"\ndelay = 2\n')
+    env = {"NORA_CONTACT": "env@example.org", "NORA_DATA": "from-env"}
+    config = build_config(config_file=path, env=env)
+    assert config.contact == "env@example.org"
+    assert config.data_dir == Path("from-env")
+    assert config.delay == 2.0
+    flags: dict[str, object] = {"contact": "flag@example.org", "data_dir": "from-flag", "delay": 0}
+    config = build_config(config_file=path, env=env, flags=flags)
+    assert (config.contact, config.data_dir, config.delay) == (
+        "flag@example.org",
+        Path("from-flag"),
+        0.0,
+    )
+    assert config.sources["contact"] == "flag"
+
+
+def test_unset_flags_do_not_override(tmp_path: Path) -> None:
+    path = write(tmp_path, 'delay = 2\nnamespaces = ["FS"]\n')
+    config = build_config(config_file=path, env={}, flags={"delay": None, "namespaces": []})
+    assert config.delay == 2.0
+    assert config.namespaces == ("FS",)
+
+
+def test_numeric_namespace_strings_become_numbers(tmp_path: Path) -> None:
+    config = build_config(env={}, flags={"namespaces": ["100", "FS"]}, config_file=None)
+    assert config.namespaces == (100, "FS")
+
+
+def test_nora_config_env_names_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "delay = 7\n")
+    assert build_config(env={"NORA_CONFIG": str(path)}).delay == 7.0
+
+
+def test_cwd_nora_toml_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "delay = 4\n")
+    monkeypatch.chdir(tmp_path)
+    assert build_config(env={}).delay == 4.0
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("delay = -1\n", "delay: expected at least 0"),
+        ('delay = "fast"\n', "delay: expected a number"),
+        ('site = "ftp://x"\n', "site: expected an http(s) URL"),
+        ("max_requests = 0\n", "max_requests: expected a positive integer"),
+        ("namespaces = [true]\n", "namespaces: expected a name or number"),
+        ("speed = 3\n", "unknown key 'speed'"),
+        ("delay = \n", "expected valid TOML"),
+    ],
+)
+def test_bad_file_values_are_usage_errors(tmp_path: Path, text: str, needle: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=re.escape(needle)) as info:
+        build_config(config_file=path, env={})
+    assert str(path) in str(info.value)
+
+
+def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="expected a readable TOML config file"):
+        build_config(config_file=tmp_path / "absent.toml", env={})
+
+
+def test_bad_flag_is_an_error() -> None:
+    with pytest.raises(ConfigError, match="command line: delay"):
+        build_config(env={}, flags={"delay": -5})
+
+
+def test_nora_crawl_with_bad_config_exits_usage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from output.status import ExitStatus
+    from scraper.cli import main
+
+    bad = write(tmp_path, "delay = -2\n")
+    status = main(["crawl", "--config", str(bad), "--data", str(tmp_path), "--no-progress"])
+    assert status == ExitStatus.USAGE
+    assert "delay: expected at least 0" in capsys.readouterr().err
+    assert not (tmp_path / "state.sqlite").exists()  # nothing was done

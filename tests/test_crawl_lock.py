@@ -1,0 +1,68 @@
+"""The data-folder lock: a second run is refused at once, a killed holder frees it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from scraper.lock import DataLock, LockedError
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from scraper.lock import DataLock
+with DataLock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_second_lock_in_process_is_refused(tmp_path: Path) -> None:
+    with DataLock(tmp_path), pytest.raises(LockedError, match=f"pid {os.getpid()}"):
+        DataLock(tmp_path).acquire()
+    with DataLock(tmp_path) as again:  # released: free again
+        assert again.path == tmp_path / "crawl.lock"
+
+
+def test_lock_held_by_another_process_then_freed_by_kill(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockedError) as info:
+            DataLock(tmp_path).acquire()
+        assert info.value.holder == str(holder.pid)
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+    deadline = time.monotonic() + 5
+    while True:  # the kernel drops a flock when its holder dies
+        try:
+            with DataLock(tmp_path):
+                break
+        except LockedError:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+
+
+def test_nora_crawl_exits_locked(tmp_path: Path) -> None:
+    from output.status import ExitStatus
+    from scraper.cli import main
+
+    with DataLock(tmp_path):
+        status = main(
+            ["crawl", "--site", "http://127.0.0.1:9", "--data", str(tmp_path), "--no-progress"]
+        )
+    assert status == ExitStatus.LOCKED
