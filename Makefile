@@ -31,7 +31,7 @@ check: lint typecheck ## ruff and mypy
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check parsers scraper output
+	$(VENV)/bin/ruff format --check .
 
 typecheck: install
 	$(VENV)/bin/mypy

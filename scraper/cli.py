@@ -17,7 +17,10 @@ from output.status import ExitStatus
 
 #: sub-command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "crawl": ("scraper.command_crawl", "discover, fetch and archive the wiki, then write a snapshot"),
+    "crawl": (
+        "scraper.command_crawl",
+        "discover, fetch and archive the wiki, then write a snapshot",
+    ),
     "parse": ("output.command_parse", "parse saved HTML files or folders into a snapshot"),
     "export": ("scraper.command_export", "re-parse an archived crawl into a new snapshot"),
     "verify": ("scraper.command_verify", "check a snapshot (or a WARC archive) for damage"),
