@@ -58,6 +58,13 @@ class UnknownNamespace(DiscoveryError):
     """An include/exclude names a namespace the wiki does not have (a usage error)."""
 
 
+#: crawled by default when the wiki has them and no namespaces are configured:
+#: FS holds NORA's FS-Standaard copies, which are element pages too
+USUALLY_INCLUDED: tuple[str, ...] = ("FS",)
+#: left out by default when present and no exclusions are configured: drafts
+USUALLY_EXCLUDED: tuple[str, ...] = ("Werkruimte", "Sandbox")
+
+
 @dataclass(frozen=True, slots=True)
 class Namespace:
     id: int
@@ -140,8 +147,10 @@ def choose_namespaces(
 ) -> tuple[Namespace, ...]:
     """The wiki's content namespaces, plus ``include``, minus ``exclude``.
 
-    With no ``include`` the wiki's content namespaces are crawled; each included
-    namespace is added to them (so ``--namespace FS`` means "content and FS").
+    With no ``include`` the wiki's content namespaces are crawled, plus those of
+    ``USUALLY_INCLUDED`` the wiki has; each included namespace is added to the
+    content ones (so ``--namespace FS`` means "content and FS"). With no
+    ``exclude``, the namespaces of ``USUALLY_EXCLUDED`` the wiki has are left out.
     Special (-1) and Media (-2) never hold pages. Unknown names raise
     ``UnknownNamespace`` (a typo must not silently crawl nothing).
     """
@@ -153,7 +162,17 @@ def choose_namespaces(
         known = ", ".join(f"{n.id}={n.name or '(main)'}" for n in site.namespaces if n.id >= 0)
         raise UnknownNamespace("namespaces", f"expected one of {known}; found {ref!r}")
 
+    def present(refs: Sequence[int | str]) -> list[Namespace]:
+        return [ns for ref in refs for ns in site.namespaces if ns.matches(ref)]
+
     chosen = {ns.id: ns for ns in site.namespaces if ns.content and ns.id >= 0}
+    if not include:
+        # NORA's defaults apply where the wiki has those namespaces; any other
+        # MediaWiki simply lacks them, so they are optional, unlike a typed name.
+        chosen.update((ns.id, ns) for ns in present(USUALLY_INCLUDED))
+    if not exclude:
+        for ns in present(USUALLY_EXCLUDED):
+            chosen.pop(ns.id, None)
     for ref in include:
         ns = find(ref)
         chosen[ns.id] = ns

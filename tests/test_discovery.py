@@ -242,7 +242,12 @@ NS = (
 
 def test_namespace_filter_by_name_and_number() -> None:
     site = site_with(*NS)
-    assert [n.id for n in choose_namespaces(site)] == [0, 102]
+    # defaults: content namespaces, plus FS, minus Werkruimte (where the wiki has them)
+    assert [n.id for n in choose_namespaces(site)] == [0, 100]
+    assert [n.id for n in choose_namespaces(site, [], ["category"])] == [0, 100, 102]
+    assert [n.id for n in choose_namespaces(site, [0])] == [0]
+    plain = site_with(NS[0], NS[1], NS[2])
+    assert [n.id for n in choose_namespaces(plain)] == [0]
     assert [n.id for n in choose_namespaces(site, ["FS"], ["Werkruimte"])] == [0, 100]
     assert [n.id for n in choose_namespaces(site, [100, "category"], [102, "main"])] == [14, 100]
     with pytest.raises(UnknownNamespace, match="found 'Gebruikr'"):
