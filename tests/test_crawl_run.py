@@ -113,7 +113,7 @@ class MockWiki:
                     },
                     "namespaces": {
                         "0": {"id": 0, "name": "", "content": True},
-                        "100": {"id": 100, "name": "FS", "content": False},
+                        "102": {"id": 102, "name": "Eigenschap", "content": False},
                     },
                 }
             }
