@@ -14,6 +14,7 @@ up to the next heading of any level.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -24,13 +25,19 @@ _STRUCTURE = (*labels.HEADING_TAGS, "table")
 _MARK = labels.LINE_MARK
 
 
-@dataclass(slots=True)
-class Block:
-    """A heading, a top-level element, or loose text between elements."""
+class Block(NamedTuple):
+    """A heading, a top-level element, or loose text between elements.
+
+    A tuple, built with ``_new``: a page has dozens, and a dataclass ``__init__``
+    cost several times as much.
+    """
 
     element: etree._Element | None
     text: str = ""  # raw text of a loose text block; heading text for headings
     level: int = 0  # heading level, 0 for non-headings
+
+
+_new = tuple.__new__
 
 
 @dataclass(slots=True)
@@ -39,6 +46,9 @@ class Region:
 
     heading: Block | None
     blocks: list[Block] = field(default_factory=list)
+
+
+_MARK_BLOCK = Block(None, _MARK)
 
 
 def regions(root: etree._Element) -> list[Region]:
@@ -55,24 +65,28 @@ def regions(root: etree._Element) -> list[Region]:
 
 
 def _walk(parent: etree._Element, out: list[Block]) -> None:
-    if parent.text and not parent.text.isspace():
-        out.append(Block(None, parent.text))
+    text = parent.text
+    if text and not text.isspace():
+        out.append(_new(Block, (None, text, 0)))
+    headings = labels.HEADING_TAGS
+    containers = labels.CONTAINER_TAGS
     for child in parent:
         tag = child.tag
-        if isinstance(tag, str):
-            level = labels.HEADING_TAGS.get(tag, 0)
+        if isinstance(tag, str):  # not a comment or processing instruction
+            level = headings.get(tag, 0)
             if level:
-                out.append(Block(child, line_of(child), level))
+                out.append(_new(Block, (child, line_of(child), level)))
             elif tag == "div" and "mw-heading" in (child.get("class") or "").split():
                 _heading_wrapper(child, out)
-            elif tag in labels.CONTAINER_TAGS and _holds_structure(child):
-                out.append(Block(None, _MARK))
+            elif tag in containers and _holds_structure(child):
+                out.append(_MARK_BLOCK)
                 _walk(child, out)
-                out.append(Block(None, _MARK))
+                out.append(_MARK_BLOCK)
             else:
-                out.append(Block(child))
-        if child.tail and not child.tail.isspace():
-            out.append(Block(None, child.tail))
+                out.append(_new(Block, (child, "", 0)))
+        tail = child.tail
+        if tail and not tail.isspace():
+            out.append(_new(Block, (None, tail, 0)))
 
 
 def _heading_wrapper(wrapper: etree._Element, out: list[Block]) -> None:
@@ -80,9 +94,9 @@ def _heading_wrapper(wrapper: etree._Element, out: list[Block]) -> None:
     for child in wrapper:
         level = labels.HEADING_TAGS.get(child.tag, 0) if isinstance(child.tag, str) else 0
         if level:
-            out.append(Block(child, line_of(child), level))
+            out.append(_new(Block, (child, line_of(child), level)))
             return
-    out.append(Block(wrapper))
+    out.append(_new(Block, (wrapper, "", 0)))
 
 
 def _holds_structure(element: etree._Element) -> bool:

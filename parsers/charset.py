@@ -111,6 +111,8 @@ def guess(data: bytes) -> tuple[str, str]:
 
 
 def _codec_name(name: str) -> str | None:
+    if name == "UTF-8" or name == "utf-8":  # nearly every page: no codec registry lookup
+        return "utf-8"
     try:
         canonical = codecs.lookup(name).name
     except LookupError:

@@ -13,8 +13,10 @@ are outside it.
 
 How: the same bytes are written with fixed templates (keys already in sorted
 order) and json's C string escaper, because the general encoder cost ~1.3 us per
-record, as much as extracting the record. ``tests/test_parsers_digest.py`` checks
-the equality with ``json.dumps`` on tricky values.
+record, as much as extracting the record. The page title (repeated in every
+record, and as the source of most relations) and the relation names are escaped
+once per page. ``tests/test_parsers_digest.py`` checks the equality with
+``json.dumps`` on tricky values.
 """
 
 from __future__ import annotations
@@ -44,32 +46,42 @@ def content_sha256(
     """SHA-256 hex of the canonical JSON of the page's content (module docstring)."""
     enc = encode_basestring
     page = enc(title)
-
-    def same(value: str) -> str:
-        return page if value == title else enc(value)
-
+    lst = _list
+    boolean = _BOOL
+    # the page title recurs in every record (and often as source/target): escaped once
     props_json = ",".join(
         [
-            f'{{"external_links":{_list(r.external_links)},"links":{_list(r.links)},'
-            f'"position":{r.position},"property":{enc(r.property)},"title":{same(r.title)},'
-            f'"value":{enc(r.value)}}}'
+            f'{{"external_links":{lst(r.external_links)},"links":{lst(r.links)},'
+            f'"position":{r.position},"property":{enc(r.property)},'
+            f'"title":{page if r.title == title else enc(r.title)},"value":{enc(r.value)}}}'
             for r in props
         ]
+        if props
+        else ()
     )
+    names: dict[str, str] = {}  # relation names and kinds repeat within a page
     relations_json = ",".join(
         [
-            f'{{"kind":{enc(r.kind)},"position":{r.position},"relation":{enc(r.relation)},'
-            f'"source":{same(r.source)},"target":{same(r.target)},'
-            f'"target_exists":{_BOOL[r.target_exists]},"title":{same(r.title)}}}'
+            f'{{"kind":{names.get(r.kind) or names.setdefault(r.kind, enc(r.kind))},'
+            f'"position":{r.position},'
+            f'"relation":{names.get(r.relation) or names.setdefault(r.relation, enc(r.relation))},'
+            f'"source":{page if r.source == title else enc(r.source)},'
+            f'"target":{page if r.target == title else enc(r.target)},'
+            f'"target_exists":{boolean[r.target_exists]},'
+            f'"title":{page if r.title == title else enc(r.title)}}}'
             for r in relations
         ]
+        if relations
+        else ()
     )
     sections_json = ",".join(
         [
             f'{{"heading":{enc(r.heading)},"level":{r.level},"position":{r.position},'
-            f'"text":{enc(r.text)},"title":{same(r.title)}}}'
+            f'"text":{enc(r.text)},"title":{page if r.title == title else enc(r.title)}}}'
             for r in sections
         ]
+        if sections
+        else ()
     )
     canonical = (
         f'{{"categories":{_list(categories)},"element_type":{enc(element_type)},'

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,10 @@ _PARSER = etree.HTMLParser(  # type: ignore[call-arg]  # default_doctype: lxml-s
     default_doctype=False,
     huge_tree=True,
 )
-_JSON = json.JSONDecoder()
+
+# json's C scanner (what ``JSONDecoder.raw_decode`` wraps): one value at an index
+_SCAN: Callable[[str, int], tuple[Any, int]] = vars(json.JSONDecoder())["scan_once"]
+_CONFIG_KEYS = tuple((key, key[1:-2], len(key)) for key in labels.CONFIG_KEYS)
 
 
 @dataclass
@@ -73,7 +77,11 @@ def load(raw: bytes) -> Document:
     if raw.find(b"<") < 0:
         return _empty(problems.warning(problems.NOT_HTML, "expected HTML markup, found plain text"))
     head = raw[:1024].lower()  # a saved page opens with a doctype or <html>, maybe a comment
-    is_full = any(marker in head for marker in labels.FULL_PAGE_MARKERS)
+    is_full = False
+    for marker in labels.FULL_PAGE_MARKERS:
+        if marker in head:
+            is_full = True
+            break
     tail = max(0, len(raw) - 1024)
     if (
         is_full
@@ -241,15 +249,16 @@ def _read_config(raw: bytes, start: int, end: int) -> dict[str, Any]:
 def _config_keys(chunk: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     position = 0  # keys come in MediaWiki's order: search on from the previous one
-    for key in labels.CONFIG_KEYS:
+    scan = _SCAN  # raw_decode without its Python wrapper (StopIteration: no value there)
+    for key, name, size in _CONFIG_KEYS:
         at = chunk.find(key, position)
         if at < 0:
             at = chunk.find(key, 0, position)
             if at < 0:
                 continue
         try:
-            found[key[1:-2]], end = _JSON.raw_decode(chunk, at + len(key))
-        except ValueError:
+            found[name], end = scan(chunk, at + size)
+        except (StopIteration, ValueError):
             return _config_by_key(chunk)  # not JSON (minified ``!0``): key by key
         position = end
     if not found and '"wgPageName"' in chunk:  # spaced JSON: the regular expression copes

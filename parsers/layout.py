@@ -135,7 +135,7 @@ class Layout:
         )
         if records is None:
             return False
-        self.relations.extend(("direct", record) for record in records)
+        self.relations += [("direct", record) for record in records]
         return True
 
     # --- tables ----------------------------------------------------------------
@@ -183,7 +183,7 @@ class Layout:
         self._tables += 1
         where = f"relation table {self._tables}"
         kind, found, warnings = relations.read_table(table, kind, self.page_title, where)
-        self.relations.extend((kind, record) for record in found)
+        self.relations += [(kind, record) for record in found]
         self.warnings.extend(warnings)
 
     def _unplaced(self, heading: str, what: str) -> None:

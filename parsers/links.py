@@ -32,6 +32,7 @@ class Target(NamedTuple):
 
 
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (2x faster)
+_SELF_LINK = "mw-selflink selflink"  # MediaWiki's class attribute of a self-link, verbatim
 
 
 def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
@@ -41,25 +42,30 @@ def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
     substring tests first, token sets only when a class attribute is there.
     """
     classes = anchor.get("class")
-    href = anchor.get("href")
     red = False
     if classes == "new":  # the common red link, without token sets
         red = True
+    elif classes == _SELF_LINK:  # every relation row's source: no token sets either
+        return _new(Target, (page_title, True))
     elif classes:
         tokens = classes.split()
         if not labels.SELF_LINK_CLASSES.isdisjoint(tokens):
             return _new(Target, (page_title, True))
         if not labels.EXTERNAL_LINK_CLASSES.isdisjoint(tokens):
-            return href
+            return anchor.get("href")
         if not labels.IMAGE_LINK_CLASSES.isdisjoint(tokens):
             return None
         red = labels.RED_LINK_CLASS in tokens
+    href = anchor.get("href")  # after the class tests: a self-link needs none
     if not href:
         return None
     first = href[0]
     if first == "#":
         return None
-    if (first != "/" and first != "." and _has_scheme(href)) or href.startswith("//"):
+    if first == "/":
+        if href.startswith("//"):
+            return href
+    elif first != "." and _has_scheme(href):
         return href
     if "RDF" in href and any(marker in href for marker in labels.RDF_HREF_MARKERS):
         return None

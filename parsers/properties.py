@@ -38,11 +38,12 @@ def rows(table: etree._Element) -> list[etree._Element]:
         if tag == "tr":
             found.append(child)
         elif tag in _SECTIONS:
-            found.extend(row for row in child if row.tag == "tr")
+            found += [row for row in child if row.tag == "tr"]
     return found
 
 
 _BOLD = ("b", "strong")
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
 
 
 class Property(NamedTuple):
@@ -113,15 +114,12 @@ def read_table(
                         )
                     )
                 continue
-            internal, external = links_of(value.anchors, page_title) if value.anchors else ([], [])
-            found.append(
-                Property(
-                    label,
-                    normalize(value.raw),
-                    tuple(target.title for target in internal),
-                    tuple(external),
-                )
-            )
+            if value.anchors:
+                internal, external = links_of(value.anchors, page_title)
+                links = tuple([target.title for target in internal])
+                found.append(_new(Property, (label, normalize(value.raw), links, tuple(external))))
+            else:
+                found.append(_new(Property, (label, normalize(value.raw), (), ())))
             continue
         if not width or _is_title_row(row, index, infobox):
             continue

@@ -17,7 +17,6 @@ SMW query tables (``table.smwtable``) on overview pages are not relations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from lxml import etree
@@ -28,7 +27,6 @@ from parsers.properties import cells, rows, table_classes
 from parsers.text import line_of, text_of
 
 _LIST_TAGS = ("ul", "ol")
-_CELL_TAGS = ("td", "th")
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
 
 
@@ -41,9 +39,8 @@ class Relation(NamedTuple):
     exists: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Columns:
-    """Cell indexes of the three roles, from the header row."""
+class Columns(NamedTuple):
+    """Cell indexes of the three roles, from the header row (a tuple: one per table)."""
 
     source: int
     relation: int
@@ -58,12 +55,18 @@ def columns(table: etree._Element) -> tuple[Columns | None, list[str]]:
     Reads the structure only (no markers), so a table that is not a relation
     table stays fit for the body text.
     """
-    table_rows = rows(table)
+    return _columns(rows(table))
+
+
+def _columns(table_rows: list[etree._Element]) -> tuple[Columns | None, list[str]]:
     if not table_rows:
         return None, []
     header = cells(table_rows[0])
-    if not header or not all(cell.tag == "th" for cell in header):
+    if not header:
         return None, []
+    for cell in header:
+        if cell.tag != "th":
+            return None, []
     return roles([line_of(cell) for cell in header])
 
 
@@ -82,7 +85,7 @@ def roles(header: list[str]) -> tuple[Columns | None, list[str]]:
             kind = labels.TARGET_HEADERS[text]
     if min(source, relation, target) < 0:
         return None, texts
-    return Columns(source, relation, target, len(texts), kind), texts
+    return _new(Columns, (source, relation, target, len(texts), kind)), texts
 
 
 def is_relation_table(table: etree._Element) -> bool:
@@ -102,7 +105,8 @@ def read_table(
     either plain text (read as is) or links (whose targets are all that is
     needed), so no cell text has to be serialised in the common case.
     """
-    found, texts = columns(table)
+    table_rows = rows(table)
+    found, texts = _columns(table_rows)
     if found is None:
         shown = " | ".join(texts) if texts else "no header row"
         return (
@@ -119,8 +123,9 @@ def read_table(
     records: list[Relation] = []
     warnings: list[str] = []
     width = found.width
-    for index, row in enumerate(rows(table)[1:], start=1):
-        row_cells = [cell for cell in row if cell.tag in _CELL_TAGS]
+    source_at, relation_at, target_at = found.source, found.relation, found.target
+    for index, row in enumerate(table_rows[1:], start=1):
+        row_cells = [cell for cell in row if cell.tag == "td" or cell.tag == "th"]
         if len(row_cells) != width:
             if row_cells:
                 warnings.append(
@@ -130,27 +135,46 @@ def read_table(
                     )
                 )
             continue
-        relation = line_of(row_cells[found.relation])
-        targets = _endpoints(row_cells[found.target], page_title)
-        for source in _endpoints(row_cells[found.source], page_title):
-            for target in targets:
-                records.append(
-                    _new(Relation, (source.title, relation, target.title, target.exists))
-                )
+        relation = line_of(row_cells[relation_at])
+        targets = _endpoints(row_cells[target_at], page_title)
+        for source, _ in _endpoints(row_cells[source_at], page_title):
+            for target, exists in targets:
+                records.append(_new(Relation, (source, relation, target, exists)))
     return kind, records, warnings
 
 
 def _endpoints(cell: etree._Element, page_title: str) -> list[Target]:
     """Internal link targets of a cell, in order without repeats; else its text."""
-    targets: list[Target] = []
     if len(cell):
+        targets: list[Target] = []
         seen: set[str] = set()
-        for anchor in cell.iterdescendants("a"):
+        for anchor in _anchors(cell):
             target = classify(anchor, page_title)
-            if isinstance(target, Target) and target.title and target.title not in seen:
-                seen.add(target.title)
-                targets.append(target)
-    return targets or [_new(Target, (_cell_line(cell), True))]
+            if isinstance(target, Target):
+                title = target[0]
+                if title and title not in seen:
+                    seen.add(title)
+                    targets.append(target)
+        if targets:
+            return targets
+    return [_new(Target, (_cell_line(cell), True))]
+
+
+def _anchors(cell: etree._Element) -> list[etree._Element]:
+    """The ``<a>`` elements below ``cell``, in document order.
+
+    A relation cell usually holds nothing but links and text: then its children
+    are read directly, which costs a fraction of setting up lxml's tag-filtered
+    descendant iterator. Anything nested (a child with children) takes that
+    iterator after all.
+    """
+    found: list[etree._Element] = []
+    for child in cell:
+        if len(child):
+            return list(cell.iterdescendants("a"))
+        if child.tag == "a":
+            found.append(child)
+    return found
 
 
 def _cell_line(cell: etree._Element) -> str:

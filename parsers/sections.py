@@ -16,7 +16,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from parsers import labels
-from parsers.text import mark, normalize, raw_text
+from parsers.text import line_marks, normalize, raw_text
 
 _MARK = labels.LINE_MARK
 _BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)
@@ -31,8 +31,14 @@ class Section(NamedTuple):
 
 
 def block_raw(element: etree._Element) -> str:
-    """Raw marked text of one top-level block, with line marks around block elements."""
-    mark(element)
+    """Raw marked text of one top-level block, with line marks around block elements.
+
+    Only the descendants are marked: the marks of the block itself are the ones
+    put around its text here (its tail is never serialised; loose text between
+    blocks was read before any marking).
+    """
+    if len(element):
+        line_marks(element)
     raw = raw_text(element)
     if element.tag in _BLOCK_TAGS:
         return _MARK + raw + _MARK

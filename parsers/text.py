@@ -35,17 +35,24 @@ def remove_noise(root: etree._Element) -> None:
     """
     doomed: list[etree._Element] = []
     classes = labels.NOISE_CLASSES
+    div_classes = labels.NOISE_DIV_CLASSES
+    clean: set[str] = set()
     for element in root.iter(*_NOISE_SCAN):  # inlined: this loop runs on every page
         value = element.get("class")
         if value is None:  # script, style, or a class-less #toc
             if element.tag in _NOISE_TAG_SET or element.get("id") in labels.NOISE_IDS:
                 doomed.append(element)
             continue
+        if value in clean:
+            continue
         tokens = value.split()
-        if not classes.isdisjoint(tokens) or (
-            element.tag == "div" and not labels.NOISE_DIV_CLASSES.isdisjoint(tokens)
-        ):
+        if not classes.isdisjoint(tokens):
             doomed.append(element)
+        elif not div_classes.isdisjoint(tokens):
+            if element.tag == "div":
+                doomed.append(element)
+        else:
+            clean.add(value)  # class values repeat (brackets, headlines): decided once
     for element in doomed:
         drop(element)
 
@@ -75,31 +82,45 @@ def mark(element: etree._Element) -> list[etree._Element]:
     Returns the ``<a>`` elements met on the way, so a caller that also wants the
     links does not walk the subtree twice.
     """
-    anchors: list[etree._Element] = []
-    for node in element.iter():  # one pass; lxml's multi-tag iter costs ~3 us to set up
-        tag = node.tag
-        if tag == "a":
-            anchors.append(node)
-        elif tag in _BLOCK_TAGS:
-            node.text = _MARK + (node.text or "")
-            node.tail = _MARK + (node.tail or "")
-        elif tag in _CELL_TAGS:
-            node.tail = " " + (node.tail or "")
-    return anchors
+    tag = element.tag
+    if tag in _BLOCK_TAGS:
+        element.text = _MARK + (element.text or "")
+        element.tail = _MARK + (element.tail or "")
+    elif tag in _CELL_TAGS:
+        element.tail = " " + (element.tail or "")
+    if not len(element):
+        return [element] if tag == "a" else []
+    anchors = line_marks(element)
+    return [element, *anchors] if tag == "a" else anchors
 
 
 def line_marks(element: etree._Element) -> list[etree._Element]:
-    """``mark`` for the descendants of ``element`` only (the element itself is a cell)."""
+    """``mark`` for the descendants of ``element`` only (the element itself is a cell).
+
+    Children are walked directly and only a child with children of its own gets
+    lxml's descendant iterator (whose set-up costs more than a short loop): the
+    order is the same document order as ``element.iterdescendants()``.
+    """
     anchors: list[etree._Element] = []
-    for node in element.iterdescendants():
-        tag = node.tag
+    for child in element:
+        tag = child.tag
         if tag == "a":
-            anchors.append(node)
+            anchors.append(child)
         elif tag in _BLOCK_TAGS:
-            node.text = _MARK + (node.text or "")
-            node.tail = _MARK + (node.tail or "")
+            child.text = _MARK + (child.text or "")
+            child.tail = _MARK + (child.tail or "")
         elif tag in _CELL_TAGS:
-            node.tail = " " + (node.tail or "")
+            child.tail = " " + (child.tail or "")
+        if len(child):
+            for node in child.iterdescendants():
+                tag = node.tag
+                if tag == "a":
+                    anchors.append(node)
+                elif tag in _BLOCK_TAGS:
+                    node.text = _MARK + (node.text or "")
+                    node.tail = _MARK + (node.tail or "")
+                elif tag in _CELL_TAGS:
+                    node.tail = " " + (node.tail or "")
     return anchors
 
 
@@ -130,8 +151,11 @@ def normalize(raw: str) -> str:
     """Apply the whitespace and line rules to marker-separated raw text."""
     if _MARK not in raw:  # one line: the common case for cells
         return " ".join(raw.split())
-    lines = (" ".join(line.split()) for line in raw.split(_MARK))
-    return "\n".join(line for line in lines if line)
+    # map/filter instead of generator expressions: no Python frame per line
+    return "\n".join(filter(None, map(_SPACE_JOIN, map(str.split, raw.split(_MARK)))))
+
+
+_SPACE_JOIN = " ".join
 
 
 def inline_text(raw: str) -> str:

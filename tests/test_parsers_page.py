@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
+from typing import Any
 
 from parsers import PARSER_VERSION, parse_page
+from tests.golden import fixture_pages
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="UTF-8"/><script>
 RLCONF={{"wgRequestId":"{request}","wgNamespaceNumber":{ns},"wgPageName":"{name}",
@@ -138,3 +140,21 @@ def test_categories_from_the_category_box_without_metadata() -> None:
     page = parse_page(html).page
     assert page.title == "Kop"
     assert page.categories == ("Bronnen", "Privacy & Regie", "Verborgen")
+
+
+def test_records_equal_their_constructor_built_twins() -> None:
+    """Records are filled slot by slot (parsers.extraction): no slot left unset."""
+    for page in fixture_pages():
+        parsed = parse_page(page.read_bytes(), url=page.name)
+        records: list[Any] = [
+            parsed,
+            parsed.page,
+            *parsed.properties,
+            *parsed.relations,
+            *parsed.sections,
+        ]
+        for record in records:
+            values = {f.name: getattr(record, f.name) for f in fields(record)}
+            twin = type(record)(**values)
+            assert twin == record and asdict(twin) == asdict(record), page.name
+            assert hash(twin) == hash(record), page.name
