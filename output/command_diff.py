@@ -176,9 +176,9 @@ def _change_lines(result: DiffResult, elements: Mapping[str, str]) -> Iterator[s
             per_title[row["title"]].append(f"property {row['property']} {row['change']}")
     for row in result.tables["relation_changes"]:
         if row["title"] not in skip:
-            per_title[row["title"]].append(
-                f"relation {row['relation']} -> {row['target']} {row['change']}"
-            )
+            # a derived row's source is the other page: name both ends
+            ends = f"{row['source']} {row['relation']} -> {row['target']}"
+            per_title[row["title"]].append(f"{row['kind']} relation {ends} {row['change']}")
     for title in sorted(per_title):
         for text in per_title[title]:
             yield f"{_label(title, elements)}: {text}"

@@ -78,7 +78,7 @@ def test_cli_defaults_to_the_two_newest(tmp_path: Path, capsys: pytest.CaptureFi
     assert out.splitlines()[0] == f"diff {old.name} -> {new.name}"
     assert "pages: 1 added, 1 removed, 1 changed" in out
     assert f"Kwaliteitsdoel {DOEL}: property Stelling changed" in out
-    assert f"Kwaliteitsdoel {DOEL}: relation realiseert -> NAP03 added" in out
+    assert f"Kwaliteitsdoel {DOEL}: direct relation {DOEL} realiseert -> NAP03 added" in out
     assert "Begrip Weg (Begrip): page removed" in out
     folder = tmp_path / "diffs" / f"{old.name}__{new.name}"
     report = verify_folder(folder)
