@@ -6,14 +6,13 @@
 3. edit a page (a new section) and rewire another one's relations;
 4. ``nora crawl`` again: only the changed pages and their relation targets are fetched;
 5. ``nora export`` (re-parse the archive, no network), ``nora verify`` the snapshot and
-   the WARC archive, ``nora diff`` the two crawl snapshots - each when the command exists.
+   the WARC archive, ``nora diff`` the two crawl snapshots.
 
 Prints every command and its summary; exits non-zero when a step fails.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -46,10 +45,6 @@ def nora(*args: str, ok: tuple[int, ...] = (0, 1)) -> int:
     if done.returncode not in ok:
         raise SystemExit(f"demo failed at: nora {' '.join(args)}")
     return done.returncode
-
-
-def has_command(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
 
 
 def main() -> int:
@@ -95,16 +90,13 @@ def main() -> int:
             print(f"    {line}")
         second = (data / "snapshots" / "latest").resolve()
 
-        if has_command("scraper.command_export"):
-            step("export: re-parse the archive into a new snapshot (no network)")
-            nora("export", "--data", str(data), "--out", str(data / "export"), "--no-progress")
-        if has_command("scraper.command_verify"):
-            step("verify: the snapshot against its manifest, and the WARC archive")
-            nora("verify", str(second), "--data", str(data), ok=(0,))
-            nora("verify", "--archive", str(data / "warc"), "--data", str(data), ok=(0,))
-        if has_command("output.command_diff"):
-            step("diff: what changed between the two crawls")
-            nora("diff", str(first), str(second), "--data", str(data))
+        step("export: re-parse the archive into a new snapshot (no network)")
+        nora("export", "--data", str(data), "--out", str(data / "export"), "--no-progress")
+        step("verify: the snapshot against its manifest, and the WARC archive")
+        nora("verify", str(second), "--data", str(data), ok=(0,))
+        nora("verify", "--archive", str(data / "warc"), "--data", str(data), ok=(0,))
+        step("diff: what changed between the two crawls")
+        nora("diff", str(first), str(second), "--data", str(data))
         step(f"done: data in {data}")
         return 0
     finally:
