@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from output.manifest import TOOL_NAME, file_digest, tool_version, utc_timestamp, write_manifest
+from output.staging import make_temp_beside
 from output.tabular import TableWriter
 from output.verify import TableLayout
 
@@ -358,9 +359,7 @@ def write_diff(
 ) -> dict[str, Any]:
     """Write the diff tables and manifest to ``out_dir`` (replaced whole); returns the manifest."""
     target = Path(os.path.abspath(out_dir))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    temp.mkdir()
+    temp = make_temp_beside(target)
     try:
         files: dict[str, dict[str, Any]] = {}
         rows: dict[str, int] = {}

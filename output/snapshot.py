@@ -30,6 +30,7 @@ from typing import Any
 from output.errors import ExportError, SnapshotExistsError, SnapshotWriteError
 from output.manifest import build_manifest, file_digest, write_manifest
 from output.schema import SCHEMAS, TABLE_NAMES, to_record_batch
+from output.staging import make_temp_beside
 from output.tabular import TableWriter
 from parsers.records import ParsedPage
 
@@ -114,9 +115,7 @@ class SnapshotWriter:
             raise SnapshotExistsError(self.out_dir)
         if self.created_at is None:
             self.created_at = datetime.now(UTC)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
-        temp.mkdir()
+        temp = make_temp_beside(target)
         self._temp = temp
         try:
             for name in TABLE_NAMES:

@@ -22,9 +22,6 @@ resumes it. The snapshot lists the pages in namespace, then title order.
 from __future__ import annotations
 
 import logging
-import os
-import re
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -32,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from output.history import new_snapshot_dir, publish, read_complete_manifest, snapshots_dir
+from output.staging import remove_stale_temps
 from output.status import ExitStatus
 from scraper.archive import WarcArchive
 from scraper.assembly import assemble, recorded
@@ -60,28 +58,10 @@ log = logging.getLogger(__name__)
 WARC_DIR = "warc"
 #: plan/fetch rounds: changed pages, then their new relation targets; a third finds none
 MAX_ROUNDS = 4
-_TEMP_SNAPSHOT = re.compile(r"^\..+\.tmp-(?P<pid>\d+)-[0-9a-f]+$")
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _remove_stale_temp_snapshots(data_dir: Path) -> None:
-    """Temporary folders of snapshot writers that were killed (their pid is gone)."""
-    parent = snapshots_dir(data_dir)
-    if not parent.is_dir():
-        return
-    for child in parent.iterdir():
-        match = _TEMP_SNAPSHOT.match(child.name)
-        if match is None or not child.is_dir():
-            continue
-        try:
-            os.kill(int(match["pid"]), 0)
-        except ProcessLookupError:
-            shutil.rmtree(child, ignore_errors=True)
-        except PermissionError:
-            pass
 
 
 class Crawler:
@@ -164,7 +144,7 @@ class Crawler:
             if self.full and not crawl.full:
                 state.set_full(crawl.id)
         full = self.full or crawl.full
-        _remove_stale_temp_snapshots(self.data_dir)
+        remove_stale_temps(snapshots_dir(self.data_dir))
         log_path = self.data_dir / LOGS_DIR / f"crawl-{crawl.id}.jsonl"
         with self._make_progress(log_path) as progress:
             progress.event(

@@ -290,3 +290,16 @@ def test_misuse_is_reported(tmp_path: Path) -> None:
     with pytest.raises(TypeError):
         SnapshotWriter(tmp_path / "t", command="parse", extra={"when": datetime.now(UTC)})
     assert list(tmp_path.iterdir()) == []
+
+
+def test_temp_folders_of_dead_writers_are_removed_live_ones_kept(tmp_path: Path) -> None:
+    dead = tmp_path / ".old.tmp-999999999-abcd1234"  # above any pid_max: no such process
+    live = tmp_path / f".other.tmp-{os.getpid()}-abcd1234"
+    unrelated = tmp_path / ".keep.me"
+    for folder in (dead, live, unrelated):
+        folder.mkdir()
+    with SnapshotWriter(tmp_path / "snap", command="parse") as writer:
+        del writer
+    assert not dead.exists()
+    assert live.is_dir() and unrelated.is_dir()
+    assert (tmp_path / "snap" / "manifest.json").is_file()

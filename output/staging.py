@@ -1,0 +1,51 @@
+"""Temporary folders beside a target, renamed into place when whole.
+
+Snapshot and diff writers build their folder under a hidden sibling name
+(``.<target>.tmp-<pid>-<hex>``) so a crash never leaves a half folder that
+looks whole. A writer killed hard (SIGKILL, power loss) cannot remove its own
+temporary folder; the next writer in the same parent removes those whose
+process is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+from pathlib import Path
+
+TEMP_NAME = re.compile(r"^\..+\.tmp-(?P<pid>\d+)-[0-9a-f]+$")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_temps(parent: Path) -> list[Path]:
+    """Remove temporary folders in ``parent`` left by writers that no longer run."""
+    removed: list[Path] = []
+    if not parent.is_dir():
+        return removed
+    for child in parent.iterdir():
+        match = TEMP_NAME.match(child.name)
+        if match is None or not child.is_dir() or _alive(int(match["pid"])):
+            continue
+        shutil.rmtree(child, ignore_errors=True)
+        removed.append(child)
+    return removed
+
+
+def make_temp_beside(target: Path) -> Path:
+    """A new empty hidden folder next to ``target`` (same file system, so rename works)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(target.parent)
+    temp = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    temp.mkdir()
+    return temp
