@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from parsers import ParsedPage, parse_page
-from scraper.archive import iter_responses
+from scraper.archive import iter_responses, warc_files
 from scraper.errors import ArchiveError
 from scraper.state import ListedPage, NewFetch, State
 
@@ -55,7 +55,7 @@ def reindex(
         return 0
     marks = state.warc_marks()
     indexed = 0
-    for path in sorted(Path(warc_dir).glob("*.warc.gz")):
+    for path in warc_files(Path(warc_dir)):
         start = marks.get(path.name)
         last = start
         try:
