@@ -285,9 +285,7 @@ class Client:
         try:
             fetched = self._follow(url, check_robots=False)
         except (RetriesExhausted, OffSiteError, TooManyRedirects) as exc:
-            raise SiteUnreachable(
-                url, f"expected robots.txt or a 4xx, found {exc.message}"
-            ) from exc
+            raise SiteUnreachable(url, f"robots.txt could not be fetched: {exc.message}") from exc
         if 200 <= fetched.status < 300:
             self.robots = RobotsPolicy.parse(url, fetched.body, fetched.status)
         elif 400 <= fetched.status < 500:
