@@ -53,8 +53,9 @@ bench-crawl: install ## crawl requests/time on the test wiki vs wikiteam3, peak 
 bench-archive: install ## nora export from an archive vs nora parse, memory, verify time
 	$(PY) -m benchmarks.bench_archive
 
+# exit 1 is expected here: the damaged-* fixtures carry parse warnings on purpose
 parse-fixtures: install ## parse the bundled fixtures into $(DATA)/fixtures-snapshot
-	$(NORA) parse fixtures --out $(DATA)/fixtures-snapshot --force
+	$(NORA) parse fixtures --out $(DATA)/fixtures-snapshot --force || [ $$? -eq 1 ]
 
 crawl: install ## the real, polite crawl of NORA Online into $(DATA)
 	$(NORA) crawl --site $(SITE) --data $(DATA)
