@@ -30,7 +30,7 @@ from typing import Any
 from output.errors import ExportError, SnapshotExistsError, SnapshotWriteError
 from output.manifest import build_manifest, file_digest, write_manifest
 from output.schema import SCHEMAS, TABLE_NAMES, to_record_batch
-from output.staging import make_temp_beside
+from output.staging import fsync_dir, make_temp_beside
 from output.tabular import TableWriter
 from parsers.records import ParsedPage
 
@@ -44,20 +44,6 @@ ROW_GROUP_ROWS = 50_000
 
 def _exists(path: Path) -> bool:
     return path.exists() or path.is_symlink()
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a rename or new entry in ``path`` durable (a no-op where unsupported)."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _remove(path: Path) -> None:
@@ -201,7 +187,7 @@ class SnapshotWriter:
             files=files,
         )
         write_manifest(self._temp, manifest)
-        _fsync_dir(self._temp)
+        fsync_dir(self._temp)
         self._publish(self._temp, Path(os.path.abspath(self.out_dir)))
         self._temp = None
         self._manifest = manifest
@@ -219,7 +205,7 @@ class SnapshotWriter:
                     f"{self.out_dir}: could not move the snapshot into place: {error}",
                     self.out_dir,
                 ) from error
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
             return
         if not self.force:
             raise SnapshotExistsError(self.out_dir)
@@ -233,7 +219,7 @@ class SnapshotWriter:
                 f"{self.out_dir}: could not replace the snapshot, old one kept: {error}",
                 self.out_dir,
             ) from error
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         _remove(aside)
 
     def _abort(self) -> None:

@@ -49,3 +49,17 @@ def make_temp_beside(target: Path) -> Path:
     temp = target.parent / f".{target.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     temp.mkdir()
     return temp
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or new entry in ``path`` durable (a no-op where unsupported)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -55,6 +55,7 @@ from typing import BinaryIO
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
 
+from output.staging import fsync_dir
 from scraper.integrity import check_warc, complete_record_type, iter_members
 from scraper.reader import ArchivedRecord, ResponseHead, iter_responses, read_record
 from scraper.useragent import tool_version
@@ -178,7 +179,7 @@ class WarcArchive:
         writer.write_record(record)
         fh.write(buf.getvalue())
         _durable(fh)
-        _fsync_dir(self.warc_dir)
+        fsync_dir(self.warc_dir)
         self._fh, self._name = fh, name
         self._warcinfo_id = record.rec_headers.get_header("WARC-Record-ID")
         return fh
@@ -314,7 +315,7 @@ class WarcArchive:
         if keep == size:
             if size == 0:  # killed between creating the file and its warcinfo
                 path.unlink()
-                _fsync_dir(self.warc_dir)
+                fsync_dir(self.warc_dir)
             return None
         if keep == 0:
             path.unlink()
@@ -322,7 +323,7 @@ class WarcArchive:
             with path.open("r+b") as fh:
                 fh.truncate(keep)
                 _durable(fh)
-        _fsync_dir(self.warc_dir)
+        fsync_dir(self.warc_dir)
         return Repair(warc_file=path.name, kept_bytes=keep, cut_bytes=size - keep)
 
 
@@ -336,16 +337,3 @@ def _request_target(url: str) -> str:
 def _durable(fh: BinaryIO) -> None:
     fh.flush()
     os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
