@@ -15,10 +15,18 @@ never parsed whole when it need not be:
   ``json``'s raw decoder, key by key; the MediaWiki 1.2x minified form
   (``!0``/``!1``) falls back to a per-key regular expression. ``<head>`` is
   never parsed.
+* C0 control characters (other than TAB, LF, CR; FF becomes a space) and the
+  noncharacters U+FFFE/U+FFFF, raw or as character references, are removed
+  from the slice before parsing: never
+  visible, and refused by lxml when the text extractor adds its line markers.
+  So are MediaWiki's heading edit links in their standard spelling (noise
+  that is a sixth of a typical page's elements; ``labels.EDIT_SECTION_RE``).
 * Only the slice from the ``#mw-content-text`` tag to the end of ``#catlinks``
   goes through the HTML parser (string search plus a ``<div`` depth count over
-  the small category box). Navigation, footer and head - two thirds of a
-  MediaWiki page by bytes - are skipped. Without those markers (a bare
+  the small category box), or only to the parser report / print footer when the
+  metadata lists the categories (searched backwards from the end of the page).
+  Navigation, footer and head - two thirds of a MediaWiki page by bytes - are
+  skipped. Without those markers (a bare
   ``.mw-parser-output`` fragment, a damaged page) the whole text is parsed.
 * The parser is ``lxml.etree.HTMLParser`` without lxml.html's element classes,
   with comments (the parser-report blocks) dropped by libxml2 itself. lxml won
@@ -31,6 +39,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,6 +58,17 @@ _PARSER = etree.HTMLParser(  # type: ignore[call-arg]  # default_doctype: lxml-s
     default_doctype=False,
     huge_tree=True,
 )
+
+# C0 control characters other than TAB, LF, CR are dropped from the parsed slice
+# (FF, HTML whitespace, becomes a space), as are the noncharacters U+FFFE/U+FFFF
+# and numeric character references to any of them (``labels.CONTROL_REFERENCE_RE``):
+# never visible text (a browser's tree builder drops NUL too), and lxml refuses
+# text holding them when the line markers are added (``parsers.text``). One
+# C-level ``bytes.translate`` over the slice (~3 us per 10 KB); UTF-8 continuation
+# bytes are >= 0x80, so no multi-byte character is touched.
+_CONTROLS = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)])
+_FORM_FEED_AS_SPACE = bytes.maketrans(b"\x0c", b" ")
+_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
 
 # json's C scanner (what ``JSONDecoder.raw_decode`` wraps): one value at an index
 _SCAN: Callable[[str, int], tuple[Any, int]] = vars(json.JSONDecoder())["scan_once"]
@@ -92,27 +112,44 @@ def load(raw: bytes) -> Document:
         warnings.append(
             problems.warning(problems.TRUNCATED, "expected </html> at the end, found none")
         )
-    start, end = _slice_bounds(raw) if is_full else (-1, -1)
+    start = _content_start(raw) if is_full else -1
     head_end = start if start >= 0 else min(len(raw), 20000)  # where metadata is looked for
     meta = _read_config(raw, 0, head_end)
+    end = len(raw)
     if "wgPageName" not in meta and is_full:  # old skins may set it at the bottom
+        if start >= 0:
+            end = _catlinks_end(raw, start)
         meta = {**_read_config(raw, end if start >= 0 else 0, len(raw)), **meta}
-    if start >= 0 and isinstance(meta.get("wgCategories"), list):
-        end = _content_end(raw, start, end)  # the category box is not needed then
+    if start >= 0:
+        if isinstance(meta.get("wgCategories"), list):  # the category box is not needed
+            end = _content_end(raw, start, len(raw))
+        if end == len(raw):
+            end = _catlinks_end(raw, start)
     body = raw[start:end] if start >= 0 else raw
     try:
-        body.decode("utf-8")  # validation only: lxml parses the bytes themselves
+        decoded = body.decode("utf-8")  # validation: lxml parses the bytes themselves
     except UnicodeDecodeError:
         text, why = guess(raw)
         document = load(text.encode("utf-8"))
         document.warnings.insert(0, why)
         return document
+    body = body.translate(_FORM_FEED_AS_SPACE, _CONTROLS)
+    if "\ufffe" in decoded or "\uffff" in decoded:  # searching the str is ~free, bytes not
+        body = body.replace(_NONCHARACTERS[0], b"").replace(_NONCHARACTERS[1], b"")
+    if labels.CONTROL_REFERENCE_RE.search(body) is not None:  # a C-level scan, ~1 us
+        body = labels.CONTROL_REFERENCE_RE.sub(_control_reference, body)
+    body = _without_edit_links(body)
     if meta.get("_error"):
         warnings.append(problems.warning(problems.METADATA, str(meta.pop("_error"))))
     # the regular expressions below only run when the metadata lacks the answer
     first_heading = "" if "wgPageName" in meta else _first_heading(raw, head_end)
     redirected_from = ""
-    if "wgRedirectedFrom" not in meta and raw.find(labels.REDIRECTED_FROM_MARKER, 0, head_end) >= 0:
+    if (
+        "wgRedirectedFrom" not in meta
+        # MediaWiki sets it in RLCONF whenever it shows the notice: no scan then
+        and ("wgPageName" not in meta or raw.find(labels.CONFIG_OPENERS[0], 0, head_end) < 0)
+        and raw.find(labels.REDIRECTED_FROM_MARKER, 0, head_end) >= 0
+    ):
         redirected_from = _redirected_from(raw, head_end)
     tree = _parse(body)
     root = _content_root(tree, is_full, body)
@@ -133,34 +170,35 @@ def _empty(warning: str) -> Document:
     return Document(None, None, {}, "", "", False, b"", [warning])
 
 
-def _slice_bounds(text: bytes) -> tuple[int, int]:
-    """Start of the content-area tag and end of the category box, or (-1, -1)."""
-    marker_at = -1
+def _content_start(text: bytes) -> int:
+    """Start of the content-area tag, or -1."""
     for marker in labels.CONTENT_MARKERS:
         marker_at = text.find(marker)
         if marker_at >= 0:
-            break
-    if marker_at < 0:
-        return -1, -1
-    start = text.rfind(b"<", 0, marker_at)
-    if start < 0:
-        return -1, -1
+            return text.rfind(b"<", 0, marker_at)
+    return -1
+
+
+def _catlinks_end(text: bytes, start: int) -> int:
+    """End of the category box after ``start`` (the end of the text without one).
+
+    Counts ``<div`` and ``</div`` (lowercase, as MediaWiki writes them) from the
+    box's opening tag; plain finds, the box is small.
+    """
     cat_at = -1
     for marker in labels.CATLINKS_MARKERS:
-        cat_at = text.find(marker, marker_at)
+        cat_at = text.find(marker, start)
         if cat_at >= 0:
             break
     if cat_at < 0:
-        return start, len(text)
-    # the end of the category box: count <div and </div (lowercase, as MediaWiki
-    # writes them) from its opening tag; plain finds, the box is small
+        return len(text)
     at = text.rfind(b"<", 0, cat_at)
     depth = 1  # inside the box's own <div
     while True:
         opening = text.find(b"<div", at + 1)
         closing = text.find(b"</div", at + 1)
         if closing < 0:
-            return start, len(text)
+            return len(text)
         if 0 <= opening < closing:
             depth += 1
             at = opening
@@ -169,15 +207,16 @@ def _slice_bounds(text: bytes) -> tuple[int, int]:
         at = closing
         if depth <= 0:
             close = text.find(b">", closing)
-            return start, (len(text) if close < 0 else close + 1)
+            return len(text) if close < 0 else close + 1
 
 
 def _content_end(raw: bytes, start: int, end: int) -> int:
     """Where the parsed slice may stop when the categories come from the metadata.
 
     Before the parser-report comments, else the print footer, else the category
-    box: searched backwards from the end of the slice, so only a few hundred
-    bytes are scanned. What follows holds no content.
+    box: searched backwards from the end of the page, so only the footer and
+    navigation after the content are scanned (a forward search for the category
+    box scanned the whole content). What follows holds no content.
     """
     for marker in labels.AFTER_CONTENT_MARKERS:
         at = raw.rfind(marker, start, end)
@@ -186,6 +225,40 @@ def _content_end(raw: bytes, start: int, end: int) -> int:
             if cut > start:
                 return cut
     return end
+
+
+def _control_reference(match: re.Match[bytes]) -> bytes:
+    """A reference to a form feed becomes a space (HTML whitespace); others go."""
+    code = int(match["hex"], 16) if match["hex"] else int(match["dec"])
+    return b" " if code == 0x0C else b""
+
+
+def _without_edit_links(body: bytes) -> bytes:
+    """``body`` without MediaWiki's standard heading edit links (``labels.EDIT_SECTION_RE``).
+
+    Parsing them, finding them among the spans and dropping them from the tree
+    cost more than this: a ``find`` for the opening tag, then the pattern is
+    matched only there (a regular-expression search of the page was slower).
+    """
+    opening = labels.EDIT_SECTION_OPEN
+    at = body.find(opening)
+    if at < 0:
+        return body
+    match = labels.EDIT_SECTION_RE.match
+    pieces: list[bytes] = []
+    last = 0
+    while at >= 0:
+        found = match(body, at)
+        if found is None:  # spelled differently: left to the tree-based noise removal
+            at = body.find(opening, at + 1)
+            continue
+        pieces.append(body[last:at])
+        last = found.end()
+        at = body.find(opening, last)
+    if not pieces:
+        return body
+    pieces.append(body[last:])
+    return b"".join(pieces)
 
 
 def _parse(body: bytes) -> etree._Element | None:
@@ -208,10 +281,14 @@ def _content_root(
     else:
         content = next((e for e in tree.iter("div") if e.get("id") == "mw-content-text"), None)
     scope = content if content is not None else tree
-    for child in scope:  # .mw-parser-output is a direct child of #mw-content-text
-        if "mw-parser-output" in (child.get("class") or "").split():
-            return child
-    if source.find(b"mw-parser-output") >= 0:  # elsewhere (a fragment): look deeper
+    if len(scope):  # .mw-parser-output is the first child of #mw-content-text
+        first = scope[0]
+        if "mw-parser-output" in (first.get("class") or "").split():
+            return first
+    if source.find(b"mw-parser-output") >= 0:  # not first (old skins have none): look on
+        for child in scope:  # a direct child, else deeper (a fragment)
+            if "mw-parser-output" in (child.get("class") or "").split():
+                return child
         for element in scope.iter("div", "section"):
             if "mw-parser-output" in (element.get("class") or "").split():
                 return element
@@ -229,6 +306,8 @@ def _read_config(raw: bytes, start: int, end: int) -> dict[str, Any]:
     for each value only: a regular expression over the head of the page, or
     decoding the whole object, cost more than the rest of the metadata work.
     Old minified configs (``!0``/``!1``) fall back to ``_config_by_key``.
+    MediaWiki writes one ``RLCONF`` holding every key; once it gave the page
+    name, the rest of the head is not searched (two more scans of it).
     """
     meta: dict[str, Any] = {}
     for opener in labels.CONFIG_OPENERS:
@@ -242,6 +321,8 @@ def _read_config(raw: bytes, start: int, end: int) -> dict[str, Any]:
             chunk = raw[brace : stop if stop > 0 else end].decode("utf-8", "replace")
             for key, value in _config_keys(chunk).items():
                 meta.setdefault(key, value)
+            if opener == labels.CONFIG_OPENERS[0] and "wgPageName" in meta:
+                return meta
             at = raw.find(opener, brace, end)
     return meta
 

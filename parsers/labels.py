@@ -74,6 +74,14 @@ REDIRECTED_FROM_RE = re.compile(
 )
 TAG_RE = re.compile(r"<[^>]*>")
 
+CONTROL_REFERENCE_RE = re.compile(
+    rb"&#(?:[xX]0*(?P<hex>[1-8bBcCeEfF]|1[0-9a-fA-F]|[fF][fF][fF][eEfF])(?![0-9a-fA-F])"
+    rb"|0*(?P<dec>[1-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9]));?"
+)
+"""Numeric character references to what ``parsers.document`` removes from the bytes
+(C0 controls but TAB, LF, CR; U+FFFE, U+FFFF): the parser would turn them into
+the characters themselves. ``&#0;`` is left alone (the parser makes it U+FFFD)."""
+
 LINE_MARK = "\ue000"
 """Private-use character the text extractor uses as a line break inside lxml text.
 Scanning every page for it costs time, so a U+E000 in a page is taken as a line
@@ -102,6 +110,17 @@ NOISE_CLASSES = frozenset(
         "smwbrowse",
     }
 )
+EDIT_SECTION_OPEN = b'<span class="mw-editsection">'
+EDIT_SECTION_RE = re.compile(
+    rb'<span class="mw-editsection"><span class="mw-editsection-bracket">\[</span>'
+    rb"(?:<a [^<>]*>(?:<span>)?[^<>]*(?:</span>)?</a>"
+    rb'|<span class="mw-editsection-divider">[^<>]*</span>)+'
+    rb'<span class="mw-editsection-bracket">\]</span></span>'
+)
+"""MediaWiki's edit link next to a heading, exactly as it writes it (1.2x-1.43: one
+link, or source and visual editor links with a divider). Cut from the page bytes
+before parsing: a sixth of the elements of a typical page, never text. Anything
+else spelled differently is still removed from the tree (``mw-editsection``)."""
 NOISE_DIV_CLASSES = frozenset({"mw-lingo-tooltip"})
 """Lingo 3 puts all definitions in ``div.mw-lingo-tooltip`` boxes; Lingo 2 uses
 ``span.mw-lingo-tooltip`` around the term itself, which must stay."""

@@ -9,6 +9,11 @@ gives one record per endpoint: the endpoint cell is split on its internal links
 links gives one record with its text. Source and target are page titles (see
 ``parsers.links``); a self-link is the page itself.
 
+An endpoint cell (source or target) with no link and no text - a relation the
+wiki lists without any endpoint, or a row cut off mid-link in a damaged page -
+gives no record and no warning, as an empty table does: there is no endpoint to
+record, and a target "" would read as a page named "".
+
 The older variant is a heading carrying a relation name (``labels.RELATION_NAMES``)
 over a list in which every item is exactly one internal link.
 
@@ -22,11 +27,13 @@ from typing import NamedTuple
 from lxml import etree
 
 from parsers import labels, problems
+from parsers.links import SELF_LINK_CLASS as _SELF_LINK
 from parsers.links import Target, classify
 from parsers.properties import cells, rows, table_classes
 from parsers.text import line_of, text_of
 
 _LIST_TAGS = ("ul", "ol")
+_CELL_TAGS = ("td", "th")
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
 
 
@@ -124,8 +131,12 @@ def read_table(
     warnings: list[str] = []
     width = found.width
     source_at, relation_at, target_at = found.source, found.relation, found.target
-    for index, row in enumerate(table_rows[1:], start=1):
-        row_cells = [cell for cell in row if cell.tag == "td" or cell.tag == "th"]
+    new = _new
+    endpoints = _endpoints
+    index = 0
+    for row in table_rows[1:]:
+        index += 1
+        row_cells = [cell for cell in row if cell.tag in _CELL_TAGS]
         if len(row_cells) != width:
             if row_cells:
                 warnings.append(
@@ -135,29 +146,62 @@ def read_table(
                     )
                 )
             continue
-        relation = line_of(row_cells[relation_at])
-        targets = _endpoints(row_cells[target_at], page_title)
-        for source, _ in _endpoints(row_cells[source_at], page_title):
+        cell = row_cells[relation_at]
+        if len(cell):
+            relation = line_of(cell)
+        else:  # plain text, as nearly always: line_of inlined
+            text = cell.text
+            relation = " ".join(text.split()) if text else ""
+        targets = endpoints(row_cells[target_at], page_title)
+        if not targets:
+            continue
+        cell = row_cells[source_at]
+        if page_title and len(cell) == 1 and _is_self_link(cell[0]):  # every NORA row
             for target, exists in targets:
-                records.append(_new(Relation, (source, relation, target, exists)))
+                records.append(new(Relation, (page_title, relation, target, exists)))
+            continue
+        for source, _ in endpoints(cell, page_title):
+            for target, exists in targets:
+                records.append(new(Relation, (source, relation, target, exists)))
     return kind, records, warnings
 
 
+def _is_self_link(element: etree._Element) -> bool:
+    """``<a class="mw-selflink selflink">`` with nothing nested: the page itself."""
+    return element.tag == "a" and element.get("class") == _SELF_LINK and not len(element)
+
+
 def _endpoints(cell: etree._Element, page_title: str) -> list[Target]:
-    """Internal link targets of a cell, in order without repeats; else its text."""
-    if len(cell):
+    """Internal link targets of a cell, in order without repeats; else its text.
+
+    Empty (no link and no text): no endpoints, so the row gives no record.
+    """
+    count = len(cell)
+    if count == 1:  # the usual cell: one link and nothing nested (a self-link, a title)
+        anchor = cell[0]
+        if anchor.tag == "a" and not len(anchor):
+            target = classify(anchor, page_title)
+            if target.__class__ is Target and target[0]:
+                return [target]
+            return _text_endpoint(cell)
+    if count:
         targets: list[Target] = []
         seen: set[str] = set()
         for anchor in _anchors(cell):
             target = classify(anchor, page_title)
-            if isinstance(target, Target):
+            if target.__class__ is Target:
                 title = target[0]
                 if title and title not in seen:
                     seen.add(title)
                     targets.append(target)
         if targets:
             return targets
-    return [_new(Target, (_cell_line(cell), True))]
+    return _text_endpoint(cell)
+
+
+def _text_endpoint(cell: etree._Element) -> list[Target]:
+    text = _cell_line(cell)
+    return [_new(Target, (text, True))] if text else []
 
 
 def _anchors(cell: etree._Element) -> list[etree._Element]:

@@ -101,3 +101,17 @@ def test_smw_query_table_is_not_relations() -> None:
         + "<tr><td>a</td><td>b</td><td>c</td></tr></table>"
     )
     assert rows == [] and warnings == ()
+
+
+def test_empty_endpoint_cell_gives_no_row_and_no_warning() -> None:
+    rows, warnings = page_with(
+        '<h2><span class="mw-headline">Relaties</span></h2><table>'
+        + HEADER.format("Eindpunten")
+        + f"<tr><td>{SELF}</td><td>Is relevant binnen</td><td>\n</td></tr>"
+        + "<tr><td> </td><td>Groepeert</td><td>Wet X</td></tr>"
+        + f"<tr><td>{SELF}</td><td>Heeft bron</td><td><a>\u00a0</a></td></tr>"
+        + f"<tr><td>{SELF}</td><td>realiseert</td><td>Wet Y</td></tr>"
+        + "</table>"
+    )
+    assert rows == [("direct", 0, "Dit", "realiseert", "Wet Y", True)]
+    assert warnings == ()
