@@ -1,38 +1,54 @@
 """``content_sha256``: the page's content fingerprint.
 
-Definition (binding, documented for users of the ``pages`` table): SHA-256 (hex)
-of the UTF-8 canonical JSON - ``json.dumps(..., sort_keys=True,
-ensure_ascii=False, separators=(",", ":"))`` - of::
+Definition (binding, documented for users of the ``pages`` table, reproducible
+in any language): SHA-256, as lowercase hex, of the UTF-8 bytes of a sequence of
+text fields joined by U+001F (UNIT SEPARATOR; one between consecutive fields,
+none at the ends). The fields, in this order:
 
-    {"title": ..., "element_type": ..., "categories": [...],
-     "properties": [record as dict, ...], "relations": [...], "sections": [...]}
+1. the page title, the element type;
+2. the number of categories (decimal), then each category;
+3. the number of properties, then for each property in position order: its
+   property name, its value, the number of its links then each link, the
+   number of its external links then each of them;
+4. the number of relations, then for each relation in table order (positions
+   ascending, kinds in page order): its kind, source, relation, target, and
+   "1" when ``target_exists`` is true, else "0";
+5. the number of sections, then for each section in position order: its
+   heading, its level (decimal), its text.
 
-where each record is the dict of all its fields. It moves with the content only:
-chrome, request ids, parser-report comments, fetch times and page/revision ids
-are outside it.
+A record's ``title`` (always the page title, field 1) and ``position`` (its
+index in its table, per kind for relations: the order gives it) are not
+repeated. Every text field has its U+001F characters removed first. The parsers
+never produce one (C0 control characters are removed from pages before parsing,
+see ``parsers.document``), so this only guards titles and categories taken from
+metadata or a url; with it the sequence splits back into its fields
+unambiguously, the counts telling where each list ends. Example: a page "A"
+without element type, categories, properties or relations and one lead section
+"x" hashes ``"A␟␟0␟0␟0␟1␟␟0␟x"`` (␟ = U+001F).
 
-How: the same bytes are written with fixed templates (keys already in sorted
-order) and json's C string escaper, because the general encoder cost ~1.3 us per
-record, as much as extracting the record. The page title (repeated in every
-record, and as the source of most relations) and the relation names are escaped
-once per page. ``tests/test_parsers_digest.py`` checks the equality with
-``json.dumps`` on tricky values.
+It moves with the content only: chrome, request ids, parser-report comments,
+fetch times and page/revision ids are outside it.
+
+Why this form: the canonical JSON used before cost ~1 us per record to write
+(string escaping of every value), as much as extracting the record. Here the
+fields are collected in one list and joined once; the guard is one count of
+U+001F over the joined text. ``tests/test_parsers_digest.py`` holds an
+independent implementation of this definition and fixed example digests.
 """
 
 from __future__ import annotations
 
 import hashlib
-from json.encoder import encode_basestring
 
 from parsers.records import PropertyRecord, RelationRecord, SectionRecord
 
-_BOOL = {True: "true", False: "false"}
+SEPARATOR = "\x1f"
+_FLAG = ("0", "1")  # indexed by a bool
+_COUNTS = tuple(str(n) for n in range(64))  # str(n) for the usual small counts
 
 
-def _list(values: tuple[str, ...]) -> str:
-    if not values:
-        return "[]"
-    return "[" + ",".join(map(encode_basestring, values)) + "]"
+def _count(n: int) -> str:
+    return _COUNTS[n] if 0 <= n < 64 else str(n)
 
 
 def content_sha256(
@@ -43,49 +59,22 @@ def content_sha256(
     relations: tuple[RelationRecord, ...],
     sections: tuple[SectionRecord, ...],
 ) -> str:
-    """SHA-256 hex of the canonical JSON of the page's content (module docstring)."""
-    enc = encode_basestring
-    page = enc(title)
-    lst = _list
-    boolean = _BOOL
-    # the page title recurs in every record (and often as source/target): escaped once
-    props_json = ",".join(
-        [
-            f'{{"external_links":{lst(r.external_links)},"links":{lst(r.links)},'
-            f'"position":{r.position},"property":{enc(r.property)},'
-            f'"title":{page if r.title == title else enc(r.title)},"value":{enc(r.value)}}}'
-            for r in props
-        ]
-        if props
-        else ()
-    )
-    names: dict[str, str] = {}  # relation names and kinds repeat within a page
-    relations_json = ",".join(
-        [
-            f'{{"kind":{names.get(r.kind) or names.setdefault(r.kind, enc(r.kind))},'
-            f'"position":{r.position},'
-            f'"relation":{names.get(r.relation) or names.setdefault(r.relation, enc(r.relation))},'
-            f'"source":{page if r.source == title else enc(r.source)},'
-            f'"target":{page if r.target == title else enc(r.target)},'
-            f'"target_exists":{boolean[r.target_exists]},'
-            f'"title":{page if r.title == title else enc(r.title)}}}'
-            for r in relations
-        ]
-        if relations
-        else ()
-    )
-    sections_json = ",".join(
-        [
-            f'{{"heading":{enc(r.heading)},"level":{r.level},"position":{r.position},'
-            f'"text":{enc(r.text)},"title":{page if r.title == title else enc(r.title)}}}'
-            for r in sections
-        ]
-        if sections
-        else ()
-    )
-    canonical = (
-        f'{{"categories":{_list(categories)},"element_type":{enc(element_type)},'
-        f'"properties":[{props_json}],"relations":[{relations_json}],'
-        f'"sections":[{sections_json}],"title":{page}}}'
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """SHA-256 hex of the page's content fields (module docstring)."""
+    count = _count
+    fields = [title, element_type, count(len(categories)), *categories, count(len(props))]
+    for prop in props:
+        links = prop.links
+        external = prop.external_links
+        fields += (prop.property, prop.value, count(len(links)), *links)
+        fields += (count(len(external)), *external)
+    fields.append(count(len(relations)))
+    flag = _FLAG
+    for rel in relations:
+        fields += (rel.kind, rel.source, rel.relation, rel.target, flag[rel.target_exists])
+    fields.append(count(len(sections)))
+    for section in sections:
+        fields += (section.heading, count(section.level), section.text)
+    text = SEPARATOR.join(fields)
+    if text.count(SEPARATOR) != len(fields) - 1:  # a field held the separator itself
+        text = SEPARATOR.join([field.replace(SEPARATOR, "") for field in fields])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

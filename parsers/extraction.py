@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -75,7 +75,6 @@ _PAGE_SET = _setters(
     ),
 )
 _PARSED_SET = _setters(ParsedPage, ("page", "properties", "relations", "sections"))
-_R = TypeVar("_R")
 
 
 def extract(raw: bytes, warnings: list[str], url: str, fetched_at: str) -> ParsedPage:
@@ -194,37 +193,29 @@ def _assemble(
     sects = tuple(sects_list)
     relations = tuple(rels)
     digest = content_sha256(title, element_type, categories, props, relations, sects)
-    page = _build(
-        PageRecord,
-        _PAGE_SET,
-        (
-            title,
-            _namespace(meta, title),
-            _positive_int(meta.get("wgArticleId")),
-            _positive_int(meta.get("wgRevisionId")) or _positive_int(meta.get("wgCurRevisionId")),
-            url,
-            element_type,
-            categories,
-            fetched_at,
-            digest,
-            PARSER_VERSION,
-            tuple(dict.fromkeys(warnings)),
-            redirected_from,
-            is_redirect,
-            historical,
-        ),
-    )
-    return _build(ParsedPage, _PARSED_SET, (page, props, relations, sects))
-
-
-def _build(
-    cls: type[_R], setters: tuple[Callable[[Any, Any], None], ...], values: tuple[Any, ...]
-) -> _R:
-    """A frozen record from its field values in field order (see ``_setters``)."""
-    record = _new_object(cls)
-    for setter, value in zip(setters, values, strict=True):
-        setter(record, value)
-    return record
+    page = new(PageRecord)
+    (ti, na, pi, ri, ur, et, ca, fe, cs, pv, wa, rf, ir, hi) = _PAGE_SET  # unrolled: per page
+    ti(page, title)
+    na(page, _namespace(meta, title))
+    pi(page, _positive_int(meta.get("wgArticleId")))
+    ri(page, _positive_int(meta.get("wgRevisionId")) or _positive_int(meta.get("wgCurRevisionId")))
+    ur(page, url)
+    et(page, element_type)
+    ca(page, categories)
+    fe(page, fetched_at)
+    cs(page, digest)
+    pv(page, PARSER_VERSION)
+    wa(page, tuple(dict.fromkeys(warnings)) if warnings else ())
+    rf(page, redirected_from)
+    ir(page, is_redirect)
+    hi(page, historical)
+    parsed = new(ParsedPage)
+    pa, pr, re, se = _PARSED_SET
+    pa(parsed, page)
+    pr(parsed, props)
+    re(parsed, relations)
+    se(parsed, sects)
+    return parsed
 
 
 def _title(meta: dict[str, Any], first_heading: str, url: str) -> str:

@@ -196,7 +196,8 @@ class Layout:
 
 
 def _next_is_table(blocks: list[Block], index: int) -> bool:
-    for block in blocks[index + 1 :]:
+    for at in range(index + 1, len(blocks)):  # no slice: this runs for every body block
+        block = blocks[at]
         if block.element is None:
             if block.text.strip(labels.LINE_MARK + " \t\r\n"):
                 return False

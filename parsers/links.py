@@ -32,7 +32,8 @@ class Target(NamedTuple):
 
 
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (2x faster)
-_SELF_LINK = "mw-selflink selflink"  # MediaWiki's class attribute of a self-link, verbatim
+SELF_LINK_CLASS = "mw-selflink selflink"  # MediaWiki's class attribute of a self-link, verbatim
+_SELF_LINK = SELF_LINK_CLASS
 
 
 def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
@@ -41,9 +42,12 @@ def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
     Written for speed (it runs for every link of every relation table): plain
     substring tests first, token sets only when a class attribute is there.
     """
-    classes = anchor.get("class")
+    get = anchor.get
+    classes = get("class")
     red = False
-    if classes == "new":  # the common red link, without token sets
+    if classes is None:  # the common blue link
+        pass
+    elif classes == "new":  # the common red link, without token sets
         red = True
     elif classes == _SELF_LINK:  # every relation row's source: no token sets either
         return _new(Target, (page_title, True))
@@ -52,11 +56,11 @@ def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
         if not labels.SELF_LINK_CLASSES.isdisjoint(tokens):
             return _new(Target, (page_title, True))
         if not labels.EXTERNAL_LINK_CLASSES.isdisjoint(tokens):
-            return anchor.get("href")
+            return get("href")
         if not labels.IMAGE_LINK_CLASSES.isdisjoint(tokens):
             return None
         red = labels.RED_LINK_CLASS in tokens
-    href = anchor.get("href")  # after the class tests: a self-link needs none
+    href = get("href")  # after the class tests: a self-link needs none
     if not href:
         return None
     first = href[0]
@@ -71,9 +75,9 @@ def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
         return None
     if not red and "redlink=1" in href:
         red = True
-    title = anchor.get("title")
+    title = get("title")
     if title:
-        if title[-1] == ")":
+        if title[-1] == ")" and title.endswith(labels.RED_LINK_SUFFIXES):
             for suffix in labels.RED_LINK_SUFFIXES:
                 if title.endswith(suffix):
                     title = title[: -len(suffix)]

@@ -39,7 +39,9 @@ def block_raw(element: etree._Element) -> str:
     """
     if len(element):
         line_marks(element)
-    raw = raw_text(element)
+        raw = raw_text(element)
+    else:  # no child elements: the text is all there is (no serialiser call)
+        raw = element.text or ""
     if element.tag in _BLOCK_TAGS:
         return _MARK + raw + _MARK
     return raw
