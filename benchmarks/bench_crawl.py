@@ -42,10 +42,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.crawl_support import page_requests  # noqa: E402
+from tests.wiki.handle import LoopbackWiki, clone  # noqa: E402
 
 N = int(os.environ.get("BENCH_PAGES", "2000"))
 PORT = int(os.environ.get("BENCH_PORT", "8095"))
 WIKI_DIR = Path(os.environ.get("BENCH_WIKI_DIR", f"/tmp/nora-bench-wiki-{N}"))
+#: the throwaway clone every run crawls and edits; WIKI_DIR itself stays pristine, so
+#: a second benchmark run starts from the generated corpus, not from the last run's edits
+WORK_DIR = WIKI_DIR
 SYNTH_N = int(os.environ.get("BENCH_SYNTH_PAGES", "20000"))
 SKIP = set(filter(None, os.environ.get("BENCH_SKIP", "").split(",")))
 EDITS = 20
@@ -91,12 +95,12 @@ def start_wiki() -> str:
 
 
 def access_lines() -> int:
-    with (WIKI_DIR / "access.log").open("rb") as fh:
+    with (WORK_DIR / "access.log").open("rb") as fh:
         return sum(1 for _ in fh)
 
 
 def new_lines(start: int) -> list[str]:
-    with (WIKI_DIR / "access.log").open(encoding="utf-8", errors="replace") as fh:
+    with (WORK_DIR / "access.log").open(encoding="utf-8", errors="replace") as fh:
         return [line for i, line in enumerate(fh) if i >= start]
 
 
@@ -157,7 +161,7 @@ def api_get(site: str, params: dict[str, str]) -> dict[str, Any]:
 
 
 def edit_pages(site: str, truth: dict[str, Any]) -> tuple[list[str], set[str]]:
-    """Append a sentence to 20 element pages (edit.php); return them and their targets."""
+    """Add a sentence to 20 element pages (edit.php); return them and their targets."""
     elements = sorted(
         (p for p in truth["pages"] if p["kind"] == "element" and p["namespace"] == 0),
         key=lambda p: p["title"],
@@ -173,9 +177,11 @@ def edit_pages(site: str, truth: dict[str, Any]) -> tuple[list[str], set[str]]:
         text = answer["query"]["pages"][0]["revisions"][0]["slots"]["main"]["content"]
         subprocess.run(
             ["php", "maintenance/edit.php", "-s", "benchmark edit", page["title"]],
-            input=text + "\n\nBewerkt door de benchmark.\n",
+            # at the top, in the lead text: appended, it would land in the last
+            # section, which may be a relation list, and change the page's relations
+            input="Bewerkt door de benchmark.\n\n" + text,
             text=True,
-            cwd=WIKI_DIR / "mw",
+            cwd=WORK_DIR / "mw",
             capture_output=True,
             check=True,
         )
@@ -304,7 +310,18 @@ def listing_requests(pages: int, namespaces: int) -> int:
 
 
 def main() -> int:
-    site = start_wiki()
+    global WORK_DIR
+    start_wiki()
+    work = clone(LoopbackWiki(WIKI_DIR, ""), Path(tempfile.mkdtemp(prefix="nora-bench-")) / "wiki")
+    WORK_DIR, site = work.dir, work.base_url
+    try:
+        return measure(site)
+    finally:
+        work.destroy()
+        shutil.rmtree(work.dir.parent, ignore_errors=True)
+
+
+def measure(site: str) -> int:
     truth = json.loads((WIKI_DIR / "corpus" / "truth.json").read_text(encoding="utf-8"))
     info = api_get(site, {"action": "query", "meta": "siteinfo", "siprop": "namespaces"})
     content = [n["id"] for n in info["query"]["namespaces"].values() if n.get("content")]

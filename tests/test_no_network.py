@@ -19,7 +19,7 @@ from parsers import ParsedPage, parse_page
 from tests.golden import fixture_pages
 
 PAGES = fixture_pages()
-SAMPLES = Path("/work/shared/samples")
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 HTTP_CLIENTS = ("requests", "urllib3", "httpx", "http.client", "aiohttp", "urllib.request")
 
 
