@@ -170,23 +170,18 @@ class Crawler:
                 self._reindex(state, crawl, full, progress)
             try:
                 plan = self._fetch_rounds(state, client, crawl, full, progress)
-            except RequestBudgetExhausted as exc:
-                progress.close_bar()
-                progress.event("end", status="PARTIAL", error=str(exc))
-                return CrawlOutcome(
-                    ExitStatus.PARTIAL,
-                    f"request budget spent ({exc}); run again to continue crawl {crawl.id}",
-                    crawl.id,
-                    listed=listed,
-                    fetched=_fetch_count(state, crawl.id, "ok"),
-                    failed=_fetch_count(state, crawl.id, "failed"),
+            except (RequestBudgetExhausted, SiteUnreachable) as exc:
+                # both stop the run before its snapshot; the next run continues this crawl
+                status, why = (
+                    (ExitStatus.PARTIAL, "request budget spent")
+                    if isinstance(exc, RequestBudgetExhausted)
+                    else (ExitStatus.UNREACHABLE, "the site stopped answering")
                 )
-            except SiteUnreachable as exc:
                 progress.close_bar()
-                progress.event("end", status="UNREACHABLE", error=str(exc))
+                progress.event("end", status=status.name, error=str(exc))
                 return CrawlOutcome(
-                    ExitStatus.UNREACHABLE,
-                    f"the site stopped answering ({exc}); run again to continue crawl {crawl.id}",
+                    status,
+                    f"{why} ({exc}); run again to continue crawl {crawl.id}",
                     crawl.id,
                     listed=listed,
                     fetched=_fetch_count(state, crawl.id, "ok"),
