@@ -102,13 +102,8 @@ def load(raw: bytes) -> Document:
         if marker in head:
             is_full = True
             break
-    tail = max(0, len(raw) - 1024)
-    if (
-        is_full
-        and raw.rfind(b"</html", tail) < 0
-        and raw.rfind(b"</HTML", tail) < 0
-        and labels.END_OF_PAGE not in raw.lower()
-    ):
+    # only the end counts: a "</html" quoted in a script mid-page must not hide a cut
+    if is_full and labels.END_OF_PAGE not in raw[-4096:].lower():
         warnings.append(
             problems.warning(problems.TRUNCATED, "expected </html> at the end, found none")
         )

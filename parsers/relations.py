@@ -69,11 +69,9 @@ def _columns(table_rows: list[etree._Element]) -> tuple[Columns | None, list[str
     if not table_rows:
         return None, []
     header = cells(table_rows[0])
-    if not header:
+    if len(header) < 3:
         return None, []
-    for cell in header:
-        if cell.tag != "th":
-            return None, []
+    # the header texts decide, not th vs td: templates write the header row either way
     return roles([line_of(cell) for cell in header])
 
 

@@ -144,6 +144,8 @@ def line_of(element: etree._Element) -> str:
     if not len(element):
         value = element.text
         return " ".join(value.split()) if value else ""
+    for br in element.iter("br"):  # a line break inside a label still separates words
+        br.tail = " " + br.tail if br.tail else " "
     return " ".join(raw_text(element).replace(_MARK, " ").split())
 
 

@@ -128,3 +128,12 @@ def test_character_references_to_control_characters_are_dropped() -> None:
     expected = "abc dea\u00bb\ufffd"
     assert [s.text for s in parsed.sections] == [f"{expected}\nx"]
     assert [(p.value, p.links) for p in parsed.properties] == [(f"v {expected}", ("TU",))]
+
+
+def test_a_closing_html_tag_quoted_mid_page_does_not_hide_a_cut() -> None:
+    page = (
+        '<!DOCTYPE html><html><head><script>var s = "</html>";</script></head><body>'
+        '<div id="mw-content-text"><div class="mw-parser-output"><p>' + "tekst " * 2000
+    )
+    warnings = parse_page(page).page.warnings
+    assert any(w.startswith("truncated") for w in warnings)

@@ -115,3 +115,14 @@ def test_empty_endpoint_cell_gives_no_row_and_no_warning() -> None:
     )
     assert rows == [("direct", 0, "Dit", "realiseert", "Wet Y", True)]
     assert warnings == ()
+
+
+def test_header_row_of_td_cells_is_found_by_its_text() -> None:
+    rows, warnings = page_with(
+        "<p><b>Relaties</b></p><table>"
+        "<tr><td>Vertrekpunt</td><td>Relatie</td><td>Eindpunten</td></tr>"
+        f'<tr><td>{SELF}</td><td>Is relevant<br>binnen</td><td><a href="/wiki/E">E</a></td></tr>'
+        "</table>"
+    )
+    assert rows == [("direct", 0, "Dit", "Is relevant binnen", "E", True)]
+    assert warnings == ()
