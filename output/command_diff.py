@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             inputs=[str(old_path), str(new_path)],
             extra={"old": old_path.name, "new": new_path.name, "counts": counts},
         )
-    except OSError as error:
+    except (DiffError, OSError) as error:
         print(f"nora diff: could not write {out}: {error}", file=sys.stderr)
         return int(ExitStatus.USAGE)
     for line in summary_lines(result, result.elements, limit=args.limit):

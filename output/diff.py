@@ -37,7 +37,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from output.manifest import TOOL_NAME, file_digest, tool_version, utc_timestamp, write_manifest
+from output.errors import ManifestError
+from output.manifest import (
+    TOOL_NAME,
+    file_digest,
+    read_manifest,
+    tool_version,
+    utc_timestamp,
+    write_manifest,
+)
 from output.staging import make_temp_beside
 from output.tabular import TableWriter
 from output.verify import TableLayout
@@ -357,8 +365,13 @@ def write_diff(
     created_at: datetime | None = None,
     batch_rows: int = 10_000,
 ) -> dict[str, Any]:
-    """Write the diff tables and manifest to ``out_dir`` (replaced whole); returns the manifest."""
+    """Write the diff tables and manifest to ``out_dir``; returns the manifest.
+
+    An older diff at ``out_dir`` is replaced whole; anything else there (a
+    snapshot, a folder of the user's) is refused, so nothing stored is lost.
+    """
     target = Path(os.path.abspath(out_dir))
+    _refuse_non_diff(target)
     temp = make_temp_beside(target)
     try:
         files: dict[str, dict[str, Any]] = {}
@@ -400,6 +413,17 @@ def _batches(
 ) -> Iterable[pa.RecordBatch]:
     for start in range(0, len(rows), size):
         yield pa.RecordBatch.from_pylist(list(rows[start : start + size]), schema=schema)
+
+
+def _refuse_non_diff(target: Path) -> None:
+    if not (target.exists() or target.is_symlink()):
+        return
+    try:
+        command = read_manifest(target).get("command")
+    except (ManifestError, OSError):
+        command = None
+    if command != "diff":
+        raise DiffError(target, "expected no folder or an older diff there, found something else")
 
 
 def _swap_into_place(temp: Path, target: Path) -> None:

@@ -197,3 +197,13 @@ def test_old_plus_diff_is_new(
     ) - set(after)
     titles = [r["title"] for r in result.tables["page_changes"]]
     assert titles == sorted(titles)
+
+
+def test_diff_refuses_to_write_over_a_snapshot(tmp_path: Path) -> None:
+    old, new = _old_and_new(tmp_path / "data")
+    before = {p.name: p.read_bytes() for p in old.iterdir()}
+    assert main(["diff", str(old), str(new), "--out", str(old)]) == ExitStatus.USAGE
+    assert {p.name: p.read_bytes() for p in old.iterdir()} == before  # the snapshot is intact
+    out = tmp_path / "d"
+    assert main(["diff", str(old), str(new), "--out", str(out)]) == ExitStatus.OK
+    assert main(["diff", str(old), str(new), "--out", str(out)]) == ExitStatus.OK  # older diff
