@@ -19,6 +19,7 @@ from typing import Any
 
 from output.snapshot import SnapshotWriter
 from scraper.archive import read_record
+from scraper.errors import ArchiveError
 from scraper.recovery import parse_html
 from scraper.state import State
 
@@ -66,7 +67,13 @@ def assemble(
                     page.title,
                     row.fetched_at,
                 )
-            _head, body = read_record(warc_dir, row.warc_file, row.warc_offset)
+            try:
+                _head, body = read_record(warc_dir, row.warc_file, row.warc_offset)
+            except ArchiveError as exc:
+                # a damaged record must not block every later crawl: report it, go on
+                log.error("%s: archived record unreadable: %s", page.title, exc)
+                missing.append(page.title)
+                continue
             parsed = parse_html(body, row.url, row.fetched_at)
             if parsed is None:
                 missing.append(page.title)

@@ -64,6 +64,11 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _discovery_status(exc: Exception) -> ExitStatus:
+    """A spent --max-requests budget is PARTIAL (run again), not an unreachable site."""
+    return ExitStatus.PARTIAL if isinstance(exc, RequestBudgetExhausted) else ExitStatus.UNREACHABLE
+
+
 class Crawler:
     """One run of ``nora crawl`` with a config; ``Crawler(...).run()``."""
 
@@ -131,7 +136,7 @@ class Crawler:
         except UnknownNamespace as exc:
             return CrawlOutcome(ExitStatus.USAGE, str(exc))
         except (FetchError, DiscoveryError) as exc:
-            return CrawlOutcome(ExitStatus.UNREACHABLE, f"site unreachable: {exc}")
+            return CrawlOutcome(_discovery_status(exc), f"site unreachable: {exc}")
         self.info = info
         unfinished = state.unfinished_crawl(site)
         if self.dry_run:
@@ -160,8 +165,9 @@ class Crawler:
                 try:
                     pages, redirects = self._discover(client, [n.id for n in namespaces])
                 except (FetchError, DiscoveryError) as exc:
-                    progress.event("end", status="UNREACHABLE", error=str(exc))
-                    return CrawlOutcome(ExitStatus.UNREACHABLE, f"listing failed: {exc}", crawl.id)
+                    status = _discovery_status(exc)
+                    progress.event("end", status=status.name, error=str(exc))
+                    return CrawlOutcome(status, f"listing failed: {exc}", crawl.id)
                 listed = state.store_listing(crawl.id, pages, redirects)
                 progress.event("listed", pages=listed, redirects=len(redirects))
                 del pages, redirects  # the state holds them now
@@ -215,7 +221,7 @@ class Crawler:
         try:
             pages, redirects = self._discover(client, namespaces)
         except (FetchError, DiscoveryError) as exc:
-            return CrawlOutcome(ExitStatus.UNREACHABLE, f"listing failed: {exc}")
+            return CrawlOutcome(_discovery_status(exc), f"listing failed: {exc}")
         current = unfinished.id if unfinished is not None else _next_id(state)
         data = self._plan_input(
             state, current, {p.title: p for p in pages}, dict(redirects), self.full, frozenset()

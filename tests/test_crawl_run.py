@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -378,3 +379,32 @@ def test_site_going_down_stops_the_run_and_the_next_run_resumes(
     outcome = crawl(tmp_path)
     assert outcome.status == ExitStatus.OK and outcome.crawl_id == 1
     assert sorted(wiki.fetched) == ["A", "B", "C", "D", "E", "F", "G"]
+
+
+def test_budget_spent_during_the_listing_is_partial_not_unreachable(
+    tmp_path: Path, wiki: MockWiki
+) -> None:
+    seed(wiki)
+    outcome = crawl(tmp_path, max_requests=3)  # robots + siteinfo + one listing request
+    assert outcome.status == ExitStatus.PARTIAL
+    assert crawl(tmp_path).status == ExitStatus.OK  # the next run gets through
+
+
+def test_a_damaged_archived_record_is_reported_and_later_crawls_go_on(
+    tmp_path: Path, wiki: MockWiki
+) -> None:
+    seed(wiki)
+    assert crawl(tmp_path).status == ExitStatus.OK
+    with sqlite3.connect(tmp_path / "state.sqlite") as db:
+        warc, offset = db.execute(
+            "SELECT warc_file, warc_offset FROM fetches WHERE title = 'D' AND outcome = 'ok'"
+        ).fetchone()
+    path = tmp_path / "warc" / warc
+    raw = bytearray(path.read_bytes())
+    raw[offset + 40] ^= 0xFF  # inside D's gzip member
+    path.write_bytes(bytes(raw))
+    wiki.edit("A", ["B"])  # a change, so the next crawl writes a new snapshot
+    outcome = crawl(tmp_path)
+    assert outcome.status == ExitStatus.PARTIAL
+    assert "D" not in set(table(outcome.snapshot_dir, "pages").title)
+    assert crawl(tmp_path).status == ExitStatus.PARTIAL  # not stuck on the same crawl
