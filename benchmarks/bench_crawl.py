@@ -67,7 +67,8 @@ class Run:
 
     @property
     def ok(self) -> bool:
-        return self.limit is None or self.requests <= self.limit
+        # a run that crashed makes few requests: it must not pass the request limit
+        return self.exit_status in (0, 1) and (self.limit is None or self.requests <= self.limit)
 
 
 def sh(*args: str, env: dict[str, str] | None = None, check: bool = True) -> str:
