@@ -25,7 +25,6 @@ checked by ``nora verify`` like one.
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -46,7 +45,7 @@ from output.manifest import (
     utc_timestamp,
     write_manifest,
 )
-from output.staging import make_temp_beside
+from output.staging import fsync_dir, make_temp_beside, swap_into_place
 from output.tabular import TableWriter
 from output.verify import TableLayout
 
@@ -430,12 +429,6 @@ def _swap_into_place(temp: Path, target: Path) -> None:
     """Rename ``temp`` to ``target``; an older diff there is removed only afterwards."""
     if not target.exists():
         os.rename(temp, target)
+        fsync_dir(target.parent)
         return
-    aside = target.parent / f".{target.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
-    os.rename(target, aside)
-    try:
-        os.rename(temp, target)
-    except BaseException:
-        os.rename(aside, target)
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
+    swap_into_place(temp, target)

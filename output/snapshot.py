@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import secrets
 import shutil
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -30,7 +29,7 @@ from typing import Any
 from output.errors import ExportError, SnapshotExistsError, SnapshotWriteError
 from output.manifest import build_manifest, file_digest, write_manifest
 from output.schema import SCHEMAS, TABLE_NAMES, to_record_batch
-from output.staging import fsync_dir, make_temp_beside
+from output.staging import fsync_dir, make_temp_beside, swap_into_place
 from output.tabular import TableWriter
 from parsers.records import ParsedPage
 
@@ -209,18 +208,13 @@ class SnapshotWriter:
             return
         if not self.force:
             raise SnapshotExistsError(self.out_dir)
-        aside = target.parent / f".{target.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
-        os.rename(target, aside)
         try:
-            os.rename(temp, target)
-        except BaseException as error:
-            os.rename(aside, target)  # put the old snapshot back before reporting
+            swap_into_place(temp, target)
+        except OSError as error:
             raise SnapshotWriteError(
                 f"{self.out_dir}: could not replace the snapshot, old one kept: {error}",
                 self.out_dir,
             ) from error
-        fsync_dir(target.parent)
-        _remove(aside)
 
     def _abort(self) -> None:
         """Close and remove the temporary folder; ``out_dir`` is never touched here."""

@@ -303,3 +303,15 @@ def test_temp_folders_of_dead_writers_are_removed_live_ones_kept(tmp_path: Path)
     assert not dead.exists()
     assert live.is_dir() and unrelated.is_dir()
     assert (tmp_path / "snap" / "manifest.json").is_file()
+
+
+def test_a_replace_killed_between_its_renames_gets_the_old_folder_back(tmp_path: Path) -> None:
+    old = tmp_path / ".snap.old-999999999-abcd1234"  # moved aside by a writer that died
+    old.mkdir()
+    (old / "manifest.json").write_text("{}", encoding="utf-8")
+    half = tmp_path / ".snap.tmp-999999999-abcd1234"
+    half.mkdir()
+    with SnapshotWriter(tmp_path / "other", command="parse") as writer:
+        del writer
+    assert (tmp_path / "snap" / "manifest.json").read_text(encoding="utf-8") == "{}"
+    assert not old.exists() and not half.exists()
