@@ -22,13 +22,20 @@ resumes it. The snapshot lists the pages in namespace, then title order.
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from output.history import new_snapshot_dir, publish, read_complete_manifest, snapshots_dir
+from output.history import (
+    latest_snapshot,
+    new_snapshot_dir,
+    publish,
+    read_complete_manifest,
+    snapshots_dir,
+)
 from output.staging import remove_stale_temps
 from output.status import ExitStatus
 from scraper.archive import WarcArchive
@@ -93,6 +100,8 @@ class Crawler:
         self._now = now
         self.data_dir = Path(config.data_dir)
         self.warc_dir = self.data_dir / WARC_DIR
+        #: pages fetched by this run (a resumed crawl's snapshot is stale once it is > 0)
+        self.fetched_now = 0
 
     # -- the run ---------------------------------------------------------------
 
@@ -284,6 +293,7 @@ class Crawler:
                 break
             progress.start_fetching(len(plan.to_fetch))
             for page, reason in plan.to_fetch:
+                self.fetched_now += 1
                 if self._fetch_page(state, client, crawl.id, page, reason, progress) != "ok":
                     skip.add(page.title)
             plan = make_plan(
@@ -378,6 +388,12 @@ class Crawler:
         stored = crawl.snapshot_id
         out_dir = snapshots_dir(self.data_dir) / stored if stored else None
         manifest = read_complete_manifest(out_dir) if out_dir is not None else None
+        if out_dir is not None and manifest is not None and self.fetched_now:
+            # written by a killed run, but this run fetched more: it is stale. Remove
+            # it unless it was published already (then it stays in the history).
+            if latest_snapshot(self.data_dir) != out_dir.resolve():
+                shutil.rmtree(out_dir, ignore_errors=True)
+            manifest = None
         if out_dir is None or manifest is None:
             out_dir = new_snapshot_dir(self.data_dir, self._now())
             state.set_snapshot_id(crawl.id, out_dir.name)

@@ -408,3 +408,32 @@ def test_a_damaged_archived_record_is_reported_and_later_crawls_go_on(
     assert outcome.status == ExitStatus.PARTIAL
     assert "D" not in set(table(outcome.snapshot_dir, "pages").title)
     assert crawl(tmp_path).status == ExitStatus.PARTIAL  # not stuck on the same crawl
+
+
+def test_a_resumed_crawl_that_fetches_more_writes_a_fresh_snapshot(
+    tmp_path: Path, wiki: MockWiki, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(wiki)
+    wiki.fail.add("B")
+
+    def killed(*args: Any) -> None:
+        raise KeyboardInterrupt  # stands in for kill -9 between writing and publishing
+
+    monkeypatch.setattr("scraper.crawl.publish", killed)
+    with pytest.raises(KeyboardInterrupt):
+        crawl(tmp_path)
+    monkeypatch.undo()
+    stale = [p for p in (tmp_path / "snapshots").iterdir() if not p.name.startswith(".")]
+    assert len(stale) == 1  # written, never published
+    wiki.fail.clear()
+    outcome = crawl(tmp_path)  # resumes the crawl, fetches B now
+    assert outcome.status == ExitStatus.OK
+    assert "B" in set(table(outcome.snapshot_dir, "pages").title)
+    manifest = json.loads((outcome.snapshot_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["extra"]["crawl_complete"] is True
+    assert manifest["extra"]["failed_titles"] == []
+    assert [
+        p
+        for p in (tmp_path / "snapshots").iterdir()
+        if p.name != "latest" and not p.name.startswith(".")
+    ] == [outcome.snapshot_dir]  # the stale, never published one is gone
