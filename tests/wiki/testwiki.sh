@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A real MediaWiki 1.39 (Debian's package) on SQLite behind `php -S`, on loopback,
-# seeded with the generated NORA-like corpus of tests/wiki/corpus.py.
+# A real MediaWiki 1.39 (Debian's package) with Semantic MediaWiki 5.1.0, Lingo 3.2.4 and
+# SemanticGlossary 5.0.1 (vendored in tests/wiki/vendor/), on SQLite behind `php -S`, on
+# loopback, seeded with the generated NORA-like corpus of tests/wiki/corpus.py.
 #
 #   testwiki.sh install-packages   apt-get the PHP CLI + extensions (only if php is missing)
 #                                  and download the two MediaWiki .debs into the cache
@@ -11,7 +12,8 @@
 #                                  (throwaway wikis for tests that edit, delete or move pages)
 #
 # Environment: WIKI_DIR (/tmp/nora-testwiki), WIKI_PORT (8089), WIKI_PAGES (300),
-# WIKI_CACHE (~/.cache/nora-testwiki: the .debs), PYTHON (.venv/bin/python).
+# WIKI_CACHE (~/.cache/nora-testwiki: the .debs), PYTHON (.venv/bin/python),
+# WIKI_SMW_QDEP (true: $smwgEnabledQueryDependencyLinksStore; `clone` honours it too).
 # See tests/wiki/README.md for the layout of $WIKI_DIR and why things are done this way.
 set -euo pipefail
 
@@ -22,6 +24,9 @@ WIKI_PORT=${WIKI_PORT:-8089}
 WIKI_PAGES=${WIKI_PAGES:-300}
 WIKI_CACHE=${WIKI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nora-testwiki}
 WIKI_WORKERS=${WIKI_WORKERS:-4}
+WIKI_SMW_QDEP_SET=${WIKI_SMW_QDEP+set}  # given by the caller (clone honours it only then)
+WIKI_SMW_QDEP=${WIKI_SMW_QDEP:-true}
+VENDOR="$HERE/vendor"
 if [ -z "${PYTHON:-}" ]; then
     if [ -x "$ROOT/.venv/bin/python" ]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON=python3; fi
 fi
@@ -70,7 +75,8 @@ fetch_debs() {
 # What the built wiki depends on: a change to any of these files means a rebuild.
 fingerprint() {
     (cd "$HERE" && cat testwiki.sh corpus.py dump.py generator.py model.py richtext.py \
-        tricky.py vocabulary.py) | sha256sum | cut -c1-16
+        tricky.py vocabulary.py ChainedLingoBackend.php vendor/MANIFEST \
+        vendor/smw-lingo-sg-vendor.tar.gz && echo "qdep=$WIKI_SMW_QDEP") | sha256sum | cut -c1-16
 }
 
 # --- state --------------------------------------------------------------------------------
@@ -114,6 +120,11 @@ port_busy() {
 
 php_maint() { (cd "$MW" && php "maintenance/$1.php" "${@:2}"); }
 
+sql() {  # sql DB STATEMENT: one statement on data/DB.sqlite (no sqlite3 CLI needed)
+    php -r '$d = new PDO("sqlite:" . $argv[1]); $d->exec($argv[2]) !== false || exit(1);' \
+        "$WIKI_DIR/data/$1.sqlite" "$2"
+}
+
 unpack() {
     local tmp="$WIKI_DIR/pkg" deb
     mkdir -p "$tmp"
@@ -126,6 +137,10 @@ unpack() {
     rm -f "$MW/extensions" "$MW/config" "$MW/images" "$MW/LocalSettings.php"
     ln -s extensions-core "$MW/extensions"
     mkdir -p "$MW/images" "$WIKI_DIR/cache"
+    # Semantic MediaWiki with its PHP dependencies and autoloader, Lingo, SemanticGlossary
+    tar -xzf "$VENDOR/smw-lingo-sg-vendor.tar.gz" -C "$MW/extensions-core" \
+        SemanticMediaWiki Lingo SemanticGlossary
+    cp "$HERE/ChainedLingoBackend.php" "$MW/NoraTestChainedLingoBackend.php"
 }
 
 write_settings() {
@@ -150,11 +165,44 @@ write_settings() {
     'host' => '', 'dbname' => \$wgDBname, 'user' => '', 'password' => '', 'type' => 'sqlite',
     'flags' => DBO_DEFAULT, 'load' => 1, 'variables' => [ 'synchronous' => 'OFF' ],
 ] ];
+
+# Semantic MediaWiki 5.1.0 (vendored, no composer run): its own autoloader first, because
+# enableSemantics() is an autoload "files" entry and MediaWiki loads an extension's
+# autoloader only after LocalSettings.
+require_once "\$IP/extensions/SemanticMediaWiki/vendor/autoload.php";
+wfLoadExtension( 'SemanticMediaWiki' );
+enableSemantics( '127.0.0.1' );
+\$smwgConfigFileDir = "$WIKI_DIR/data";  # .smw.json, SMW's upgrade key
+\$smwgNamespacesWithSemanticLinks[3000] = true;
+\$smwgNamespacesWithSemanticLinks[3002] = true;
+# SMW's default: no factbox, except on pages that ask for it with __SHOWFACTBOX__
+\$smwgShowFactbox = SMW_FACTBOX_HIDDEN;
+# on: a page whose query results change (its Afgeleide relaties) re-renders on its next
+# view; SMW's default (off) leaves it stale until purged. The live site may run either.
+\$smwgEnabledQueryDependencyLinksStore = $WIKI_SMW_QDEP;
+
+# Lingo 3.2.4 + SemanticGlossary 5.0.1, after SMW. SemanticGlossary sets Lingo's backend
+# after LocalSettings has run, so the backend that reads both glossaries (Lingo's page and
+# SemanticGlossary's pages) is chosen in an extension function.
+wfLoadExtension( 'Lingo' );
+wfLoadExtension( 'SemanticGlossary' );
+\$wgexLingoPage = 'Project:Terminologie';
+\$wgAutoloadClasses['NoraTestChainedLingoBackend'] = "\$IP/NoraTestChainedLingoBackend.php";
+\$wgExtensionFunctions[] = static function () {
+    \$GLOBALS['wgexLingoBackend'] = 'NoraTestChainedLingoBackend';
+};
 PHP
 }
 
 refresh_links() {
-    # Two processes over page-id halves: ~3x faster than the import's inline link updates.
+    # Link tables and SMW's store, both written by the links update. Property pages first,
+    # in one process: a value is stored with its property's type, so every type must be
+    # known before any page using it is stored. Then two processes over page-id halves:
+    # ~3x faster than the import's inline link updates.
+    php_maint refreshLinks --quiet --namespace 102 >>"$WIKI_DIR/build.log" 2>&1
+    # A new property type queues SMW's change propagation, which re-stores every page using
+    # the property: run it now, while no page uses one (a second or two, not half a minute).
+    php_maint runJobs --quiet >>"$WIKI_DIR/build.log" 2>&1
     local max half
     max=$(sqlite3 "$WIKI_DIR/data/wiki.sqlite" 'SELECT MAX(page_id) FROM page' 2>/dev/null \
         || php -r '$d=new PDO("sqlite:'"$WIKI_DIR"'/data/wiki.sqlite");echo $d->query("SELECT MAX(page_id) FROM page")->fetchColumn();')
@@ -190,6 +238,9 @@ build() {
         --pass="nora-test-wiki-$RANDOM$RANDOM" "NORA Test" "Beheerder" >>"$WIKI_DIR/build.log" 2>&1 \
         || { tail -20 "$WIKI_DIR/build.log" >&2; die "install.php failed"; }
     write_settings
+    # SMW's tables (through LoadExtensionSchemaUpdates) and its upgrade key
+    php_maint update --quick >>"$WIKI_DIR/build.log" 2>&1 \
+        || { tail -20 "$WIKI_DIR/build.log" >&2; die "update.php (SMW setup) failed"; }
     wait "$gen" || { tail -20 "$WIKI_DIR/build.log" >&2; die "corpus generation failed"; }
     log "importing $(grep -c '<page>' "$WIKI_DIR/corpus/dump.xml") pages"
     php_maint importDump --no-updates --quiet "$WIKI_DIR/corpus/dump.xml" >>"$WIKI_DIR/build.log" 2>&1
@@ -197,11 +248,16 @@ build() {
         --extensions=png "$WIKI_DIR/corpus/icons" >>"$WIKI_DIR/build.log" 2>&1
     php_maint edit --quiet --user="Beheerder" --summary="Hoofdpagina NORA test" Hoofdpagina \
         <"$WIKI_DIR/corpus/main.wiki" >>"$WIKI_DIR/build.log" 2>&1
-    log "refreshing links"
+    log "refreshing links and storing SMW data"
     refresh_links
     # Settle the jobs the import queued, so later control operations start from a calm queue.
-    log "running $(php_maint showJobs 2>/dev/null || echo '?') queued jobs, rebuilding recent changes"
+    log "running queued jobs: $(php_maint showJobs --group 2>/dev/null | tr '\n' ' ' || echo '?')"
     php_maint runJobs --quiet >>"$WIKI_DIR/build.log" 2>&1
+    log "emptying the parser cache, rebuilding recent changes"
+    # Pages rendered before all SMW data was stored hold stale query results (and Lingo,
+    # which builds one glossary per PHP process, may have missed terms in batch renders):
+    # empty the parser cache, so that every page's first view renders alone, current.
+    sql wikicache "DELETE FROM objectcache WHERE keyname GLOB '*:pcache:*'"
     php_maint rebuildrecentchanges --quiet >>"$WIKI_DIR/build.log" 2>&1
     php_maint initSiteStats --update --quiet >>"$WIKI_DIR/build.log" 2>&1
     printf 'pages=%s\nport=%s\nfingerprint=%s\n' "$WIKI_PAGES" "$WIKI_PORT" "$(fingerprint)" \
@@ -281,8 +337,13 @@ cmd_clone() {
     sed -e "s#$src/#$WIKI_DIR/#g" -e "s#\"$src\"#\"$WIKI_DIR\"#g" \
         -e "s#^\$wgServer = .*#\$wgServer = \"$URL\";#" \
         "$src/mw/LocalSettings.php" >"$MW/LocalSettings.php"
+    if [ -n "${WIKI_SMW_QDEP_SET:-}" ]; then  # a clone that differs from its source
+        sed -i "s/^\$smwgEnabledQueryDependencyLinksStore = .*/\$smwgEnabledQueryDependencyLinksStore = $WIKI_SMW_QDEP;/" \
+            "$MW/LocalSettings.php"
+    fi
     cp -a "$src/corpus" "$src/cache" "$WIKI_DIR/"
     mkdir -p "$WIKI_DIR/data"
+    cp -a "$src/data/.smw.json" "$WIKI_DIR/data/"  # SMW refuses to run without its key
     # A consistent copy even while the source serves (its parser cache may be writing).
     "$PYTHON" - "$src/data" "$WIKI_DIR/data" <<'PY'
 import pathlib, sqlite3, sys
