@@ -3,7 +3,8 @@
     python -m tests.wiki.corpus --pages 300 --out DIR [--seed 1729] [--now 2026-11-29T08:00:00Z]
 
 writes into DIR:
-  dump.xml     templates, a hidden category, N element pages and the tricky pages
+  dump.xml     SMW property pages, the glossary, templates, a hidden category, N element
+               pages and the tricky pages
                (tests/wiki/tricky.py), several with older revisions, dated within 80 days
   main.wiki    the text of Hoofdpagina (saved after the import with edit.php, because the
                installer's own Hoofdpagina revision is newer than anything imported)
@@ -49,8 +50,36 @@ TEMPLATES = {
     "Sjabloon:Afgeleide relatie": "<tr><td>[[{{{vertrekpunt}}}]]</td><td>{{{relatie}}}</td>"
     "<td>[[{{FULLPAGENAME}}]]</td></tr>",
     "Sjabloon:Tabel einde": "</table>",
+    # rows of #ask ... |format=template |named args=yes (the opener and closer above)
+    "Sjabloon:Relatierij": "<tr><td>{{{Vertrekpunt|}}}</td><td>{{{Relatie|}}}</td>"
+    "<td>{{{Eindpunt|}}}</td></tr>",
+    "Sjabloon:Afgeleide relatierij": "<tr><td>{{{Vertrekpunt|}}}</td><td>{{{Relatie|}}}</td>"
+    "<td>[[{{FULLPAGENAME}}]]</td></tr>",
 }
 CATEGORIES = {"Categorie:Onderhoud": "Pagina's die onderhoud nodig hebben.\n__HIDDENCAT__"}
+
+
+def smw_support() -> dict[str, str]:
+    """Property pages (types, descriptions) and the glossary: Lingo's page, SG's pages.
+
+    Kept outside the content namespaces: the crawler lists only those, and the truth
+    covers exactly what it lists.
+    """
+    pages: dict[str, str] = {}
+    types = {name: kind for name, kind in v.SMW_PROPERTIES.values()} | v.REL_PROPERTIES
+    for name, kind in types.items():
+        text = f"[[Heeft type::{kind}]]"
+        if name in v.PROPERTY_DESCRIPTIONS:
+            text += f"\n[[Has property description::{v.PROPERTY_DESCRIPTIONS[name]}@nl]]"
+        pages[f"Eigenschap:{name}"] = text + "\n"
+    lingo = [f";{term}:{definition}" for term, definition, source in v.GLOSSARY if source == "page"]
+    pages[f"Project:{v.LINGO_PAGE}"] = "\n".join(lingo) + "\n"
+    for term, definition, source in v.GLOSSARY:
+        if source == "sg":
+            pages[f"Project:{v.GLOSSARY_PAGE_PREFIX}{term}"] = (
+                f"{{{{#set: Glossary-Term={term} |Glossary-Definition={definition} }}}}\n"
+            )
+    return pages
 
 
 def parse_now(text: str | None) -> datetime:
@@ -73,6 +102,7 @@ def build(seed: int, pages: int, now: datetime) -> Corpus:
     for title in ("Hoofdpagina", "Lege pagina", "Overzicht architectuurprincipes"):
         gen.taken.add(title)
     corpus = Corpus()
+    corpus.support.update(smw_support())  # first: property types before any page uses them
     corpus.support.update(TEMPLATES)
     corpus.support.update(CATEGORIES)
     ids: dict[str, int] = {}
@@ -110,7 +140,7 @@ def revisions(corpus: Corpus, page: Page) -> tuple[Revision, ...]:
 def dump_pages(corpus: Corpus, now: datetime) -> list[DumpPage]:
     first = (now - timedelta(days=85)).strftime("%Y-%m-%dT%H:%M:%SZ")
     out = [
-        DumpPage(title, 14 if title.startswith("Categorie:") else 10, "",
+        DumpPage(title, support_namespace(title), "",
                  (Revision(first, text, "Sjabloon aangemaakt", USERS[2]),))
         for title, text in corpus.support.items()
     ]  # fmt: skip
@@ -119,6 +149,11 @@ def dump_pages(corpus: Corpus, now: datetime) -> list[DumpPage]:
             continue
         out.append(DumpPage(page.title, page.ns, page.redirect, revisions(corpus, page)))
     return out
+
+
+def support_namespace(title: str) -> int:
+    prefix = title.split(":", 1)[0]
+    return {"Categorie": 14, "Eigenschap": 102, "Project": 4}.get(prefix, 10)
 
 
 def truth(corpus: Corpus, meta: dict[str, Any]) -> dict[str, Any]:
@@ -133,6 +168,8 @@ def truth(corpus: Corpus, meta: dict[str, Any]) -> dict[str, Any]:
         "files": sorted(f"Bestand:{t}.png" for t in v.TYPES),
         "main_page": "Hoofdpagina",
         "element_pages": sum(1 for p in corpus if p.kind == "element"),
+        "smw_properties": sorted(t for t in corpus.support if t.startswith("Eigenschap:")),
+        "glossary": [list(entry) for entry in v.GLOSSARY],
     }
     return {"meta": meta, "pages": pages}
 

@@ -11,8 +11,8 @@ from typing import NamedTuple, TextIO
 from xml.sax.saxutils import escape, quoteattr
 
 NAMESPACES = {
-    0: "", 6: "Bestand", 10: "Sjabloon", 14: "Categorie", 3000: "FS", 3001: "FS overleg",
-    3002: "Werkruimte", 3003: "Werkruimte overleg",
+    0: "", 4: "NORA Test", 6: "Bestand", 10: "Sjabloon", 14: "Categorie", 102: "Eigenschap",
+    3000: "FS", 3001: "FS overleg", 3002: "Werkruimte", 3003: "Werkruimte overleg",
 }  # fmt: skip
 
 

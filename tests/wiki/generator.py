@@ -17,6 +17,7 @@ from tests.wiki.richtext import (
     Br,
     DefList,
     ExtLink,
+    Info,
     Inline,
     ItemList,
     Lingo,
@@ -27,9 +28,13 @@ from tests.wiki.richtext import (
     Table,
     Text,
     Tip,
+    parts_text,
 )
 
-PROP_STYLES = (("heading", 30), ("caption", 40), ("none", 20), ("colon", 0))
+PROP_STYLES = (("heading", 24), ("caption", 30), ("none", 16), ("ask", 18), ("show", 12))
+# how Relaties and Afgeleide relaties are shown (model.REL_STYLES, model.DERIVED_STYLES)
+REL_STYLES = (("table", 30), ("ask", 30), ("broadtable", 10), ("template", 20), ("ask-main", 10))
+DERIVED_STYLES = (("static", 25), ("ask", 35), ("broadtable", 15), ("template", 25))
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")  # fmt: skip
 
@@ -109,9 +114,10 @@ class Generator:
         if terms and special < 0.15:
             term, definition = rng.choice(v.TERMS)
             parts += [Tip(term, definition), Text(" ")]
-        elif terms and special < 0.18:
-            term, definition = rng.choice(v.TERMS)
-            parts += [Lingo(term, definition), Text(" ")]
+        elif terms and special < 0.19:
+            parts += [Lingo(rng.choice(v.GLOSSARY)[0]), Text(" ")]
+        elif terms and special < 0.21:
+            parts += [Info(" ".join(rng.choices(v.FILLER, k=5)).capitalize() + "."), Text(" ")]
         elif links and special < 0.28 and self.elements:
             target = rng.choice(self.elements)
             label = target.lower() if rng.random() < 0.3 else ""
@@ -160,28 +166,38 @@ class Generator:
 
     # --- properties ----------------------------------------------------------------------
 
-    def value(self, label: str, etype: str, ident: str, single: bool) -> Blocks:
+    def value(self, label: str, etype: str, ident: str, single: bool, smw: bool) -> Blocks:
+        """A property value. Labels with an SMW property (``vocabulary.SMW_PROPERTIES``)
+        get values SMW stores and renders as they are (plain text, page links, a date,
+        a URL); with ``smw`` (the block is shown through SMW) also single-valued, without
+        the hand-written "+" search link or a link label."""
         rng = self.rng
 
         def para(*parts: Inline) -> Blocks:
             return (Para(tuple(parts)),)
+
+        def plain(sentences: int) -> Blocks:
+            text = " ".join(
+                parts_text(self.sentence(terms=False, links=False)) for _ in range(sentences)
+            )
+            return para(Text(text))
 
         if label == "ID":
             return para(Text(ident))
         if label == "Elementtype":
             return para(Text(etype))
         if label in ("Organisatie",):
-            orgs = rng.sample(v.ORGANISATIONS, rng.choice((1, 1, 2)))
+            orgs = rng.sample(v.ORGANISATIONS, 1 if smw else rng.choice((1, 1, 2)))
             parts: list[Inline] = []
             for i, org in enumerate(orgs):
                 parts += [Text(", ")] if i else []
                 parts.append(Link(org))
-            if len(orgs) == 1:
+            if len(orgs) == 1 and not smw:
                 parts.append(Search(label, orgs[0]))
             return para(*parts)
         if label in ("Externe verwijzing", "Locatie"):
             url = f"https://www.example.org/{rng.choice(v.NOUNS)}/{rng.randint(1, 9999)}"
-            return para(ExtLink(url, "" if rng.random() < 0.5 else "website"))
+            return para(ExtLink(url, "" if smw or rng.random() < 0.5 else "website"))
         if label in ("Interne verwijzing", "Dossier") and self.elements:
             return para(Link(rng.choice(self.elements)))
         if label in ("Heeft bron", "Vastgesteld in") and self.by_type.get("Bron"):
@@ -190,7 +206,7 @@ class Generator:
             return para(Link(rng.choice(v.LAYERS)))
         if label in ("Status actualiteit",):
             status = rng.choice(("Actueel", "Verouderd", "In ontwikkeling"))
-            return para(Text(status), Search(label, status))
+            return para(Text(status)) if smw else para(Text(status), Search(label, status))
         if label == "Status toelichting":
             return () if rng.random() < 0.5 else (self.paragraph(1),)
         if label == "Publicatiedatum":
@@ -203,8 +219,8 @@ class Generator:
             return para(Text(rng.choice(v.PEOPLE)))
         if label == "Gebruikte synoniem(en)":
             return para(Text(", ".join(rng.sample(v.FILLER, 2))))
-        if label == "Stelling":
-            return (Para(self.sentence(terms=False, links=False)),)
+        if label in v.SMW_PROPERTIES:  # Beschrijving, Stelling: plain text (Lingo marks terms)
+            return plain(1 if label == "Stelling" or single else rng.randint(1, 3))
         if label == "Implicaties" and not single:
             items = tuple(self.sentence(rng.randint(4, 9)) for _ in range(rng.randint(2, 4)))
             return (ItemList(items, ordered=True),)
@@ -227,8 +243,11 @@ class Generator:
             lb for lb in v.TYPES[etype][2] if lb in ("ID", "Elementtype") or rng.random() < 0.8
         ]
         labels = labels or list(v.TYPES[etype][2][:2])
+        if style == "ask":  # the transposed query shows SMW properties only
+            labels = [lb for lb in labels if lb in v.SMW_PROPERTIES] or ["ID"]
         single = style == "colon"
-        props = tuple(Property(lb, self.value(lb, etype, ident, single)) for lb in labels)
+        smw = style in ("ask", "show")
+        props = tuple(Property(lb, self.value(lb, etype, ident, single, smw)) for lb in labels)
         headings = rng.sample(v.HEADINGS, rng.randint(1, 4))
         sections: list[Section] = []
         for heading in headings:
@@ -239,8 +258,9 @@ class Generator:
         intro: Blocks = ()
         if style != "heading" and rng.random() < 0.3:
             intro = (self.paragraph(rng.randint(1, 2)),)
-        rel_style = "headings" if style == "colon" else "table"
+        rel_style = "headings" if style == "colon" else _weighted(rng, REL_STYLES)
         relations = self.relations(title, rel_style)
+        derived = "" if rel_style == "headings" else _weighted(rng, DERIVED_STYLES)
         cats = [v.TYPES[etype][1]]
         if rng.random() < 0.4:
             cats.append(rng.choice(v.LAYERS))
@@ -251,9 +271,9 @@ class Generator:
             prop_style=style, label_cell="td" if rng.random() < 0.3 else "th",
             colon_in_bold=rng.random() < 0.7, properties=props, intro=intro,
             sections=tuple(sections), relations=relations, rel_style=rel_style,
-            rel_sep=", " if rng.random() < 0.7 else "<br />",
-            shows_derived=rel_style == "table", categories=tuple(cats),
-            hidden_categories=hidden, notoc=rng.random() < 0.5,
+            rel_sep=", " if rng.random() < 0.7 else "<br />", derived_style=derived,
+            named_subobjects=rng.random() < 0.5, factbox=rng.random() < 0.15,
+            categories=tuple(cats), hidden_categories=hidden, notoc=rng.random() < 0.5,
         )  # fmt: skip
         return _replace(page, over)
 
@@ -278,6 +298,10 @@ class Generator:
         age = timedelta(seconds=self.rng.randint(2 * 3600, 80 * 86400))
         revisions = self.rng.choices((1, 2, 3), (75, 18, 7))[0]
         return _iso(self.now - age), revisions
+
+
+def _weighted(rng: random.Random, choices: tuple[tuple[str, int], ...]) -> str:
+    return rng.choices([c for c, _ in choices], [w for _, w in choices])[0]
 
 
 def _iso(when: datetime) -> str:

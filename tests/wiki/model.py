@@ -1,9 +1,21 @@
 """The corpus model: pages as data, rendered to wikitext and to ground-truth records.
 
-Without Semantic MediaWiki the "Afgeleide relaties" of a page are plain wikitext, so a
-page's text depends on the other pages (their direct relations pointing at it). The model
-therefore renders a page from the whole corpus, and `Corpus.truth` gives, for every page,
-exactly what ``parse_page`` must extract from its rendered HTML (rules in DESIGN.md).
+Pages carry real Semantic MediaWiki data: every element page sets its SMW-backed
+properties with ``#set`` and stores each relation as a subobject (Vertrekpunt, Relatie,
+Eindpunt), the way a knowledge model keeps relation objects. Its blocks are shown in
+one of several forms (``Page.prop_style``, ``rel_style``, ``derived_style``): the
+hand-written tables of the templates NORA might use, or real SMW queries (``#ask``
+tables, broad tables, template rows, a transposed table, ``#show`` values).
+
+``Corpus.truth`` gives, for every page, exactly what ``parse_page`` must extract from
+its rendered HTML (rules in DESIGN.md), derived from the model alone, never from the
+wiki. Where SMW decides something the model cannot know, the truth says so instead of
+guessing: SMW lists the values of a multi-valued printout in the order of its internal
+entity ids (which depend on the order pages were first stored), so the targets of one
+query-table row are marked ``"ordered": false`` and compared as a set; the order of the
+rows is exact (the queries sort by relation name, or by source page then relation
+name, in code-point order, as SMW's SQLite store does). ``Corpus.smw_data`` gives what
+SMW's own API must report for the page, so a test can check the model against the engine.
 """
 
 from __future__ import annotations
@@ -12,23 +24,38 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.wiki import vocabulary as v
 from tests.wiki.richtext import (
+    Block,
     Blocks,
-    Lingo,
+    ExtLink,
+    Link,
     Para,
+    Parts,
+    Search,
+    Table,
     Text,
     blocks_external,
     blocks_links,
     blocks_text,
     blocks_wikitext,
-    has_lingo,
-    lingo_tooltip,
     normalize,
+    parts_text,
 )
 
 NS_MAIN, NS_FS, NS_WERKRUIMTE = 0, 3000, 3002
 NS_PREFIX = {3000: "FS:", 3002: "Werkruimte:", 10: "Sjabloon:", 14: "Categorie:", 6: "Bestand:"}
 BANNER = "NB: Deze pagina maakt deel uit van de Historie van de NORA"
+
+# how a block is shown (see the module docstring); "" for derived: not shown at all
+PROP_STYLES_HAND = ("heading", "caption", "none", "colon", "infobox", "show")
+PROP_STYLES_SMW = ("ask",)  # a transposed #ask of the page's own values
+REL_STYLES_QUERY = ("ask", "broadtable", "template", "ask-main")
+REL_STYLES = ("table", "headings", *REL_STYLES_QUERY)
+DERIVED_STYLES = ("", "static", "ask", "broadtable", "template")
+# "ul": SMW's table separator that puts several values in a list inside the cell
+_SEPARATOR = {"ask": "", "broadtable": ",&#32;", "ask-main": "ul"}
+_QUERY_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -51,6 +78,21 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Overview:
+    """An ``#ask`` table over a category on an overview page: body text, not a block.
+
+    ``printouts`` are (column label, property label of ``vocabulary.SMW_PROPERTIES``);
+    results are the category's element pages having every printout's property, sorted
+    by title as SMW sorts them (code points), at most ``limit``.
+    """
+
+    category: str
+    mainlabel: str
+    printouts: tuple[tuple[str, str], ...]
+    limit: int
+
+
+@dataclass(frozen=True)
 class Page:
     """One content page. ``kind``: element, redirect, overview, topic, empty, raw."""
 
@@ -61,16 +103,18 @@ class Page:
     icon: bool = False
     icon_definition: str = ""
     historical: bool = False
-    prop_style: str = ""  # heading | caption | none | colon | infobox | "" (no block)
-    label_cell: str = "th"  # th | td (table styles); colon_in_bold for "colon"
+    prop_style: str = ""  # PROP_STYLES_HAND + PROP_STYLES_SMW, or "" (no block)
+    label_cell: str = "th"  # th | td (table styles)
     colon_in_bold: bool = True
     properties: tuple[Property, ...] = ()
     intro: Blocks = ()
     sections: tuple[Section, ...] = ()
     relations: tuple[Relation, ...] = ()
-    rel_style: str = "table"  # table | headings
-    rel_sep: str = ", "
-    shows_derived: bool = False
+    rel_style: str = "table"  # REL_STYLES
+    rel_sep: str = ", "  # between endpoints in hand-written tables
+    derived_style: str = ""  # DERIVED_STYLES
+    named_subobjects: bool = False
+    factbox: bool = False  # __SHOWFACTBOX__
     categories: tuple[str, ...] = ()
     hidden_categories: tuple[str, ...] = ()
     redirect: str = ""
@@ -78,9 +122,14 @@ class Page:
     timestamp: str = ""
     revisions: int = 1
     notoc: bool = False
+    queries: tuple[Overview, ...] = ()  # overview pages: after the intro, before sections
 
     def direct_targets(self) -> list[str]:
         return [t for rel in self.relations for t in rel.targets]
+
+    @property
+    def shows_derived(self) -> bool:
+        return self.kind == "element" and self.derived_style != ""
 
 
 @dataclass
@@ -115,20 +164,26 @@ class Corpus:
         page = self.pages.get(title)
         return page.redirect if page is not None and page.kind == "redirect" else title
 
+    def stored_targets(self, relation: Relation) -> list[str]:
+        """The Eindpunt values SMW stores for a relation: redirects followed, no repeats."""
+        return list(dict.fromkeys(self.resolve(t) for t in relation.targets))
+
     def incoming(self, title: str) -> list[tuple[str, str]]:
-        """(source, relation) of every direct relation endpoint resolving to ``title``."""
+        """(source, relation) of every stored relation with an endpoint resolving to ``title``."""
         if self._incoming is None:
             index: dict[str, list[tuple[str, str]]] = {}
             for page in self.pages.values():
                 if page.kind != "element":
                     continue
                 for rel in page.relations:
-                    for target in rel.targets:
-                        resolved = self.resolve(target)
-                        if resolved != page.title:
-                            index.setdefault(resolved, []).append((page.title, rel.name))
+                    for target in self.stored_targets(rel):
+                        if target != page.title:
+                            index.setdefault(target, []).append((page.title, rel.name))
             self._incoming = index
         return list(self._incoming.get(title, ()))
+
+    def relation(self, source: str, name: str) -> Relation:
+        return next(r for r in self.pages[source].relations if r.name == name)
 
     # --- wikitext ------------------------------------------------------------------------
 
@@ -138,6 +193,9 @@ class Corpus:
         if page.kind in ("raw", "empty"):
             return page.raw_text
         out: list[str] = []
+        data = smw_annotations(page)
+        if data:
+            out.append(data)
         if page.icon:
             out.append(f"{{{{Elementtype|{page.element_type}|{page.icon_definition}}}}}")
         if page.historical:
@@ -148,20 +206,21 @@ class Corpus:
             out.extend(_colon_line(page, p) for p in page.properties)
         if page.intro:
             out.append(blocks_wikitext(page.intro))
-        if page.prop_style in ("heading", "caption", "none"):
-            if page.prop_style == "heading":
+        if page.prop_style in ("heading", "caption", "none", "show"):
+            if page.prop_style in ("heading", "show"):
                 out.append("== Eigenschappen ==")
             out.append(_property_table(page))
+        if page.prop_style == "ask":
+            out.append("== Eigenschappen ==\n" + _property_query(page))
+        out.extend(_overview_query(query) for query in page.queries)
         for section in page.sections:
             marks = "=" * section.level
             out.append(f"{marks} {section.heading} {marks}")
             if section.body:
                 out.append(blocks_wikitext(section.body))
         out.extend(self._relations_wikitext(page))
-        lingo = {t.term: t for t in self._lingo(page)}
-        if lingo:
-            out.append("".join(lingo_tooltip(t) for t in lingo.values()))
         tail = ["__NOTOC__"] if page.notoc else []
+        tail += ["__SHOWFACTBOX__"] if page.factbox else []
         tail += [f"[[Categorie:{c}]]" for c in page.categories + page.hidden_categories]
         if tail:
             out.append("\n".join(tail))
@@ -169,11 +228,12 @@ class Corpus:
 
     def _relations_wikitext(self, page: Page) -> list[str]:
         out: list[str] = []
-        if page.rel_style == "headings":
+        style = page.rel_style
+        if style == "headings":
             for rel in page.relations:
                 items = "\n".join(f"* [[{t}]]" for t in rel.targets)
                 out.append(f"== {rel.name} ==\n{items}")
-        elif page.kind == "element":
+        elif page.kind == "element" and style == "table":
             rows = [
                 f"{{{{Relatie|relatie={rel.name}|eindpunten="
                 + page.rel_sep.join(f"[[{t}]]" for t in rel.targets)
@@ -183,25 +243,21 @@ class Corpus:
             out.append(
                 "== Relaties ==\n{{Relaties begin}}\n" + "\n".join([*rows, "{{Tabel einde}}"])
             )
-        if page.shows_derived:
+        elif page.kind == "element":
+            out.append("== Relaties ==\n" + _direct_query(style))
+        derived = page.derived_style
+        if not page.shows_derived:
+            return out
+        if derived == "static":
             rows = [
                 f"{{{{Afgeleide relatie|vertrekpunt={src}|relatie={name}}}}}"
                 for src, name in self.incoming(page.title)
             ]
-            out.append(
-                "== Afgeleide relaties ==\n{{Afgeleide relaties begin}}\n"
-                + "\n".join([*rows, "{{Tabel einde}}"])
-            )
+            block = "{{Afgeleide relaties begin}}\n" + "\n".join([*rows, "{{Tabel einde}}"])
+        else:
+            block = _derived_query(derived)
+        out.append("== Afgeleide relaties ==\n" + block)
         return out
-
-    @staticmethod
-    def _lingo(page: Page) -> list[Lingo]:
-        found = has_lingo(page.intro)
-        for prop in page.properties:
-            found += has_lingo(prop.value)
-        for section in page.sections:
-            found += has_lingo(section.body)
-        return found
 
     # --- ground truth --------------------------------------------------------------------
 
@@ -228,41 +284,238 @@ class Corpus:
             "properties": [
                 {
                     "property": p.label,
-                    "value": blocks_text(p.value),
+                    "value": blocks_text(smw_shown(p.value) if _shown_by_smw(page, p) else p.value),
                     "links": blocks_links(p.value),
                     "external_links": blocks_external(p.value),
                 }
                 for p in page.properties
             ],
             "relations": self._relation_truth(page),
-            "sections": None if page.kind == "redirect" else _section_truth(page),
+            "sections": None if page.kind == "redirect" else self._section_truth(page),
         }
         return base
 
     def _relation_truth(self, page: Page) -> list[dict[str, Any]]:
-        rows = [
-            {
-                "kind": "direct",
-                "source": page.title,
-                "relation": rel.name,
-                "target": target,
-                "target_exists": self.exists(target),
-            }
-            for rel in page.relations
-            for target in rel.targets
-        ]
-        if page.shows_derived:
-            rows += [
-                {
-                    "kind": "derived",
-                    "source": src,
-                    "relation": name,
-                    "target": page.title,
-                    "target_exists": True,
-                }
-                for src, name in self.incoming(page.title)
-            ]
+        """One record per endpoint; ``row`` numbers the table rows per kind, ``ordered``
+        says whether the endpoints of that row come in a known order (see module doc)."""
+        rows: list[dict[str, Any]] = []
+        counters = {"direct": 0, "derived": 0}
+
+        def emit(kind: str, source: str, name: str, targets: list[str], by_smw: bool) -> None:
+            row = counters[kind]
+            counters[kind] += 1
+            rows.extend(
+                {"kind": kind, "source": source, "relation": name, "target": target,
+                 "target_exists": self.exists(target), "row": row,
+                 "ordered": not by_smw or len(targets) < 2}
+                for target in targets
+            )  # fmt: skip
+
+        query = page.rel_style in REL_STYLES_QUERY
+        relations = sorted(page.relations, key=lambda r: r.name) if query else page.relations
+        for rel in relations:
+            targets = self.stored_targets(rel) if query else list(rel.targets)
+            emit("direct", page.title, rel.name, targets, query)
+        if not page.shows_derived:
+            return rows
+        derived = page.derived_style
+        incoming = self.incoming(page.title)
+        if derived != "static":  # |sort=Vertrekpunt,Relatie: SMW's sort keys, code points
+            incoming = sorted(incoming, key=lambda item: (smw_sortkey(item[0]), item[1]))
+        for src, name in incoming:
+            if derived in ("static", "template"):  # the row shows this page as its endpoint
+                emit("derived", src, name, [page.title], False)
+            else:  # the subobject's every endpoint, this page among them
+                emit("derived", src, name, self.stored_targets(self.relation(src, name)), True)
         return rows
+
+    def _section_truth(self, page: Page) -> list[dict[str, Any]]:
+        lead: Blocks = ()
+        if page.historical:
+            lead += (Para((Text(BANNER),)),)
+        lead += page.intro
+        lead += tuple(self.overview_table(query) for query in page.queries)
+        sections: list[dict[str, Any]] = []
+        text = blocks_text(lead)
+        if text:
+            sections.append({"heading": "", "level": 0, "text": text})
+        for section in page.sections:
+            sections.append(
+                {
+                    "heading": normalize(section.heading),
+                    "level": section.level,
+                    "text": blocks_text(section.body),
+                }
+            )
+        return sections
+
+    def overview_table(self, query: Overview) -> Table:
+        """What an overview's ``#ask`` table shows, as a body table of the model."""
+        labels = [label for _, label in query.printouts]
+        found: list[tuple[str, list[Parts]]] = []
+        for page in self.pages.values():
+            if page.kind != "element" or query.category not in page.categories:
+                continue
+            values = {p.label: p.value for p in page.properties}
+            if all(label in values for label in labels):
+                found.append((page.title, [_query_cell(values[label]) for label in labels]))
+        found.sort(key=lambda item: smw_sortkey(item[0]))
+        rows = tuple(
+            ((Link(title, smw_sortkey(title)),), *cells) for title, cells in found[: query.limit]
+        )
+        header = (query.mainlabel, *(column for column, _ in query.printouts))
+        return Table(header, rows, css="sortable wikitable smwtable")
+
+    def smw_data(self, page: Page) -> dict[str, Any]:
+        """What SMW stores for a page: {"properties": {prop: [values]}, "relations": [...]}."""
+        props: dict[str, list[str]] = {}
+        for prop in page.properties:
+            mapped = v.SMW_PROPERTIES.get(prop.label)
+            if mapped is not None:
+                name, kind = mapped
+                props[name] = [self.resolve(x) for x in smw_values(prop.value, kind)]
+        rels = [
+            {"source": page.title, "relation": r.name, "targets": sorted(self.stored_targets(r))}
+            for r in page.relations
+        ]
+        return {"properties": props, "relations": rels}
+
+
+# --- SMW data and queries ----------------------------------------------------------------
+
+
+def smw_values(value: Blocks, kind: str) -> list[str]:
+    """The values ``#set`` stores for one property: link titles for pages, else the text."""
+    if kind == "Pagina":
+        return blocks_links(value)
+    if kind == "URL":
+        return blocks_external(value)
+    text = blocks_text(value)
+    return [text] if text else []
+
+
+def smw_annotations(page: Page) -> str:
+    """One line of ``#set`` and ``#subobject`` calls: they print nothing."""
+    if page.kind != "element":
+        return ""
+    calls: list[str] = []
+    sets: list[str] = []
+    for prop in page.properties:
+        mapped = v.SMW_PROPERTIES.get(prop.label)
+        if mapped is None:
+            continue
+        values = smw_values(prop.value, mapped[1])
+        if values:
+            sets.append(f"{mapped[0]}={';'.join(values)}" + ("|+sep=;" if len(values) > 1 else ""))
+    if sets:
+        calls.append("{{#set: " + " |".join(sets) + " }}")
+    for index, rel in enumerate(page.relations):
+        name = f"relatie-{index + 1}" if page.named_subobjects else ""
+        calls.append(
+            f"{{{{#subobject:{name} |{v.REL_SOURCE}={{{{FULLPAGENAME}}}} |{v.REL_NAME}={rel.name}"
+            f" |{v.REL_TARGET}={';'.join(rel.targets)}|+sep=; }}}}"
+        )
+    return "".join(calls)
+
+
+def _direct_query(style: str) -> str:
+    condition = f"[[{v.REL_SOURCE}::{{{{FULLPAGENAME}}}}]]"
+    printouts = f"|?{v.REL_SOURCE} |?{v.REL_NAME} |?{v.REL_TARGET}"
+    if style == "template":
+        return (
+            "{{Relaties begin}}\n"
+            f"{{{{#ask: {condition} {printouts} |format=template |template=Relatierij"
+            f" |named args=yes |sort={v.REL_NAME} |limit={_QUERY_LIMIT} }}}}\n{{{{Tabel einde}}}}"
+        )
+    fmt = "broadtable" if style == "broadtable" else "table"
+    main = "" if style == "ask-main" else " |mainlabel=-"
+    sep = f" |sep={_SEPARATOR[style]}" if _SEPARATOR.get(style) else ""
+    return (
+        f"{{{{#ask: {condition} {printouts}=Eindpunten{main} |format={fmt}{sep}"
+        f" |sort={v.REL_NAME} |limit={_QUERY_LIMIT} }}}}"
+    )
+
+
+def _derived_query(style: str) -> str:
+    condition = f"[[{v.REL_TARGET}::{{{{FULLPAGENAME}}}}]]"
+    sort = f"|sort={v.REL_SOURCE},{v.REL_NAME} |order=asc,asc |limit={_QUERY_LIMIT}"
+    if style == "template":
+        return (
+            "{{Afgeleide relaties begin}}\n"
+            f"{{{{#ask: {condition} |?{v.REL_SOURCE} |?{v.REL_NAME} |format=template"
+            f" |template=Afgeleide relatierij |named args=yes {sort} }}}}\n{{{{Tabel einde}}}}"
+        )
+    fmt = "broadtable" if style == "broadtable" else "table"
+    sep = f" |sep={_SEPARATOR[style]}" if _SEPARATOR.get(style) else ""
+    return (
+        f"{{{{#ask: {condition} |?{v.REL_SOURCE} |?{v.REL_NAME} |?{v.REL_TARGET} |mainlabel=-"
+        f" |format={fmt}{sep} {sort} }}}}"
+    )
+
+
+def _overview_query(query: Overview) -> str:
+    printouts = " ".join(
+        f"|?{v.SMW_PROPERTIES[label][0]}={column}" for column, label in query.printouts
+    )
+    having = "".join(f"[[{v.SMW_PROPERTIES[label][0]}::+]]" for _, label in query.printouts)
+    return (
+        f"{{{{#ask: [[Categorie:{query.category}]]{having} {printouts}"
+        f" |mainlabel={query.mainlabel} |limit={query.limit} |searchlabel= }}}}"
+    )
+
+
+def _query_cell(value: Blocks) -> Parts:
+    """A single-valued SMW value as a query cell shows it (its text and links)."""
+    block = value[0] if value else None
+    if not isinstance(block, Para):
+        return ()
+    shown = smw_shown((block,))[0]
+    assert isinstance(shown, Para)
+    return tuple(p for p in shown.parts if isinstance(p, Text | Link | ExtLink))
+
+
+def smw_sortkey(title: str) -> str:
+    """How SMW names a page in query output and sorts it: without its namespace prefix."""
+    for prefix in NS_PREFIX.values():
+        if title.startswith(prefix):
+            return title[len(prefix) :]
+    return title
+
+
+def smw_shown(value: Blocks) -> Blocks:
+    """A stored value as SMW renders it: page links read as the page's name in its
+    namespace (``FS:X`` shows "X"), the hand-written " +" search link is not there."""
+    out: list[Block] = []
+    for block in value:
+        if isinstance(block, Para):
+            parts = tuple(
+                Link(p.title, p.label or smw_sortkey(p.title)) if isinstance(p, Link) else p
+                for p in block.parts
+                if not isinstance(p, Search)
+            )
+            block = Para(parts)
+        out.append(block)
+    return tuple(out)
+
+
+def _shown_by_smw(page: Page, prop: Property) -> bool:
+    return page.prop_style in ("ask", "show") and prop.label in v.SMW_PROPERTIES
+
+
+def _property_query(page: Page) -> str:
+    """The page's own SMW values as a transposed table: one label/value row per printout."""
+    printouts = " ".join(
+        f"|?{v.SMW_PROPERTIES[p.label][0]}={p.label}"
+        for p in page.properties
+        if p.label in v.SMW_PROPERTIES
+    )
+    return (
+        f"{{{{#ask: [[{{{{FULLPAGENAME}}}}]] {printouts} |format=table |transpose=yes"
+        " |mainlabel=- |searchlabel= }}"
+    )
+
+
+# --- hand-written blocks -----------------------------------------------------------------
 
 
 def _property_table(page: Page) -> str:
@@ -274,7 +527,11 @@ def _property_table(page: Page) -> str:
         lines.append("|+ Eigenschappen")
     mark = "!" if page.label_cell == "th" else "|"
     for prop in page.properties:
-        value = blocks_wikitext(prop.value)
+        mapped = v.SMW_PROPERTIES.get(prop.label)
+        if page.prop_style == "show" and mapped is not None:
+            value = f"{{{{#show: {{{{FULLPAGENAME}}}} |?{mapped[0]} }}}}"
+        else:
+            value = blocks_wikitext(prop.value)
         if value and value[0] in "*#;:":
             value = "\n" + value
         lines += ["|-", f"{mark} {prop.label}", f"| {value}"]
@@ -288,24 +545,29 @@ def _colon_line(page: Page, prop: Property) -> str:
     return f"{label} {value}".rstrip()
 
 
-def _section_truth(page: Page) -> list[dict[str, Any]]:
-    lead: Blocks = ()
-    if page.historical:
-        lead += (Para((Text(BANNER),)),)
-    lead += page.intro
-    sections: list[dict[str, Any]] = []
-    text = blocks_text(lead)
-    if text:
-        sections.append({"heading": "", "level": 0, "text": text})
-    for section in page.sections:
-        sections.append(
-            {
-                "heading": normalize(section.heading),
-                "level": section.level,
-                "text": blocks_text(section.body),
-            }
-        )
-    return sections
+def smw_simple(value: Blocks, kind: str) -> bool:
+    """True when SMW renders the stored value exactly as the model's text and links say."""
+    if len(value) > 1:
+        return False
+    if not value:
+        return True
+    block = value[0]
+    if not isinstance(block, Para):
+        return False
+    allowed: tuple[type, ...] = (Text,)
+    if kind == "Pagina":
+        allowed = (Text, Link, Search)
+    elif kind == "URL":
+        allowed = (ExtLink,)
+    if not all(isinstance(part, allowed) for part in block.parts):
+        return False
+    if kind == "URL":
+        return all(isinstance(p, ExtLink) and not p.label for p in block.parts)
+    if kind == "Pagina":
+        links = [p for p in block.parts if isinstance(p, Link)]
+        texts = parts_text(tuple(p for p in block.parts if isinstance(p, Text))).strip(", ")
+        return len(links) == 1 and not links[0].label and not texts
+    return True
 
 
 def full_title(ns: int, name: str) -> str:

@@ -9,7 +9,6 @@ exact rather than re-derived from HTML.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 
@@ -43,10 +42,21 @@ class Tip:
 
 @dataclass(frozen=True)
 class Lingo:
-    """A glossary term as Extension Lingo renders it: tooltip content in a sibling span."""
+    """A glossary term written as plain text: the real Lingo extension marks it.
+
+    Lingo 3 wraps the term in ``a.mw-lingo-term`` and appends its definition once,
+    after the content, in a hidden ``div.mw-lingo-tooltip``; the definition comes
+    from the wiki's glossary (``vocabulary.GLOSSARY``), not from the page.
+    """
 
     term: str
-    definition: str
+
+
+@dataclass(frozen=True)
+class Info:
+    """SMW's ``{{#info:...}}``: an icon with a hidden text; nothing visible."""
+
+    text: str
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ class Br:
     pass
 
 
-Inline = Text | Link | ExtLink | Tip | Lingo | Search | Br
+Inline = Text | Link | ExtLink | Tip | Lingo | Info | Search | Br
 Parts = tuple[Inline, ...]
 
 
@@ -113,25 +123,12 @@ def inline_wikitext(part: Inline) -> str:
     if isinstance(part, Tip):
         return f"{{{{Term|{part.term}|{part.definition}}}}}"
     if isinstance(part, Lingo):
-        return (
-            f'<span class="mw-lingo-term" data-lingo-term-id="{lingo_id(part)}">{part.term}</span>'
-        )
+        return part.term
+    if isinstance(part, Info):
+        return f"{{{{#info:{part.text}}}}}"
     if isinstance(part, Search):
         return f"&#160;&#160;{{{{Zoek|{part.prop}|{part.value}}}}}"
     return "<br />"
-
-
-def lingo_id(part: Lingo) -> str:
-    return hashlib.md5(part.term.encode("utf-8")).hexdigest()
-
-
-def lingo_tooltip(part: Lingo) -> str:
-    """Lingo puts every tooltip's content in a hidden div at the end of the page."""
-    return (
-        f'<div class="mw-lingo-tooltip" id="{lingo_id(part)}">'
-        '<div class="mw-lingo-definition navigation-not-searchable">'
-        f'<div class="mw-lingo-definition-text">{part.definition}</div></div></div>'
-    )
 
 
 def inline_text(part: Inline) -> str:
@@ -145,6 +142,8 @@ def inline_text(part: Inline) -> str:
         return part.term
     if isinstance(part, Search):
         return " "
+    if isinstance(part, Info):
+        return ""
     return "\n"
 
 
@@ -195,7 +194,7 @@ def blocks_text(blocks: Blocks) -> str:
     return normalize("\n".join(block_text(b) for b in blocks))
 
 
-def _inlines(blocks: Blocks) -> list[Inline]:
+def inlines(blocks: Blocks) -> list[Inline]:
     found: list[Inline] = []
     for block in blocks:
         if isinstance(block, Para):
@@ -212,12 +211,12 @@ def _inlines(blocks: Blocks) -> list[Inline]:
 
 def blocks_links(blocks: Blocks) -> list[str]:
     """Internal link targets in document order, without repeats (search links are noise)."""
-    return list(dict.fromkeys(p.title for p in _inlines(blocks) if isinstance(p, Link)))
+    return list(dict.fromkeys(p.title for p in inlines(blocks) if isinstance(p, Link)))
 
 
 def blocks_external(blocks: Blocks) -> list[str]:
-    return list(dict.fromkeys(p.url for p in _inlines(blocks) if isinstance(p, ExtLink)))
+    return list(dict.fromkeys(p.url for p in inlines(blocks) if isinstance(p, ExtLink)))
 
 
 def has_lingo(blocks: Blocks) -> list[Lingo]:
-    return [p for p in _inlines(blocks) if isinstance(p, Lingo)]
+    return [p for p in inlines(blocks) if isinstance(p, Lingo)]

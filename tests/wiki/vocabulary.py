@@ -48,7 +48,7 @@ PEOPLE = ("Anne de Vries", "Mohammed El Amrani", "Sanne Jansen", "Pieter van Dij
 STANDARDS = ("Digikoppeling", "StUF", "NLGov REST API", "Digimelding", "OIN", "SAML",
              "Zaak- en documentservices", "Berichtenbox", "PKIoverheid", "DCAT-AP")  # fmt: skip
 HEADINGS = ("Toelichting", "Achtergrond", "Uitwerking", "Voorbeelden", "Meer informatie",
-            "Context", "Aanpak", "Werking")  # fmt: skip
+            "Context", "Aanpak", "Werking", "Rol in de keten")  # fmt: skip
 SUBHEADINGS = ("Details", "Aandachtspunten", "Praktijk", "Historie")
 
 RELATIONS = ("Is relevant binnen", "Is gerelateerd aan", "realiseert", "Is beinvloed door",
@@ -99,3 +99,54 @@ HISTORICAL = ("Basisprincipe", "Afgeleid principe")
 ID_PREFIX = {"Architectuurprincipe": "NAP", "Basisprincipe": "BP", "Afgeleid principe": "AP",
              "Implicatie": "IMP", "Kwaliteitsdoel": "KD", "Kernwaarde": "KW"}  # fmt: skip
 ID_LIMIT = {"Architectuurprincipe": 17, "Basisprincipe": 10}
+
+# --- Semantic MediaWiki -------------------------------------------------------------------
+
+# property label (as the Eigenschappen block shows it) -> (SMW property, SMW type). Every
+# value of these labels is "SMW-simple" (plain text, page links, a date, a URL), so SMW
+# renders it exactly as the hand-written tables do. Labels not listed (Toelichting,
+# Rationale, Implicaties, ...) have no SMW property: their values may be rich.
+SMW_PROPERTIES: dict[str, tuple[str, str]] = {
+    "ID": ("Heeft ID", "Tekst"),
+    "Elementtype": ("Elementtype", "Tekst"),
+    "Beschrijving": ("Heeft beschrijving", "Tekst"),
+    "Stelling": ("Stelling", "Tekst"),
+    "Organisatie": ("Organisatie", "Pagina"),
+    "Publicatiedatum": ("Publicatiedatum", "Datum"),
+    "Externe verwijzing": ("Externe verwijzing", "URL"),
+    "Locatie": ("Locatie", "URL"),
+    "Heeft bron": ("Heeft bron", "Pagina"),
+    "Vastgesteld in": ("Vastgesteld in", "Pagina"),
+    "Interne verwijzing": ("Interne verwijzing", "Pagina"),
+    "Dossier": ("Dossier", "Pagina"),
+    "Laag binnen vijflaagsmodel": ("Laag", "Pagina"),
+    "Status actualiteit": ("Status actualiteit", "Tekst"),
+    "Contactpersoon": ("Contactpersoon", "Tekst"),
+    "Brontype": ("Brontype", "Tekst"),
+}  # fmt: skip
+# relationships are subobjects with these three properties (the knowledge model's
+# relation objects); Afgeleide relaties are inverse queries over them
+REL_SOURCE, REL_NAME, REL_TARGET = "Vertrekpunt", "Relatie", "Eindpunt"
+REL_PROPERTIES = {REL_SOURCE: "Pagina", REL_NAME: "Tekst", REL_TARGET: "Pagina"}
+# property descriptions: SMW shows them as tooltips (span.smw-highlighter) in query headers
+PROPERTY_DESCRIPTIONS = {
+    "Heeft ID": "De unieke code van het element.",
+    "Heeft beschrijving": "Een korte beschrijving van het element.",
+    REL_TARGET: "Het element waarnaar de relatie verwijst.",
+    REL_SOURCE: "Het element waar de relatie begint.",
+}
+
+# glossary terms (Lingo marks them wherever they appear in the text, outside links):
+# "page" terms come from Lingo's own page (Terminologie), "sg" terms from SemanticGlossary
+# pages; SemanticGlossary never marks multi-word terms, so those are on the page
+GLOSSARY: tuple[tuple[str, str, str], ...] = (
+    ("afnemer", TERMS[0][1], "sg"),
+    ("dienstverlener", TERMS[3][1], "sg"),
+    ("metagegevens", TERMS[5][1], "sg"),
+    ("onderdeel", "Een deel van een groter geheel.", "sg"),
+    ("keten", TERMS[4][1], "page"),
+    ("vijflaagsmodel", TERMS[6][1], "page"),
+    ("digitale voorziening", "Een voorziening die digitaal wordt aangeboden.", "page"),
+)  # fmt: skip
+LINGO_PAGE = "Terminologie"
+GLOSSARY_PAGE_PREFIX = "Begrippenlijst/"
