@@ -4,7 +4,8 @@
 plus the tricky ones, started with ``tests/wiki/testwiki.sh up`` unless already serving
 (WIKI_DIR / WIKI_PORT from the environment, defaults /tmp/nora-testwiki and 8089).
 ``scratch_wiki`` (function): a throwaway clone on a free port whose pages tests may edit,
-add, delete and move; removed afterwards.
+add, delete and move; removed afterwards. ``stale_scratch_wiki``: the same with SMW's
+query dependency store off (SMW's default), so inverse queries stay stale until purged.
 
 Without PHP (and without apt-get to install it) the wiki tests skip with the reason; under
 CI (``CI=true``) they never skip: a wiki that cannot start fails the run.
@@ -61,6 +62,17 @@ def testwiki() -> Iterator[LoopbackWiki]:
 def scratch_wiki(testwiki: LoopbackWiki) -> Iterator[LoopbackWiki]:
     target = Path(tempfile.mkdtemp(prefix="nora-scratch-wiki-"))
     wiki = clone(testwiki, target)
+    try:
+        yield wiki
+    finally:
+        wiki.destroy()
+
+
+@pytest.fixture
+def stale_scratch_wiki(testwiki: LoopbackWiki) -> Iterator[LoopbackWiki]:
+    """A scratch clone with SMW's default: no query dependency store (stale inverse queries)."""
+    target = Path(tempfile.mkdtemp(prefix="nora-stale-wiki-"))
+    wiki = clone(testwiki, target, query_dependencies=False)
     try:
         yield wiki
     finally:

@@ -7,13 +7,23 @@ revisions, recent changes, deletion and move logs are real), runs the job queue 
 pages whose links turned red or blue are re-rendered), and rewrites ``truth.json``.
 
 Which pages change, besides the one operated on (each operation returns all titles it
-saved, the operated page first):
-- Afgeleide relaties are plain wikitext here (no SMW), so every page whose incoming
-  relations change is saved again with its new table: the targets of relations added or
-  removed by an edit, the targets of a deleted page's relations, the targets of a moved
-  page's relations (their Vertrekpunt is renamed), and an added page's targets. On NORA
-  Online SMW changes that HTML *without* a revision; here those pages get a bot revision
-  with summary "Afgeleide relaties bijgewerkt".
+saved, the operated page first; ``affected`` then lists every page whose ground truth
+changed, saved or not):
+- Relations are SMW subobjects, and most pages show their Afgeleide relaties as an SMW
+  query: when a page's relations change, the query results of its old and new targets
+  change *without* a revision of theirs, as on NORA Online. With the query dependency
+  store on (``$smwgEnabledQueryDependencyLinksStore``, the test wiki's default) SMW's
+  jobs make those pages re-render on their next view; with it off they stay stale until
+  purged. Nothing here purges them: what a crawler sees is what SMW does.
+- Pages whose Afgeleide relaties are a hand-written table (``derived_style`` "static")
+  hold their incoming relations as wikitext: they are saved again with the new table, a
+  bot revision with summary "Afgeleide relaties bijgewerkt".
+- The rendering of the page operated on is dropped from the parser cache after the jobs
+  ran: SMW's queries of a page's own data (its Relaties, a transposed Eigenschappen) run
+  while the page is saved, before the new data is stored, so the saved rendering shows
+  the old data. (In a browser SMW's post-edit update re-renders it; maintenance scripts
+  have no such step.) Not a purge: after a purge SMW refreshes its store on the next
+  view and touches the page again, so a crawl would see it change twice.
 - Pages linking to a page that is added or deleted change their HTML without any
   revision (red link <-> blue link; ``target_exists`` in the truth), as on a real wiki.
 - ``edit_page(title, text)`` saves arbitrary wikitext: that page's truth becomes
@@ -23,8 +33,10 @@ saved, the operated page first):
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import tempfile
+import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +71,7 @@ class WikiControl:
         self.corpus = build(
             self.params["seed"], self.params["pages"], parse_now(self.params["now"])
         )
+        self.affected: list[str] = []  # pages whose truth the last operation changed
         log = self.corpus_dir / "changes.jsonl"
         if log.exists():
             for line in log.read_text("utf-8").splitlines():
@@ -102,7 +115,12 @@ class WikiControl:
     # --- machinery -----------------------------------------------------------------------
 
     def _run(self, op: dict[str, Any]) -> list[str]:
+        # MediaWiki keeps a cached rendering unless it is older than page_touched, both in
+        # whole seconds: a page rendered in the same second as its invalidation stays stale.
+        # So nothing rendered before this operation shares a second with what it invalidates.
+        _next_second()
         before = {p.title: self.corpus.wikitext(p) for p in self.corpus}
+        truth_before = {p.title: self.corpus.truth(p) for p in self.corpus}
         apply(self.corpus, op)
         after = {p.title: self.corpus.wikitext(p) for p in self.corpus}
         main = op.get("title") or op["new"]
@@ -132,10 +150,34 @@ class WikiControl:
             self._save(title, text, DERIVED_SUMMARY, bot=True)
             saved.append(title)
         self._script("runJobs", ["--quiet"], main)
+        if op["op"] != "delete":
+            self._drop_rendering(main)
         with (self.corpus_dir / "changes.jsonl").open("a", encoding="utf-8") as log:
             log.write(json.dumps(op, ensure_ascii=False) + "\n")
         write_truth(self.corpus, self.corpus_dir, self.params)
+        truth_after = {p.title: self.corpus.truth(p) for p in self.corpus}
+        self.affected = sorted(
+            t for t in truth_before.keys() | truth_after.keys()
+            if truth_before.get(t) != truth_after.get(t)
+        )  # fmt: skip
         return list(dict.fromkeys(saved))
+
+    def _drop_rendering(self, title: str) -> None:
+        """Remove a page's cached renderings, so its next view renders it anew."""
+        ns = _namespace(title)
+        name = title.split(":", 1)[1] if ns != NS_MAIN else title
+        with sqlite3.connect(self.dir / "data" / "wiki.sqlite", timeout=60) as db:
+            row = db.execute(
+                "SELECT page_id FROM page WHERE page_namespace = ? AND page_title = ?",
+                (ns, name.replace(" ", "_")),
+            ).fetchone()
+        if row is None:
+            raise ControlError(title, "finding the page", "no such page in the database")
+        with sqlite3.connect(self.dir / "data" / "wikicache.sqlite", timeout=60) as cache:
+            cache.execute(
+                "DELETE FROM objectcache WHERE keyname GLOB ? OR keyname GLOB ?",
+                (f"*:pcache:idhash:{row[0]}-*", f"*:pcache:idoptions:{row[0]}"),
+            )
 
     def _save(self, title: str, text: str, summary: str, *, bot: bool) -> None:
         args = ["--user", USER, "--summary", summary] + (["--bot"] if bot else []) + [title]
@@ -155,6 +197,11 @@ class WikiControl:
             )  # fmt: skip
         if done.returncode != 0:
             raise ControlError(title, name, done.stdout + done.stderr)
+
+
+def _next_second() -> None:
+    """Sleep into the next wall-clock second (at most one second)."""
+    time.sleep(1.02 - time.time() % 1)
 
 
 def apply(corpus: Corpus, op: dict[str, Any]) -> None:

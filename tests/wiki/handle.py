@@ -110,6 +110,11 @@ class LoopbackWiki:
         self._truth = None
         return saved
 
+    @property
+    def affected(self) -> list[str]:
+        """Every page whose ground truth the last change altered (saved or not)."""
+        return list(self.control().affected)
+
     def edit_page(self, title: str, text: str) -> list[str]:
         return self._changed(self.control().edit_page(title, text))
 
@@ -140,8 +145,13 @@ class LoopbackWiki:
         Path(f"{self.dir}.lock").unlink(missing_ok=True)
 
 
-def clone(source: LoopbackWiki, target: Path) -> LoopbackWiki:
-    """A throwaway copy of ``source`` on a free port (a second or two)."""
+def clone(source: LoopbackWiki, target: Path, *, query_dependencies: bool = True) -> LoopbackWiki:
+    """A throwaway copy of ``source`` on a free port (a second or two).
+
+    ``query_dependencies=False`` turns SMW's query dependency store off in the copy
+    (SMW's own default): pages whose query results change then stay stale until purged.
+    """
     env = {"WIKI_DIR": str(target), "WIKI_PORT": str(free_port())}
+    env["WIKI_SMW_QDEP"] = "true" if query_dependencies else "false"
     url = run_script(["clone", str(source.dir)], env, timeout=300)
     return LoopbackWiki(target, url, mutable=True)
