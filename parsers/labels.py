@@ -212,7 +212,6 @@ NOT_PROPERTY_LABELS = frozenset({"nb", "n.b.", "let op", "let wel", "opmerking"}
 MAX_LABEL_LENGTH = 80
 
 INFOBOX_CLASSES = ("infobox", "toccolours")
-SMW_QUERY_TABLE_CLASS = "smwtable"
 IMAGE_LINK_CLASSES = frozenset(
     {"image", "mw-file-description", "internal", "mw-lingo-term", "smwbrowse", "mw-jump-link"}
 )

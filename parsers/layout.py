@@ -11,9 +11,14 @@ Per region (see ``parsers.blocks``):
 * any other region is body text, except for tables that announce themselves: an
   "Eigenschappen" or relation caption (or a block whose whole text is such a
   label right before the table, a "pseudo-heading"), a one-cell "Eigenschappen"
-  title row, a relation header row; and, in the text before the first heading
-  only, the infobox, "Label: value" paragraphs and the first all-two-cell table
-  without header row.
+  title row, a relation header row over rows about this page (an overview's
+  query table with the same headers lists other pages: body text); and, in the
+  text before the first heading only, the infobox, "Label: value" paragraphs and
+  the first all-two-cell table without header row.
+
+A table's CSS class never decides: Semantic MediaWiki renders every query table
+(a Relaties block, an Afgeleide relaties block, a page's own properties, an
+overview) as ``table.sortable.wikitable.smwtable``.
 
 Relation positions count per kind within the page; property and section
 positions per page.
@@ -95,11 +100,8 @@ class Layout:
     def _property_region(self, blocks: list[Block], heading: str) -> None:
         for block in blocks:
             element = block.element
-            if element is not None and element.tag == "table":
-                if labels.SMW_QUERY_TABLE_CLASS in properties.table_classes(element):
-                    self._unplaced(heading, "an SMW query table")
-                else:
-                    self._read_property_table(element)
+            if element is not None and element.tag == "table":  # whatever its class
+                self._read_property_table(element)
                 continue
             if element is not None:
                 segments = properties.label_paragraph_segments(element)
@@ -116,23 +118,23 @@ class Layout:
         heading = "Relaties" if kind == "direct" else "Afgeleide relaties"
         for block in blocks:
             element = block.element
-            if element is not None and element.tag == "table":
-                if labels.SMW_QUERY_TABLE_CLASS in properties.table_classes(element):
-                    self._unplaced(heading, "an SMW query table")
-                else:
-                    self._read_relation_table(element, kind)
+            if element is not None and element.tag == "table":  # whatever its class
+                self._read_relation_table(element, kind)
                 continue
             text = normalize(block_raw(element) if element is not None else block.text)
             if text:
                 self._unplaced(heading, text)
 
     def _relation_list(self, blocks: list[Block], heading: Block) -> bool:
-        elements = [block.element for block in blocks]
-        if not elements or any(element is None for element in elements):
+        elements: list[etree._Element] = []
+        for block in blocks:
+            if block.element is not None:
+                elements.append(block.element)
+            elif block.text.strip(_BLANK):  # loose text: prose, not a list of links
+                return False
+        if not elements:
             return False
-        records = relations.read_list(
-            [e for e in elements if e is not None], heading.text, self.page_title
-        )
+        records = relations.read_list(elements, heading.text, self.page_title)
         if records is None:
             return False
         self.relations += [("direct", record) for record in records]
@@ -149,8 +151,6 @@ class Layout:
         if label in labels.RELATION_BLOCK_LABELS:
             self._read_relation_table(table, labels.RELATION_BLOCK_LABELS[label])
             return True
-        if labels.SMW_QUERY_TABLE_CLASS in properties.table_classes(table):
-            return False
         if _title_row_label(table) in labels.PROPERTY_BLOCK_LABELS:
             self._read_property_table(table)
             return True
@@ -165,7 +165,7 @@ class Layout:
             self._bare_property_table_taken = True
             self._read_property_table(table)
             return True
-        if relations.is_relation_table(table):
+        if relations.is_relation_table(table, self.page_title):
             self._read_relation_table(table, "")
             return True
         return False
@@ -195,11 +195,16 @@ class Layout:
         )
 
 
+# loose text that is no text: whitespace, and the line marks around unwrapped containers
+# (Lingo, for one, wraps the whole content in a second .mw-parser-output)
+_BLANK = labels.LINE_MARK + " \t\r\n"
+
+
 def _next_is_table(blocks: list[Block], index: int) -> bool:
     for at in range(index + 1, len(blocks)):  # no slice: this runs for every body block
         block = blocks[at]
         if block.element is None:
-            if block.text.strip(labels.LINE_MARK + " \t\r\n"):
+            if block.text.strip(_BLANK):
                 return False
             continue
         return block.element.tag == "table"

@@ -78,9 +78,10 @@ def is_infobox(table: etree._Element) -> bool:
 
 
 def is_bare_property_table(table: etree._Element) -> bool:
-    """Every row has exactly two cells and the first row is not a header row."""
-    if labels.SMW_QUERY_TABLE_CLASS in table_classes(table):
-        return False
+    """Every row has exactly two cells and the first row is not a header row.
+
+    A transposed SMW query of the page's own values (``smwtable``) is one too.
+    """
     table_rows = rows(table)
     if not table_rows:
         return False

@@ -17,7 +17,10 @@ record, and a target "" would read as a page named "".
 The older variant is a heading carrying a relation name (``labels.RELATION_NAMES``)
 over a list in which every item is exactly one internal link.
 
-SMW query tables (``table.smwtable``) on overview pages are not relations.
+A table's class decides nothing: Semantic MediaWiki renders Relaties and Afgeleide
+relaties as query tables (``table.smwtable``), like any other query. A relation-headed
+table that is neither under a relation heading or caption nor about this page (an
+overview listing other pages' relations) is body text (``is_relation_table``).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from lxml import etree
 from parsers import labels, problems
 from parsers.links import SELF_LINK_CLASS as _SELF_LINK
 from parsers.links import Target, classify
-from parsers.properties import cells, rows, table_classes
+from parsers.properties import cells, rows
 from parsers.text import line_of, text_of
 
 _LIST_TAGS = ("ul", "ol")
@@ -93,12 +96,41 @@ def roles(header: list[str]) -> tuple[Columns | None, list[str]]:
     return _new(Columns, (source, relation, target, len(texts), kind)), texts
 
 
-def is_relation_table(table: etree._Element) -> bool:
-    """A table with the relation header row, not an SMW query table."""
-    if labels.SMW_QUERY_TABLE_CLASS in table_classes(table):
+def is_relation_table(table: etree._Element, page_title: str) -> bool:
+    """A table with the relation header row whose rows are about this page.
+
+    Found without a heading or caption, it must show this page as every data row's
+    source (Relaties) or among its targets (Afgeleide relaties); a header row alone
+    counts too (an empty block). An overview's query table with the same headers
+    lists relations between other pages: that is body text. Its CSS class (SMW's
+    ``smwtable``) says nothing either way.
+    """
+    table_rows = rows(table)
+    found, _ = _columns(table_rows)
+    if found is None:
         return False
-    found, _ = columns(table)
-    return found is not None
+    for row in table_rows[1:]:
+        row_cells = [cell for cell in row if cell.tag in _CELL_TAGS]
+        if len(row_cells) != found.width:
+            continue
+        if not (
+            _names_page(row_cells[found.source], page_title)
+            or _names_page(row_cells[found.target], page_title)
+        ):
+            return False
+    return True
+
+
+def _names_page(cell: etree._Element, page_title: str) -> bool:
+    """The cell links to the page itself (a self-link, or a link to its title)."""
+    for anchor in cell.iter("a", "strong"):
+        if not labels.SELF_LINK_CLASSES.isdisjoint((anchor.get("class") or "").split()):
+            return True
+        if anchor.tag == "a" and page_title:
+            target = classify(anchor, page_title)
+            if isinstance(target, Target) and target.title == page_title:
+                return True
+    return False
 
 
 def read_table(

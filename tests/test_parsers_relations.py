@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from parsers import parse_page
 
 HEADER = "<tr><th>Vertrekpunt</th><th>Relatie</th><th>{}</th></tr>"
@@ -94,13 +96,64 @@ def test_list_items_with_more_than_a_link_are_body_text() -> None:
     assert [(s.heading, s.text) for s in parsed.sections] == [("Bron van", "W - artikel 2")]
 
 
-def test_smw_query_table_is_not_relations() -> None:
+SMW_TABLE = '<table class="sortable wikitable smwtable">'
+CLASSES = ("<table>", SMW_TABLE, '<table class="wikitable sortable relaties">')
+
+
+@pytest.mark.parametrize("opening", CLASSES)
+def test_relation_blocks_are_read_whatever_the_table_class(opening: str) -> None:
+    # SMW renders Relaties and Afgeleide relaties as query tables (class smwtable)
     rows, warnings = page_with(
-        '<table class="sortable wikitable smwtable">'
+        '<h2><span class="mw-headline">Relaties</span></h2>'
+        + opening
         + HEADER.format("Eindpunten")
-        + "<tr><td>a</td><td>b</td><td>c</td></tr></table>"
+        + f'<tr><td>{SELF}</td><td>realiseert</td><td><a href="/wiki/A">A</a><br>'
+        '<a href="/wiki/B">B</a></td></tr></table>'
+        '<h2><span class="mw-headline">Afgeleide relaties</span></h2>'
+        + opening
+        + HEADER.format("Eindpunt")
+        + f'<tr><td><a href="/wiki/C">C</a></td><td>groepeert</td><td>{SELF}</td></tr></table>'
     )
-    assert rows == [] and warnings == ()
+    assert rows == [
+        ("direct", 0, "Dit", "realiseert", "A", True),
+        ("direct", 1, "Dit", "realiseert", "B", True),
+        ("derived", 0, "C", "groepeert", "Dit", True),
+    ]
+    assert warnings == ()
+
+
+@pytest.mark.parametrize("opening", CLASSES)
+def test_unheaded_relation_table_about_this_page_is_relations(opening: str) -> None:
+    rows, _ = page_with(
+        opening
+        + HEADER.format("Eindpunt")
+        + f'<tr><td><a href="/wiki/C">C</a></td><td>groepeert</td><td>{SELF}, '
+        '<a href="/wiki/E">E</a></td></tr></table>'
+    )
+    assert rows == [
+        ("derived", 0, "C", "groepeert", "Dit", True),
+        ("derived", 1, "C", "groepeert", "E", True),
+    ]
+
+
+@pytest.mark.parametrize("opening", CLASSES)
+def test_overview_table_of_other_pages_relations_is_body_text(opening: str) -> None:
+    # an overview's query with relation-like headers lists relations between other
+    # pages: told apart by what its rows are about, never by its class
+    body = (
+        "<p>Alle relaties.</p>"
+        + opening
+        + HEADER.format("Eindpunt")
+        + '<tr><td><a href="/wiki/A">A</a></td><td>groepeert</td><td><a href="/wiki/B">B</a>'
+        "</td></tr>"
+        + f'<tr><td><a href="/wiki/C">C</a></td><td>realiseert</td><td>{SELF}</td></tr></table>'
+    )
+    parsed = parse_page(f'<div class="mw-parser-output">{body}</div>', "/wiki/Dit")
+    assert parsed.relations == ()
+    assert [s.text for s in parsed.sections] == [
+        "Alle relaties.\nVertrekpunt Relatie Eindpunt\nA groepeert B\nC realiseert Dit"
+    ]
+    assert parsed.page.warnings == ()
 
 
 def test_empty_endpoint_cell_gives_no_row_and_no_warning() -> None:
