@@ -11,7 +11,11 @@ A page is fetched when (reason):
   new, changed or deleted page. Its "Afgeleide relaties" are computed from other
   pages, so they change without a new revision of its own. Old targets come from
   the newest ok fetch before this crawl; new targets from this crawl's fetch, so
-  the plan is recomputed after the first pages are fetched (``Plan.settled``).
+  the plan is recomputed after the first pages are fetched (``Plan.settled``);
+- ``relation-source``: its Relaties pointed at a page that is gone from the listing
+  (deleted, or moved away and now a redirect). Semantic MediaWiki renders such a
+  relation anew (the moved-to page, or a red link) without a revision or a new
+  ``touched`` of the page that shows it.
 
 Every other listed page is ``unchanged``: the snapshot re-parses its archived HTML.
 Pages already fetched in this crawl (a resumed run) are never fetched again.
@@ -31,9 +35,10 @@ CHANGED = "changed"
 RETRY_FAILED = "retry-failed"
 FULL = "full"
 RELATION_TARGET = "relation-target"
+RELATION_SOURCE = "relation-source"
 UNCHANGED = "unchanged"
 #: the order reasons are reported in
-REASONS = (NEW, CHANGED, RETRY_FAILED, FULL, RELATION_TARGET, UNCHANGED)
+REASONS = (NEW, CHANGED, RETRY_FAILED, FULL, RELATION_TARGET, RELATION_SOURCE, UNCHANGED)
 #: reasons whose old and new relation targets are refetched
 _PRIMARY = frozenset({NEW, CHANGED, RETRY_FAILED})
 
@@ -111,6 +116,16 @@ def _targets_of(fetch_ids: Iterable[int], data: PlanInput) -> set[str]:
     return {_resolve(t, data.redirects) for targets in found.values() for t in targets}
 
 
+def _sources_of(gone: Iterable[str], data: PlanInput) -> set[str]:
+    """Titles whose newest ok fetch before this crawl had a relation to a ``gone`` title."""
+    wanted = set(gone)
+    if not wanted:
+        return set()
+    by_id = {known.fetch_id: title for title, known in data.prior.items()}
+    found = data.targets(list(by_id))
+    return {by_id[fid] for fid, targets in found.items() if not wanted.isdisjoint(targets)}
+
+
 def make_plan(data: PlanInput) -> Plan:
     reasons = {title: _own_reason(page, data) for title, page in data.listing.items()}
     primary = [t for t, r in reasons.items() if r in _PRIMARY]
@@ -122,6 +137,9 @@ def make_plan(data: PlanInput) -> Plan:
     for target in _targets_of(old_ids, data) | _targets_of(new_ids, data):
         if reasons.get(target) in (UNCHANGED, FULL):
             reasons[target] = RELATION_TARGET
+    for source in _sources_of(deleted, data):
+        if reasons.get(source) in (UNCHANGED, FULL):
+            reasons[source] = RELATION_SOURCE
     to_fetch = tuple(
         (data.listing[t], r)
         for t, r in sorted(

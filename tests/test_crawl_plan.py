@@ -8,6 +8,7 @@ from scraper.plan import (
     CHANGED,
     FULL,
     NEW,
+    RELATION_SOURCE,
     RELATION_TARGET,
     RETRY_FAILED,
     UNCHANGED,
@@ -148,3 +149,14 @@ def test_summary_names_counts() -> None:
     prior = {"A": Known(1, 1, T0), "B": Known(2, 1, T0), "C": Known(3, 1, T0)}
     text = make_plan(data(pages, prior)).summary()
     assert text.startswith("2 pages listed, 1 to fetch (changed 1, unchanged 1); 1 deleted")
+
+
+def test_pages_relating_to_a_deleted_or_moved_page_are_refetched() -> None:
+    # A and B point at C; C is moved away (gone from the listing, a redirect now) and
+    # D is unrelated: SMW renders A's and B's Relaties anew without touching them
+    prior = {t: Known(i + 1, 5, T0) for i, t in enumerate("ABCD")}
+    pages = listing(("A", 5, T0), ("B", 5, T0), ("D", 5, T0), ("C2", 1, T1))
+    plan_input = data(
+        pages, prior, targets={1: {"C", "D"}, 2: {"C"}, 4: {"A"}}, redirects={"C": "C2"}
+    )
+    assert fetched(plan_input) == {"A": RELATION_SOURCE, "B": RELATION_SOURCE, "C2": NEW}
