@@ -334,7 +334,7 @@ def _config_keys(chunk: str) -> dict[str, Any]:
                 continue
         try:
             found[name], end = scan(chunk, at + size)
-        except (StopIteration, ValueError):
+        except (StopIteration, ValueError, RecursionError):
             return _config_by_key(chunk)  # not JSON (minified ``!0``): key by key
         position = end
     if not found and '"wgPageName"' in chunk:  # spaced JSON: the regular expression copes
@@ -355,14 +355,14 @@ def _config_by_key(text: str) -> dict[str, Any]:
         else:
             try:
                 value = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         found.setdefault(match.group(1), value)
     cats = labels.CATEGORIES_KEY_RE.search(text)
     if cats:
         try:
             found["wgCategories"] = json.loads(cats.group(1))
-        except ValueError:
+        except (ValueError, RecursionError):
             found["_error"] = "expected a JSON list in wgCategories, found something else"
     return found
 
