@@ -268,3 +268,32 @@ NAMESPACES: dict[str, int] = {
 known number and give 0 unless the page metadata says otherwise."""
 
 CATEGORY_PREFIXES = ("Categorie:", "Category:")
+
+
+# --- hardening (issue 11): kept together at the end of the module ------------------
+
+TEXT_CHARSETS = frozenset(
+    {
+        "utf-8",
+        "cp866",
+        *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+        "koi8-r",
+        "koi8-u",
+        "mac-roman",
+        "mac-cyrillic",
+        "cp874",
+        *(f"cp{n}" for n in range(1250, 1259)),
+        "gbk",
+        "gb18030",
+        "big5",
+        "euc_jp",
+        "iso2022_jp",
+        "shift_jis",
+        "euc_kr",
+    }
+)
+"""The declared charsets a page is decoded with: the WHATWG Encoding Standard's, as
+Python's codec registry names them (after ``parsers.charset``'s browser aliases).
+Any other name - UTF-7, which browsers refuse (``+ADw-script+AD4-`` is a script to
+it), binary transforms such as base64, rot13 or zlib, ``undefined`` - is treated
+as an unknown charset: the page is read as UTF-8, with an ``encoding`` warning."""

@@ -3,6 +3,8 @@ config objects nested past the JSON decoder's recursion limit."""
 
 from __future__ import annotations
 
+import pytest
+
 from parsers import parse_page
 
 
@@ -24,3 +26,24 @@ def test_a_config_nested_past_the_recursion_limit_is_no_crash() -> None:
     assert parsed.page.title == "X"
     assert not any(w.startswith("internal-error") for w in parsed.page.warnings)
     assert [s.text for s in parsed.sections] == ["hi", "TEXT AFTER"]
+
+
+@pytest.mark.parametrize("charset", ["rot13", "base64", "undefined", "zlib", "hex", "utf-7"])
+def test_only_text_encodings_are_honoured(charset: str) -> None:
+    body = "<p>Tekst +ADw-script+AD4-alert(1)+ADw-/script+AD4- zichtbaar</p>"
+    parsed = parse_page(page(body, head=f'<meta charset="{charset}">'))
+    warnings = parsed.page.warnings
+    assert not any(w.startswith("internal-error") for w in warnings), warnings
+    assert any(w.startswith("encoding:") and "unknown declared charset" in w for w in warnings)
+    # read as UTF-8: the UTF-7 payload stays text, it is not a script hiding the text
+    assert parsed.sections[0].text.startswith("Tekst +ADw-script+AD4-alert(1)")
+    assert parsed.sections[-1].text == "TEXT AFTER"
+
+
+def test_text_encodings_are_still_honoured() -> None:
+    body = "<p>café</p>".encode("cp1252").decode("latin-1")
+    parsed = parse_page(
+        page(body, head='<meta charset="windows-1252">').replace(b"\xc3\xa9", b"\xe9")
+    )
+    assert parsed.sections[0].text == "café"
+    assert not parsed.page.warnings
