@@ -36,6 +36,13 @@ class NoInputError(ExportError):
         self.paths = list(paths)
 
 
+class UnreadableInputError(ExportError):
+    """A named input is not a regular file (FIFO, device) or is over the size cap: skipped."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(f"{path}: {message}", path)
+
+
 class SnapshotExistsError(ExportError):
     """The output folder already exists and ``force`` was not given."""
 
