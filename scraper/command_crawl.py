@@ -14,7 +14,7 @@ import sys
 
 from output.status import ExitStatus
 from scraper.config import ConfigError, build_config
-from scraper.lock import LockedError
+from scraper.lock import DataFolderError, LockedError
 from scraper.progress import Progress, wants_bar
 from scraper.state import StateError
 
@@ -85,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
     except LockedError as exc:
         print(f"nora crawl: {exc}", file=sys.stderr)
         return int(ExitStatus.LOCKED)
+    except DataFolderError as exc:
+        print(f"nora crawl: {exc}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
     except StateError as exc:
         print(f"nora crawl: {exc}", file=sys.stderr)
         return int(ExitStatus.USAGE)

@@ -19,7 +19,7 @@ from output.errors import ExportError as OutputError
 from output.history import new_snapshot_dir, publish
 from output.status import ExitStatus
 from scraper.export import ExportError, default_workers, export_crawl
-from scraper.lock import DataLock, LockedError
+from scraper.lock import DataFolderError, DataLock, LockedError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"nora export: expected --workers >= 1, found {args.workers}", file=sys.stderr)
         return int(ExitStatus.USAGE)
     try:
-        with DataLock(data_dir):
+        with DataLock(data_dir, "export"):
             out = Path(args.out) if args.out else new_snapshot_dir(data_dir, datetime.now(UTC))
             with _progress(not args.no_progress) as tick:
                 result = export_crawl(
@@ -78,6 +78,9 @@ def run(args: argparse.Namespace) -> int:
     except LockedError as error:
         print(f"nora export: {error}", file=sys.stderr)
         return int(ExitStatus.LOCKED)
+    except DataFolderError as error:
+        print(f"nora export: {error}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
     except (ExportError, OutputError) as error:
         print(f"nora export: {error}", file=sys.stderr)
         return int(ExitStatus.USAGE)

@@ -108,7 +108,7 @@ class Crawler:
     def run(self) -> CrawlOutcome:
         started = self._now()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        with DataLock(self.data_dir), State.open(self.data_dir / STATE_NAME) as state:
+        with DataLock(self.data_dir, "crawl"), State.open(self.data_dir / STATE_NAME) as state:
             archive = (
                 None
                 if self.dry_run
