@@ -78,7 +78,7 @@ from scraper.errors import (
     TooManyRedirects,
 )
 from scraper.robots import RobotsPolicy
-from scraper.transport import TRANSPORT_ERRORS, transfer
+from scraper.transport import TRANSPORT_ERRORS, transfer, watch_session
 from scraper.useragent import CONTACT_HELP, tool_version, user_agent
 from scraper.wire import (
     Origin,
@@ -224,6 +224,7 @@ class Client:
         self.origin = origin
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
+        watch_session(self.session)  # one wall-clock limit per request (scraper.transport)
         self._sleep = sleep
         self._clock = clock
         self._rng = rng if rng is not None else random.Random()
