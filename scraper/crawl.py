@@ -52,7 +52,14 @@ from scraper.discovery import (
     list_redirects,
     read_siteinfo,
 )
-from scraper.errors import FetchError, RequestBudgetExhausted, SiteUnreachable
+from scraper.errors import (
+    CrawlDelayTooLong,
+    FetchError,
+    RequestBudgetExhausted,
+    RobotsDisallowed,
+    RunLimitReached,
+    SiteUnreachable,
+)
 from scraper.lock import DataLock
 from scraper.outcome import CrawlOutcome
 from scraper.plan import Known, Plan, PlanInput, make_plan
@@ -72,8 +79,29 @@ def _iso(moment: datetime) -> str:
 
 
 def _discovery_status(exc: Exception) -> ExitStatus:
-    """A spent --max-requests budget is PARTIAL (run again), not an unreachable site."""
-    return ExitStatus.PARTIAL if isinstance(exc, RequestBudgetExhausted) else ExitStatus.UNREACHABLE
+    """A spent --max-requests budget is PARTIAL (run again), not an unreachable site;
+    a spent time limit is STOPPED; a site that forbids the crawl REFUSED."""
+    if isinstance(exc, RequestBudgetExhausted):
+        return ExitStatus.PARTIAL
+    if isinstance(exc, RunLimitReached):
+        return ExitStatus.STOPPED
+    if isinstance(exc, RobotsDisallowed | CrawlDelayTooLong):
+        return ExitStatus.REFUSED
+    return ExitStatus.UNREACHABLE
+
+
+def _discovery_message(exc: Exception) -> str:
+    """What a run that stopped before its listing says."""
+    if isinstance(exc, RobotsDisallowed):
+        return (
+            f"robots.txt forbids the crawl: {exc.url} is disallowed for nora-archive "
+            "(the site's operators ask not to be crawled; nothing was fetched but robots.txt)"
+        )
+    if isinstance(exc, CrawlDelayTooLong):
+        return f"robots.txt asks for too slow a pace: {exc}"
+    if isinstance(exc, RunLimitReached):
+        return f"time limit reached: {exc}; run again to continue"
+    return f"site unreachable: {exc}"
 
 
 class Crawler:
@@ -123,6 +151,9 @@ class Crawler:
                     delay=self.config.delay,
                     timeout=self.config.timeout,
                     max_requests=self.config.max_requests,
+                    max_crawl_delay=self.config.max_crawl_delay,
+                    retry_wait_budget=self.config.retry_wait_budget,
+                    max_duration=self.config.max_duration,
                 )
                 settings = replace(settings, **self._client_settings)
                 with Client(settings, archive, session=self._session) as client:
@@ -145,7 +176,7 @@ class Crawler:
         except UnknownNamespace as exc:
             return CrawlOutcome(ExitStatus.USAGE, str(exc))
         except (FetchError, DiscoveryError) as exc:
-            return CrawlOutcome(_discovery_status(exc), f"site unreachable: {exc}")
+            return CrawlOutcome(_discovery_status(exc), _discovery_message(exc))
         self.info = info
         unfinished = state.unfinished_crawl(site)
         if self.dry_run:
@@ -176,7 +207,10 @@ class Crawler:
                 except (FetchError, DiscoveryError) as exc:
                     status = _discovery_status(exc)
                     progress.event("end", status=status.name, error=str(exc))
-                    return CrawlOutcome(status, f"listing failed: {exc}", crawl.id)
+                    why = (
+                        "listing failed" if status == ExitStatus.UNREACHABLE else "listing stopped"
+                    )
+                    return CrawlOutcome(status, f"{why}: {_discovery_message(exc)}", crawl.id)
                 listed = state.store_listing(crawl.id, pages, redirects)
                 progress.event("listed", pages=listed, redirects=len(redirects))
                 del pages, redirects  # the state holds them now
@@ -185,13 +219,9 @@ class Crawler:
                 self._reindex(state, crawl, full, progress)
             try:
                 plan = self._fetch_rounds(state, client, crawl, full, progress)
-            except (RequestBudgetExhausted, SiteUnreachable) as exc:
-                # both stop the run before its snapshot; the next run continues this crawl
-                status, why = (
-                    (ExitStatus.PARTIAL, "request budget spent")
-                    if isinstance(exc, RequestBudgetExhausted)
-                    else (ExitStatus.UNREACHABLE, "the site stopped answering")
-                )
+            except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable) as exc:
+                # each stops the run before its snapshot; the next run continues this crawl
+                status, why = _stop_reason(exc)
                 progress.close_bar()
                 progress.event("end", status=status.name, error=str(exc))
                 return CrawlOutcome(
@@ -230,7 +260,9 @@ class Crawler:
         try:
             pages, redirects = self._discover(client, namespaces)
         except (FetchError, DiscoveryError) as exc:
-            return CrawlOutcome(_discovery_status(exc), f"listing failed: {exc}")
+            return CrawlOutcome(
+                _discovery_status(exc), f"listing failed: {_discovery_message(exc)}"
+            )
         current = unfinished.id if unfinished is not None else _next_id(state)
         data = self._plan_input(
             state, current, {p.title: p for p in pages}, dict(redirects), self.full, frozenset()
@@ -317,7 +349,7 @@ class Crawler:
         url = article_url(self.config.site, self.info, page.title)
         try:
             fetched = client.get(url)
-        except (RequestBudgetExhausted, SiteUnreachable):
+        except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
             raise  # the run stops here; the next run resumes this crawl
         except FetchError as exc:
             log.warning("%s: fetch failed: %s", page.title, exc)
@@ -447,6 +479,16 @@ class Crawler:
             warnings=warnings,
             plan=plan,
         )
+
+
+def _stop_reason(exc: FetchError) -> tuple[ExitStatus, str]:
+    """Status and words for a run that stopped mid-fetch (to be resumed)."""
+    if isinstance(exc, RequestBudgetExhausted):
+        return ExitStatus.PARTIAL, "request budget spent"
+    if isinstance(exc, RunLimitReached):
+        what = "--max-duration" if exc.kind == "duration" else "the retry-wait budget"
+        return ExitStatus.STOPPED, f"time limit reached ({what})"
+    return ExitStatus.UNREACHABLE, "the site stopped answering"
 
 
 def _fetch_count(state: State, crawl_id: int, outcome: str) -> int:
