@@ -143,9 +143,9 @@ def test_durations_and_shares() -> None:
             parse_duration("x", "max_duration", bad)
     assert parse_share("x", "max_shrink", "10%") == pytest.approx(0.1)
     assert parse_share("x", "max_shrink", 0.25) == 0.25
-    for bad in ("150%", -0.1, "lots"):
+    for wrong in ("150%", -0.1, "lots"):
         with pytest.raises(ConfigError, match="expected a share"):
-            parse_share("x", "max_shrink", bad)
+            parse_share("x", "max_shrink", wrong)
     config = build_config(flags={"max_duration": "2h", "max_shrink": "5%"}, env={})
     assert config.max_duration == 7200.0 and config.max_shrink == pytest.approx(0.05)
     assert CrawlConfig().max_duration == 6 * 3600.0 and CrawlConfig().max_crawl_delay == 60.0
