@@ -39,17 +39,21 @@ from output.history import (
 from output.staging import remove_stale_temps
 from output.status import ExitStatus
 from scraper.archive import WarcArchive
+from scraper.articles import TitleOutsideArticlePath, title_problem
 from scraper.assembly import assemble, recorded
 from scraper.client import Client, ClientSettings, Session
 from scraper.config import CrawlConfig
 from scraper.discovery import (
     DiscoveryError,
+    ListingBudget,
+    ListingTooLong,
     SiteInfo,
     UnknownNamespace,
     article_url,
     choose_namespaces,
     list_pages,
     list_redirects,
+    listing_bound,
     read_siteinfo,
 )
 from scraper.errors import (
@@ -70,6 +74,8 @@ from scraper.state import STATE_NAME, CrawlRow, ListedPage, NewFetch, State
 log = logging.getLogger(__name__)
 
 WARC_DIR = "warc"
+#: listed pages stored per transaction while the listing grows
+LISTING_BATCH = 500
 #: plan/fetch rounds: changed pages, then their new relation targets; a third finds none
 MAX_ROUNDS = 4
 
@@ -175,7 +181,7 @@ class Crawler:
             )
         except UnknownNamespace as exc:
             return CrawlOutcome(ExitStatus.USAGE, str(exc))
-        except (FetchError, DiscoveryError) as exc:
+        except (FetchError, DiscoveryError, ListingTooLong) as exc:
             return CrawlOutcome(_discovery_status(exc), _discovery_message(exc))
         self.info = info
         unfinished = state.unfinished_crawl(site)
@@ -202,18 +208,23 @@ class Crawler:
                 namespaces=[n.id for n in namespaces],
             )
             if not crawl.listing_done:
+                state.clear_listing(crawl.id)  # a killed run's partial listing: start over
                 try:
-                    pages, redirects = self._discover(client, [n.id for n in namespaces])
-                except (FetchError, DiscoveryError) as exc:
+                    redirects = self._discover(
+                        client,
+                        [n.id for n in namespaces],
+                        lambda batch: state.add_listing(crawl.id, batch),
+                    )
+                except (FetchError, DiscoveryError, ListingTooLong) as exc:
                     status = _discovery_status(exc)
                     progress.event("end", status=status.name, error=str(exc))
                     why = (
                         "listing failed" if status == ExitStatus.UNREACHABLE else "listing stopped"
                     )
                     return CrawlOutcome(status, f"{why}: {_discovery_message(exc)}", crawl.id)
-                listed = state.store_listing(crawl.id, pages, redirects)
+                listed = state.finish_listing(crawl.id, redirects)
                 progress.event("listed", pages=listed, redirects=len(redirects))
-                del pages, redirects  # the state holds them now
+                del redirects  # the state holds them now
             else:
                 listed = sum(1 for _ in state.listing(crawl.id))
                 self._reindex(state, crawl, full, progress)
@@ -240,14 +251,20 @@ class Crawler:
     # -- discovery ---------------------------------------------------------------
 
     def _discover(
-        self, client: Client, namespaces: list[int]
-    ) -> tuple[list[ListedPage], list[tuple[str, str]]]:
-        pages: list[ListedPage] = []
-        redirects: list[tuple[str, str]] = []
+        self, client: Client, namespaces: list[int], store: Callable[[list[ListedPage]], None]
+    ) -> list[tuple[str, str]]:
+        """List every page (handed to ``store`` a batch at a time, as it comes) and
+        return the redirects; all listings together stay within ``listing_bound``."""
+        budget = ListingBudget(listing_bound(self.info))
         for ns in namespaces:
-            pages.extend(list_pages(client, ns))
-        redirects.extend(list_redirects(client, namespaces))
-        return pages, redirects
+            batch: list[ListedPage] = []
+            for page in list_pages(client, ns, budget):
+                batch.append(page)
+                if len(batch) >= LISTING_BATCH:
+                    store(batch)
+                    batch = []
+            store(batch)
+        return list(list_redirects(client, namespaces, budget))
 
     def _dry_run(
         self,
@@ -257,9 +274,10 @@ class Crawler:
         namespaces: list[int],
         unfinished: CrawlRow | None,
     ) -> CrawlOutcome:
+        pages: list[ListedPage] = []
         try:
-            pages, redirects = self._discover(client, namespaces)
-        except (FetchError, DiscoveryError) as exc:
+            redirects = self._discover(client, namespaces, pages.extend)
+        except (FetchError, DiscoveryError, ListingTooLong) as exc:
             return CrawlOutcome(
                 _discovery_status(exc), f"listing failed: {_discovery_message(exc)}"
             )
@@ -346,7 +364,16 @@ class Crawler:
         reason: str,
         progress: Progress,
     ) -> str:
-        url = article_url(self.config.site, self.info, page.title)
+        try:
+            url = article_url(self.config.site, self.info, page.title)
+        except TitleOutsideArticlePath as exc:  # a listing stored by an older version
+            log.warning("%s: not fetched: %s", page.title, exc)
+            url = ""
+            state.record_fetch(
+                NewFetch(crawl_id, page, url, reason, "failed", _iso(self._now()), error=str(exc))
+            )
+            progress.fetched(page.title, "failed", reason=reason, error=str(exc))
+            return "failed"
         try:
             fetched = client.get(url)
         except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
@@ -396,6 +423,7 @@ class Crawler:
         wanted = {
             article_url(self.config.site, self.info, p.title): (p, r)
             for p, r in make_plan(data).to_fetch
+            if title_problem(p.title) is None
         }
         reindex(
             state,

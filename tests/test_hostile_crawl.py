@@ -8,9 +8,12 @@ defaults are what a nightly job needs.
 
 from __future__ import annotations
 
+import itertools
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +23,7 @@ from output.status import ExitStatus
 from scraper.config import CrawlConfig
 from scraper.crawl import Crawler
 from scraper.outcome import CrawlOutcome
-from tests.hostile import HostileWiki, Reply, Request
+from tests.hostile import HostileWiki, Reply, Request, json_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 #: retries and waits small enough for a test, large enough to exercise them
@@ -145,3 +148,78 @@ def test_max_duration_stops_a_slow_crawl_resumably(tmp_path: Path) -> None:
     assert again.fetched == 12
     # every page once over both runs, and the one cut at the deadline once more
     assert wiki.count("/wiki/") <= 13
+
+
+def _endless(kind: str) -> Callable[[Request], Reply | None]:
+    """allpages answers with a fresh continuation every time, for ever."""
+    counter = itertools.count()
+
+    def misbehave(request: Request) -> Reply | None:
+        if request.query.get("generator") != "allpages":
+            return None
+        n = next(counter)
+        if kind == "growing":  # 50 new titles per answer: memory rose, nothing was stored
+            titles = [f"Nep {n:05d} {i:02d}" for i in range(50)]
+        else:  # the same two titles again and again
+            titles = ["Alfa", "Beta"]
+        pages = [
+            {"pageid": 10_000 + i, "ns": 0, "title": t, "lastrevid": 1, "touched": "t", "length": 1}
+            for i, t in enumerate(titles)
+        ]
+        return json_reply({"query": {"pages": pages}, "continue": {"gapcontinue": f"token-{n}"}})
+
+    return misbehave
+
+
+def test_an_endless_continuation_is_bounded_by_the_wiki_statistics(tmp_path: Path) -> None:
+    with HostileWiki(misbehave=_endless("growing"), statistics={"pages": 100}) as wiki:
+        outcome = crawl(wiki, tmp_path)
+    assert outcome.status == ExitStatus.UNREACHABLE, outcome.summary()
+    assert "expected at most 625 entries" in outcome.message  # 100 x 1.25 + 500
+    assert wiki.count("/api.php?action=query&generator=allpages") == 13  # 13 x 50 > 625
+    # the listing was stored as it grew: a killed run keeps it
+    with sqlite3.connect(tmp_path / "state.sqlite") as db:
+        stored = db.execute("SELECT count(*) FROM listing").fetchone()[0]
+        done = db.execute("SELECT listing_done FROM crawls").fetchone()[0]
+    assert stored >= 500 and done == 0
+
+
+def test_a_continuation_that_brings_nothing_new_is_given_up(tmp_path: Path) -> None:
+    with HostileWiki(misbehave=_endless("same")) as wiki:
+        outcome = crawl(wiki, tmp_path)
+    assert outcome.status == ExitStatus.UNREACHABLE, outcome.summary()
+    assert "5 answers in a row with none" in outcome.message
+    assert wiki.count("/api.php?action=query&generator=allpages") == 6
+
+
+def test_a_title_listed_twice_is_kept_once_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with HostileWiki(batch=2) as wiki:
+        original = wiki.api
+
+        def twice(query: dict[str, str]) -> dict[str, Any]:
+            answer = original(query)
+            pages = (answer.get("query") or {}).get("pages")
+            if pages and query.get("gapcontinue"):
+                pages.insert(0, {**pages[0], "title": "Alfa"})  # listed again later
+            return answer
+
+        wiki.api = twice  # type: ignore[method-assign]
+        outcome = crawl(wiki, tmp_path)
+    assert outcome.status == ExitStatus.OK and outcome.listed == 5
+    assert "titles listed more than once, kept once: Alfa" in caplog.text
+
+
+def test_a_listed_title_cannot_escape_the_article_path(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``../../api.php`` joined to /wiki/ was /api.php: fetched and stored as a page."""
+    with HostileWiki(titles=("Alfa", "../../api.php", "Beta\x07bel", "Gamma#top")) as wiki:
+        outcome = crawl(wiki, tmp_path)
+    assert outcome.status == ExitStatus.OK, outcome.summary()
+    assert outcome.listed == 1 and outcome.fetched == 1
+    assert [p for p in wiki.seen if not p.startswith(("/robots.txt", "/api.php?action"))] == [
+        "/wiki/Alfa"
+    ]
+    assert "3 listed titles MediaWiki cannot have were skipped" in caplog.text
