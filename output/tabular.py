@@ -107,8 +107,8 @@ def _text_cells(column: pa.Array) -> pa.Array:
     data = np.frombuffer(data_buffer, dtype=np.uint8)[base : base + int(offsets[-1])]
     controls = _CONTROL[data]
     if controls.any():  # rare: replace, then start over once
-        found = {chr(b) for b in np.unique(data[controls]).tolist()}
-        for control in sorted(found):
+        present = {chr(b) for b in np.unique(data[controls]).tolist()}
+        for control in sorted(present):
             cells = pc.replace_substring(cells, control, CONTROL_PICTURES[control])
         return _text_cells(cells)
     starts, ends = offsets[:-1], offsets[1:]
