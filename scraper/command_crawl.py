@@ -72,6 +72,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="seconds of retry waits (Retry-After, backoff) a run may spend in all (default 1800)",
     )
+    parser.add_argument(
+        "--max-shrink",
+        metavar="SHARE",
+        help="hold back a snapshot that loses more than this share of the pages "
+        "(0.1 or 10%%; default 10%%) or empties a table",
+    )
+    parser.add_argument(
+        "--accept-shrink",
+        action="store_true",
+        help="publish the snapshot even if it shrinks the archive sharply",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -93,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
                 "max_duration": args.max_duration,
                 "max_crawl_delay": args.max_crawl_delay,
                 "retry_wait_budget": args.retry_wait_budget,
+                "max_shrink": args.max_shrink,
             },
         )
     except ConfigError as exc:
@@ -104,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         full=args.full,
         dry_run=args.dry_run,
         progress=lambda path: Progress(path, bar=bar),
+        accept_shrink=args.accept_shrink,
     )
     try:
         outcome = crawler.run()

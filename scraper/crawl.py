@@ -34,13 +34,15 @@ from output.history import (
     new_snapshot_dir,
     publish,
     read_complete_manifest,
+    shrink_against_latest,
     snapshots_dir,
 )
+from output.shrink import Shrink, is_held
 from output.staging import remove_stale_temps
 from output.status import ExitStatus
 from scraper.archive import WarcArchive
 from scraper.articles import TitleOutsideArticlePath, title_problem
-from scraper.assembly import assemble, recorded
+from scraper.assembly import Assembled, assemble, recorded
 from scraper.client import Client, ClientSettings, Session
 from scraper.config import CrawlConfig
 from scraper.discovery import (
@@ -123,12 +125,15 @@ class Crawler:
         session: Session | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         client_settings: Mapping[str, Any] | None = None,
+        accept_shrink: bool = False,
     ) -> None:
         """``client_settings`` overrides ``ClientSettings`` fields (retries, backoff) in tests."""
         self.config = config
         self._client_settings = dict(client_settings or {})
         self.full = full
         self.dry_run = dry_run
+        #: publish a snapshot even when it shrinks the archive sharply (output.shrink)
+        self.accept_shrink = accept_shrink
         self._make_progress = progress
         self._session = session
         self._now = now
@@ -390,9 +395,9 @@ class Crawler:
             outcome = "ok"
             parsed = parse_html(fetched.body, url, fetched.fetched_at)
             targets = direct_targets(parsed)
-        elif fetched.status in (404, 410):
-            outcome = "gone"  # deleted between listing and fetch: drops out of the snapshot
         else:
+            # 404/410 too: a page the API lists must be served. A wiki whose article
+            # path moved answers 404 for every page; as "gone" they emptied the snapshot.
             outcome = "failed"
         record = fetched.record
         state.record_fetch(
@@ -407,7 +412,7 @@ class Crawler:
                 sha256=fetched.sha256,
                 warc_file=record.warc_file if record else None,
                 warc_offset=record.offset if record else None,
-                error=None if outcome == "ok" else f"HTTP {fetched.status}",
+                error=None if outcome == "ok" else _http_error(fetched.status),
             ),
             targets,
         )
@@ -437,6 +442,48 @@ class Crawler:
 
     # -- the snapshot --------------------------------------------------------------
 
+    def _shrink_guard(self, rows: Mapping[str, int]) -> Shrink | None:
+        return shrink_against_latest(
+            self.data_dir, rows, max_share=self.config.max_shrink, accept=self.accept_shrink
+        )
+
+    def _held(
+        self,
+        state: State,
+        crawl: CrawlRow,
+        done: Assembled,
+        out_dir: Path,
+        listed: int,
+        fetched: int,
+        failed: list[str],
+        plan: Plan,
+    ) -> CrawlOutcome:
+        """The snapshot shrank too much: keep it unpublished, finish the crawl as held."""
+        assert done.shrink is not None
+        what = _shrink_text(done.shrink)
+        state.finish_crawl(
+            crawl.id,
+            status="held",
+            finished_at=_iso(self._now()),
+            pages_listed=listed,
+            pages_fetched=fetched,
+            pages_failed=len(failed),
+        )
+        log.error("snapshot %s held, not published: %s", out_dir.name, what)
+        latest = latest_snapshot(self.data_dir)
+        return CrawlOutcome(
+            ExitStatus.HELD,
+            f"NOT PUBLISHED: the snapshot would shrink the archive ({what}). It is kept in "
+            f"{out_dir} for a look (nora diff {latest} {out_dir}); latest still points at "
+            f"the previous one. If the wiki really shrank, run nora crawl --accept-shrink",
+            crawl.id,
+            snapshot_dir=out_dir,
+            listed=listed,
+            fetched=fetched,
+            failed=len(failed),
+            plan=plan,
+        )
+
     def _snapshot(
         self, state: State, crawl: CrawlRow, plan: Plan, listed: int, progress: Progress
     ) -> CrawlOutcome:
@@ -448,6 +495,10 @@ class Crawler:
         stored = crawl.snapshot_id
         out_dir = snapshots_dir(self.data_dir) / stored if stored else None
         manifest = read_complete_manifest(out_dir) if out_dir is not None else None
+        if manifest is not None and is_held(manifest) and self.accept_shrink:
+            assert out_dir is not None
+            shutil.rmtree(out_dir, ignore_errors=True)  # held by a killed run: redo it
+            manifest = None
         if out_dir is not None and manifest is not None and self.fetched_now:
             # written by a killed run, but this run fetched more: it is stale. Remove
             # it unless it was published already (then it stays in the history).
@@ -470,10 +521,13 @@ class Crawler:
             done = assemble(
                 state, crawl.id, self.warc_dir, out_dir,
                 inputs=[self.config.site], extra=extra, failed=failed_titles,
+                guard=self._shrink_guard,
             )  # fmt: skip
         else:  # written by a run killed before it could publish: reuse it
             done = recorded(manifest)
         kept, missing, warnings = done.kept_previous, done.missing, done.with_warnings
+        if done.held:
+            return self._held(state, crawl, done, out_dir, listed, fetched, failed_titles, plan)
         publish(self.data_dir, out_dir)
         partial = bool(failed_titles or missing)  # the crawl itself fell short
         state.finish_crawl(
@@ -507,6 +561,24 @@ class Crawler:
             warnings=warnings,
             plan=plan,
         )
+
+
+def _shrink_text(shrink: Mapping[str, Any]) -> str:
+    """``output.shrink.Shrink.describe`` from the manifest form."""
+    return Shrink(
+        str(shrink.get("previous", "?")),
+        int(shrink.get("pages_before", 0)),
+        int(shrink.get("pages_after", 0)),
+        float(shrink.get("max_share", 0.0)),
+        tuple(shrink.get("emptied") or ()),
+        bool(shrink.get("held")),
+    ).describe()
+
+
+def _http_error(status: int) -> str:
+    if status in (404, 410):
+        return f"HTTP {status}: listed by the API, but not served at its article URL"
+    return f"HTTP {status}"
 
 
 def _stop_reason(exc: FetchError) -> tuple[ExitStatus, str]:

@@ -9,6 +9,7 @@ defaults are what a nightly job needs.
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from typing import Any
 import pytest
 
 from output.status import ExitStatus
+from scraper import cli
 from scraper.config import CrawlConfig
 from scraper.crawl import Crawler
 from scraper.outcome import CrawlOutcome
@@ -30,7 +32,14 @@ ROOT = Path(__file__).resolve().parents[1]
 FAST: dict[str, Any] = {"retries": 1, "backoff_base": 0.001, "backoff_cap": 0.01}
 
 
-def crawl(wiki: HostileWiki, data: Path, *, full: bool = False, **settings: Any) -> CrawlOutcome:
+def crawl(
+    wiki: HostileWiki,
+    data: Path,
+    *,
+    full: bool = False,
+    accept_shrink: bool = False,
+    **settings: Any,
+) -> CrawlOutcome:
     """One in-process crawl of ``wiki`` into ``data``; ``settings`` are CrawlConfig fields
     or, failing that, ClientSettings fields."""
     fields = CrawlConfig.__dataclass_fields__
@@ -39,7 +48,7 @@ def crawl(wiki: HostileWiki, data: Path, *, full: bool = False, **settings: Any)
     config = CrawlConfig(
         site=wiki.url, contact="tests@example.org", delay=0.0, data_dir=data, **config_fields
     )
-    return Crawler(config, full=full, client_settings=client).run()
+    return Crawler(config, full=full, client_settings=client, accept_shrink=accept_shrink).run()
 
 
 def test_deeply_nested_json_is_malformed_json_not_a_crash(tmp_path: Path) -> None:
@@ -223,3 +232,73 @@ def test_a_listed_title_cannot_escape_the_article_path(
         "/wiki/Alfa"
     ]
     assert "3 listed titles MediaWiki cannot have were skipped" in caplog.text
+
+
+def _latest(data: Path) -> Path:
+    return (data / "snapshots" / "latest").resolve()
+
+
+def _rows(snapshot: Path) -> dict[str, int]:
+    manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
+    return {name: info["rows"] for name, info in manifest["tables"].items()}
+
+
+def test_a_moved_article_path_fails_loudly_and_loses_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every page answering 404 was 'gone': an empty latest, crawl_complete true, exit 0;
+    then prune --keep 1 removed the last good snapshot and export refused crawl 1."""
+    with HostileWiki() as wiki:
+        first = crawl(wiki, tmp_path)
+        assert first.status == ExitStatus.OK
+        good = _latest(tmp_path)
+        good_rows = _rows(good)
+        # siteinfo now names another article path, and those URLs answer 404
+        wiki.articlepath = "/other/$1"
+        wiki.misbehave = lambda r: (
+            Reply(404, b"nothing here") if r.path.startswith("/other/") else None
+        )
+        outcome = crawl(wiki, tmp_path, full=True)
+    assert outcome.status == ExitStatus.PARTIAL, outcome.summary()
+    assert outcome.failed == 5 and outcome.gone == 0 and "5 pages failed" in outcome.message
+    latest = _latest(tmp_path)
+    assert latest != good and _rows(latest) == good_rows  # the previous versions kept
+    manifest = json.loads((latest / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["extra"]["crawl_complete"] is False
+    assert cli.main(["prune", "--keep", "1", "--data", str(tmp_path)]) == ExitStatus.OK
+    assert _latest(tmp_path) == latest and _rows(latest)["pages"] == 5
+    out = tmp_path / "crawl1"
+    assert cli.main(["export", "--data", str(tmp_path), "--crawl", "1", "--out", str(out)]) == 0
+    assert _rows(out) == good_rows  # crawl 1 rebuilt from the archive
+
+
+def test_a_listing_that_shrinks_is_held_not_published(tmp_path: Path) -> None:
+    with HostileWiki() as wiki:
+        assert crawl(wiki, tmp_path).status == ExitStatus.OK
+        good = _latest(tmp_path)
+        for title in ("Beta", "Gamma", "Delta", "Epsilon"):
+            del wiki.pages[title]  # the API lists 1 page of 5
+        held = crawl(wiki, tmp_path)
+        assert held.status == ExitStatus.HELD, held.summary()
+        assert "NOT PUBLISHED" in held.message and "4 of 5 pages lost (80%" in held.message
+        assert "--accept-shrink" in held.message
+        assert _latest(tmp_path) == good  # latest untouched
+        assert held.snapshot_dir is not None and _rows(held.snapshot_dir)["pages"] == 1
+        # prune counts only good snapshots, and keeps the newest held one to look at
+        assert cli.main(["prune", "--keep", "1", "--data", str(tmp_path)]) == ExitStatus.OK
+        assert good.is_dir() and held.snapshot_dir.is_dir()
+        accepted = crawl(wiki, tmp_path, accept_shrink=True)
+    assert accepted.status == ExitStatus.OK, accepted.summary()
+    assert accepted.snapshot_dir is not None and _latest(tmp_path) == accepted.snapshot_dir
+    assert _rows(accepted.snapshot_dir)["pages"] == 1
+
+
+def test_a_table_emptied_by_a_layout_change_is_held(tmp_path: Path) -> None:
+    with HostileWiki() as wiki:
+        assert crawl(wiki, tmp_path).status == ExitStatus.OK
+        for page in wiki.pages.values():
+            page.properties = ()  # a layout the parser no longer finds
+            page.revision += 1
+        held = crawl(wiki, tmp_path)
+    assert held.status == ExitStatus.HELD, held.summary()
+    assert "table(s) emptied: properties" in held.message
