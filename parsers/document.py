@@ -46,7 +46,7 @@ from typing import Any
 
 from lxml import etree
 
-from parsers import labels, problems
+from parsers import labels, nesting, problems
 from parsers.charset import guess
 
 _PARSER = etree.HTMLParser(  # type: ignore[call-arg]  # default_doctype: lxml-stubs lag
@@ -147,6 +147,10 @@ def load(raw: bytes) -> Document:
     ):
         redirected_from = _redirected_from(raw, head_end)
     tree = _parse(body)
+    if tree is not None and nesting.too_deep(_PARSER):
+        body = nesting.flatten(body)
+        tree = _parse(body)
+        warnings.append(problems.warning(problems.TOO_DEEP, nesting.DETAIL))
     root = _content_root(tree, is_full, body)
     if tree is None:
         warnings.append(

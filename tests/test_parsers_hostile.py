@@ -47,3 +47,28 @@ def test_text_encodings_are_still_honoured() -> None:
     )
     assert parsed.sections[0].text == "café"
     assert not parsed.page.warnings
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<div>" * 2045 + "deep" + "</div>" * 2045,
+        "<div>" * 3000 + "deep" + "</div>" * 3000,
+        "<span>" * 6000 + "deep",
+        "<b>" * 6000 + "deep",
+        "<table><tr><td>" + "<div>" * 2500 + "deep" + "</div>" * 2500 + "</td></tr></table>",
+    ],
+    ids=["div-2045", "div-3000", "span-6000-unclosed", "b-6000-unclosed", "div-in-table"],
+)
+def test_nesting_past_the_parser_limit_warns_and_keeps_what_follows(inner: str) -> None:
+    """From 2,045 nested divs on, everything after the nesting was dropped silently."""
+    parsed = parse_page(page("<p>before</p>" + inner))
+    assert any(w.startswith("too-deep:") for w in parsed.page.warnings), parsed.page.warnings
+    text = "\n".join(s.text for s in parsed.sections)
+    assert "before" in text and "deep" in text and "TEXT AFTER" in text
+
+
+def test_nesting_the_parser_takes_gives_no_warning() -> None:
+    parsed = parse_page(page("<div>" * 2000 + "deep" + "</div>" * 2000))
+    assert parsed.page.warnings == ()
+    assert [s.heading for s in parsed.sections] == ["", "Na"]
