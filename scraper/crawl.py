@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from output.errors import storage_failure
 from output.history import (
     latest_snapshot,
     new_snapshot_dir,
@@ -141,10 +142,35 @@ class Crawler:
         self.warc_dir = self.data_dir / WARC_DIR
         #: pages fetched by this run (a resumed crawl's snapshot is stale once it is > 0)
         self.fetched_now = 0
+        #: what the run is writing, for the message when the disk fills
+        self._phase = f"opening the data folder {self.data_dir}"
+        self._crawl_id: int | None = None
 
     # -- the run ---------------------------------------------------------------
 
     def run(self) -> CrawlOutcome:
+        """One run; a full disk ends it with STORAGE and says what filled (resumable)."""
+        try:
+            return self._locked_run()
+        except Exception as exc:
+            disk = storage_failure(exc)
+            if disk is None:
+                raise
+            log.error("storage failure while %s: %s", self._phase, exc)
+            again = (
+                f"run again to continue crawl {self._crawl_id}"
+                if self._crawl_id is not None
+                else "run again"
+            )
+            return CrawlOutcome(
+                ExitStatus.STORAGE,
+                f"could not write while {self._phase}: {disk}. Nothing already stored is "
+                f"lost (WARC records and index rows are written one by one, a snapshot only "
+                f"appears when whole); free space, then {again}",
+                self._crawl_id,
+            )
+
+    def _locked_run(self) -> CrawlOutcome:
         started = self._now()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with DataLock(self.data_dir, "crawl"), State.open(self.data_dir / STATE_NAME) as state:
@@ -200,6 +226,11 @@ class Crawler:
             if self.full and not crawl.full:
                 state.set_full(crawl.id)
         full = self.full or crawl.full
+        self._crawl_id = crawl.id
+        self._phase = (
+            f"archiving crawl {crawl.id} to {self.warc_dir} and indexing it in "
+            f"{self.data_dir / STATE_NAME}"
+        )
         remove_stale_temps(snapshots_dir(self.data_dir))
         log_path = self.data_dir / LOGS_DIR / f"crawl-{crawl.id}.jsonl"
         with self._make_progress(log_path) as progress:
@@ -507,6 +538,7 @@ class Crawler:
             manifest = None
         if out_dir is None or manifest is None:
             out_dir = new_snapshot_dir(self.data_dir, self._now())
+            self._phase = f"writing the snapshot of crawl {crawl.id} to {out_dir}"
             state.set_snapshot_id(crawl.id, out_dir.name)
             progress.event("snapshot-start", path=str(out_dir))
             extra: dict[str, object] = {

@@ -8,8 +8,11 @@ defaults are what a nightly job needs.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
+import random
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -302,3 +305,50 @@ def test_a_table_emptied_by_a_layout_change_is_held(tmp_path: Path) -> None:
         held = crawl(wiki, tmp_path)
     assert held.status == ExitStatus.HELD, held.summary()
     assert "table(s) emptied: properties" in held.message
+
+
+def _limited(limit: int) -> Callable[[], None]:
+    """preexec_fn: no file of the process may grow past ``limit`` bytes (EFBIG, as a full
+    disk gives ENOSPC); Python ignores SIGXFSZ, so the write fails instead of the process."""
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def nora_crawl_limited(
+    wiki: HostileWiki, data: Path, limit: int
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable, "-m", "scraper.cli", "crawl", "--site", wiki.url, "--data",
+            str(data), "--delay", "0", "--no-progress", "--contact", "tests@example.org",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        preexec_fn=_limited(limit),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("what", ["warc", "snapshot"])
+def test_a_full_disk_says_what_filled_and_the_next_run_resumes(tmp_path: Path, what: str) -> None:
+    """A full disk was a raw OSError traceback, exit 1: not told from 'some pages failed'."""
+    for page in (pages := HostileWiki().pages).values():
+        page.text = ("Heel lange tekst. " * 20_000) if what == "snapshot" else page.text
+    # incompressible (the WARC is gzipped), stored in the WARC, not in the tables
+    big = b"<!-- " + base64.b64encode(random.Random(1).randbytes(300_000)) + b" -->"
+
+    def padded(request: Request) -> Reply | None:
+        if what != "warc" or not request.path.startswith("/wiki/"):
+            return None
+        reply = wiki.answer(request)
+        return Reply(reply.status, reply.body.replace(b"</body>", big + b"</body>"))
+
+    with HostileWiki(pages=pages, misbehave=padded) as wiki:
+        full = nora_crawl_limited(wiki, tmp_path, 1_000_000)
+        assert full.returncode == ExitStatus.STORAGE, full.stdout + full.stderr
+        assert "Traceback" not in full.stderr
+        filled = "to " + str(tmp_path / "warc") if what == "warc" else "writing the snapshot"
+        assert filled in full.stdout and "Nothing already stored is lost" in full.stdout
+        assert "run again to continue crawl 1" in full.stdout
+        assert not (tmp_path / "snapshots" / "latest").exists()
+        again = nora_crawl_limited(wiki, tmp_path, 1 << 40)
+    assert again.returncode == ExitStatus.OK, again.stdout + again.stderr
+    assert "crawl 1, OK, listed 5" in again.stdout
+    assert cli.main(["verify", "--data", str(tmp_path)]) == ExitStatus.OK
