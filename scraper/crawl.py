@@ -22,7 +22,6 @@ resumes it. The snapshot lists the pages in namespace, then title order.
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -31,19 +30,12 @@ from typing import Any
 
 from output.errors import storage_failure
 from output.history import (
-    latest_snapshot,
-    new_snapshot_dir,
-    publish,
-    read_complete_manifest,
-    shrink_against_latest,
     snapshots_dir,
 )
-from output.shrink import Shrink, is_held
 from output.staging import remove_stale_temps
 from output.status import ExitStatus
 from scraper.archive import WarcArchive
 from scraper.articles import TitleOutsideArticlePath, title_problem
-from scraper.assembly import Assembled, assemble, recorded
 from scraper.client import Client, ClientSettings, Session
 from scraper.config import CrawlConfig
 from scraper.discovery import (
@@ -60,17 +52,22 @@ from scraper.discovery import (
     read_siteinfo,
 )
 from scraper.errors import (
-    CrawlDelayTooLong,
     FetchError,
     RequestBudgetExhausted,
-    RobotsDisallowed,
     RunLimitReached,
     SiteUnreachable,
 )
 from scraper.lock import DataLock
-from scraper.outcome import CrawlOutcome
+from scraper.outcome import (
+    CrawlOutcome,
+    discovery_message,
+    discovery_status,
+    http_error,
+    stop_reason,
+)
 from scraper.plan import Known, Plan, PlanInput, make_plan
 from scraper.progress import LOGS_DIR, Progress
+from scraper.publication import Publication
 from scraper.recovery import direct_targets, parse_html, reindex
 from scraper.state import STATE_NAME, CrawlRow, ListedPage, NewFetch, State
 
@@ -87,33 +84,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _discovery_status(exc: Exception) -> ExitStatus:
-    """A spent --max-requests budget is PARTIAL (run again), not an unreachable site;
-    a spent time limit is STOPPED; a site that forbids the crawl REFUSED."""
-    if isinstance(exc, RequestBudgetExhausted):
-        return ExitStatus.PARTIAL
-    if isinstance(exc, RunLimitReached):
-        return ExitStatus.STOPPED
-    if isinstance(exc, RobotsDisallowed | CrawlDelayTooLong):
-        return ExitStatus.REFUSED
-    return ExitStatus.UNREACHABLE
-
-
-def _discovery_message(exc: Exception) -> str:
-    """What a run that stopped before its listing says."""
-    if isinstance(exc, RobotsDisallowed):
-        return (
-            f"robots.txt forbids the crawl: {exc.url} is disallowed for nora-archive "
-            "(the site's operators ask not to be crawled; nothing was fetched but robots.txt)"
-        )
-    if isinstance(exc, CrawlDelayTooLong):
-        return f"robots.txt asks for too slow a pace: {exc}"
-    if isinstance(exc, RunLimitReached):
-        return f"time limit reached: {exc}; run again to continue"
-    return f"site unreachable: {exc}"
-
-
-class Crawler:
+class Crawler(Publication):
     """One run of ``nora crawl`` with a config; ``Crawler(...).run()``."""
 
     def __init__(
@@ -213,7 +184,7 @@ class Crawler:
         except UnknownNamespace as exc:
             return CrawlOutcome(ExitStatus.USAGE, str(exc))
         except (FetchError, DiscoveryError, ListingTooLong) as exc:
-            return CrawlOutcome(_discovery_status(exc), _discovery_message(exc))
+            return CrawlOutcome(discovery_status(exc), discovery_message(exc))
         self.info = info
         unfinished = state.unfinished_crawl(site)
         if self.dry_run:
@@ -252,12 +223,12 @@ class Crawler:
                         lambda batch: state.add_listing(crawl.id, batch),
                     )
                 except (FetchError, DiscoveryError, ListingTooLong) as exc:
-                    status = _discovery_status(exc)
+                    status = discovery_status(exc)
                     progress.event("end", status=status.name, error=str(exc))
                     why = (
                         "listing failed" if status == ExitStatus.UNREACHABLE else "listing stopped"
                     )
-                    return CrawlOutcome(status, f"{why}: {_discovery_message(exc)}", crawl.id)
+                    return CrawlOutcome(status, f"{why}: {discovery_message(exc)}", crawl.id)
                 listed = state.finish_listing(crawl.id, redirects)
                 progress.event("listed", pages=listed, redirects=len(redirects))
                 del redirects  # the state holds them now
@@ -268,7 +239,7 @@ class Crawler:
                 plan = self._fetch_rounds(state, client, crawl, full, progress)
             except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable) as exc:
                 # each stops the run before its snapshot; the next run continues this crawl
-                status, why = _stop_reason(exc)
+                status, why = stop_reason(exc)
                 progress.close_bar()
                 progress.event("end", status=status.name, error=str(exc))
                 return CrawlOutcome(
@@ -314,9 +285,7 @@ class Crawler:
         try:
             redirects = self._discover(client, namespaces, pages.extend)
         except (FetchError, DiscoveryError, ListingTooLong) as exc:
-            return CrawlOutcome(
-                _discovery_status(exc), f"listing failed: {_discovery_message(exc)}"
-            )
+            return CrawlOutcome(discovery_status(exc), f"listing failed: {discovery_message(exc)}")
         current = unfinished.id if unfinished is not None else _next_id(state)
         data = self._plan_input(
             state, current, {p.title: p for p in pages}, dict(redirects), self.full, frozenset()
@@ -443,7 +412,7 @@ class Crawler:
                 sha256=fetched.sha256,
                 warc_file=record.warc_file if record else None,
                 warc_offset=record.offset if record else None,
-                error=None if outcome == "ok" else _http_error(fetched.status),
+                error=None if outcome == "ok" else http_error(fetched.status),
             ),
             targets,
         )
@@ -470,157 +439,6 @@ class Crawler:
                 "reindexed", title=title, warc=warc, offset=offset
             ),
         )
-
-    # -- the snapshot --------------------------------------------------------------
-
-    def _shrink_guard(self, rows: Mapping[str, int]) -> Shrink | None:
-        return shrink_against_latest(
-            self.data_dir, rows, max_share=self.config.max_shrink, accept=self.accept_shrink
-        )
-
-    def _held(
-        self,
-        state: State,
-        crawl: CrawlRow,
-        done: Assembled,
-        out_dir: Path,
-        listed: int,
-        fetched: int,
-        failed: list[str],
-        plan: Plan,
-    ) -> CrawlOutcome:
-        """The snapshot shrank too much: keep it unpublished, finish the crawl as held."""
-        assert done.shrink is not None
-        what = _shrink_text(done.shrink)
-        state.finish_crawl(
-            crawl.id,
-            status="held",
-            finished_at=_iso(self._now()),
-            pages_listed=listed,
-            pages_fetched=fetched,
-            pages_failed=len(failed),
-        )
-        log.error("snapshot %s held, not published: %s", out_dir.name, what)
-        latest = latest_snapshot(self.data_dir)
-        return CrawlOutcome(
-            ExitStatus.HELD,
-            f"NOT PUBLISHED: the snapshot would shrink the archive ({what}). It is kept in "
-            f"{out_dir} for a look (nora diff {latest} {out_dir}); latest still points at "
-            f"the previous one. If the wiki really shrank, run nora crawl --accept-shrink",
-            crawl.id,
-            snapshot_dir=out_dir,
-            listed=listed,
-            fetched=fetched,
-            failed=len(failed),
-            plan=plan,
-        )
-
-    def _snapshot(
-        self, state: State, crawl: CrawlRow, plan: Plan, listed: int, progress: Progress
-    ) -> CrawlOutcome:
-        outcomes = state.crawl_outcomes(crawl.id)
-        fetched = sum(1 for _fid, outcome in outcomes.values() if outcome == "ok")
-        failed_titles = sorted(t for t, (_fid, outcome) in outcomes.items() if outcome == "failed")
-        gone = sum(1 for _fid, outcome in outcomes.values() if outcome == "gone")
-        del outcomes
-        stored = crawl.snapshot_id
-        out_dir = snapshots_dir(self.data_dir) / stored if stored else None
-        manifest = read_complete_manifest(out_dir) if out_dir is not None else None
-        if manifest is not None and is_held(manifest) and self.accept_shrink:
-            assert out_dir is not None
-            shutil.rmtree(out_dir, ignore_errors=True)  # held by a killed run: redo it
-            manifest = None
-        if out_dir is not None and manifest is not None and self.fetched_now:
-            # written by a killed run, but this run fetched more: it is stale. Remove
-            # it unless it was published already (then it stays in the history).
-            if latest_snapshot(self.data_dir) != out_dir.resolve():
-                shutil.rmtree(out_dir, ignore_errors=True)
-            manifest = None
-        if out_dir is None or manifest is None:
-            out_dir = new_snapshot_dir(self.data_dir, self._now())
-            self._phase = f"writing the snapshot of crawl {crawl.id} to {out_dir}"
-            state.set_snapshot_id(crawl.id, out_dir.name)
-            progress.event("snapshot-start", path=str(out_dir))
-            extra: dict[str, object] = {
-                "crawl_id": crawl.id,
-                "site": self.config.site,
-                "generator": self.info.generator,
-                "crawl_started_at": crawl.started_at,
-                "pages_listed": listed,
-                "pages_fetched": fetched,
-                "plan": dict(plan.counts),
-            }
-            done = assemble(
-                state, crawl.id, self.warc_dir, out_dir,
-                inputs=[self.config.site], extra=extra, failed=failed_titles,
-                guard=self._shrink_guard,
-            )  # fmt: skip
-        else:  # written by a run killed before it could publish: reuse it
-            done = recorded(manifest)
-        kept, missing, warnings = done.kept_previous, done.missing, done.with_warnings
-        if done.held:
-            return self._held(state, crawl, done, out_dir, listed, fetched, failed_titles, plan)
-        publish(self.data_dir, out_dir)
-        partial = bool(failed_titles or missing)  # the crawl itself fell short
-        state.finish_crawl(
-            crawl.id,
-            status="partial" if partial else "complete",
-            finished_at=_iso(self._now()),
-            pages_listed=listed,
-            pages_fetched=fetched,
-            pages_failed=len(failed_titles),
-        )
-        progress.event("snapshot", path=str(out_dir), kept_previous=len(kept), missing=len(missing))
-        message = ""
-        if warnings and not (missing or failed_titles):
-            message = f"{warnings} pages carry parse warnings (see the pages table)"
-        if missing:
-            message = f"{len(missing)} pages have no archived version: {', '.join(missing[:5])}"
-        elif failed_titles:
-            message = f"{len(failed_titles)} pages failed: {', '.join(failed_titles[:5])}"
-        return CrawlOutcome(
-            # output.status: PARTIAL also when pages carry parse warnings
-            ExitStatus.PARTIAL if partial or warnings else ExitStatus.OK,
-            message,
-            crawl.id,
-            snapshot_dir=out_dir,
-            listed=listed,
-            fetched=fetched,
-            failed=len(failed_titles),
-            gone=gone,
-            kept_previous=len(kept),
-            missing=len(missing),
-            warnings=warnings,
-            plan=plan,
-        )
-
-
-def _shrink_text(shrink: Mapping[str, Any]) -> str:
-    """``output.shrink.Shrink.describe`` from the manifest form."""
-    return Shrink(
-        str(shrink.get("previous", "?")),
-        int(shrink.get("pages_before", 0)),
-        int(shrink.get("pages_after", 0)),
-        float(shrink.get("max_share", 0.0)),
-        tuple(shrink.get("emptied") or ()),
-        bool(shrink.get("held")),
-    ).describe()
-
-
-def _http_error(status: int) -> str:
-    if status in (404, 410):
-        return f"HTTP {status}: listed by the API, but not served at its article URL"
-    return f"HTTP {status}"
-
-
-def _stop_reason(exc: FetchError) -> tuple[ExitStatus, str]:
-    """Status and words for a run that stopped mid-fetch (to be resumed)."""
-    if isinstance(exc, RequestBudgetExhausted):
-        return ExitStatus.PARTIAL, "request budget spent"
-    if isinstance(exc, RunLimitReached):
-        what = "--max-duration" if exc.kind == "duration" else "the retry-wait budget"
-        return ExitStatus.STOPPED, f"time limit reached ({what})"
-    return ExitStatus.UNREACHABLE, "the site stopped answering"
 
 
 def _fetch_count(state: State, crawl_id: int, outcome: str) -> int:

@@ -424,7 +424,7 @@ def test_a_resumed_crawl_that_fetches_more_writes_a_fresh_snapshot(
     def killed(*args: Any) -> None:
         raise KeyboardInterrupt  # stands in for kill -9 between writing and publishing
 
-    monkeypatch.setattr("scraper.crawl.publish", killed)
+    monkeypatch.setattr("scraper.publication.publish", killed)
     with pytest.raises(KeyboardInterrupt):
         crawl(tmp_path)
     monkeypatch.undo()
