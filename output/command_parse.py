@@ -13,7 +13,7 @@ import logging
 import sys
 from collections.abc import Iterable
 
-from output.errors import ExportError, UnreadableInputError
+from output.errors import ExportError, UnreadableInputError, storage_failure
 from output.inputs import InputFile, find_html_files, read_page
 from output.snapshot import SnapshotWriter
 from output.status import ExitStatus
@@ -89,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         return int(ExitStatus.USAGE)
     except OSError as error:
         print(f"nora parse: could not write {args.out}: {error}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        disk = storage_failure(error) is not None  # a full disk is not a usage error
+        return int(ExitStatus.STORAGE if disk else ExitStatus.USAGE)
 
     tables = writer.manifest["tables"]
     counts = ", ".join(f"{name} {info['rows']}" for name, info in tables.items())

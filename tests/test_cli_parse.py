@@ -259,3 +259,22 @@ def test_special_files_are_skipped_with_a_warning_not_read(tmp_path: Path) -> No
     manifest = read_manifest(tmp_path / "s")
     assert manifest["tables"]["pages"] == {"rows": 1}
     assert len(manifest["extra"]["unreadable"]) == 3
+
+
+def test_a_full_disk_while_writing_is_storage(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long_text = "<p>" + "woord " * 20_000 + "</p>"
+    (folder / "page.html").write_text(f'<div class="mw-parser-output">{long_text}</div>')
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper.cli", "parse", str(folder), "--out", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000)),
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+    assert result.returncode == ExitStatus.STORAGE, result.stderr
+    assert "Traceback" not in result.stderr and "File too large" in result.stderr
+    assert not (tmp_path / "s").exists()
