@@ -13,10 +13,13 @@ same command again continue it:
   complete) and only then published and the crawl marked finished; its id is
   stored first, so a resumed run finds a snapshot that was already written.
 
-A page that fails (retries exhausted, 5xx, ...) is recorded as failed and the run
-goes on; the snapshot keeps its previous archived version when there is one.
-``--max-requests`` running out stops the run before the snapshot: the next run
-resumes it. The snapshot lists the pages in namespace, then title order.
+A page that fails (retries exhausted, 5xx, a 404 for a listed page, ...) is
+recorded as failed and the run goes on; the snapshot keeps its previous archived
+version when there is one. ``--max-requests``, ``--max-duration`` or the
+retry-wait budget running out stops the run before the snapshot: the next run
+resumes it. A full disk stops it too, saying what filled. The snapshot lists the
+pages in namespace, then title order; ``scraper.publication`` writes it and
+publishes it, or holds it back when it would shrink the archive sharply.
 """
 
 from __future__ import annotations
