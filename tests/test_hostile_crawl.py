@@ -28,7 +28,7 @@ from scraper import cli
 from scraper.config import CrawlConfig
 from scraper.crawl import Crawler
 from scraper.outcome import CrawlOutcome
-from tests.hostile import HostileWiki, Reply, Request, json_reply
+from tests.hostile import HostileWiki, Page, Reply, Request, json_reply
 
 ROOT = Path(__file__).resolve().parents[1]
 #: retries and waits small enough for a test, large enough to exercise them
@@ -352,3 +352,21 @@ def test_a_full_disk_says_what_filled_and_the_next_run_resumes(tmp_path: Path, w
     assert again.returncode == ExitStatus.OK, again.stdout + again.stderr
     assert "crawl 1, OK, listed 5" in again.stdout
     assert cli.main(["verify", "--data", str(tmp_path)]) == ExitStatus.OK
+
+
+def test_an_export_that_would_shrink_latest_is_held_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with HostileWiki(titles=("Alfa", "Beta")) as wiki:
+        assert crawl(wiki, tmp_path).status == ExitStatus.OK
+        for i in range(8):
+            wiki.pages[f"Nieuw {i}"] = Page(f"Nieuw {i}", page_id=100 + i)
+        assert crawl(wiki, tmp_path).status == ExitStatus.OK
+    latest = _latest(tmp_path)
+    # crawl 1 (2 pages) re-exported as latest would lose 8 of 10 pages
+    status = cli.main(["export", "--data", str(tmp_path), "--crawl", "1", "--workers", "1"])
+    assert status == ExitStatus.HELD
+    assert "NOT PUBLISHED" in capsys.readouterr().err and _latest(tmp_path) == latest
+    args = ["export", "--data", str(tmp_path), "--crawl", "1", "--workers", "1"]
+    assert cli.main([*args, "--accept-shrink"]) == ExitStatus.OK
+    assert _rows(_latest(tmp_path))["pages"] == 2
