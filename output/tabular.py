@@ -78,7 +78,7 @@ def csv_raw(cell: str) -> str:
 #: Parquet compression: zstd is deterministic for the same input and level
 PARQUET_COMPRESSION = "zstd"
 
-_QUOTE, _COMMA, _CR, _LF, _SPACE = (ord(c) for c in '",\r\n ')
+_QUOTE, _COMMA, _CR, _LF, _SPACE, _DEL = (ord(c) for c in '",\r\n \x7f')
 
 
 def csv_header(schema: pa.Schema) -> bytes:
@@ -105,9 +105,12 @@ def _text_cells(column: pa.Array) -> pa.Array:
     if data_buffer is None or offsets[-1] == 0:
         return cells  # every cell is empty
     data = np.frombuffer(data_buffer, dtype=np.uint8)[base : base + int(offsets[-1])]
-    controls = _CONTROL[data]
-    if controls.any():  # rare: replace, then start over once
-        present = {chr(b) for b in np.unique(data[controls]).tolist()}
+    # '"', ',', CR, LF and the C0 controls are all below '-' (45) and most such bytes
+    # are spaces: two cheap passes leave a sparse set to test exactly
+    candidates = np.flatnonzero((data <= _COMMA) & (data != _SPACE))
+    found = data[candidates]
+    if _CONTROL[found].any() or (data == _DEL).any():  # rare: replace, start over once
+        present = {chr(b) for b in np.unique(data[_CONTROL[data]]).tolist()}
         for control in sorted(present):
             cells = pc.replace_substring(cells, control, CONTROL_PICTURES[control])
         return _text_cells(cells)
@@ -118,10 +121,6 @@ def _text_cells(column: pa.Array) -> pa.Array:
     for index in np.flatnonzero(formula).tolist():  # sparse: decide each exactly
         text = cells[index].as_py()
         formula[index] = csv_safe(text) is not text
-    # '"', ',', CR and LF are all below '-' (45) and most such bytes are spaces:
-    # two cheap passes leave a sparse set to test exactly
-    candidates = np.flatnonzero((data <= _COMMA) & (data != _SPACE))
-    found = data[candidates]
     is_quote = found == _QUOTE
     special = candidates[is_quote | (found == _COMMA) | (found == _CR) | (found == _LF)]
     quote = np.zeros(len(cells), dtype=bool)
