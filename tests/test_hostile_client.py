@@ -60,3 +60,25 @@ def test_a_drip_ends_at_the_per_request_wall_clock_limit(kind: str, tmp_path: Pa
     # a transfer that broke off is not an exchange: nothing of it is archived
     stored = [r.target_uri for p in archive.files() for r, _ in iter_responses(p)]
     assert stored == [f"{wiki.url}/robots.txt", f"{wiki.url}/wiki/Beta"]
+
+
+def test_the_watchdog_covers_https_and_proxied_connections_too() -> None:
+    """No network: the pools the adapter makes use the watched connection classes."""
+    import requests
+
+    from scraper.transport import DeadlineAdapter, watch_session
+
+    session = requests.Session()
+    watch_session(session)
+    adapter = session.get_adapter("https://www.noraonline.nl/")
+    assert isinstance(adapter, DeadlineAdapter)
+    for url in ("https://www.noraonline.nl/", "http://127.0.0.1:9/"):
+        pool = adapter.poolmanager.connection_from_url(url)
+        assert pool.ConnectionCls.__name__.startswith("_Watched"), url
+    proxied = adapter.proxy_manager_for("http://127.0.0.1:3128")
+    assert proxied.connection_from_url("http://wiki.example/").ConnectionCls.__name__.startswith(
+        "_Watched"
+    )
+    before = session.adapters["http://"]
+    watch_session(session)  # idempotent: the adapter (and its pools) stay
+    assert session.adapters["http://"] is before
