@@ -1,7 +1,9 @@
 """``nora parse PATH... --out DIR``: saved HTML pages to a snapshot, no network.
 
 Every page is exported, even one the parser warns about; the exit status is
-PARTIAL when any page carried a warning, so scripts notice damaged input.
+PARTIAL when any page carried a warning, so scripts notice damaged input. Only
+regular files are read, up to 32 MiB each (``output.inputs.read_page``); a FIFO,
+a device or a file over the cap is skipped with a warning (PARTIAL too).
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import logging
 import sys
 from collections.abc import Iterable
 
-from output.errors import ExportError
-from output.inputs import InputFile, find_html_files
+from output.errors import ExportError, UnreadableInputError, storage_failure
+from output.inputs import InputFile, find_html_files, read_page
 from output.snapshot import SnapshotWriter
 from output.status import ExitStatus
 from parsers import parse_page
@@ -61,7 +63,11 @@ def run(args: argparse.Namespace) -> int:
         ) as writer:
             for item in _progress(files, not args.no_progress):
                 try:
-                    data = item.path.read_bytes()
+                    data = read_page(item.path)
+                except UnreadableInputError as error:
+                    log.warning("%s", error)
+                    unreadable.append(item.name)
+                    continue
                 except OSError as error:
                     log.error("%s: expected a readable file, found %s", item.name, error)
                     unreadable.append(item.name)
@@ -83,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
         return int(ExitStatus.USAGE)
     except OSError as error:
         print(f"nora parse: could not write {args.out}: {error}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        disk = storage_failure(error) is not None  # a full disk is not a usage error
+        return int(ExitStatus.STORAGE if disk else ExitStatus.USAGE)
 
     tables = writer.manifest["tables"]
     counts = ", ".join(f"{name} {info['rows']}" for name, info in tables.items())

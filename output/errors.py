@@ -6,6 +6,9 @@ found, so the command line can print it as is and exit with a usage status.
 
 from __future__ import annotations
 
+import errno
+import os
+import sqlite3
 from pathlib import Path
 
 
@@ -33,6 +36,13 @@ class NoInputError(ExportError):
         self.paths = list(paths)
 
 
+class UnreadableInputError(ExportError):
+    """A named input is not a regular file (FIFO, device) or is over the size cap: skipped."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(f"{path}: {message}", path)
+
+
 class SnapshotExistsError(ExportError):
     """The output folder already exists and ``force`` was not given."""
 
@@ -50,3 +60,30 @@ class SnapshotWriteError(ExportError):
 
 class ManifestError(ExportError):
     """A snapshot's ``manifest.json`` is missing or is not a JSON object."""
+
+
+#: errno values that mean the disk could not take a write (full, over quota, file
+#: too large, read-only, failing): the run stops with status STORAGE, not INTERNAL
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
+#: what SQLite says when its file cannot be written
+_SQLITE_STORAGE = ("database or disk is full", "disk i/o error", "readonly database")
+
+
+def storage_failure(error: BaseException) -> str | None:
+    """What a failed write says about the disk ("No space left on device: PATH"), or None.
+
+    Looks through the exception and its causes, so a wrapped ``OSError`` counts too.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in STORAGE_ERRNOS:
+            where = f": {current.filename}" if current.filename else ""
+            return f"{os.strerror(current.errno)}{where}"
+        if isinstance(current, sqlite3.OperationalError):
+            text = str(current).lower()
+            if any(marker in text for marker in _SQLITE_STORAGE):
+                return f"the state database cannot be written ({current})"
+        current = current.__cause__ or current.__context__
+    return None

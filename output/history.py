@@ -28,11 +28,13 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from output.shrink import Shrink, compare, is_held
 
 logger = logging.getLogger(__name__)
 
@@ -156,9 +158,24 @@ def publish(data_dir: Path, snapshot_dir: Path) -> None:
         raise HistoryError(
             snapshot_dir, "expected a manifest with complete: true, found none or incomplete"
         )
+    if is_held(manifest):
+        raise HistoryError(
+            snapshot_dir, "expected a snapshot to publish, found one held by the shrink guard"
+        )
     _add_to_history(history_dir(data_dir), snapshot_dir, manifest)
     _point_latest(snapshots_dir(data_dir), snapshot_dir)
     logger.info("published snapshot %s", snapshot_dir.name)
+
+
+def shrink_against_latest(
+    data_dir: Path, rows: Mapping[str, int], *, max_share: float, accept: bool
+) -> Shrink | None:
+    """How a new snapshot with ``rows`` compares with ``latest`` (``output.shrink``)."""
+    latest = latest_snapshot(data_dir)
+    manifest = read_complete_manifest(latest) if latest is not None else None
+    if latest is None or manifest is None:
+        return None  # the first snapshot: nothing to lose
+    return compare(latest.name, manifest, rows, max_share=max_share, accept=accept)
 
 
 def _table_names(manifest: dict[str, Any]) -> list[str]:

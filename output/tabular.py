@@ -9,15 +9,26 @@ lineterminator="\\r\\n")`` writes for the same cells (a test checks this):
 - a cell is quoted when it holds ``,``, ``"``, CR or LF; quotes are doubled;
 - list columns are joined with ``|`` (MediaWiki titles cannot contain it);
 - None is the empty cell, bools are ``true``/``false``;
-- a cell starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a leading
-  ``'`` so a spreadsheet shows it as text instead of running it as a formula.
-  This is for CSV only: Parquet keeps the raw value.
+- formula safety (OWASP, "CSV injection"), ``csv_safe``: a cell that starts
+  with ``=``, ``+``, ``-``, ``@`` or a full-width or small form of them
+  (``＝ ＋ － ＠ ﹦ ﹢ ﹣ ﹫``), possibly after leading whitespace, or with TAB
+  or CR, gets a leading ``'`` so a spreadsheet shows it as text instead of
+  running it - unless it is a plain number (``-5``, ``+3.2``, ``-2020``, ``1e3``)
+  or a lone ``-``. A cell that already starts with ``'`` gets one more, so the
+  rule is undone exactly by ``csv_raw``: drop one leading ``'`` if there is one.
+  Integer columns are plain numbers and are never prefixed;
+- C0 control characters other than TAB, LF and CR, and DEL, are written as
+  their Unicode control pictures (NUL as ``␀`` U+2400, ... U+241F, DEL as
+  ``␡`` U+2421), so no cell holds a NUL or a terminal escape.
+
+This is for CSV only: Parquet keeps the raw value.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 from typing import BinaryIO
 
@@ -30,11 +41,44 @@ import pyarrow.parquet as pq
 CSV_LIST_SEPARATOR = "|"
 #: characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection)
 FORMULA_START = "=+-@\t\r"
+#: their full-width (U+FF1D, U+FF0B, U+FF0D, U+FF20) and small (U+FE66, U+FE62,
+#: U+FE63, U+FE6B) forms, which spreadsheets normalise and run too
+FORMULA_WIDE = "\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b"
+_FORMULA_RE = re.compile(r"[\t\r]|\s*[=+\-@" + FORMULA_WIDE + "]")
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|-")
+#: first bytes of the cells csv_safe must look at: the ASCII formula characters, the
+#: quote, ASCII whitespace, and the lead bytes of non-ASCII spaces and wide forms
+_CANDIDATE = np.zeros(256, dtype=bool)
+_CANDIDATE[list(b"=+-@'\t\n\x0b\x0c\r \xc2\xe1\xe2\xe3\xef")] = True
+#: C0 controls but TAB, LF, CR; and DEL: written as Unicode control pictures
+CONTROL_PICTURES = {
+    **{chr(c): chr(0x2400 + c) for c in range(0x20) if c not in (9, 10, 13)},
+    "\x7f": "\u2421",
+}
+_CONTROL = np.zeros(256, dtype=bool)
+_CONTROL[[ord(c) for c in CONTROL_PICTURES]] = True
+_PICTURE_TO_CONTROL = {v: k for k, v in CONTROL_PICTURES.items()}
+
+
+def csv_safe(text: str) -> str:
+    """The formula rule for one cell (see the module docstring)."""
+    if text.startswith("'"):
+        return "'" + text
+    if _FORMULA_RE.match(text) and not _PLAIN_NUMBER_RE.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_raw(cell: str) -> str:
+    """Undo the CSV-only rules of one cell read back (after the CSV reader unquoted it)."""
+    text = cell[1:] if cell.startswith("'") else cell
+    return "".join(_PICTURE_TO_CONTROL.get(c, c) for c in text)
+
+
 #: Parquet compression: zstd is deterministic for the same input and level
 PARQUET_COMPRESSION = "zstd"
 
-_FORMULA_BYTES = np.frombuffer(FORMULA_START.encode("ascii"), dtype=np.uint8)
-_QUOTE, _COMMA, _CR, _LF, _SPACE = (ord(c) for c in '",\r\n ')
+_QUOTE, _COMMA, _CR, _LF, _SPACE, _DEL = (ord(c) for c in '",\r\n \x7f')
 
 
 def csv_header(schema: pa.Schema) -> bytes:
@@ -61,14 +105,22 @@ def _text_cells(column: pa.Array) -> pa.Array:
     if data_buffer is None or offsets[-1] == 0:
         return cells  # every cell is empty
     data = np.frombuffer(data_buffer, dtype=np.uint8)[base : base + int(offsets[-1])]
+    # '"', ',', CR, LF and the C0 controls are all below '-' (45) and most such bytes
+    # are spaces: two cheap passes leave a sparse set to test exactly
+    candidates = np.flatnonzero((data <= _COMMA) & (data != _SPACE))
+    found = data[candidates]
+    if _CONTROL[found].any() or (data == _DEL).any():  # rare: replace, start over once
+        present = {chr(b) for b in np.unique(data[_CONTROL[data]]).tolist()}
+        for control in sorted(present):
+            cells = pc.replace_substring(cells, control, CONTROL_PICTURES[control])
+        return _text_cells(cells)
     starts, ends = offsets[:-1], offsets[1:]
 
     first = data[np.minimum(starts, len(data) - 1)]
-    formula = (ends > starts) & np.isin(first, _FORMULA_BYTES)
-    # '"', ',', CR and LF are all below '-' (45) and most such bytes are spaces:
-    # two cheap passes leave a sparse set to test exactly
-    candidates = np.flatnonzero((data <= _COMMA) & (data != _SPACE))
-    found = data[candidates]
+    formula = (ends > starts) & _CANDIDATE[first]
+    for index in np.flatnonzero(formula).tolist():  # sparse: decide each exactly
+        text = cells[index].as_py()
+        formula[index] = csv_safe(text) is not text
     is_quote = found == _QUOTE
     special = candidates[is_quote | (found == _COMMA) | (found == _CR) | (found == _LF)]
     quote = np.zeros(len(cells), dtype=bool)
@@ -95,8 +147,8 @@ def csv_cells(column: pa.Array, field: pa.Field) -> pa.Array:
     if pa.types.is_boolean(kind):
         return pc.cast(column, pa.string()).fill_null("")
     if pa.types.is_integer(kind):
-        # the rule holds for every cell: a negative number (namespace -1) gets the prefix too
-        return _text_cells(pc.cast(column, pa.string()))
+        # plain numbers: never a formula (namespace -1 stays a number)
+        return pc.cast(column, pa.string()).fill_null("")
     raise TypeError(f"{field.name}: expected string, list, integer or bool, found {kind}")
 
 

@@ -13,6 +13,7 @@ grow with the snapshot.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -30,6 +31,8 @@ MANIFEST_FILE = "manifest.json"
 _CHUNK = 1 << 20
 #: ragged CSV rows reported one by one before they are only counted
 _SHOWN_ROWS = 5
+#: the largest field limit the csv module takes (a C long on every platform)
+_MAX_FIELD = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,8 +254,22 @@ def _parquet_rows(path: Path, schema: pa.Schema | None, problems: list[Problem])
     return rows
 
 
+@contextlib.contextmanager
+def _field_limit(size: int) -> Iterator[None]:
+    """Let the csv reader take fields as long as the file (its default stops at 131,072).
+
+    The limit is process-wide, so the old one is put back afterwards.
+    """
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, min(size + 1, _MAX_FIELD)))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
 def _csv_rows(path: Path, schema: pa.Schema | None, problems: list[Problem]) -> int:
-    with path.open("r", encoding="utf-8", newline="") as handle:
+    with _field_limit(path.stat().st_size), path.open("r", encoding="utf-8", newline="") as handle:
         records: Iterator[list[str]] = csv.reader(handle, strict=True)
         header = next(records, None)
         if header is None:

@@ -15,8 +15,21 @@ import codecs
 from parsers import labels, problems
 
 _CHARSET_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")
-_WHATWG_ALIASES = {"iso8859-1": "cp1252", "ascii": "cp1252", "latin-1": "cp1252"}
-"""As browsers do: a page declaring latin-1 or ASCII is read as windows-1252."""
+_WHATWG_ALIASES = {
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "latin-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "gb2312": "gbk",
+    "cp949": "euc_kr",
+    # a page that could declare UTF-16 in ASCII bytes is not UTF-16 (WHATWG prescan)
+    "utf-16": "utf-8",
+    "utf-16-le": "utf-8",
+    "utf-16-be": "utf-8",
+}
+"""As browsers do: a page declaring latin-1 or ASCII is read as windows-1252, and so on.
+Only names in ``labels.TEXT_CHARSETS`` are honoured after this mapping."""
 
 
 def to_utf8(data: bytes) -> tuple[bytes, list[str]]:
@@ -117,4 +130,5 @@ def _codec_name(name: str) -> str | None:
         canonical = codecs.lookup(name).name
     except LookupError:
         return None
-    return _WHATWG_ALIASES.get(canonical, canonical)
+    canonical = _WHATWG_ALIASES.get(canonical, canonical)
+    return canonical if canonical in labels.TEXT_CHARSETS else None

@@ -46,7 +46,7 @@ from typing import Any
 
 from lxml import etree
 
-from parsers import labels, problems
+from parsers import labels, nesting, problems
 from parsers.charset import guess
 
 _PARSER = etree.HTMLParser(  # type: ignore[call-arg]  # default_doctype: lxml-stubs lag
@@ -147,6 +147,10 @@ def load(raw: bytes) -> Document:
     ):
         redirected_from = _redirected_from(raw, head_end)
     tree = _parse(body)
+    if tree is not None and nesting.too_deep(_PARSER):
+        body = nesting.flatten(body)
+        tree = _parse(body)
+        warnings.append(problems.warning(problems.TOO_DEEP, nesting.DETAIL))
     root = _content_root(tree, is_full, body)
     if tree is None:
         warnings.append(
@@ -334,7 +338,7 @@ def _config_keys(chunk: str) -> dict[str, Any]:
                 continue
         try:
             found[name], end = scan(chunk, at + size)
-        except (StopIteration, ValueError):
+        except (StopIteration, ValueError, RecursionError):
             return _config_by_key(chunk)  # not JSON (minified ``!0``): key by key
         position = end
     if not found and '"wgPageName"' in chunk:  # spaced JSON: the regular expression copes
@@ -355,14 +359,14 @@ def _config_by_key(text: str) -> dict[str, Any]:
         else:
             try:
                 value = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 continue
         found.setdefault(match.group(1), value)
     cats = labels.CATEGORIES_KEY_RE.search(text)
     if cats:
         try:
             found["wgCategories"] = json.loads(cats.group(1))
-        except ValueError:
+        except (ValueError, RecursionError):
             found["_error"] = "expected a JSON list in wgCategories, found something else"
     return found
 

@@ -267,3 +267,57 @@ NAMESPACES: dict[str, int] = {
 known number and give 0 unless the page metadata says otherwise."""
 
 CATEGORY_PREFIXES = ("Categorie:", "Category:")
+
+
+# --- hardening (issue 11): kept together at the end of the module ------------------
+
+TEXT_CHARSETS = frozenset(
+    {
+        "utf-8",
+        "cp866",
+        *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+        "koi8-r",
+        "koi8-u",
+        "mac-roman",
+        "mac-cyrillic",
+        "cp874",
+        *(f"cp{n}" for n in range(1250, 1259)),
+        "gbk",
+        "gb18030",
+        "big5",
+        "euc_jp",
+        "iso2022_jp",
+        "shift_jis",
+        "euc_kr",
+    }
+)
+"""The declared charsets a page is decoded with: the WHATWG Encoding Standard's, as
+Python's codec registry names them (after ``parsers.charset``'s browser aliases).
+Any other name - UTF-7, which browsers refuse (``+ADw-script+AD4-`` is a script to
+it), binary transforms such as base64, rot13 or zlib, ``undefined`` - is treated
+as an unknown charset: the page is read as UTF-8, with an ``encoding`` warning."""
+
+DEPTH_ERROR_MARKER = "Excessive depth in document"
+"""What libxml2 says when a page is nested deeper than it parses (``parsers.nesting``)."""
+
+FLATTEN_DEPTH = 512
+"""Tags nested deeper than this are dropped (their text kept) from a page that hit
+libxml2's depth limit, before it is parsed again."""
+
+TAG_TOKEN_RE = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^>]*?)?(/?)>")
+"""A start or end tag, for counting depth (``parsers.nesting``)."""
+
+FLATTEN_HARD_DEPTH = 1536
+"""Past FLATTEN_DEPTH, elements other than inline ones may nest on to this depth
+(still well below libxml2's 2,048) before they are dropped too."""
+
+INLINE_ELEMENTS = frozenset(
+    b"a abbr b bdi bdo big cite code del dfn em font i ins kbd mark nobr q s samp small "
+    b"span strike strong sub sup tt u var".split()
+)
+"""Inline elements: the ones that pile up unclosed (``<span>`` x 6,000)."""
+
+VOID_ELEMENTS = frozenset(
+    b"area base br col embed hr img input keygen link meta param source track wbr".split()
+)
+"""Elements that never have content, so never nest."""

@@ -20,6 +20,7 @@ RELATION_COLUMNS = "relation-columns"  # a relation table whose headers are not 
 RELATION_ROW = "relation-row"  # a relation row with the wrong number of cells
 UNPLACED = "unplaced"  # content under a property/relation heading that is neither
 INTERNAL_ERROR = "internal-error"  # a parser bug caught so that parse_page never raises
+TOO_DEEP = "too-deep"  # nested deeper than the HTML parser goes: flattened, text kept
 
 CODES = (
     EMPTY,
@@ -34,6 +35,7 @@ CODES = (
     RELATION_ROW,
     UNPLACED,
     INTERNAL_ERROR,
+    TOO_DEEP,
 )
 
 

@@ -5,18 +5,21 @@ its newest ok fetch - made in this crawl or, for an unchanged page, in an
 earlier one - and parsed again. A page whose fetch failed in this crawl keeps
 its previous archived version (a warning says so); one with no archived version
 at all is missing from the snapshot, and the manifest says so
-(``extra.crawl_complete: false``). A page that answered 404 (deleted after the
-listing) is left out.
+(``extra.crawl_complete: false``). A page an older version recorded as gone
+(404 after the listing) is left out; a 404 is a failure now. Before the writer
+finishes, ``guard`` compares the row counts with the previous snapshot
+(``output.shrink``) and the verdict goes into the manifest.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from scraper.archive import read_record
 from scraper.errors import ArchiveError
@@ -32,6 +35,11 @@ class Assembled:
     kept_previous: tuple[str, ...]  # fetch failed now; an older version went in
     missing: tuple[str, ...]  # no archived version at all
     with_warnings: int  # pages whose parse carried warnings
+    shrink: Mapping[str, Any] | None = None  # output.shrink verdict, as in the manifest
+
+    @property
+    def held(self) -> bool:
+        return bool(self.shrink and self.shrink.get("held") is True)
 
 
 def assemble(
@@ -43,6 +51,7 @@ def assemble(
     inputs: list[str],
     extra: Mapping[str, Any],
     failed: list[str],
+    guard: Callable[[Mapping[str, int]], Shrink | None] | None = None,
 ) -> Assembled:
     """Write the snapshot of crawl ``crawl_id`` to ``out_dir`` (atomically, via the writer).
 
@@ -91,7 +100,11 @@ def assemble(
                 "pages_with_warnings": warnings,
             }
         )
-    return Assembled(pages, tuple(kept), tuple(missing), warnings)
+        shrink = guard(writer.rows) if guard is not None else None
+        verdict = shrink.as_manifest() if shrink is not None else None
+        if verdict is not None:
+            writer.extra["shrink"] = verdict
+    return Assembled(pages, tuple(kept), tuple(missing), warnings, verdict)
 
 
 def recorded(manifest: Mapping[str, Any]) -> Assembled:
@@ -103,4 +116,5 @@ def recorded(manifest: Mapping[str, Any]) -> Assembled:
         kept_previous=tuple(extra.get("kept_previous_version") or ()),
         missing=tuple(extra.get("missing_titles") or ()),
         with_warnings=int(extra.get("pages_with_warnings") or 0),
+        shrink=extra.get("shrink") if isinstance(extra.get("shrink"), dict) else None,
     )

@@ -10,10 +10,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 
+from output.errors import storage_failure
 from output.status import ExitStatus
+
+#: where error tracebacks go under the data folder (= scraper.progress.LOGS_DIR)
+LOGS_DIR = "logs"
 
 #: sub-command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -71,6 +80,57 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return int(ExitStatus.OK)
+    except Exception as error:  # the last guard: no traceback reaches a user
+        return _unexpected(args, error)
+
+
+def _unexpected(args: argparse.Namespace, error: Exception) -> int:
+    """One clear line on stderr for an error no command handled; the traceback to a file.
+
+    A full disk is STORAGE (nothing stored is lost: the archive and the snapshots are
+    written atomically); anything else is a bug, INTERNAL.
+    """
+    name = f"nora {args.command}"
+    disk = storage_failure(error)
+    if disk is not None:
+        print(
+            f"{name}: could not write: {disk}. Nothing already stored was lost;"
+            " free space and run the command again (a crawl continues where it stopped)",
+            file=sys.stderr,
+        )
+        return int(ExitStatus.STORAGE)
+    where = _write_traceback(args, error)
+    kept = f"traceback in {where}" if where else "no traceback file could be written"
+    print(
+        f"{name}: internal error (a bug, please report it): {type(error).__name__}: "
+        f"{_one_line(str(error))} ({kept})",
+        file=sys.stderr,
+    )
+    return int(ExitStatus.INTERNAL)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _write_traceback(args: argparse.Namespace, error: Exception) -> Path | None:
+    """``DATA/logs/error-<UTC>-<pid>.log`` when the data folder exists, else the temp folder."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    data = getattr(args, "data", None)
+    folders = [Path(data) / LOGS_DIR] if data and Path(data).is_dir() else []
+    folders.append(Path(tempfile.gettempdir()))
+    text = "".join(traceback.format_exception(error))
+    for folder in folders:
+        path = folder / f"nora-error-{stamp}-{os.getpid()}.log"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"nora {' '.join(sys.argv[1:])}\n{text}", encoding="utf-8")
+        except OSError:
+            continue
+        logging.getLogger("nora").debug("traceback written to %s", path)
+        return path
+    return None
 
 
 if __name__ == "__main__":

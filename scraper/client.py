@@ -18,11 +18,16 @@ Rules, in the order a request meets them:
    when it was not called): 4xx means no rules, 5xx/unreachable after retries
    raises ``SiteUnreachable``. Every later URL, api.php included, is checked
    against it (``RobotsDisallowed``): if a site disallows its own API we stop
-   rather than guess. ``Crawl-delay`` raises the delay (``max(delay, crawl_delay)``).
+   rather than guess. ``Crawl-delay`` raises the delay (``max(delay, crawl_delay)``);
+   one over ``max_crawl_delay`` (60 s) raises ``CrawlDelayTooLong``: the site asks
+   for a pace the run cannot keep, so it stops instead of sleeping for a day.
    The robots.txt exchange is archived as a WARC request/response pair like any
    other (no separate copy on disk); ``client.robots.body`` holds it.
 3. ``max_requests`` counts every HTTP request sent (robots, retries, redirect
-   hops); the request past it raises ``RequestBudgetExhausted``.
+   hops); the request past it raises ``RequestBudgetExhausted``. ``max_duration``
+   bounds the client's whole life in seconds (``--max-duration``): no request
+   starts, and no wait is begun, that would end past it (``RunLimitReached``),
+   and a request's own limit is cut to what is left.
 4. Requests are serial and their starts are at least ``effective_delay`` seconds
    apart (``effective_delay = max(delay, robots crawl-delay)``).
 5. 429 and 503 wait ``Retry-After`` (seconds or HTTP date, capped at
@@ -33,7 +38,11 @@ Rules, in the order a request meets them:
    of retries after the first attempt, per request; after that
    ``RetriesExhausted`` carries the last cause. ``give_up_after`` (5) such
    failures in a row raise ``SiteUnreachable`` instead: the site is down, the
-   run should stop (and resume later) rather than try every page.
+   run should stop (and resume later) rather than try every page. All retry
+   waits of a run together stay within ``retry_wait_budget`` (30 min): a wait
+   that would overdraw it, or a ``Retry-After`` asking for more than is left of
+   it (a day, a date in 2100), raises ``RunLimitReached`` instead of waiting, so
+   pages that alternate with good ones cannot keep a run waiting for ever.
 6. Redirects are followed by hand (at most ``MAX_REDIRECTS`` hops), each hop
    checked by rules 1-4 and archived.
 7. Bodies are streamed; a ``Content-Length`` over ``max_bytes`` or more than
@@ -69,16 +78,18 @@ import requests
 from scraper.archive import ArchivedRecord, WarcArchive
 from scraper.errors import (
     ApiError,
+    CrawlDelayTooLong,
     FetchError,
     OffSiteError,
     RequestBudgetExhausted,
     RetriesExhausted,
     RobotsDisallowed,
+    RunLimitReached,
     SiteUnreachable,
     TooManyRedirects,
 )
 from scraper.robots import RobotsPolicy
-from scraper.transport import TRANSPORT_ERRORS, transfer
+from scraper.transport import TOTAL_TIMEOUT_FACTOR, TRANSPORT_ERRORS, transfer, watch_session
 from scraper.useragent import CONTACT_HELP, tool_version, user_agent
 from scraper.wire import (
     Origin,
@@ -129,13 +140,26 @@ class ClientSettings:
     max_requests: int | None = None  # run-level guard (robots, retries and hops count)
     maxlag: int = 5
     obey_robots: bool = True
+    #: a robots.txt Crawl-delay over this stops the run (CrawlDelayTooLong)
+    max_crawl_delay: float = 60.0
+    #: seconds of retry waits (Retry-After, backoff) one client may spend in all
+    retry_wait_budget: float = 1800.0
+    #: seconds the client may run in all, from its creation (None: no limit)
+    max_duration: float | None = None
     #: this many requests in a row that spent their retries mean the site is down:
     #: SiteUnreachable instead of RetriesExhausted, so a run stops instead of
     #: hammering a dead server once per page (0 disables)
     give_up_after: int = 5
 
     def __post_init__(self) -> None:
-        for name in ("delay", "timeout", "backoff_base", "backoff_cap"):
+        for name in (
+            "delay",
+            "timeout",
+            "backoff_base",
+            "backoff_cap",
+            "max_crawl_delay",
+            "retry_wait_budget",
+        ):
             value = getattr(self, name)
             if not value >= 0:
                 raise ValueError(f"{name}: expected a number >= 0, found {value!r}")
@@ -146,6 +170,8 @@ class ClientSettings:
             )
         if self.max_requests is not None and self.max_requests < 0:
             raise ValueError(f"max_requests: expected >= 0, found {self.max_requests!r}")
+        if self.max_duration is not None and not self.max_duration > 0:
+            raise ValueError(f"max_duration: expected > 0 or None, found {self.max_duration!r}")
 
 
 @dataclass(frozen=True)
@@ -224,12 +250,16 @@ class Client:
         self.origin = origin
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
+        watch_session(self.session)  # one wall-clock limit per request (scraper.transport)
         self._sleep = sleep
         self._clock = clock
         self._rng = rng if rng is not None else random.Random()
         self._now = now
         self._last_start: float | None = None
         self._exhausted_in_a_row = 0
+        self._started = clock()
+        #: seconds of retry waits spent so far (against settings.retry_wait_budget)
+        self.retry_waited = 0.0
         self.requests_made = 0
         self.robots = None
         #: the last answered exchange (after redirects), e.g. to index an API record
@@ -287,11 +317,14 @@ class Client:
         except (RetriesExhausted, OffSiteError, TooManyRedirects) as exc:
             raise SiteUnreachable(url, f"robots.txt could not be fetched: {exc.message}") from exc
         if 200 <= fetched.status < 300:
-            self.robots = RobotsPolicy.parse(url, fetched.body, fetched.status)
+            policy = RobotsPolicy.parse(url, fetched.body, fetched.status)
         elif 400 <= fetched.status < 500:
-            self.robots = RobotsPolicy.allow_all(url, fetched.status)
+            policy = RobotsPolicy.allow_all(url, fetched.status)
         else:
             raise SiteUnreachable(url, f"expected robots.txt or a 4xx, found HTTP {fetched.status}")
+        if policy.crawl_delay and policy.crawl_delay > self.settings.max_crawl_delay:
+            raise CrawlDelayTooLong(url, policy.crawl_delay, self.settings.max_crawl_delay)
+        self.robots = policy
         if self.robots.crawl_delay and self.robots.crawl_delay > self.settings.delay:
             log.info("robots.txt Crawl-delay %.1f s raises the delay", self.robots.crawl_delay)
         return self.robots
@@ -352,6 +385,47 @@ class Client:
             raise RequestBudgetExhausted(
                 url, f"expected at most {limit} requests this run, found the budget spent"
             )
+        self._check_time(url, 0.0)
+
+    def _remaining(self) -> float | None:
+        """Seconds left of ``max_duration`` (None: no limit)."""
+        if self.settings.max_duration is None:
+            return None
+        return self.settings.max_duration - (self._clock() - self._started)
+
+    def _check_time(self, url: str, wait: float) -> None:
+        """Refuse a wait (or a request, ``wait=0``) that would end past ``max_duration``."""
+        left = self._remaining()
+        if left is not None and wait >= left:
+            raise RunLimitReached(
+                url,
+                "duration",
+                f"expected the run to end within --max-duration {self.settings.max_duration:g} s,"
+                f" found {max(0.0, left):.1f} s left"
+                + (f" and a {wait:.1f} s wait" if wait else ""),
+            )
+
+    def _retry_wait(self, url: str, wait: float, asked: float | None) -> None:
+        """Spend ``wait`` seconds of the retry budget (``asked``: the site's Retry-After)."""
+        budget = self.settings.retry_wait_budget
+        left = budget - self.retry_waited
+        if asked is not None and asked > left:
+            raise RunLimitReached(
+                url,
+                "retry-wait",
+                f"expected a Retry-After within the run's retry-wait budget ({left:.0f} of "
+                f"{budget:g} s left), found {asked:.0f} s: the site asks us to come back later",
+            )
+        if wait > left:
+            raise RunLimitReached(
+                url,
+                "retry-wait",
+                f"expected retry waits within the run's budget of {budget:g} s, found it spent"
+                f" ({self.retry_waited:.1f} s waited, {wait:.1f} s more asked)",
+            )
+        self._check_time(url, wait)
+        self.retry_waited += wait
+        self._sleep(wait)
 
     def _follow(self, url: str, *, check_robots: bool = True, api: bool = False) -> Fetched:
         """One logical GET: retries per hop, redirects followed and checked by hand."""
@@ -391,6 +465,7 @@ class Client:
             self._check(url, check_robots=check_robots)
             attempts += 1
             wait: float
+            asked: float | None = None  # what the site asked for (Retry-After, maxlag)
             try:
                 answer = self._send(url)
             except (_Undecodable, _Transient) as exc:
@@ -402,11 +477,13 @@ class Client:
                     cause = f"HTTP {status}"
                     after = parse_retry_after(answer.header("Retry-After"), self._now())
                     if status in (429, 503) and after is not None:
+                        asked = after
                         wait = min(after, self.settings.backoff_cap)
                     else:
                         wait = self._backoff(attempts - 1)
                 elif api and (lag := _maxlag_wait(answer, self._now())) is not None:
                     cause = "api.php maxlag error (server replication lag)"
+                    asked = lag
                     wait = min(lag, self.settings.backoff_cap)
                 else:
                     self._exhausted_in_a_row = 0
@@ -414,7 +491,7 @@ class Client:
             if attempts > self.settings.retries:
                 self._give_up(url, attempts, cause)
             log.info("%s: %s; retry %d in %.1f s", url, cause, attempts, wait)
-            self._sleep(wait)
+            self._retry_wait(url, wait, asked)
 
     def _give_up(self, url: str, attempts: int, cause: str) -> NoReturn:
         exhausted = RetriesExhausted(url, attempts, cause)
@@ -433,19 +510,22 @@ class Client:
         ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2.0**retry)
         return ceiling / 2 + self._rng.uniform(0.0, ceiling / 2)
 
-    def _wait_turn(self) -> None:
+    def _wait_turn(self, url: str) -> None:
         if self._last_start is not None:
             wait = self._last_start + self.effective_delay - self._clock()
             if wait > 0:
+                self._check_time(url, wait)
                 self._sleep(wait)
         self._last_start = self._clock()
 
     def _send(self, url: str) -> _Answer:
         """Send one GET, read the body under the cap, archive the exchange."""
-        self._wait_turn()
+        self._wait_turn(url)
         self.requests_made += 1
         fetched_at = iso_utc(self._now())
         limit = self.settings.max_bytes
+        total = self.settings.timeout * TOTAL_TIMEOUT_FACTOR
+        left = self._remaining()
         try:
             wire = transfer(
                 self.session,
@@ -454,6 +534,7 @@ class Client:
                 timeout=self.settings.timeout,
                 limit=limit,
                 clock=self._clock,
+                total=total if left is None else max(0.1, min(total, left)),
             )
         except TRANSPORT_ERRORS as exc:
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc

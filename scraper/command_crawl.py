@@ -4,7 +4,11 @@ Exit statuses (``output.status.ExitStatus``): 0 OK, 1 PARTIAL (some pages failed
 or have no archived version, or ``--max-requests`` ran out: run again to
 continue), 2 USAGE (bad flags or config, unknown namespace), 3 LOCKED (another
 crawl holds ``DATA/crawl.lock``), 4 UNREACHABLE (robots.txt, siteinfo or the
-listing could not be fetched).
+listing could not be fetched), 5 REFUSED (robots.txt forbids the crawl or asks
+for a Crawl-delay over ``--max-crawl-delay``), 6 HELD (the snapshot would shrink
+the archive sharply: written, not published), 7 STOPPED (``--max-duration`` or
+the retry-wait budget ran out: run again to continue), 8 STORAGE (the disk
+filled: nothing stored is lost), 70 INTERNAL (a bug).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import sys
 
 from output.status import ExitStatus
 from scraper.config import ConfigError, build_config
-from scraper.lock import LockedError
+from scraper.lock import DataFolderError, LockedError
 from scraper.progress import Progress, wants_bar
 from scraper.state import StateError
 
@@ -50,6 +54,35 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="list the wiki and print the plan; fetch no pages"
     )
     parser.add_argument("--max-requests", type=int, help="stop after this many HTTP requests")
+    parser.add_argument(
+        "--max-duration",
+        metavar="TIME",
+        help="stop fetching after this long, to be resumed by the next run "
+        "(seconds, or 90m, 6h; default 6h)",
+    )
+    parser.add_argument(
+        "--max-crawl-delay",
+        type=float,
+        metavar="S",
+        help="stop when robots.txt asks for a longer Crawl-delay (default 60)",
+    )
+    parser.add_argument(
+        "--retry-wait-budget",
+        type=float,
+        metavar="S",
+        help="seconds of retry waits (Retry-After, backoff) a run may spend in all (default 1800)",
+    )
+    parser.add_argument(
+        "--max-shrink",
+        metavar="SHARE",
+        help="hold back a snapshot that loses more than this share of the pages "
+        "(0.1 or 10%%; default 10%%) or empties a table",
+    )
+    parser.add_argument(
+        "--accept-shrink",
+        action="store_true",
+        help="publish the snapshot even if it shrinks the archive sharply",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -68,6 +101,10 @@ def run(args: argparse.Namespace) -> int:
                 "namespaces": [parse_namespace_ref(n) for n in args.namespace],
                 "exclude_namespaces": [parse_namespace_ref(n) for n in args.exclude_namespace],
                 "max_requests": args.max_requests,
+                "max_duration": args.max_duration,
+                "max_crawl_delay": args.max_crawl_delay,
+                "retry_wait_budget": args.retry_wait_budget,
+                "max_shrink": args.max_shrink,
             },
         )
     except ConfigError as exc:
@@ -79,12 +116,16 @@ def run(args: argparse.Namespace) -> int:
         full=args.full,
         dry_run=args.dry_run,
         progress=lambda path: Progress(path, bar=bar),
+        accept_shrink=args.accept_shrink,
     )
     try:
         outcome = crawler.run()
     except LockedError as exc:
         print(f"nora crawl: {exc}", file=sys.stderr)
         return int(ExitStatus.LOCKED)
+    except DataFolderError as exc:
+        print(f"nora crawl: {exc}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
     except StateError as exc:
         print(f"nora crawl: {exc}", file=sys.stderr)
         return int(ExitStatus.USAGE)

@@ -11,15 +11,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
 from output.errors import ExportError as OutputError
-from output.history import new_snapshot_dir, publish
+from output.history import new_snapshot_dir, publish, shrink_against_latest
+from output.shrink import DEFAULT_MAX_SHRINK, Shrink
 from output.status import ExitStatus
 from scraper.export import ExportError, default_workers, export_crawl
-from scraper.lock import DataLock, LockedError
+from scraper.lock import DataFolderError, DataLock, LockedError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +39,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"parser processes (default: the CPUs available, here {default_workers()})",
     )
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
+    parser.add_argument(
+        "--accept-shrink",
+        action="store_true",
+        help="publish even if the snapshot has 10%% fewer pages than latest or empties a table",
+    )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
 
@@ -62,8 +68,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"nora export: expected --workers >= 1, found {args.workers}", file=sys.stderr)
         return int(ExitStatus.USAGE)
     try:
-        with DataLock(data_dir):
+        with DataLock(data_dir, "export"):
             out = Path(args.out) if args.out else new_snapshot_dir(data_dir, datetime.now(UTC))
+            guard = None
+            if not args.out:  # only a snapshot to be published is compared with latest
+
+                def guard(rows: Mapping[str, int]) -> Shrink | None:
+                    return shrink_against_latest(
+                        data_dir, rows, max_share=DEFAULT_MAX_SHRINK, accept=args.accept_shrink
+                    )
+
             with _progress(not args.no_progress) as tick:
                 result = export_crawl(
                     data_dir,
@@ -72,12 +86,17 @@ def run(args: argparse.Namespace) -> int:
                     workers=args.workers,
                     force=args.force,
                     on_page=tick,
+                    guard=guard,
                 )
-            if not args.out:
+            held = result.shrink is not None and result.shrink.held
+            if not args.out and not held:
                 publish(data_dir, out)
     except LockedError as error:
         print(f"nora export: {error}", file=sys.stderr)
         return int(ExitStatus.LOCKED)
+    except DataFolderError as error:
+        print(f"nora export: {error}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
     except (ExportError, OutputError) as error:
         print(f"nora export: {error}", file=sys.stderr)
         return int(ExitStatus.USAGE)
@@ -87,5 +106,13 @@ def run(args: argparse.Namespace) -> int:
         f"nora export: crawl {result.crawl.id}: {result.pages} pages ({counts}); "
         f"{result.with_warnings} with warnings, {len(result.unreadable)} unreadable -> {out}"
     )
+    if held and result.shrink is not None:
+        print(
+            f"nora export: NOT PUBLISHED: the snapshot would shrink the archive "
+            f"({result.shrink.describe()}); it is kept in {out}, latest is unchanged. "
+            "To publish it anyway: nora export --accept-shrink",
+            file=sys.stderr,
+        )
+        return int(ExitStatus.HELD)
     problems = result.with_warnings + len(result.unreadable)
     return int(ExitStatus.PARTIAL if problems else ExitStatus.OK)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from output.status import ExitStatus
-from scraper.lock import DataLock, LockedError
+from scraper.lock import DataFolderError, DataLock, LockedError
 from scraper.prune import prune
 
 
@@ -47,11 +47,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"nora prune: {data_dir}: expected a data folder, found none", file=sys.stderr)
         return int(ExitStatus.USAGE)
     try:
-        with DataLock(data_dir):
+        with DataLock(data_dir, "prune"):
             plan, result = prune(data_dir, args.keep, dry_run=args.dry_run)
     except LockedError as error:
         print(f"nora prune: {error}", file=sys.stderr)
         return int(ExitStatus.LOCKED)
+    except DataFolderError as error:
+        print(f"nora prune: {error}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
     verb = "would remove" if args.dry_run else "removed"
     print(
         f"nora prune: {verb} {len(result.removed)} snapshot(s)"

@@ -7,7 +7,9 @@ Precedence, lowest to highest (each later source overrides the earlier ones):
    when it exists (keys at top level or under a ``[crawl]`` table);
 3. the environment: ``NORA_CONTACT`` (operator contact), ``NORA_DATA`` (data folder);
 4. command-line flags (``--site``, ``--data``, ``--contact``, ``--delay``,
-   ``--namespace``, ``--exclude-namespace``, ``--max-requests``).
+   ``--namespace``, ``--exclude-namespace``, ``--max-requests``,
+   ``--max-duration``, ``--max-crawl-delay``, ``--retry-wait-budget``,
+   ``--max-shrink``).
 
 Example ``nora.toml``::
 
@@ -19,6 +21,10 @@ Example ``nora.toml``::
     exclude_namespaces = ["Werkruimte", "Sandbox"]
     max_requests = 20000            # absent: no cap
     timeout = 30.0
+    max_duration = "6h"             # the run stops (resumably) after this long
+    max_crawl_delay = 60            # a robots.txt Crawl-delay over it stops the run
+    retry_wait_budget = 1800        # seconds of retry waits per run, in all
+    max_shrink = 0.10               # share of pages a snapshot may lose unheld
 """
 
 from __future__ import annotations
@@ -58,6 +64,14 @@ class CrawlConfig:
     exclude_namespaces: tuple[NamespaceRef, ...] = ()
     max_requests: int | None = None
     timeout: float = 30.0
+    #: seconds the network part of a run may take; then it stops, to be resumed
+    max_duration: float = 6 * 3600.0
+    #: a robots.txt Crawl-delay over this many seconds stops the run (REFUSED)
+    max_crawl_delay: float = 60.0
+    #: seconds of retry waits (Retry-After, backoff) a run may spend in all
+    retry_wait_budget: float = 1800.0
+    #: share of the previous snapshot's pages a new one may lose and still be published
+    max_shrink: float = 0.10
     #: where each setting came from ("default", the file path, "env", "flag"): for --dry-run
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -78,7 +92,49 @@ _KEYS: dict[str, str] = {
     "exclude_namespaces": "exclude_namespaces",
     "max_requests": "max_requests",
     "timeout": "timeout",
+    "max_duration": "max_duration",
+    "max_crawl_delay": "max_crawl_delay",
+    "retry_wait_budget": "retry_wait_budget",
+    "max_shrink": "max_shrink",
 }
+
+_DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+def parse_duration(where: str, key: str, value: object) -> float:
+    """Seconds from a number or a text such as ``"90"``, ``"45s"``, ``"90m"``, ``"6h"``."""
+    seconds: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        text = value.strip().lower()
+        unit = _DURATION_UNITS.get(text[-1:]) if text else None
+        number = text[:-1] if unit is not None else text
+        try:
+            seconds = float(number) * (unit or 1.0)
+        except ValueError:
+            seconds = None
+    if seconds is None or not seconds > 0 or seconds != seconds or seconds == float("inf"):
+        raise ConfigError(
+            where, f"{key}: expected a duration such as 3600, 90m or 6h, found {value!r}"
+        )
+    return seconds
+
+
+def parse_share(where: str, key: str, value: object) -> float:
+    """A share from ``0.1`` or ``"10%"``, between 0 and 1."""
+    share: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        share = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            share = None
+    if share is None or not 0.0 <= share <= 1.0:
+        raise ConfigError(where, f"{key}: expected a share such as 0.1 or 10%, found {value!r}")
+    return share
 
 
 def _check_site(where: str, value: object) -> str:
@@ -140,6 +196,12 @@ def _coerce(where: str, name: str, value: object) -> object:
         return _check_number(where, "delay", value, minimum=0.0)
     if name == "timeout":
         return _check_number(where, "timeout", value, minimum=0.1)
+    if name == "max_duration":
+        return parse_duration(where, "max_duration", value)
+    if name in ("max_crawl_delay", "retry_wait_budget"):
+        return _check_number(where, name, value, minimum=0.0)
+    if name == "max_shrink":
+        return parse_share(where, "max_shrink", value)
     if name == "data_dir":
         if not isinstance(value, str | Path) or str(value) == "":
             raise ConfigError(where, f"data: expected a folder path, found {value!r}")

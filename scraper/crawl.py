@@ -13,56 +13,72 @@ same command again continue it:
   complete) and only then published and the crawl marked finished; its id is
   stored first, so a resumed run finds a snapshot that was already written.
 
-A page that fails (retries exhausted, 5xx, ...) is recorded as failed and the run
-goes on; the snapshot keeps its previous archived version when there is one.
-``--max-requests`` running out stops the run before the snapshot: the next run
-resumes it. The snapshot lists the pages in namespace, then title order.
+A page that fails (retries exhausted, 5xx, a 404 for a listed page, ...) is
+recorded as failed and the run goes on; the snapshot keeps its previous archived
+version when there is one. ``--max-requests``, ``--max-duration`` or the
+retry-wait budget running out stops the run before the snapshot: the next run
+resumes it. A full disk stops it too, saying what filled. The snapshot lists the
+pages in namespace, then title order; ``scraper.publication`` writes it and
+publishes it, or holds it back when it would shrink the archive sharply.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from output.errors import storage_failure
 from output.history import (
-    latest_snapshot,
-    new_snapshot_dir,
-    publish,
-    read_complete_manifest,
     snapshots_dir,
 )
 from output.staging import remove_stale_temps
 from output.status import ExitStatus
 from scraper.archive import WarcArchive
-from scraper.assembly import assemble, recorded
+from scraper.articles import TitleOutsideArticlePath, title_problem
 from scraper.client import Client, ClientSettings, Session
 from scraper.config import CrawlConfig
 from scraper.discovery import (
     DiscoveryError,
+    ListingBudget,
+    ListingTooLong,
     SiteInfo,
     UnknownNamespace,
     article_url,
     choose_namespaces,
     list_pages,
     list_redirects,
+    listing_bound,
     read_siteinfo,
 )
-from scraper.errors import FetchError, RequestBudgetExhausted, SiteUnreachable
+from scraper.errors import (
+    FetchError,
+    RequestBudgetExhausted,
+    RunLimitReached,
+    SiteUnreachable,
+)
 from scraper.lock import DataLock
-from scraper.outcome import CrawlOutcome
+from scraper.outcome import (
+    CrawlOutcome,
+    discovery_message,
+    discovery_status,
+    http_error,
+    stop_reason,
+)
 from scraper.plan import Known, Plan, PlanInput, make_plan
 from scraper.progress import LOGS_DIR, Progress
+from scraper.publication import Publication
 from scraper.recovery import direct_targets, parse_html, reindex
 from scraper.state import STATE_NAME, CrawlRow, ListedPage, NewFetch, State
 
 log = logging.getLogger(__name__)
 
 WARC_DIR = "warc"
+#: listed pages stored per transaction while the listing grows
+LISTING_BATCH = 500
 #: plan/fetch rounds: changed pages, then their new relation targets; a third finds none
 MAX_ROUNDS = 4
 
@@ -71,12 +87,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _discovery_status(exc: Exception) -> ExitStatus:
-    """A spent --max-requests budget is PARTIAL (run again), not an unreachable site."""
-    return ExitStatus.PARTIAL if isinstance(exc, RequestBudgetExhausted) else ExitStatus.UNREACHABLE
-
-
-class Crawler:
+class Crawler(Publication):
     """One run of ``nora crawl`` with a config; ``Crawler(...).run()``."""
 
     def __init__(
@@ -89,12 +100,15 @@ class Crawler:
         session: Session | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         client_settings: Mapping[str, Any] | None = None,
+        accept_shrink: bool = False,
     ) -> None:
         """``client_settings`` overrides ``ClientSettings`` fields (retries, backoff) in tests."""
         self.config = config
         self._client_settings = dict(client_settings or {})
         self.full = full
         self.dry_run = dry_run
+        #: publish a snapshot even when it shrinks the archive sharply (output.shrink)
+        self.accept_shrink = accept_shrink
         self._make_progress = progress
         self._session = session
         self._now = now
@@ -102,13 +116,38 @@ class Crawler:
         self.warc_dir = self.data_dir / WARC_DIR
         #: pages fetched by this run (a resumed crawl's snapshot is stale once it is > 0)
         self.fetched_now = 0
+        #: what the run is writing, for the message when the disk fills
+        self._phase = f"opening the data folder {self.data_dir}"
+        self._crawl_id: int | None = None
 
     # -- the run ---------------------------------------------------------------
 
     def run(self) -> CrawlOutcome:
+        """One run; a full disk ends it with STORAGE and says what filled (resumable)."""
+        try:
+            return self._locked_run()
+        except Exception as exc:
+            disk = storage_failure(exc)
+            if disk is None:
+                raise
+            log.error("storage failure while %s: %s", self._phase, exc)
+            again = (
+                f"run again to continue crawl {self._crawl_id}"
+                if self._crawl_id is not None
+                else "run again"
+            )
+            return CrawlOutcome(
+                ExitStatus.STORAGE,
+                f"could not write while {self._phase}: {disk}. Nothing already stored is "
+                f"lost (WARC records and index rows are written one by one, a snapshot only "
+                f"appears when whole); free space, then {again}",
+                self._crawl_id,
+            )
+
+    def _locked_run(self) -> CrawlOutcome:
         started = self._now()
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        with DataLock(self.data_dir), State.open(self.data_dir / STATE_NAME) as state:
+        with DataLock(self.data_dir, "crawl"), State.open(self.data_dir / STATE_NAME) as state:
             archive = (
                 None
                 if self.dry_run
@@ -123,6 +162,9 @@ class Crawler:
                     delay=self.config.delay,
                     timeout=self.config.timeout,
                     max_requests=self.config.max_requests,
+                    max_crawl_delay=self.config.max_crawl_delay,
+                    retry_wait_budget=self.config.retry_wait_budget,
+                    max_duration=self.config.max_duration,
                 )
                 settings = replace(settings, **self._client_settings)
                 with Client(settings, archive, session=self._session) as client:
@@ -144,8 +186,8 @@ class Crawler:
             )
         except UnknownNamespace as exc:
             return CrawlOutcome(ExitStatus.USAGE, str(exc))
-        except (FetchError, DiscoveryError) as exc:
-            return CrawlOutcome(_discovery_status(exc), f"site unreachable: {exc}")
+        except (FetchError, DiscoveryError, ListingTooLong) as exc:
+            return CrawlOutcome(discovery_status(exc), discovery_message(exc))
         self.info = info
         unfinished = state.unfinished_crawl(site)
         if self.dry_run:
@@ -158,6 +200,11 @@ class Crawler:
             if self.full and not crawl.full:
                 state.set_full(crawl.id)
         full = self.full or crawl.full
+        self._crawl_id = crawl.id
+        self._phase = (
+            f"archiving crawl {crawl.id} to {self.warc_dir} and indexing it in "
+            f"{self.data_dir / STATE_NAME}"
+        )
         remove_stale_temps(snapshots_dir(self.data_dir))
         log_path = self.data_dir / LOGS_DIR / f"crawl-{crawl.id}.jsonl"
         with self._make_progress(log_path) as progress:
@@ -171,27 +218,31 @@ class Crawler:
                 namespaces=[n.id for n in namespaces],
             )
             if not crawl.listing_done:
+                state.clear_listing(crawl.id)  # a killed run's partial listing: start over
                 try:
-                    pages, redirects = self._discover(client, [n.id for n in namespaces])
-                except (FetchError, DiscoveryError) as exc:
-                    status = _discovery_status(exc)
+                    redirects = self._discover(
+                        client,
+                        [n.id for n in namespaces],
+                        lambda batch: state.add_listing(crawl.id, batch),
+                    )
+                except (FetchError, DiscoveryError, ListingTooLong) as exc:
+                    status = discovery_status(exc)
                     progress.event("end", status=status.name, error=str(exc))
-                    return CrawlOutcome(status, f"listing failed: {exc}", crawl.id)
-                listed = state.store_listing(crawl.id, pages, redirects)
+                    why = (
+                        "listing failed" if status == ExitStatus.UNREACHABLE else "listing stopped"
+                    )
+                    return CrawlOutcome(status, f"{why}: {discovery_message(exc)}", crawl.id)
+                listed = state.finish_listing(crawl.id, redirects)
                 progress.event("listed", pages=listed, redirects=len(redirects))
-                del pages, redirects  # the state holds them now
+                del redirects  # the state holds them now
             else:
                 listed = sum(1 for _ in state.listing(crawl.id))
                 self._reindex(state, crawl, full, progress)
             try:
                 plan = self._fetch_rounds(state, client, crawl, full, progress)
-            except (RequestBudgetExhausted, SiteUnreachable) as exc:
-                # both stop the run before its snapshot; the next run continues this crawl
-                status, why = (
-                    (ExitStatus.PARTIAL, "request budget spent")
-                    if isinstance(exc, RequestBudgetExhausted)
-                    else (ExitStatus.UNREACHABLE, "the site stopped answering")
-                )
+            except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable) as exc:
+                # each stops the run before its snapshot; the next run continues this crawl
+                status, why = stop_reason(exc)
                 progress.close_bar()
                 progress.event("end", status=status.name, error=str(exc))
                 return CrawlOutcome(
@@ -210,14 +261,20 @@ class Crawler:
     # -- discovery ---------------------------------------------------------------
 
     def _discover(
-        self, client: Client, namespaces: list[int]
-    ) -> tuple[list[ListedPage], list[tuple[str, str]]]:
-        pages: list[ListedPage] = []
-        redirects: list[tuple[str, str]] = []
+        self, client: Client, namespaces: list[int], store: Callable[[list[ListedPage]], None]
+    ) -> list[tuple[str, str]]:
+        """List every page (handed to ``store`` a batch at a time, as it comes) and
+        return the redirects; all listings together stay within ``listing_bound``."""
+        budget = ListingBudget(listing_bound(self.info))
         for ns in namespaces:
-            pages.extend(list_pages(client, ns))
-        redirects.extend(list_redirects(client, namespaces))
-        return pages, redirects
+            batch: list[ListedPage] = []
+            for page in list_pages(client, ns, budget):
+                batch.append(page)
+                if len(batch) >= LISTING_BATCH:
+                    store(batch)
+                    batch = []
+            store(batch)
+        return list(list_redirects(client, namespaces, budget))
 
     def _dry_run(
         self,
@@ -227,10 +284,11 @@ class Crawler:
         namespaces: list[int],
         unfinished: CrawlRow | None,
     ) -> CrawlOutcome:
+        pages: list[ListedPage] = []
         try:
-            pages, redirects = self._discover(client, namespaces)
-        except (FetchError, DiscoveryError) as exc:
-            return CrawlOutcome(_discovery_status(exc), f"listing failed: {exc}")
+            redirects = self._discover(client, namespaces, pages.extend)
+        except (FetchError, DiscoveryError, ListingTooLong) as exc:
+            return CrawlOutcome(discovery_status(exc), f"listing failed: {discovery_message(exc)}")
         current = unfinished.id if unfinished is not None else _next_id(state)
         data = self._plan_input(
             state, current, {p.title: p for p in pages}, dict(redirects), self.full, frozenset()
@@ -314,10 +372,19 @@ class Crawler:
         reason: str,
         progress: Progress,
     ) -> str:
-        url = article_url(self.config.site, self.info, page.title)
+        try:
+            url = article_url(self.config.site, self.info, page.title)
+        except TitleOutsideArticlePath as exc:  # a listing stored by an older version
+            log.warning("%s: not fetched: %s", page.title, exc)
+            url = ""
+            state.record_fetch(
+                NewFetch(crawl_id, page, url, reason, "failed", _iso(self._now()), error=str(exc))
+            )
+            progress.fetched(page.title, "failed", reason=reason, error=str(exc))
+            return "failed"
         try:
             fetched = client.get(url)
-        except (RequestBudgetExhausted, SiteUnreachable):
+        except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
             raise  # the run stops here; the next run resumes this crawl
         except FetchError as exc:
             log.warning("%s: fetch failed: %s", page.title, exc)
@@ -331,9 +398,9 @@ class Crawler:
             outcome = "ok"
             parsed = parse_html(fetched.body, url, fetched.fetched_at)
             targets = direct_targets(parsed)
-        elif fetched.status in (404, 410):
-            outcome = "gone"  # deleted between listing and fetch: drops out of the snapshot
         else:
+            # 404/410 too: a page the API lists must be served. A wiki whose article
+            # path moved answers 404 for every page; as "gone" they emptied the snapshot.
             outcome = "failed"
         record = fetched.record
         state.record_fetch(
@@ -348,7 +415,7 @@ class Crawler:
                 sha256=fetched.sha256,
                 warc_file=record.warc_file if record else None,
                 warc_offset=record.offset if record else None,
-                error=None if outcome == "ok" else f"HTTP {fetched.status}",
+                error=None if outcome == "ok" else http_error(fetched.status),
             ),
             targets,
         )
@@ -364,6 +431,7 @@ class Crawler:
         wanted = {
             article_url(self.config.site, self.info, p.title): (p, r)
             for p, r in make_plan(data).to_fetch
+            if title_problem(p.title) is None
         }
         reindex(
             state,
@@ -373,79 +441,6 @@ class Crawler:
             lambda title, warc, offset: progress.event(
                 "reindexed", title=title, warc=warc, offset=offset
             ),
-        )
-
-    # -- the snapshot --------------------------------------------------------------
-
-    def _snapshot(
-        self, state: State, crawl: CrawlRow, plan: Plan, listed: int, progress: Progress
-    ) -> CrawlOutcome:
-        outcomes = state.crawl_outcomes(crawl.id)
-        fetched = sum(1 for _fid, outcome in outcomes.values() if outcome == "ok")
-        failed_titles = sorted(t for t, (_fid, outcome) in outcomes.items() if outcome == "failed")
-        gone = sum(1 for _fid, outcome in outcomes.values() if outcome == "gone")
-        del outcomes
-        stored = crawl.snapshot_id
-        out_dir = snapshots_dir(self.data_dir) / stored if stored else None
-        manifest = read_complete_manifest(out_dir) if out_dir is not None else None
-        if out_dir is not None and manifest is not None and self.fetched_now:
-            # written by a killed run, but this run fetched more: it is stale. Remove
-            # it unless it was published already (then it stays in the history).
-            if latest_snapshot(self.data_dir) != out_dir.resolve():
-                shutil.rmtree(out_dir, ignore_errors=True)
-            manifest = None
-        if out_dir is None or manifest is None:
-            out_dir = new_snapshot_dir(self.data_dir, self._now())
-            state.set_snapshot_id(crawl.id, out_dir.name)
-            progress.event("snapshot-start", path=str(out_dir))
-            extra: dict[str, object] = {
-                "crawl_id": crawl.id,
-                "site": self.config.site,
-                "generator": self.info.generator,
-                "crawl_started_at": crawl.started_at,
-                "pages_listed": listed,
-                "pages_fetched": fetched,
-                "plan": dict(plan.counts),
-            }
-            done = assemble(
-                state, crawl.id, self.warc_dir, out_dir,
-                inputs=[self.config.site], extra=extra, failed=failed_titles,
-            )  # fmt: skip
-        else:  # written by a run killed before it could publish: reuse it
-            done = recorded(manifest)
-        kept, missing, warnings = done.kept_previous, done.missing, done.with_warnings
-        publish(self.data_dir, out_dir)
-        partial = bool(failed_titles or missing)  # the crawl itself fell short
-        state.finish_crawl(
-            crawl.id,
-            status="partial" if partial else "complete",
-            finished_at=_iso(self._now()),
-            pages_listed=listed,
-            pages_fetched=fetched,
-            pages_failed=len(failed_titles),
-        )
-        progress.event("snapshot", path=str(out_dir), kept_previous=len(kept), missing=len(missing))
-        message = ""
-        if warnings and not (missing or failed_titles):
-            message = f"{warnings} pages carry parse warnings (see the pages table)"
-        if missing:
-            message = f"{len(missing)} pages have no archived version: {', '.join(missing[:5])}"
-        elif failed_titles:
-            message = f"{len(failed_titles)} pages failed: {', '.join(failed_titles[:5])}"
-        return CrawlOutcome(
-            # output.status: PARTIAL also when pages carry parse warnings
-            ExitStatus.PARTIAL if partial or warnings else ExitStatus.OK,
-            message,
-            crawl.id,
-            snapshot_dir=out_dir,
-            listed=listed,
-            fetched=fetched,
-            failed=len(failed_titles),
-            gone=gone,
-            kept_previous=len(kept),
-            missing=len(missing),
-            warnings=warnings,
-            plan=plan,
         )
 
 

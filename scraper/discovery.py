@@ -2,14 +2,23 @@
 
 All of it comes from api.php, a few hundred titles per request:
 
-- ``meta=siteinfo&siprop=general|namespaces``: server, article path (the URL a
-  reader sees, ``/wiki/$1`` on NORA), generator, and the namespaces with their
-  ``content`` flag (content namespaces are crawled by default);
+- ``meta=siteinfo&siprop=general|namespaces|statistics``: server, article path
+  (the URL a reader sees, ``/wiki/$1`` on NORA), generator, the namespaces with
+  their ``content`` flag (content namespaces are crawled by default), and the
+  wiki's page count;
 - per namespace ``generator=allpages&gapfilterredir=nonredirects&prop=info``
   with ``gaplimit=max``: page id, last revision id, touched, length; the whole
   ``continue`` object of each answer is merged into the next request
   (API:Continue), and a continuation seen before raises ``ContinuationLoop``
   instead of looping for ever;
+- the listing is bounded by what siteinfo's statistics say: all listings of a
+  run together yield at most ``listing_bound`` entries (the wiki's page count
+  x 1.25 + 500; 1,000,000 without statistics) in at most ``max_answers``
+  answers, and 5 answers in a row that bring no new title end it too
+  (``ListingTooLong``): an API handing out a fresh continuation every time
+  cannot keep a run listing for ever. A title listed twice is kept once, with
+  a warning; a title MediaWiki cannot have (``../../api.php``, a control
+  character: ``scraper.articles``) is skipped with a warning;
 - redirects are recorded as (from, to), never fetched: ``list=allpages&
   apfilterredir=redirects`` gives the redirect pages, ``list=allredirects`` their
   targets, joined on page id (one request per 500 redirects each, per namespace).
@@ -24,14 +33,22 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import quote, urljoin, urlsplit
 
+from scraper.articles import article_url, title_problem
+from scraper.listing import (
+    LISTING_DEFAULT_BOUND,
+    MAX_STALLED_ANSWERS,
+    ListingBudget,
+    ListingTooLong,
+    count,
+    listing_bound,
+)
 from scraper.rows import ListedPage
+
+__all__ = ["ListingBudget", "ListingTooLong", "article_url", "listing_bound"]
 
 log = logging.getLogger(__name__)
 
-#: wfUrlencode() leaves these unescaped in article URLs; we build the same URLs
-_TITLE_SAFE = ";@$!*(),/~:"
 #: titles asked per redirect/info request: the anonymous API limit
 MAX_LIMIT = "max"
 
@@ -90,6 +107,8 @@ class SiteInfo:
     generator: str  # "MediaWiki 1.39.6"
     sitename: str
     namespaces: tuple[Namespace, ...]
+    pages: int | None = None  # statistics.pages: every page of every namespace
+    articles: int | None = None  # statistics.articles: content pages
 
 
 def _flag(value: object) -> bool:
@@ -104,7 +123,7 @@ def _name(entry: Mapping[str, Any]) -> str:
 
 def read_siteinfo(api: Api) -> SiteInfo:
     """``meta=siteinfo``: general facts and namespaces."""
-    params = {"action": "query", "meta": "siteinfo", "siprop": "general|namespaces"}
+    params = {"action": "query", "meta": "siteinfo", "siprop": "general|namespaces|statistics"}
     answer = api.api(params)
     query = answer.get("query")
     if not isinstance(query, dict) or not isinstance(query.get("general"), dict):
@@ -127,6 +146,8 @@ def read_siteinfo(api: Api) -> SiteInfo:
             key=lambda n: n.id,
         )
     )
+    stats = query.get("statistics")
+    stats = stats if isinstance(stats, dict) else {}
     articlepath = str(general.get("articlepath", "") or "")
     if "$1" not in articlepath:
         raise DiscoveryError("siteinfo", f"expected an articlepath with $1, found {articlepath!r}")
@@ -137,6 +158,8 @@ def read_siteinfo(api: Api) -> SiteInfo:
         generator=str(general.get("generator", "") or ""),
         sitename=str(general.get("sitename", "") or ""),
         namespaces=namespaces,
+        pages=count(stats.get("pages")),
+        articles=count(stats.get("articles")),
     )
 
 
@@ -181,13 +204,20 @@ def choose_namespaces(
     return tuple(chosen[i] for i in sorted(chosen) if i >= 0)
 
 
-def _continued(api: Api, params: Mapping[str, str], where: str) -> Iterator[dict[str, Any]]:
-    """Every answer of a query, following the whole ``continue`` object each time."""
+def _continued(
+    api: Api, params: Mapping[str, str], where: str, budget: ListingBudget | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every answer of a query, following the whole ``continue`` object each time.
+
+    ``budget`` counts the answers (the caller counts their entries).
+    """
     request = dict(params)
     request["continue"] = ""
     seen: set[tuple[tuple[str, str], ...]] = set()
     while True:
         answer: dict[str, Any] = dict(api.api(request))
+        if budget is not None:
+            budget.answer(where)
         if "query-continue" in answer and "continue" not in answer:
             raise DiscoveryError(
                 where, "expected the 'continue' object (MediaWiki >= 1.26), found 'query-continue'"
@@ -208,8 +238,19 @@ def _continued(api: Api, params: Mapping[str, str], where: str) -> Iterator[dict
         request.update({str(k): str(v) for k, v in cont.items()})
 
 
-def list_pages(api: Api, namespace: int) -> Iterator[ListedPage]:
-    """Every non-redirect page of ``namespace`` with its id, revision, touched and length."""
+def list_pages(
+    api: Api, namespace: int, budget: ListingBudget | None = None
+) -> Iterator[ListedPage]:
+    """Every non-redirect page of ``namespace`` with its id, revision, touched and length.
+
+    A title listed again is skipped (and counted in a warning at the end); answers
+    that bring no new title ``MAX_STALLED_ANSWERS`` times in a row end the listing.
+    """
+    budget = budget if budget is not None else ListingBudget(LISTING_DEFAULT_BOUND)
+    seen: set[str] = set()
+    repeated: list[str] = []
+    refused: list[str] = []
+    stalled = 0
     params = {
         "action": "query",
         "generator": "allpages",
@@ -219,15 +260,17 @@ def list_pages(api: Api, namespace: int) -> Iterator[ListedPage]:
         "prop": "info",
     }
     where = f"allpages namespace {namespace}"
-    for answer in _continued(api, params, where):
+    for answer in _continued(api, params, where, budget):
         pages = (answer.get("query") or {}).get("pages") or []
         if isinstance(pages, dict):  # formatversion=1: keyed by page id
             pages = list(pages.values())
+        fresh = 0
+        budget.take(where, len(pages))
         for page in pages:
             if not isinstance(page, dict) or "missing" in page or _flag(page.get("redirect")):
                 continue
             try:
-                yield ListedPage(
+                listed = ListedPage(
                     title=str(page["title"]),
                     namespace=int(page["ns"]),
                     page_id=int(page["pageid"]),
@@ -239,16 +282,54 @@ def list_pages(api: Api, namespace: int) -> Iterator[ListedPage]:
                 raise DiscoveryError(
                     where, f"expected title, ns, pageid, lastrevid, touched; found {page!r}"
                 ) from exc
+            problem = title_problem(listed.title)
+            if problem is not None:
+                refused.append(f"{listed.title!r} ({problem})")
+                continue
+            if listed.title in seen:
+                repeated.append(listed.title)
+                continue
+            seen.add(listed.title)
+            fresh += 1
+            yield listed
+        stalled = 0 if fresh or not answer.get("continue") else stalled + 1
+        if stalled >= MAX_STALLED_ANSWERS:
+            raise ListingTooLong(
+                where,
+                f"expected each answer to bring new pages, found {stalled} answers in a row "
+                "with none while the API still offers a continuation",
+            )
+    if refused:
+        log.warning(
+            "%s: %d listed titles MediaWiki cannot have were skipped: %s",
+            where,
+            len(refused),
+            ", ".join(refused[:5]),
+        )
+    if repeated:
+        log.warning(
+            "%s: %d titles listed more than once, kept once: %s",
+            where,
+            len(repeated),
+            ", ".join(sorted(set(repeated))[:5]),
+        )
 
 
-def _list(api: Api, params: Mapping[str, str], key: str, where: str) -> Iterator[dict[str, Any]]:
-    for answer in _continued(api, params, where):
-        for entry in (answer.get("query") or {}).get(key) or []:
+def _list(
+    api: Api, params: Mapping[str, str], key: str, where: str, budget: ListingBudget | None
+) -> Iterator[dict[str, Any]]:
+    for answer in _continued(api, params, where, budget):
+        entries = (answer.get("query") or {}).get(key) or []
+        if budget is not None:
+            budget.take(where, len(entries))
+        for entry in entries:
             if isinstance(entry, dict):
                 yield entry
 
 
-def list_redirects(api: Api, namespaces: Sequence[int]) -> Iterator[tuple[str, str]]:
+def list_redirects(
+    api: Api, namespaces: Sequence[int], budget: ListingBudget | None = None
+) -> Iterator[tuple[str, str]]:
     """(from, to) for every redirect page in ``namespaces`` whose target is in them too.
 
     Two listings joined on the redirect's page id: ``list=allpages&apfilterredir=
@@ -266,7 +347,7 @@ def list_redirects(api: Api, namespaces: Sequence[int]) -> Iterator[tuple[str, s
             "apfilterredir": "redirects",
             "aplimit": MAX_LIMIT,
         }
-        for entry in _list(api, params, "allpages", f"redirect pages namespace {ns}"):
+        for entry in _list(api, params, "allpages", f"redirect pages namespace {ns}", budget):
             if "pageid" in entry and "title" in entry:
                 sources[int(entry["pageid"])] = str(entry["title"])
     if not sources:
@@ -279,24 +360,8 @@ def list_redirects(api: Api, namespaces: Sequence[int]) -> Iterator[tuple[str, s
             "arprop": "ids|title",
             "arlimit": MAX_LIMIT,
         }
-        for entry in _list(api, params, "allredirects", f"redirect targets namespace {ns}"):
+        where = f"redirect targets namespace {ns}"
+        for entry in _list(api, params, "allredirects", where, budget):
             source = sources.get(int(entry.get("fromid", 0)))
             if source is not None and "title" in entry:
                 yield source, str(entry["title"])
-
-
-def article_url(site: str, info: SiteInfo, title: str) -> str:
-    """The URL a reader opens for ``title``: the site's server + articlepath.
-
-    The host comes from the configured ``site`` (the crawler never leaves it); the
-    article path from siteinfo. Titles are encoded as MediaWiki's wfUrlencode does.
-    """
-    encoded = quote(title.replace(" ", "_"), safe=_TITLE_SAFE)
-    path = info.articlepath.replace("$1", encoded)
-    server = info.server
-    if server:
-        server_url = urljoin(site + "/", server)
-        if urlsplit(server_url).netloc != urlsplit(site).netloc:
-            server = site  # siteinfo names another host (e.g. behind a proxy): stay on site
-    base = urljoin(site + "/", server or site)
-    return urljoin(base.rstrip("/") + "/", path)

@@ -3,7 +3,8 @@
 ``FetchError`` and its subclasses carry the URL that failed and say what was
 expected and what was found, so a log line is enough to act on. The crawler
 catches ``FetchError`` per page (record the page as failed, go on) and lets
-``SiteUnreachable`` and ``RequestBudgetExhausted`` end the run.
+``SiteUnreachable``, ``RequestBudgetExhausted``, ``RunLimitReached`` and
+``CrawlDelayTooLong`` end the run.
 
 ``ArchiveError`` is the root for problems with WARC files on disk; it carries
 the path instead of a URL.
@@ -13,7 +14,9 @@ the path instead of a URL.
     ├── ResponseTooLarge        body over ClientSettings.max_bytes (refused, not archived)
     ├── RetriesExhausted        per-request retry budget spent; .last_cause says why
     ├── RobotsDisallowed        robots.txt forbids the URL for our agent
+    ├── CrawlDelayTooLong       robots.txt asks for a Crawl-delay over the cap (run-level)
     ├── RequestBudgetExhausted  --max-requests reached (run-level guard)
+    ├── RunLimitReached         --max-duration or the retry-wait budget spent (run-level)
     ├── SiteUnreachable         robots.txt could not be fetched (5xx / network)
     ├── TooManyRedirects        more than the allowed redirect hops
     └── ApiError                api.php answered with an error object (.code, .info)
@@ -59,6 +62,35 @@ class RetriesExhausted(FetchError):
 
 class RobotsDisallowed(FetchError):
     """robots.txt disallows this URL for the nora-archive agent; not requested."""
+
+
+class CrawlDelayTooLong(FetchError):
+    """robots.txt asks for a Crawl-delay over ``ClientSettings.max_crawl_delay``.
+
+    The site asks us not to crawl at any pace we can keep: the run stops at once
+    rather than sleep for a day while holding the lock.
+    """
+
+    def __init__(self, url: str, asked: float, cap: float) -> None:
+        super().__init__(
+            url,
+            f"expected a Crawl-delay of at most {cap:g} s, found {asked:g} s: the site asks "
+            "not to be crawled at a pace this run can keep (raise --max-crawl-delay to obey it)",
+        )
+        self.asked = asked
+        self.cap = cap
+
+
+class RunLimitReached(FetchError):
+    """The run's wall-clock limit (``--max-duration``) or retry-wait budget is spent.
+
+    ``kind`` is ``"duration"`` or ``"retry-wait"``. Nothing more is requested; the
+    crawl is left to be resumed by the next run.
+    """
+
+    def __init__(self, url: str, kind: str, message: str) -> None:
+        super().__init__(url, message)
+        self.kind = kind
 
 
 class RequestBudgetExhausted(FetchError):

@@ -22,11 +22,12 @@ import multiprocessing
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from parsers import ParsedPage, parse_page
 from scraper.archive import read_record
@@ -81,6 +82,7 @@ class ExportResult:
     with_warnings: int = 0
     unreadable: list[str] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
+    shrink: Shrink | None = None
 
 
 def connect_state(data_dir: Path) -> sqlite3.Connection:
@@ -238,11 +240,14 @@ def export_crawl(
     workers: int | None = None,
     force: bool = False,
     on_page: Callable[[], None] | None = None,
+    guard: Callable[[Mapping[str, int]], Shrink | None] | None = None,
 ) -> ExportResult:
     """Write crawl ``crawl_id`` (default: the newest finished one) as a snapshot in ``out_dir``.
 
     Raises ``ExportError`` when there is nothing to export and the output
     package's errors when the snapshot cannot be written (then nothing appears).
+    ``guard`` compares the row counts with the previous snapshot before the
+    manifest is written (``output.shrink``); its verdict goes into the manifest.
     """
     data_dir = Path(data_dir)
     workers = default_workers() if workers is None else max(1, workers)
@@ -283,6 +288,10 @@ def export_crawl(
                     "unreadable_count": len(result.unreadable),
                 }
             )
+            shrink = guard(writer.rows) if guard is not None else None
+            if shrink is not None:
+                writer.extra["shrink"] = shrink.as_manifest()
+                result.shrink = shrink
         result.manifest = writer.manifest
         return result
     finally:

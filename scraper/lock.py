@@ -1,49 +1,130 @@
-"""An exclusive lock on the data folder, so scheduled crawls never overlap.
+"""An exclusive lock on the data folder, so crawls, exports and prunes never overlap.
 
 ``fcntl.flock`` on ``DATA/crawl.lock``: the kernel drops the lock when the holder
 exits, however it exits (``kill -9`` included), so a stale lock file never blocks
-the next run. The holder's pid is written into the file only to name it in the
-error message.
+the next run. The holder writes its pid, its command and its start time into the
+file, only to name it in the error message ("found nora prune (pid 4242, since
+...) holding the lock").
+
+The lock file is opened with ``O_NOFOLLOW`` and must be a regular file with one
+link: a ``crawl.lock`` that is a symlink (or a hard link) to a file elsewhere is
+refused, never truncated. So is a data folder whose ``snapshots/latest`` points
+outside ``snapshots/`` (``DataFolderError``, a usage error): what prune keeps and
+what a crawl compares with must be inside the folder it was given.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
+from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
 LOCK_NAME = "crawl.lock"
+#: = output.history.SNAPSHOTS_DIR / LATEST
+_LATEST = ("snapshots", "latest")
 
 
 class LockedError(RuntimeError):
-    """Another process holds the data folder's lock (exit status LOCKED)."""
+    """Another process holds the data folder's lock (exit status LOCKED).
 
-    def __init__(self, path: Path, holder: str) -> None:
-        who = f"pid {holder}" if holder else "another process"
-        super().__init__(f"{path}: expected no other crawl running, found {who} holding the lock")
+    ``holder`` is its pid ("" when unknown); ``command`` what it runs ("crawl",
+    "prune", ...; "" when unknown).
+    """
+
+    def __init__(self, path: Path, holder: str, command: str = "", since: str = "") -> None:
+        if command:
+            who = f"nora {command} (pid {holder or '?'}{f', since {since}' if since else ''})"
+        else:
+            who = f"pid {holder}" if holder else "another process"
+        super().__init__(f"{path}: expected the data folder free, found {who} holding the lock")
         self.path = path
         self.holder = holder
+        self.command = command
+
+
+class DataFolderError(RuntimeError):
+    """The data folder's lock file or ``latest`` link points outside it (a usage error)."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+def _read_holder(fd: int) -> tuple[str, str, str]:
+    """(pid, command, since) from the lock file; the old format holds the pid alone."""
+    fields = os.pread(fd, 200, 0).decode("ascii", "replace").split()
+    fields += [""] * (3 - len(fields))
+    return fields[0], fields[1].strip("-"), fields[2]
+
+
+def check_latest(data_dir: Path) -> None:
+    """Refuse a ``snapshots/latest`` link that leads out of ``snapshots/``."""
+    parent = Path(data_dir, _LATEST[0])
+    link = parent / _LATEST[1]
+    if not link.is_symlink():
+        return
+    target = link.resolve()
+    inside = parent.resolve()
+    if target.parent != inside:
+        raise DataFolderError(
+            link,
+            f"expected a link to a snapshot in {inside}, found one to {target}; "
+            "refusing to work on this data folder (repoint or remove the link)",
+        )
 
 
 class DataLock:
-    """``with DataLock(data_dir):`` holds DATA/crawl.lock or raises ``LockedError`` at once."""
+    """``with DataLock(data_dir, "crawl"):`` holds DATA/crawl.lock or raises at once.
 
-    def __init__(self, data_dir: Path) -> None:
+    ``LockedError`` when another process holds it, ``DataFolderError`` when the
+    lock file or the ``latest`` link points outside the data folder.
+    """
+
+    def __init__(self, data_dir: Path, command: str = "") -> None:
         self.path = Path(data_dir) / LOCK_NAME
+        self.command = command
         self._fd: int | None = None
 
     def acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                raise DataFolderError(
+                    self.path,
+                    f"expected the lock file, found a symlink to {os.readlink(self.path)}; "
+                    "refusing to open it (remove the link)",
+                ) from None
+            raise
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+                what = "a hard link" if stat.S_ISREG(info.st_mode) else "a special file"
+                raise DataFolderError(
+                    self.path, f"expected the lock file, found {what}; refusing to use it"
+                )
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            holder = _read_holder(fd)
             os.close(fd)
-            raise LockedError(self.path, holder) from None
+            raise LockedError(self.path, *holder) from None
+        except BaseException:
+            os.close(fd)
+            raise
+        try:
+            check_latest(self.path.parent)
+        except BaseException:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise
+        since = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        os.pwrite(fd, f"{os.getpid()} {self.command or '-'} {since}\n".encode("ascii"), 0)
         self._fd = fd
 
     def release(self) -> None:

@@ -2,8 +2,12 @@
 
 What stays:
 
-- the ``keep`` newest complete snapshots, the one ``latest`` points at, and
-  any snapshot pinned by a running ``nora diff`` (``output.history.pin_snapshot``);
+- the ``keep`` newest good snapshots (complete, and not held back by the shrink
+  guard, ``output.shrink``), the one ``latest`` points at, the newest held
+  snapshot when it is newer than every good one (the evidence of what went
+  wrong), and any snapshot pinned by a running ``nora diff``
+  (``output.history.pin_snapshot``). A held snapshot never counts as one of
+  the ``keep``: a prune never leaves fewer good snapshots than it says;
 - every crawl from the oldest one a kept snapshot came from (its manifest's
   ``extra.crawl_id``, or ``crawls.snapshot_id``) onwards, the newest crawl and
   any unfinished one. A crawl snapshot re-parses unchanged pages from earlier
@@ -14,10 +18,12 @@ What stays:
   stamp falls in that crawl's run) or a kept crawl's page is read from it.
 
 The state database is kept consistent: fetch rows pointing into removed files
-(and their relation targets and WARC marks) and the listings of crawls
-before the oldest kept one are deleted (those crawls get status ``pruned``),
-in one transaction, before the files are, so a crash leaves at worst
-unreferenced files for the next prune. State schema: ``scraper/state.py``.
+(and their relation targets and WARC marks) are deleted, and so are the
+listings of older crawls that read a page from a removed file (those crawls get
+status ``pruned``), in one transaction, before the files are, so a crash leaves
+at worst unreferenced files for the next prune. An older crawl whose every
+archived page is still there keeps its listing, so ``nora export --crawl ID``
+can rebuild it. State schema: ``scraper/state.py``.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from output.history import (
     list_snapshots,
     remove_from_history,
 )
+from output.shrink import is_held
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +91,13 @@ def plan_prune(data_dir: Path, keep: int) -> PrunePlan:
     data_dir = Path(data_dir)
     snapshots = list_snapshots(data_dir)
     latest = latest_snapshot(data_dir)
-    kept = [
-        s
-        for i, s in enumerate(snapshots)
-        if i >= len(snapshots) - keep or s.path.resolve() == latest
-    ]
+    good = [s for s in snapshots if not is_held(s.manifest)]
+    held = [s for s in snapshots if is_held(s.manifest)]
+    wanted = {s.id for s in good[-keep:]}
+    wanted |= {s.id for s in snapshots if s.path.resolve() == latest}
+    if held and (not good or held[-1].id > good[-1].id):
+        wanted.add(held[-1].id)  # what the last run held back: the evidence stays
+    kept = [s for s in snapshots if s.id in wanted]
     removed = [s for s in snapshots if s not in kept]
     state_path = data_dir / STATE_NAME
     warc_dir = data_dir / WARC_DIR
@@ -230,20 +239,33 @@ def _forget(state_path: Path, oldest: int, files: list[str], dry_run: bool) -> t
             db.executemany("INSERT INTO gone_files VALUES (?)", ((f,) for f in files))
             ids = "SELECT id FROM fetches WHERE warc_file IN (SELECT name FROM gone_files)"
             fetch_rows = int(db.execute(f"SELECT count(*) FROM ({ids})").fetchone()[0])
+            # older crawls that read some page from a removed file cannot be rebuilt:
+            # they lose their listing; the others keep it (nora export --crawl ID)
+            db.execute("CREATE TEMP TABLE lost_crawls (id INTEGER PRIMARY KEY)")
+            db.execute(
+                """
+                INSERT INTO lost_crawls
+                SELECT DISTINCT l.crawl_id FROM listing AS l
+                JOIN fetches AS f ON f.id = (
+                    SELECT max(id) FROM fetches
+                    WHERE title = l.title AND outcome = 'ok' AND crawl_id <= l.crawl_id
+                )
+                WHERE l.crawl_id < ? AND f.warc_file IN (SELECT name FROM gone_files)
+                """,
+                (oldest,),
+            )
+            lost = "SELECT id FROM lost_crawls"
             listing_rows = int(
-                db.execute("SELECT count(*) FROM listing WHERE crawl_id < ?", (oldest,)).fetchone()[
-                    0
-                ]
+                db.execute(f"SELECT count(*) FROM listing WHERE crawl_id IN ({lost})").fetchone()[0]
             )
             db.execute(f"DELETE FROM targets WHERE fetch_id IN ({ids})")
             db.execute(f"DELETE FROM fetches WHERE id IN ({ids})")
             db.execute("DELETE FROM warc_marks WHERE warc_file IN (SELECT name FROM gone_files)")
-            db.execute("DELETE FROM listing WHERE crawl_id < ?", (oldest,))
-            db.execute("DELETE FROM redirects WHERE crawl_id < ?", (oldest,))
+            db.execute(f"DELETE FROM listing WHERE crawl_id IN ({lost})")
+            db.execute(f"DELETE FROM redirects WHERE crawl_id IN ({lost})")
             # their listings are gone: mark them, so export names the reason
             db.execute(
-                "UPDATE crawls SET status = 'pruned' WHERE id < ? AND status <> 'running'",
-                (oldest,),
+                f"UPDATE crawls SET status = 'pruned' WHERE id IN ({lost}) AND status <> 'running'"
             )
             db.execute("ROLLBACK" if dry_run else "COMMIT")
         except BaseException:

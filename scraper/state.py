@@ -240,8 +240,8 @@ class State:
         pages_fetched: int,
         pages_failed: int,
     ) -> None:
-        if status not in ("complete", "partial"):
-            raise ValueError(f"expected status complete or partial, found {status!r}")
+        if status not in ("complete", "partial", "held"):
+            raise ValueError(f"expected status complete, partial or held, found {status!r}")
         self._db.execute(
             "UPDATE crawls SET status = ?, finished_at = ?, pages_listed = ?, pages_fetched = ?,"
             " pages_failed = ? WHERE id = ?",
@@ -278,6 +278,46 @@ class State:
             self._db.execute("ROLLBACK")
             raise
         return count
+
+    # The listing as it grows (a killed run keeps what it listed; memory stays flat):
+    # clear_listing, then add_listing per API answer, then finish_listing.
+
+    def clear_listing(self, crawl_id: int) -> None:
+        """Forget a crawl's (partial) listing and redirects before listing again."""
+        self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute("DELETE FROM listing WHERE crawl_id = ?", (crawl_id,))
+        self._db.execute("DELETE FROM redirects WHERE crawl_id = ?", (crawl_id,))
+        self._db.execute("UPDATE crawls SET listing_done = 0 WHERE id = ?", (crawl_id,))
+        self._db.execute("COMMIT")
+
+    def add_listing(self, crawl_id: int, pages: Iterable[ListedPage]) -> None:
+        """Store some listed pages now, in one committed transaction."""
+        rows = [
+            (crawl_id, p.title, p.namespace, p.page_id, p.revision_id, p.touched, p.length)
+            for p in pages
+        ]
+        if rows:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO listing VALUES (?, ?, ?, ?, ?, ?, ?)", rows
+            )
+            self._db.execute("COMMIT")
+
+    def finish_listing(self, crawl_id: int, redirects: Iterable[tuple[str, str]]) -> int:
+        """Store the redirects and mark the listing done; returns the pages listed."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO redirects VALUES (?, ?, ?)",
+                ((crawl_id, a, b) for a, b in redirects),
+            )
+            self._db.execute("UPDATE crawls SET listing_done = 1 WHERE id = ?", (crawl_id,))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        cur = self._db.execute("SELECT count(*) FROM listing WHERE crawl_id = ?", (crawl_id,))
+        return int(cur.fetchone()[0])
 
     def listing(self, crawl_id: int) -> Iterator[ListedPage]:
         """The crawl's listed pages in snapshot order: namespace, then title."""

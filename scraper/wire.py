@@ -123,9 +123,13 @@ def decode_body(raw: bytes, coding: str | None, url: str, limit: int) -> tuple[b
 
 
 def json_object(body: bytes) -> dict[str, object] | None:
-    """``body`` parsed as a JSON object; None when it is not one."""
+    """``body`` parsed as a JSON object; None when it is not one.
+
+    Nesting too deep for the decoder (``[`` x 200,000 raises ``RecursionError``) is
+    malformed JSON like any other, not a crash.
+    """
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return data if isinstance(data, dict) else None

@@ -100,10 +100,13 @@ def write_snapshot(
     when: datetime = START,
     command: str = "crawl",
     published: bool = True,
+    extra: dict[str, object] | None = None,
 ) -> Path:
     """A complete snapshot in ``DATA/snapshots/<id for when>``, published unless told not to."""
     out = Path(data_dir) / "snapshots" / new_snapshot_id(when)
-    with SnapshotWriter(out, command=command, inputs=["test"], created_at=when) as writer:
+    with SnapshotWriter(
+        out, command=command, inputs=["test"], created_at=when, extra=extra
+    ) as writer:
         for parsed in pages:
             writer.add(parsed)
     if published:

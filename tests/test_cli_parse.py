@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -228,3 +230,51 @@ def test_unreadable_file_is_reported_and_the_rest_exported(
     assert manifest["extra"]["unreadable"] == ["in/gone.html"]
     assert manifest["tables"]["pages"] == {"rows": 1}
     assert "1 unreadable" in capsys.readouterr().out
+
+
+def test_special_files_are_skipped_with_a_warning_not_read(tmp_path: Path) -> None:
+    """zero.html -> /dev/zero filled the memory, a FIFO hung the run; both are refused."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.html").write_text(FRAGMENT, encoding="utf-8")
+    (folder / "zero.html").symlink_to("/dev/zero")
+    os.mkfifo(folder / "fifo.html")
+    with (folder / "huge.html").open("wb") as handle:  # sparse: no disk used
+        handle.truncate(33 * 1024 * 1024)
+    # bounded even if the guard breaks: 60 s and 1 GiB of address space at most
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper.cli", "parse", str(folder), "--out", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)),
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+    assert result.returncode == ExitStatus.PARTIAL, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "found a FIFO: skipped" in result.stderr
+    assert "found a character device: skipped" in result.stderr
+    assert f"expected at most {32 * 1024 * 1024} bytes" in result.stderr
+    manifest = read_manifest(tmp_path / "s")
+    assert manifest["tables"]["pages"] == {"rows": 1}
+    assert len(manifest["extra"]["unreadable"]) == 3
+
+
+def test_a_full_disk_while_writing_is_storage(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long_text = "<p>" + "woord " * 20_000 + "</p>"
+    (folder / "page.html").write_text(f'<div class="mw-parser-output">{long_text}</div>')
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper.cli", "parse", str(folder), "--out", str(tmp_path / "s")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000)),
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+    assert result.returncode == ExitStatus.STORAGE, result.stderr
+    assert "Traceback" not in result.stderr and "File too large" in result.stderr
+    assert not (tmp_path / "s").exists()

@@ -30,11 +30,13 @@ from scraper.archive import WarcArchive, check_warc, iter_responses, read_record
 from scraper.client import Client, ClientSettings, parse_retry_after, user_agent
 from scraper.errors import (
     ApiError,
+    CrawlDelayTooLong,
     OffSiteError,
     RequestBudgetExhausted,
     ResponseTooLarge,
     RetriesExhausted,
     RobotsDisallowed,
+    RunLimitReached,
     SiteUnreachable,
     TooManyRedirects,
 )
@@ -257,10 +259,70 @@ def test_retry_after_http_date(fake: FakeTime, mock: responses.RequestsMock, sta
 
 def test_retry_after_is_capped(fake: FakeTime, mock: responses.RequestsMock) -> None:
     robots(mock, fake)
-    on(mock, fake, f"{SITE}/wiki/A", 429, "", {"Retry-After": "86400"})
+    on(mock, fake, f"{SITE}/wiki/A", 429, "", {"Retry-After": "600"})
     on(mock, fake, f"{SITE}/wiki/A", 200, "done")
     make_client(fake, backoff_cap=60.0).get("/wiki/A")
     assert fake.sleeps[-1] == 60.0
+
+
+@pytest.mark.parametrize("after", ["86400", "Fri, 01 Jan 2100 00:00:00 GMT"])
+def test_retry_after_beyond_the_run_budget_stops_the_run_at_once(
+    fake: FakeTime, mock: responses.RequestsMock, after: str
+) -> None:
+    robots(mock, fake)
+    on(mock, fake, f"{SITE}/wiki/A", 503, "", {"Retry-After": after})
+    client = make_client(fake, backoff_cap=60.0, retry_wait_budget=1800.0)
+    with pytest.raises(RunLimitReached, match="come back later") as info:
+        client.get("/wiki/A")
+    assert info.value.kind == "retry-wait"
+    assert client.retry_waited == 0.0 and len(mock.calls) == 2  # not even the capped 60 s
+
+
+def test_retry_waits_of_a_run_stay_within_its_budget(
+    fake: FakeTime, mock: responses.RequestsMock
+) -> None:
+    """Pages that alternate with good ones reset the give-up counter, not the budget."""
+    robots(mock, fake)
+    for i in range(20):
+        on(mock, fake, f"{SITE}/wiki/P{i}", 503, "", {"Retry-After": "30"})
+        on(mock, fake, f"{SITE}/wiki/P{i}", 200, "ok")
+    client = make_client(fake, retry_wait_budget=100.0)
+    with pytest.raises(RunLimitReached, match="retry-wait budget") as info:
+        for i in range(20):
+            assert client.get(f"/wiki/P{i}").status == 200
+    assert info.value.kind == "retry-wait" and info.value.url == f"{SITE}/wiki/P3"
+    assert client.retry_waited == 90.0  # three waits of 30 s; the fourth would overdraw
+
+
+def test_max_duration_refuses_requests_and_waits_past_it(
+    fake: FakeTime, mock: responses.RequestsMock
+) -> None:
+    robots(mock, fake)
+    for i in range(5):
+        on(mock, fake, f"{SITE}/wiki/P{i}", 200, "ok")
+    client = make_client(fake, delay=10.0, max_duration=25.0)
+    client.get("/wiki/P0")  # robots at 0, P0 at 10, P1 at 20
+    client.get("/wiki/P1")
+    with pytest.raises(RunLimitReached, match="--max-duration 25 s") as info:
+        client.get("/wiki/P2")  # would start at 30
+    assert info.value.kind == "duration" and fake.now == 20.0
+
+
+def test_crawl_delay_over_the_cap_stops_before_any_other_request(
+    fake: FakeTime, mock: responses.RequestsMock
+) -> None:
+    mock.add(responses.GET, ROBOTS, body="User-agent: *\nCrawl-delay: 86400\n")
+    with pytest.raises(CrawlDelayTooLong, match="found 86400 s"):
+        make_client(fake, max_crawl_delay=60.0).get("/wiki/A")
+    assert fake.sleeps == [] and len(mock.calls) == 1
+
+
+def test_crawl_delay_at_the_cap_is_obeyed(fake: FakeTime, mock: responses.RequestsMock) -> None:
+    robots(mock, fake, "User-agent: *\nCrawl-delay: 60\n")
+    on(mock, fake, f"{SITE}/wiki/A", 200, "ok")
+    client = make_client(fake, max_crawl_delay=60.0)
+    assert client.get("/wiki/A").status == 200
+    assert fake.sleeps == [60.0] and client.effective_delay == 60.0
 
 
 def test_parse_retry_after() -> None:

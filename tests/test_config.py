@@ -129,3 +129,23 @@ def test_nora_crawl_with_bad_config_exits_usage(
     assert status == ExitStatus.USAGE
     assert "delay: expected at least 0" in capsys.readouterr().err
     assert not (tmp_path / "state.sqlite").exists()  # nothing was done
+
+
+def test_durations_and_shares() -> None:
+    from scraper.config import parse_duration, parse_share
+
+    assert parse_duration("x", "max_duration", "6h") == 21600.0
+    assert parse_duration("x", "max_duration", "90m") == 5400.0
+    assert parse_duration("x", "max_duration", "45s") == 45.0
+    assert parse_duration("x", "max_duration", 30) == 30.0
+    for bad in ("0", "-1h", "soon", "", True, "inf"):
+        with pytest.raises(ConfigError, match="expected a duration"):
+            parse_duration("x", "max_duration", bad)
+    assert parse_share("x", "max_shrink", "10%") == pytest.approx(0.1)
+    assert parse_share("x", "max_shrink", 0.25) == 0.25
+    for wrong in ("150%", -0.1, "lots"):
+        with pytest.raises(ConfigError, match="expected a share"):
+            parse_share("x", "max_shrink", wrong)
+    config = build_config(flags={"max_duration": "2h", "max_shrink": "5%"}, env={})
+    assert config.max_duration == 7200.0 and config.max_shrink == pytest.approx(0.05)
+    assert CrawlConfig().max_duration == 6 * 3600.0 and CrawlConfig().max_crawl_delay == 60.0

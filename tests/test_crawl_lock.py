@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.lock import DataLock, LockedError
+from scraper.lock import DataFolderError, DataLock, LockedError
 
 HOLD = """
 import sys, time
@@ -66,3 +66,50 @@ def test_nora_crawl_exits_locked(tmp_path: Path) -> None:
             ["crawl", "--site", "http://127.0.0.1:9", "--data", str(tmp_path), "--no-progress"]
         )
     assert status == ExitStatus.LOCKED
+
+
+def test_the_message_names_the_holder(tmp_path: Path) -> None:
+    with DataLock(tmp_path, "prune"), pytest.raises(LockedError) as info:
+        DataLock(tmp_path, "crawl").acquire()
+    assert f"found nora prune (pid {os.getpid()}, since " in str(info.value)
+    assert "no other crawl" not in str(info.value)
+    assert info.value.command == "prune" and info.value.holder == str(os.getpid())
+
+
+def test_a_lock_file_that_is_a_symlink_is_refused_not_truncated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from output.status import ExitStatus
+    from scraper.cli import main
+
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me\n", encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "crawl.lock").symlink_to(victim)
+    assert main(["prune", "--keep", "1", "--data", str(data)]) == ExitStatus.USAGE
+    assert "found a symlink to" in capsys.readouterr().err
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+    (data / "crawl.lock").unlink()
+    os.link(victim, data / "crawl.lock")  # a hard link is refused as well
+    with pytest.raises(DataFolderError, match="hard link"):
+        DataLock(data).acquire()
+    assert victim.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_a_latest_link_out_of_the_data_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from output.status import ExitStatus
+    from scraper.cli import main
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    data = tmp_path / "data"
+    (data / "snapshots").mkdir(parents=True)
+    (data / "snapshots" / "latest").symlink_to(elsewhere)
+    assert main(["prune", "--keep", "1", "--data", str(data)]) == ExitStatus.USAGE
+    assert "expected a link to a snapshot in" in capsys.readouterr().err
+    assert elsewhere.is_dir()
+    with DataLock(tmp_path / "other"):  # a sound folder still locks
+        pass

@@ -173,7 +173,9 @@ def wiki() -> Iterator[MockWiki]:
 
 def crawl(tmp_path: Path, **kwargs: Any) -> Any:
     config = CrawlConfig(site=SITE, contact="test@example.org", delay=0.0, data_dir=tmp_path)
-    settings: dict[str, Any] = {k: kwargs.pop(k) for k in ("max_requests",) if k in kwargs}
+    settings: dict[str, Any] = {
+        k: kwargs.pop(k) for k in ("max_requests", "max_shrink") if k in kwargs
+    }
     if settings:
         from dataclasses import replace
 
@@ -278,14 +280,16 @@ def test_failed_page_without_previous_version_is_missing(tmp_path: Path, wiki: M
     assert "D" not in set(table(outcome.snapshot_dir, "pages").title)
 
 
-def test_page_deleted_after_listing_is_gone(tmp_path: Path, wiki: MockWiki) -> None:
+def test_a_listed_page_answering_404_is_a_failure_not_gone(tmp_path: Path, wiki: MockWiki) -> None:
     seed(wiki)
     wiki.add("Ghost", [])
-    wiki.vanished.add("Ghost")  # listed by the API, deleted before its fetch: 404
+    wiki.vanished.add("Ghost")  # listed by the API, but 404 at its article URL
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.OK and outcome.gone == 1
-    assert "Ghost" in wiki.fetched
+    assert outcome.status == ExitStatus.PARTIAL and outcome.gone == 0 and outcome.failed == 1
+    assert "Ghost" in wiki.fetched and "1 pages have no archived version: Ghost" in outcome.message
     assert "Ghost" not in set(table(outcome.snapshot_dir, "pages").title)
+    wiki.vanished.clear()  # failed pages are retried by the next run
+    assert crawl(tmp_path).status == ExitStatus.OK
 
 
 def test_dry_run_prints_the_plan_and_fetches_no_page(tmp_path: Path, wiki: MockWiki) -> None:
@@ -404,10 +408,11 @@ def test_a_damaged_archived_record_is_reported_and_later_crawls_go_on(
     raw[offset + 40] ^= 0xFF  # inside D's gzip member
     path.write_bytes(bytes(raw))
     wiki.edit("A", ["B"])  # a change, so the next crawl writes a new snapshot
-    outcome = crawl(tmp_path)
+    outcome = crawl(tmp_path, max_shrink=0.5)  # 1 of 5 pages lost: more than the default 10%
     assert outcome.status == ExitStatus.PARTIAL
     assert "D" not in set(table(outcome.snapshot_dir, "pages").title)
-    assert crawl(tmp_path).status == ExitStatus.PARTIAL  # not stuck on the same crawl
+    again = crawl(tmp_path, max_shrink=0.5)
+    assert again.status == ExitStatus.PARTIAL  # not stuck on the same crawl
 
 
 def test_a_resumed_crawl_that_fetches_more_writes_a_fresh_snapshot(
@@ -419,7 +424,7 @@ def test_a_resumed_crawl_that_fetches_more_writes_a_fresh_snapshot(
     def killed(*args: Any) -> None:
         raise KeyboardInterrupt  # stands in for kill -9 between writing and publishing
 
-    monkeypatch.setattr("scraper.crawl.publish", killed)
+    monkeypatch.setattr("scraper.publication.publish", killed)
     with pytest.raises(KeyboardInterrupt):
         crawl(tmp_path)
     monkeypatch.undo()

@@ -108,7 +108,7 @@ def test_siteinfo_reads_general_and_namespaces(api_mock: Any) -> None:
     _rsps, seen, handler = api_mock
     handler.append(lambda p: SITEINFO)
     info = read_siteinfo(client())
-    assert seen[0]["meta"] == "siteinfo" and seen[0]["siprop"] == "general|namespaces"
+    assert seen[0]["meta"] == "siteinfo" and seen[0]["siprop"] == "general|namespaces|statistics"
     assert seen[0]["maxlag"] == "5"
     assert info.articlepath == "/wiki/$1" and info.generator == "MediaWiki 1.39.6"
     assert [n.id for n in info.namespaces] == [-1, 0, 14, 100, 102, 104]
@@ -260,3 +260,16 @@ def test_article_url_encodes_like_mediawiki() -> None:
     assert article_url(SITE, site, "FS:Één 'x'") == f"{SITE}/wiki/FS:%C3%89%C3%A9n_%27x%27"
     other = SiteInfo("https://elsewhere.example", "/index.php?title=$1", "", "", "", ())
     assert article_url(SITE, other, "A b") == f"{SITE}/index.php?title=A_b"
+
+
+def test_article_url_never_leaves_the_article_path() -> None:
+    from scraper.articles import TitleOutsideArticlePath, title_problem
+
+    site = site_with(*NS)
+    for title in ("../../api.php", "..", "A/../../x", "./a", "A#b"):
+        assert title_problem(title) is not None
+        with pytest.raises(TitleOutsideArticlePath):
+            article_url(SITE, site, title)
+    assert title_problem("A\x00b") == "a control character"
+    assert title_problem("Bron & Co (Doel)/sub.v2") is None
+    assert title_problem("...en verder") is None  # dots that are no segment are fine

@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 
 from output.schema import SCHEMAS, to_record_batch
 from output.tabular import (
+    CONTROL_PICTURES,
     CSV_LIST_SEPARATOR,
-    FORMULA_START,
     TableWriter,
     csv_header,
+    csv_raw,
     csv_rows,
+    csv_safe,
 )
 from parsers.records import PropertyRecord, RelationRecord
 
@@ -32,9 +34,10 @@ def _reference(rows: list[list[object]]) -> bytes:
         if isinstance(value, tuple):
             value = CSV_LIST_SEPARATOR.join(value)
         if isinstance(value, int):
-            value = str(value)
-        if isinstance(value, str) and value[:1] and value[0] in FORMULA_START:
-            return "'" + value
+            return str(value)  # a plain number: never prefixed
+        if isinstance(value, str):
+            value = "".join(CONTROL_PICTURES.get(c, c) for c in value)
+            return csv_safe(value)
         return value
 
     out = io.StringIO(newline="")
@@ -69,11 +72,55 @@ def test_tricky_cells_match_the_csv_module() -> None:
     assert bytes(csv_rows(to_record_batch("properties", records))) == _reference(_as_rows(records))
 
 
+#: raw value -> CSV cell, as OWASP's guidance has it
+FORMULA_CASES = {
+    "=1+1": "'=1+1",
+    "@a": "'@a",
+    "+31 6": "'+31 6",
+    "\tx": "'\tx",
+    "\rx": "'\rx",
+    "  =cmd|' /C calc'!A0": "'  =cmd|' /C calc'!A0",  # after leading whitespace
+    "\n=1+1": "'\n=1+1",
+    "\u3000=1+1": "'\u3000=1+1",  # an ideographic space
+    "＝1+1": "'＝1+1",  # full-width forms
+    "＋1": "'＋1",
+    "－1+1": "'－1+1",
+    "＠SUM(A1)": "'＠SUM(A1)",
+    "﹢1": "'﹢1",  # small forms
+    "﹦1": "'﹦1",
+    "-2020-01-01": "'-2020-01-01",  # a spreadsheet computes it: -2041
+    "- item": "'- item",
+    "'=x": "''=x",  # an existing quote is escaped, so the prefix can be undone
+    "'plain": "''plain",
+    "=x": "'=x",
+    # left alone: plain numbers and a lone '-' (a property value meaning "none")
+    "-": "-",
+    "-1": "-1",
+    "-2020": "-2020",
+    "+1": "+1",
+    "-3.25": "-3.25",
+    "1e-3": "1e-3",
+    "plain": "plain",
+    "a=1": "a=1",
+    "": "",
+}
+
+
 def test_formula_cells_get_a_quote_prefix_and_others_do_not() -> None:
-    records = _props(["=1+1", "@a", "+1", "-1", "\tx", "plain", "a=1"], [()] * 7)
+    records = _props(list(FORMULA_CASES), [()] * len(FORMULA_CASES))
     text = bytes(csv_rows(to_record_batch("properties", records))).decode()
     values = [row[3] for row in csv.reader(io.StringIO(text, newline=""))]
-    assert values == ["'=1+1", "'@a", "'+1", "'-1", "'\tx", "plain", "a=1"]
+    assert values == list(FORMULA_CASES.values())
+    assert [csv_raw(v) for v in values] == list(FORMULA_CASES)  # the documented inverse
+
+
+def test_control_characters_become_control_pictures() -> None:
+    records = _props(["a\x00b", "\x1b[31mred", "del\x7f", "tab\tlf\ncr\r"], [()] * 4)
+    text = bytes(csv_rows(to_record_batch("properties", records))).decode()
+    assert "\x00" not in text and "\x1b" not in text and "\x7f" not in text
+    values = [row[3] for row in csv.reader(io.StringIO(text, newline=""))]
+    assert values == ["a\u2400b", "\u241b[31mred", "del\u2421", "tab\tlf\ncr\r"]
+    assert [csv_raw(v) for v in values] == [r.value for r in records]
 
 
 def test_bools_ints_and_lists() -> None:
@@ -84,10 +131,10 @@ def test_bools_ints_and_lists() -> None:
     assert bytes(csv_rows(to_record_batch("properties", props))) == b"T0,0,p,v,X|Y z|=f,\r\n"
 
 
-def test_negative_numbers_get_the_prefix_too() -> None:
+def test_integer_columns_stay_numbers() -> None:
     schema = pa.schema([pa.field("n", pa.int64()), pa.field("m", pa.int64())])
     batch = pa.RecordBatch.from_pylist([{"n": -1, "m": 12}, {"n": 0, "m": -300}], schema=schema)
-    assert bytes(csv_rows(batch)) == b"'-1,12\r\n0,'-300\r\n"
+    assert bytes(csv_rows(batch)) == b"-1,12\r\n0,-300\r\n"
 
 
 def test_nullable_columns_are_empty_cells() -> None:
@@ -106,7 +153,10 @@ def test_header_is_the_column_names() -> None:
     assert csv_header(SCHEMAS["sections"]) == b"title,position,heading,level,text\r\n"
 
 
-_TEXT = st.one_of(st.text(max_size=30), st.text(alphabet="=+-@\t\r\n,\"' |aé€\x00", max_size=12))
+_TEXT = st.one_of(
+    st.text(max_size=30),
+    st.text(alphabet="=+-@\t\r\n,\"' |aé€\x00\x1b1.＝－\u3000", max_size=12),
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -135,12 +135,13 @@ def test_parquet_reads_back_with_pandas(tmp_path: Path) -> None:
 
 
 def test_formula_values_neutralised_in_csv_only(tmp_path: Path) -> None:
-    write(tmp_path / "s", [make_page(1, value='=HYPERLINK("http://x")'), make_page(3, value="-1")])
+    pages = [make_page(1, value='=HYPERLINK("http://x")'), make_page(3, value="-1+1")]
+    write(tmp_path / "s", pages)
     raw = pq.read_table(tmp_path / "s" / "properties.parquet").column("value").to_pylist()
-    assert raw == ['=HYPERLINK("http://x")', "-1", "-1", "-1"]
+    assert raw == ['=HYPERLINK("http://x")', "-1+1", "-1+1", "-1+1"]
     with open(tmp_path / "s" / "properties.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert [r["value"] for r in rows] == ['\'=HYPERLINK("http://x")', "'-1", "'-1", "'-1"]
+    assert [r["value"] for r in rows] == ['\'=HYPERLINK("http://x")', "'-1+1", "'-1+1", "'-1+1"]
 
 
 def test_csv_is_utf8_rfc4180_with_header(tmp_path: Path) -> None:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from output.history import latest_snapshot, list_snapshots, new_snapshot_dir, pin_snapshot, publish
+from output.history import (
+    HistoryError,
+    latest_snapshot,
+    list_snapshots,
+    new_snapshot_dir,
+    pin_snapshot,
+    publish,
+)
 from output.status import ExitStatus
 from output.verify import verify_folder
 from scraper.archive import WarcArchive
@@ -144,13 +151,18 @@ def test_removes_warc_files_no_kept_crawl_needs(
     assert _ids(data) == [snap3.name]
     assert not snap1.exists() and not snap2.exists()
     assert _count(data, f"SELECT count(*) FROM fetches WHERE warc_file = '{crawl2_file}'") == 0
-    assert _count(data, "SELECT count(*) FROM listing WHERE crawl_id < 3") == 0
-    assert _count(data, "SELECT count(*) FROM crawls WHERE status = 'pruned'") == 2
+    # crawl 2 read pages 0-4 from its removed file: its listing goes; crawl 1's
+    # pages are all still archived (crawl 3 needs its file), so it can be rebuilt
+    assert _count(data, "SELECT count(*) FROM listing WHERE crawl_id = 2") == 0
+    assert _count(data, "SELECT count(*) FROM listing WHERE crawl_id = 1") == 10
+    assert _count(data, "SELECT count(*) FROM crawls WHERE status = 'pruned'") == 1
     out = capsys.readouterr().out
     assert "and 3 WARC file(s)" in out and f"warc {crawl2_file}" in out
-    assert "5 fetch rows, 20 listing rows forgotten" in out
+    assert "5 fetch rows, 10 listing rows forgotten" in out
     assert main(["export", "--data", str(data), "--crawl", "2"]) == ExitStatus.USAGE
     assert "removed by nora prune" in capsys.readouterr().err
+    rebuilt = export_crawl(data, tmp_path / "crawl1", crawl_id=1, workers=1)
+    assert rebuilt.unreadable == [] and rebuilt.pages == 10
 
     # what was kept is enough to re-export the kept crawl, identically
     again = export_crawl(data, tmp_path / "again", crawl_id=3, workers=1)
@@ -173,3 +185,23 @@ def test_keeps_files_of_every_crawl_since_the_oldest_kept_snapshot(tmp_path: Pat
     assert main(["prune", "--keep", "2", "--data", str(data)]) == ExitStatus.OK
     assert sorted(p.name for p in (data / "warc").glob("*.warc.gz")) == before
     assert len(_ids(data)) == 2
+
+
+def test_held_snapshots_never_count_as_kept_ones(tmp_path: Path) -> None:
+    """A snapshot the shrink guard held back is no good one: --keep 2 keeps two good ones."""
+    good = _snapshots(tmp_path, 3)
+    held = [
+        write_snapshot(
+            tmp_path,
+            [make_page("Alleen")],
+            when=day(10 + n),
+            published=False,
+            extra={"shrink": {"held": True, "previous": good[-1].name}},
+        )
+        for n in range(2)
+    ]
+    with pytest.raises(HistoryError, match="held by the shrink guard"):
+        publish(tmp_path, held[-1])
+    assert main(["prune", "--keep", "2", "--data", str(tmp_path)]) == ExitStatus.OK
+    # the two newest good ones (latest among them) and the newest held one, to look at
+    assert _ids(tmp_path) == [good[1].name, good[2].name, held[1].name]

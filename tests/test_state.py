@@ -61,7 +61,7 @@ def test_crawl_lifecycle_and_baseline(tmp_path: Path) -> None:
         assert second.full and second.id > first.id
         baseline = state.baseline_crawl("http://w", second.id)
         assert baseline is not None and baseline.id == first.id
-        with pytest.raises(ValueError, match="expected status complete or partial"):
+        with pytest.raises(ValueError, match="expected status complete, partial or held"):
             state.finish_crawl(
                 second.id, status="running", finished_at="t", pages_listed=0, pages_fetched=0,
                 pages_failed=0,

@@ -210,3 +210,11 @@ def test_archive_and_snapshot_in_one_run(snapshot: Path, tmp_path: Path) -> None
     assert _cli(str(snapshot), "--archive", str(warc_dir)) == ExitStatus.OK
     (snapshot / "pages.csv").unlink()
     assert _cli(str(snapshot), "--archive", str(warc_dir)) == ExitStatus.PARTIAL
+
+
+def test_a_field_longer_than_the_csv_modules_default_limit_is_healthy(tmp_path: Path) -> None:
+    # csv.field_size_limit() is 131,072 characters by default; a big page's text is longer
+    big = make_page("Groot (Doel)", props=[("Beschrijving", "x" * 300_000)], text="y" * 200_000)
+    folder = write_snapshot(tmp_path / "data", [big], when=day(0))
+    assert _problems(folder) == []
+    assert _cli(str(folder)) == ExitStatus.OK

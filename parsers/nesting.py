@@ -1,0 +1,70 @@
+"""Pages nested deeper than libxml2 will parse: flattened and parsed again, not cut.
+
+libxml2 stops at a fixed depth (2,048 elements with ``huge_tree``, 256 without):
+from 2,045 nested ``<div>``s on, or 6,000 unclosed ``<span>``/``<b>``, it ends
+the document with a fatal "Excessive depth" error and everything after the
+nesting is silently lost. ``too_deep`` recognises that error on the parser that
+just ran; ``flatten`` then drops the start tags nested deeper than
+``labels.FLATTEN_DEPTH`` (and their end tags), keeping all text, so the second
+parse keeps what follows the nesting. Only pages that hit the limit
+pay for it; ``parsers.document`` adds a ``too-deep`` warning.
+
+The depth is counted on tags alone (void elements and ``<x/>`` do not nest): an
+approximation, but one that only has to bring the page under the limit.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from parsers import labels
+
+#: the detail of the ``too-deep`` warning
+DETAIL = (
+    "expected elements nested at most as deep as the HTML parser goes, found deeper; "
+    f"tags past depth {labels.FLATTEN_DEPTH} were dropped and their text kept"
+)
+
+
+def too_deep(parser: etree._FeedParser) -> bool:  # type: ignore[type-arg]
+    """True when the last parse with ``parser`` stopped at libxml2's depth limit."""
+    last = parser.error_log.last_error
+    if last is None:
+        return False
+    return labels.DEPTH_ERROR_MARKER in (last.message or "")
+
+
+def flatten(body: bytes, limit: int = labels.FLATTEN_DEPTH) -> bytes:
+    """``body`` without the tags nested deeper than ``limit``; all text is kept.
+
+    Past ``limit`` an inline start tag (``labels.INLINE_ELEMENTS``: unclosed
+    ``<span>``/``<b>`` pile up this way) is dropped; other elements may go on to
+    ``labels.FLATTEN_HARD_DEPTH`` so that headings, paragraphs and tables after
+    the nesting keep their structure. An end tag is dropped when a start tag of
+    its name was.
+    """
+    pieces: list[bytes] = []
+    last = 0
+    depth = 0
+    dropped: dict[bytes, int] = {}  # start tags dropped per name, not yet matched
+    for match in labels.TAG_TOKEN_RE.finditer(body):
+        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
+        if not closing:
+            if name in labels.VOID_ELEMENTS or self_closing:
+                continue
+            room = limit if name in labels.INLINE_ELEMENTS else labels.FLATTEN_HARD_DEPTH
+            if depth < room:
+                depth += 1
+                continue
+            dropped[name] = dropped.get(name, 0) + 1
+        elif dropped.get(name):
+            dropped[name] -= 1
+        else:
+            depth = max(0, depth - 1)
+            continue
+        pieces.append(body[last : match.start()])
+        last = match.end()
+    if not pieces:
+        return body
+    pieces.append(body[last:])
+    return b"".join(pieces)
