@@ -138,7 +138,9 @@ def bs4_extract(data: bytes, builder: str) -> dict[str, Any]:
         name = _clean(heading.get_text())
         if name in ("Eigenschappen", "Relaties", "Afgeleide relaties"):
             continue
-        anchor = heading.parent if "mw-heading" in (heading.parent.get("class") or []) else heading
+        parent = heading.parent
+        wrapped = parent is not None and "mw-heading" in (parent.get("class") or [])
+        anchor = parent if wrapped and parent is not None else heading
         texts = []
         for sibling in anchor.find_next_siblings():
             if sibling.name in HEADINGS or "mw-heading" in (sibling.get("class") or []):
