@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("scraper.command_verify", "check a snapshot (or a WARC archive) for damage"),
     "diff": ("output.command_diff", "what changed between two snapshots"),
     "prune": ("scraper.command_prune", "remove old snapshots and unreferenced WARC files"),
+    "package": ("scraper.command_package", "a crawl as a WACZ, replayable in pywb"),
     "show": ("scraper.command_show", "the archived HTML, headers or records of one page"),
 }
 
