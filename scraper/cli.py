@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "diff": ("output.command_diff", "what changed between two snapshots"),
     "prune": ("scraper.command_prune", "remove old snapshots and unreferenced WARC files"),
     "package": ("scraper.command_package", "a crawl as a WACZ, replayable in pywb"),
+    "status": ("scraper.command_status", "the data folder's health; non-zero when stale or failed"),
     "show": ("scraper.command_show", "the archived HTML, headers or records of one page"),
 }
 
