@@ -182,6 +182,18 @@ def test_without_history_or_checks(tmp_path: Path) -> None:
     assert "This snapshot has no checks table." in text
 
 
+def test_nothing_changed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    pages = [make_page("A", relations=[("direct", "r", "B")]), make_page("B")]
+    write_snapshot(data, pages, when=START)
+    write_snapshot(data, pages, when=START + timedelta(days=1))
+    out = tmp_path / "r.html"
+    assert main(["report", "--data", str(data), "--out", str(out)]) == ExitStatus.OK
+    text = _text(_html(out.read_text(encoding="utf-8")))
+    assert "0 pages added 0 pages removed 0 pages changed" in text
+    assert "No property or relation changed." in text
+
+
 def test_against_names_the_snapshot_to_compare(data: Path, tmp_path: Path) -> None:
     old, new = sorted(p.name for p in (data / "snapshots").iterdir() if p.name[0].isdigit())
     out = tmp_path / "r.html"
