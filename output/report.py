@@ -93,7 +93,7 @@ def changes_between(
     with_values = [
         item
         for _title, item in sorted(per_page.items())
-        if item.change != REMOVED and (item.props or item.rels)
+        if item.change != REMOVED and (item.props or item.rels or item.change == CHANGED)
     ]
     old_urls = page_urls(old)
     changes = Changes(

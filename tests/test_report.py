@@ -191,7 +191,7 @@ def test_nothing_changed(tmp_path: Path) -> None:
     assert main(["report", "--data", str(data), "--out", str(out)]) == ExitStatus.OK
     text = _text(_html(out.read_text(encoding="utf-8")))
     assert "0 pages added 0 pages removed 0 pages changed" in text
-    assert "No property or relation changed." in text
+    assert "No page changed." in text
 
 
 def test_against_names_the_snapshot_to_compare(data: Path, tmp_path: Path) -> None:
