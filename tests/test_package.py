@@ -30,7 +30,10 @@ from warcio.timeutils import iso_date_to_timestamp
 from output.status import ExitStatus
 from scraper.archive import read_record
 from scraper.cli import main
+from tests.crawl_support import reference_crawl
 from tests.history_factory import START, archive_crawl, synthetic_page
+
+__all__ = ["reference_crawl"]  # a fixture: the shared crawl of the loopback test wiki
 
 DAY2 = START + timedelta(days=1)
 BIN = Path(sys.executable).parent
@@ -272,3 +275,28 @@ def test_pages_never_archived_make_it_partial(
     assert "1 listed pages have no archived version: Nooit Opgehaald" in capsys.readouterr().err
     assert out.is_file()
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.wiki
+def test_a_crawl_of_the_test_wiki_packages_and_validates(
+    reference_crawl: Path, tmp_path: Path
+) -> None:
+    """The real crawl of the 300-page loopback MediaWiki: every snapshot page packaged."""
+    import pyarrow.parquet as pq
+
+    data = reference_crawl.parent.parent
+    out = tmp_path / "wiki.wacz"
+    assert main(["package", "--data", str(data), "--out", str(out)]) == ExitStatus.OK
+    done = subprocess.run(
+        [sys.executable, "-m", "wacz", "validate", "-f", str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    with zipfile.ZipFile(out) as zf:
+        listed = {
+            json.loads(line)["title"] for line in zf.read("pages/pages.jsonl").splitlines()[1:]
+        }
+    titles = set(
+        pq.read_table(reference_crawl / "pages.parquet", columns=["title"]).column(0).to_pylist()
+    )
+    assert listed == titles
