@@ -108,6 +108,7 @@ def _copy_members(
     """
     warcinfo: tuple[int, int, str] | None = None  # (offset, end, record id)
     previous: tuple[int, int, _Header] | None = None
+    left = set(wanted)  # once all are copied the walk stops (a crawl may be appending)
     with path.open("rb") as walk, path.open("rb") as raw:
 
         def copy(start: int, end: int) -> None:
@@ -137,7 +138,10 @@ def _copy_members(
                 ):
                     copy(previous[0], previous[1])
                 copy(member.offset, member.end)
+                left.discard(member.offset)
                 yield member.offset
+                if not left:
+                    return
             previous = (member.offset, member.end, head)
 
 

@@ -300,3 +300,17 @@ def test_a_crawl_of_the_test_wiki_packages_and_validates(
         pq.read_table(reference_crawl / "pages.parquet", columns=["title"]).column(0).to_pylist()
     )
     assert listed == titles
+
+
+def test_a_crawl_writing_the_newest_file_does_not_stop_a_package(tmp_path: Path) -> None:
+    """Bytes a running crawl is appending (a torn member for now) come after every record
+    the package needs; the walk stops before them."""
+    data = tmp_path / "data"
+    archive_crawl(data, [synthetic_page(n) for n in range(3)])
+    (newest,) = (data / "warc").iterdir()
+    with newest.open("ab") as fh:
+        fh.write(b"\x1f\x8b\x08\x00torn")
+    out = tmp_path / "p.wacz"
+    assert main(["package", "--data", str(data), "--out", str(out)]) == ExitStatus.OK
+    with zipfile.ZipFile(out) as zf:
+        assert len(zf.read("pages/pages.jsonl").splitlines()) == 4
