@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+import pyarrow as pa
+
 from output.command_diff import UsageError, resolve_snapshot
 from output.diff import DiffError
 from output.errors import ExportError
@@ -96,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
             write_report(html, Path(args.out), force=args.force)
         except (ExportError, DiffError, OSError) as error:
             return _fail(str(error))
+        except pa.ArrowException as error:  # a damaged table the readers did not name
+            return _fail(f"expected readable Parquet tables, found {error} (run nora verify)")
     compared = f" against {old.name}" if old is not None else ""
     print(
         f"nora report: {snapshot.name}{compared}, {len(history)} snapshots of history -> "

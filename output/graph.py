@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pyoxigraph as ox
 
@@ -132,10 +133,19 @@ class _Minter:
 
 def _rows(path: Path, columns: list[str] | None = None) -> Iterator[dict[str, Any]]:
     """Rows of a Parquet table as dicts, a batch at a time (only the columns present)."""
-    table = pq.ParquetFile(path)
-    present = [c for c in (columns or table.schema_arrow.names) if c in table.schema_arrow.names]
-    for batch in table.iter_batches(batch_size=_BATCH_ROWS, columns=present):
-        yield from batch.to_pylist()
+    try:
+        table = pq.ParquetFile(path)
+        names = table.schema_arrow.names
+        present = [c for c in (columns or names) if c in names]
+        for batch in table.iter_batches(batch_size=_BATCH_ROWS, columns=present):
+            yield from batch.to_pylist()
+    except (OSError, pa.ArrowException) as error:
+        found = "none" if not path.exists() else f"{type(error).__name__}: {error}"
+        raise GraphError(
+            f"{path}: expected a readable Parquet table, found {found} "
+            "(nora verify checks a snapshot)",
+            path,
+        ) from None
 
 
 def _page_triples(row: dict[str, Any], mint: _Minter) -> Iterator[ox.Triple]:

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
+from output.errors import ExportError
 from output.history import SnapshotInfo
 
 #: rows of a list shown in the report before "N more"
@@ -38,9 +40,17 @@ CHANGES_SPAN = 90
 def read_columns(snapshot: Path, table: str, columns: Sequence[str]) -> dict[str, list[Any]]:
     """The named columns of one table as Python lists; absent columns are all None."""
     file = Path(snapshot) / f"{table}.parquet"
-    schema = pq.read_schema(file)
-    present = [c for c in columns if c in schema.names]
-    data = pq.read_table(file, columns=present)
+    try:
+        schema = pq.read_schema(file)
+        present = [c for c in columns if c in schema.names]
+        data = pq.read_table(file, columns=present)
+    except (OSError, pa.ArrowException) as error:
+        found = "none" if not file.exists() else f"{type(error).__name__}: {error}"
+        raise ExportError(
+            f"{file}: expected a readable Parquet table, found {found} "
+            "(nora verify checks a snapshot)",
+            file,
+        ) from None
     rows = data.num_rows
     return {c: data.column(c).to_pylist() if c in present else [None] * rows for c in columns}
 

@@ -234,3 +234,16 @@ def test_real_crawl_graph_answers_equal_duckdb(reference_crawl: Path, tmp_path: 
     assert doelen
     for (doel,) in doelen:
         assert _sparql(store, RELATED_SPARQL, doel=doel) == _duckdb(RELATED_DUCKDB, snap, doel=doel)
+
+
+def test_a_damaged_table_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snap = write_snapshot(tmp_path / "data", [make_page("A")])
+    (snap / "properties.parquet").write_bytes(b"not parquet")
+    out = tmp_path / "g.ttl"
+    assert main(["graph", "--data", str(tmp_path / "data"), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "properties.parquet: expected a readable Parquet table, found ArrowInvalid" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists() and list(tmp_path.glob(".g.ttl.*")) == []

@@ -281,3 +281,15 @@ def test_report_renders_in_chromium_and_no_payload_runs(report: Path, tmp_path: 
         assert image.size == (1280, 1600)
         colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
     assert colours is None or len(colours) > 50, "the screenshot is (nearly) blank"
+
+
+def test_a_damaged_table_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    snap = write_snapshot(tmp_path / "data", [make_page("A")])
+    (snap / "relations.parquet").write_bytes(b"not parquet")
+    args = ["report", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "r.html")]
+    assert main(args) == ExitStatus.USAGE
+    err = capsys.readouterr().err
+    assert "relations.parquet: expected a readable Parquet table, found ArrowInvalid" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "r.html").exists()
