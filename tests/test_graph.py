@@ -190,7 +190,7 @@ def test_without_facts_and_redirects(tmp_path: Path) -> None:
     snap = write_snapshot(tmp_path / "data", [make_page("A", relations=[("direct", "r", "B")])])
     out = tmp_path / "g.ttl"
     assert main(["graph", "--data", str(tmp_path / "data"), "--out", str(out)]) == ExitStatus.OK
-    assert len(_store(out)) > 5 and snap.name in out.read_text()
+    assert len(_store(out)) > 5 and snap.name in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

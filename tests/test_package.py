@@ -178,7 +178,7 @@ def pywb(wacz: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     try:
         deadline = time.monotonic() + 120
         while True:
-            assert server.poll() is None, (root / "wayback.log").read_text()
+            assert server.poll() is None, (root / "wayback.log").read_text(errors="replace")
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
                     break

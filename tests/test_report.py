@@ -265,8 +265,9 @@ def test_report_renders_in_chromium_and_no_payload_runs(report: Path, tmp_path: 
     html = report.read_text(encoding="utf-8")
     # once as written, once without its Content-Security-Policy: escaping alone must hold
     bare = tmp_path / "no-policy.html"
-    bare.write_text(re.sub(r"<meta http-equiv=\"Content-Security-Policy\"[^>]*>", "", html))
-    assert "Content-Security-Policy" not in bare.read_text()
+    policy = r"<meta http-equiv=\"Content-Security-Policy\"[^>]*>"
+    bare.write_text(re.sub(policy, "", html), encoding="utf-8")
+    assert "Content-Security-Policy" not in bare.read_text(encoding="utf-8")
     for page in (report, bare):
         dom = _html(dump_dom(page))
         assert dom.get("data-pwned") is None, f"{page.name}: a payload ran"
