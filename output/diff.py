@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from output.errors import ManifestError
@@ -164,20 +165,25 @@ class DiffResult:
         return out
 
 
-def _read(path: Path, table: str) -> pa.Table:
+def _read(path: Path, table: str, titles: list[str] | None = None) -> pa.Table:
     file = path / f"{table}.parquet"
     if not file.is_file():
         raise DiffError(path, f"expected {file.name}, found none")
-    data = pq.read_table(file, columns=_COLUMNS[table])
+    only = None if titles is None else pc.field("title").isin(pa.array(titles, pa.string()))
+    data = pq.read_table(file, columns=_COLUMNS[table], filters=only)
     keys = [("title", "ascending")] + ([("position", "ascending")] if table != "pages" else [])
     return data.sort_by(keys)
 
 
-def load_snapshot(path: Path) -> SnapshotTables:
-    """Read (and sort) the columns a diff needs from one snapshot folder."""
+def load_snapshot(path: Path, titles: list[str] | None = None) -> SnapshotTables:
+    """Read (and sort) the columns a diff needs from one snapshot folder; with ``titles``,
+    only those pages' rows (the diff then covers just them)."""
     path = Path(path)
     return SnapshotTables(
-        path, _read(path, "pages"), _read(path, "properties"), _read(path, "relations")
+        path,
+        _read(path, "pages", titles),
+        _read(path, "properties", titles),
+        _read(path, "relations", titles),
     )
 
 

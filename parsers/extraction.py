@@ -72,6 +72,8 @@ _PAGE_SET = _setters(
         "redirected_from",
         "is_redirect",
         "historical",
+        "warc_file",
+        "warc_offset",
     ),
 )
 _PARSED_SET = _setters(ParsedPage, ("page", "properties", "relations", "sections"))
@@ -194,7 +196,7 @@ def _assemble(
     relations = tuple(rels)
     digest = content_sha256(title, element_type, categories, props, relations, sects)
     page = new(PageRecord)
-    (ti, na, pi, ri, ur, et, ca, fe, cs, pv, wa, rf, ir, hi) = _PAGE_SET  # unrolled: per page
+    (ti, na, pi, ri, ur, et, ca, fe, cs, pv, wa, rf, ir, hi, wf, wo) = _PAGE_SET  # unrolled
     ti(page, title)
     na(page, _namespace(meta, title))
     pi(page, _positive_int(meta.get("wgArticleId")))
@@ -209,6 +211,8 @@ def _assemble(
     rf(page, redirected_from)
     ir(page, is_redirect)
     hi(page, historical)
+    wf(page, "")  # the archive location: filled in by the caller that knows it
+    wo(page, None)
     parsed = new(ParsedPage)
     pa, pr, re, se = _PARSED_SET
     pa(parsed, page)

@@ -30,6 +30,11 @@ class PageRecord:
     redirected_from: str
     is_redirect: bool
     historical: bool
+    #: where the page's archived response record is (filled in by the crawl/export side,
+    #: never by the parser): WARC file name under DATA/warc and byte offset; "" / None
+    #: for pages parsed from loose files
+    warc_file: str = ""
+    warc_offset: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,27 +6,36 @@ earlier one - and parsed again. A page whose fetch failed in this crawl keeps
 its previous archived version (a warning says so); one with no archived version
 at all is missing from the snapshot, and the manifest says so
 (``extra.crawl_complete: false``). A page an older version recorded as gone
-(404 after the listing) is left out; a 404 is a failure now. Before the writer
-finishes, ``guard`` compares the row counts with the previous snapshot
-(``output.shrink``) and the verdict goes into the manifest.
+(404 after the listing) is left out; a 404 is a failure now. Each page row names
+the WARC file and offset of the record it was parsed from (``warc_file``,
+``warc_offset``): the parser never knows them. Before the writer finishes,
+``guard`` compares the row counts with the previous snapshot (``output.shrink``)
+and the verdict goes into the manifest.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
+from parsers.records import ParsedPage
 from scraper.archive import read_record
 from scraper.errors import ArchiveError
 from scraper.recovery import parse_html
 from scraper.state import State
 
 log = logging.getLogger(__name__)
+
+
+def located(parsed: ParsedPage, warc_file: str, warc_offset: int) -> ParsedPage:
+    """The parsed page with its page row naming where its response record is archived."""
+    page = replace(parsed.page, warc_file=warc_file, warc_offset=warc_offset)
+    return replace(parsed, page=page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +96,7 @@ def assemble(
             if parsed is None:
                 missing.append(page.title)
                 continue
+            parsed = located(parsed, row.warc_file, row.warc_offset)
             warnings += bool(parsed.page.warnings)
             writer.add(parsed)
             pages += 1

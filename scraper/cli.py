@@ -35,6 +35,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "verify": ("scraper.command_verify", "check a snapshot (or a WARC archive) for damage"),
     "diff": ("output.command_diff", "what changed between two snapshots"),
     "prune": ("scraper.command_prune", "remove old snapshots and unreferenced WARC files"),
+    "report": ("output.command_report", "one self-contained HTML report of a snapshot"),
+    "graph": ("output.command_graph", "a snapshot as RDF (Turtle or N-Triples), for SPARQL"),
+    "package": ("scraper.command_package", "a crawl as a WACZ, replayable in pywb"),
+    "status": ("scraper.command_status", "the data folder's health; non-zero when stale or failed"),
+    "show": ("scraper.command_show", "the archived HTML, headers or records of one page"),
 }
 
 

@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 from output.status import ExitStatus
 from scraper.config import ConfigError, build_config
+from scraper.journal import RunEntry, append_run, now_iso
 from scraper.lock import DataFolderError, LockedError
+from scraper.outcome import CrawlOutcome
 from scraper.progress import Progress, wants_bar
 from scraper.state import StateError
 
@@ -122,15 +126,48 @@ def run(args: argparse.Namespace) -> int:
         outcome = crawler.run()
     except LockedError as exc:
         print(f"nora crawl: {exc}", file=sys.stderr)
+        _journal(config.data_dir, ExitStatus.LOCKED, str(exc), dry_run=args.dry_run)
         return int(ExitStatus.LOCKED)
     except DataFolderError as exc:
         print(f"nora crawl: {exc}", file=sys.stderr)
+        _journal(config.data_dir, ExitStatus.USAGE, str(exc), dry_run=args.dry_run)
         return int(ExitStatus.USAGE)
     except StateError as exc:
         print(f"nora crawl: {exc}", file=sys.stderr)
+        _journal(config.data_dir, ExitStatus.USAGE, str(exc), dry_run=args.dry_run)
         return int(ExitStatus.USAGE)
     if args.dry_run and outcome.status == ExitStatus.OK:
         print(outcome.message)
     else:
         print(outcome.summary())
+    _journal(config.data_dir, outcome.status, outcome.message, outcome, dry_run=args.dry_run)
     return int(outcome.status)
+
+
+def _journal(
+    data_dir: Path,
+    status: ExitStatus,
+    message: str,
+    outcome: CrawlOutcome | None = None,
+    *,
+    dry_run: bool,
+) -> None:
+    """One line in DATA/logs/runs.jsonl for ``nora status`` (not for a dry run)."""
+    if dry_run:
+        return
+    entry = RunEntry(ts=now_iso(), crawl_id=None, status=status.name, exit=int(status))
+    if outcome is not None:
+        entry = replace(
+            entry,
+            crawl_id=outcome.crawl_id,
+            listed=outcome.listed,
+            fetched=outcome.fetched,
+            failed=outcome.failed,
+            requests=outcome.requests,
+            seconds=round(outcome.seconds, 1),
+        )
+    entry = replace(entry, message=message)
+    try:
+        append_run(data_dir, entry)
+    except OSError as exc:  # the run's own result stands; only the journal is short
+        print(f"nora crawl: could not write the run journal: {exc}", file=sys.stderr)

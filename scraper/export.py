@@ -31,6 +31,7 @@ from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from parsers import ParsedPage, parse_page
 from scraper.archive import read_record
+from scraper.assembly import located
 from scraper.errors import ArchiveError
 
 log = logging.getLogger(__name__)
@@ -168,7 +169,8 @@ def parse_source(source: PageSource) -> ParsedPage | str:
         _head, body = read_record(_warc_dir, source.warc_file, source.warc_offset)
     except ArchiveError as error:
         return f"{source.title}: {error}"
-    return parse_page(body, source.url, fetched_at=source.fetched_at)
+    parsed = parse_page(body, source.url, fetched_at=source.fetched_at)
+    return located(parsed, source.warc_file, source.warc_offset)
 
 
 class _Bounded:

@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-#: columns that differ between two crawls of the same content (when it was fetched)
-VOLATILE = {"pages": ("fetched_at",)}
+#: columns that differ between two crawls of the same content (when and where it was archived)
+VOLATILE = {"pages": ("fetched_at", "warc_file", "warc_offset")}
 TABLE_KEYS = {
     "pages": ("namespace", "title"),
     "properties": ("title", "position"),

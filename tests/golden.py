@@ -43,9 +43,19 @@ def parse_fixture(page: Path) -> ParsedPage:
     return parse_page(page.read_bytes(), url=page.name)
 
 
+#: page fields the caller fills in (where the page is archived), never the parser
+ARCHIVE_FIELDS = ("warc_file", "warc_offset")
+
+
 def to_jsonable(parsed: ParsedPage) -> dict[str, Any]:
-    """Records as dicts, tuples as lists (json renders tuples as lists)."""
-    return dataclasses.asdict(parsed)
+    """Records as dicts, tuples as lists (json renders tuples as lists).
+
+    The archive location is left out: ``parse_page`` always leaves it empty.
+    """
+    out = dataclasses.asdict(parsed)
+    for name in ARCHIVE_FIELDS:
+        out["page"].pop(name, None)
+    return out
 
 
 def render(parsed: ParsedPage) -> str:

@@ -16,6 +16,7 @@ import pytest
 
 from output.history import new_snapshot_id
 from parsers.records import ParsedPage
+from scraper.cli import main
 from tests.history_factory import make_page, write_snapshot
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "ANALYSIS.md"
@@ -80,6 +81,9 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[
     specs = _specs(month_start)
     for when, spec in specs:
         write_snapshot(root / "data", _pages(spec), when=when)
+    # the shell step the SPARQL examples start from
+    graph = ["graph", "--data", str(root / "data"), "--out", str(root / "data" / "graph.ttl")]
+    assert main(graph) == 0
     return root, specs
 
 
@@ -103,6 +107,8 @@ def test_every_example_is_tested() -> None:
         "types-duckdb",
         "types-pandas",
         "types-over-time-duckdb",
+        "related-sparql",
+        "types-sparql",
     }
     assert set(_examples()) == tested
 
@@ -129,7 +135,7 @@ def _related(spec: Spec) -> list[str]:
     return [f"{element} | {relation}" for element, relation in sorted(pairs)]
 
 
-@pytest.mark.parametrize("name", ["related-duckdb", "related-pandas"])
+@pytest.mark.parametrize("name", ["related-duckdb", "related-pandas", "related-sparql"])
 def test_related_elements(history, monkeypatch, capsys, name: str) -> None:  # type: ignore[no-untyped-def]
     root, specs = history
     expected = _related(specs[-1][1])
@@ -154,7 +160,7 @@ def test_changed_this_month(history, monkeypatch, capsys, name: str) -> None:  #
     assert ast.literal_eval(line) == sorted(changed)
 
 
-@pytest.mark.parametrize("name", ["types-duckdb", "types-pandas"])
+@pytest.mark.parametrize("name", ["types-duckdb", "types-pandas", "types-sparql"])
 def test_element_types(history, monkeypatch, capsys, name: str) -> None:  # type: ignore[no-untyped-def]
     root, specs = history
     counts = Counter(kind for kind, _props, _rels in specs[-1][1].values())

@@ -17,6 +17,8 @@ from output.snapshot import SnapshotWriter
 from output.status import ExitStatus
 from output.verify import verify_folder
 from parsers import parse_page
+from scraper.archive import read_record
+from scraper.assembly import located
 from scraper.cli import main
 from scraper.lock import DataLock
 from tests import test_crawl_run as crawl_mock
@@ -64,13 +66,20 @@ def two_crawls(tmp_path: Path) -> tuple[Path, Pages, Pages]:
     return data, first, second
 
 
-def _expected(tmp_path: Path, pages: Pages, name: str) -> Path:
-    """The snapshot that parsing each page directly, in title order, gives."""
+def _expected(tmp_path: Path, pages: Pages, name: str, data: Path, crawl_id: int) -> Path:
+    """The snapshot that parsing each page directly, in title order, gives, each page
+    row naming where the crawl's state says its record is archived."""
+    db = export.connect_state(data)
+    where = {s.title: (s.warc_file, s.warc_offset) for s in export.page_sources(db, crawl_id)}
+    db.close()
     out = tmp_path / name
     with SnapshotWriter(out, command="parse") as writer:
         for title in sorted(pages):
             html, fetched_at = pages[title]
-            writer.add(parse_page(html, page_url(title), fetched_at=fetched_at))
+            warc_file, offset = where[title]
+            assert warc_file is not None and offset is not None
+            parsed = parse_page(html, page_url(title), fetched_at=fetched_at)
+            writer.add(located(parsed, warc_file, offset))
     return out
 
 
@@ -98,9 +107,13 @@ def test_export_latest_crawl_offline_in_parallel(
     manifest = verify_folder(out)
     assert manifest.ok, manifest.problems
     assert manifest.rows["pages"] == 25
-    _same_tables(out, _expected(tmp_path, second, "expected-2"))
+    _same_tables(out, _expected(tmp_path, second, "expected-2", data, 2))
     titles = pq.read_table(out / "pages.parquet", columns=["title"]).column(0).to_pylist()
     assert titles == sorted(second)
+    # each page row says where its record is: reading it back gives the page's HTML
+    rows = pq.read_table(out / "pages.parquet", columns=["title", "warc_file", "warc_offset"])
+    for title, warc_file, offset in zip(*(c.to_pylist() for c in rows.columns), strict=True):
+        assert read_record(data / "warc", warc_file, offset)[1] == second[title][0], title
     assert "crawl 2: 25 pages" in capsys.readouterr().out
     assert [s.id for s in list_snapshots(data)] == [out.name]
     assert (data / "history" / "pages" / f"snapshot={out.name}" / "part-0.parquet").is_file()
@@ -112,7 +125,7 @@ def test_export_an_earlier_crawl_to_a_folder(
     data, first, _second = two_crawls
     out = tmp_path / "crawl-1"
     assert main(["export", "--data", str(data), "--crawl", "1", "--out", str(out)]) == 0
-    _same_tables(out, _expected(tmp_path, first, "expected-1"))
+    _same_tables(out, _expected(tmp_path, first, "expected-1", data, 1))
     assert latest_snapshot(data) is None  # --out: not published
 
 
