@@ -28,7 +28,7 @@ from typing import Any
 
 from output.history import HISTORY_DIR, SNAPSHOTS_DIR, latest_snapshot, read_complete_manifest
 from scraper.journal import RunEntry, recent_runs
-from scraper.lock import LOCK_NAME
+from scraper.lock import LOCK_NAME, parse_holder
 
 STATE_NAME = "state.sqlite"  # = scraper.state.STATE_NAME
 WARC_DIR = "warc"  # = scraper.crawl.WARC_DIR
@@ -255,11 +255,11 @@ def lock_state(data_dir: Path, locks: Path = Path("/proc/locks")) -> LockState:
     pid = _proc_locks_holder(path, locks)
     if pid is None and not locks.is_file():  # no /proc: the pid file is all there is
         try:
-            text = path.read_text(encoding="ascii", errors="replace").strip()
+            holder = parse_holder(path.read_text(encoding="ascii", errors="replace"))[0]
         except OSError:
-            text = ""
-        if text.isdigit() and _alive(int(text)):
-            pid = int(text)
+            holder = ""
+        if holder.isdigit() and _alive(int(holder)):
+            pid = int(holder)
     if pid is None:
         return LockState(False)
     return LockState(True, pid, _command(pid))

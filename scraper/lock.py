@@ -54,11 +54,15 @@ class DataFolderError(RuntimeError):
         self.path = path
 
 
-def _read_holder(fd: int) -> tuple[str, str, str]:
-    """(pid, command, since) from the lock file; the old format holds the pid alone."""
-    fields = os.pread(fd, 200, 0).decode("ascii", "replace").split()
+def parse_holder(text: str) -> tuple[str, str, str]:
+    """(pid, command, since) from the lock file's text; the old format holds the pid alone."""
+    fields = text.split()[:3]
     fields += [""] * (3 - len(fields))
     return fields[0], fields[1].strip("-"), fields[2]
+
+
+def _read_holder(fd: int) -> tuple[str, str, str]:
+    return parse_holder(os.pread(fd, 200, 0).decode("ascii", "replace"))
 
 
 def check_latest(data_dir: Path) -> None:
