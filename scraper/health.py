@@ -36,7 +36,10 @@ DIFFS_DIR = "diffs"  # = output.command_diff.DIFFS_DIR
 #: a page whose newest attempts failed this many crawls in a row is listed
 FAILING_STREAK = 2
 #: run statuses that mean the job itself failed (not: some pages failed)
-FAILED_RUNS = ("UNREACHABLE", "USAGE")
+#: a run that ended so is a failure to report; STOPPED (resumable) shows as a crawl left
+#: running, OK and PARTIAL published a snapshot. LOCKED counts: a run that finds the lock
+#: held night after night is a stuck job, not a success
+FAILED_RUNS = ("USAGE", "LOCKED", "UNREACHABLE", "REFUSED", "HELD", "STORAGE", "INTERNAL")
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,6 +135,17 @@ def test_a_run_that_never_reached_the_site_fails(
     assert "problem    : the last crawl run failed: UNREACHABLE: robots.txt" in out
 
 
+@pytest.mark.parametrize("ending", [ExitStatus.LOCKED, ExitStatus.REFUSED, ExitStatus.HELD,
+                                    ExitStatus.STORAGE, ExitStatus.INTERNAL])  # fmt: skip
+def test_every_run_that_publishes_nothing_good_is_a_problem(
+    healthy: Path, capsys: pytest.CaptureFixture[str], ending: ExitStatus
+) -> None:
+    append_run(healthy, RunEntry(_now().isoformat(), None, ending.name, int(ending), message="x"))
+    status, out = _status(capsys, healthy)
+    assert status == ExitStatus.PARTIAL
+    assert f"the last crawl run failed: {ending.name}: x" in out
+
+
 def _fetch(state: State, crawl_id: int, title: str, outcome: str) -> None:
     page = ListedPage(title, 0, abs(hash(title)) % 1000, 1, "t", 10)
     state.record_fetch(NewFetch(crawl_id, page, f"https://nora.test/wiki/{title}", "new",
