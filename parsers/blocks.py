@@ -22,6 +22,7 @@ from parsers import labels
 from parsers.text import line_of
 
 _STRUCTURE = (*labels.HEADING_TAGS, "table")
+_HEADING_WRAPPER = labels.HEADING_WRAPPER_CLASS
 _MARK = labels.LINE_MARK
 
 
@@ -76,7 +77,7 @@ def _walk(parent: etree._Element, out: list[Block]) -> None:
             level = headings.get(tag, 0)
             if level:
                 out.append(_new(Block, (child, line_of(child), level)))
-            elif tag == "div" and "mw-heading" in (child.get("class") or "").split():
+            elif tag == "div" and _HEADING_WRAPPER in (child.get("class") or "").split():
                 _heading_wrapper(child, out)
             elif tag in containers and _holds_structure(child):
                 out.append(_MARK_BLOCK)

@@ -275,21 +275,23 @@ def _content_root(
         return None
     body = tree[0] if len(tree) and tree[0].tag == "body" else tree.find("body")
     content: etree._Element | None = None
-    if body is not None and len(body) and body[0].get("id") == "mw-content-text":
+    content_id = labels.CONTENT_TEXT_ID
+    if body is not None and len(body) and body[0].get("id") == content_id:
         content = body[0]  # the usual case: the slice starts with that element
     else:
-        content = next((e for e in tree.iter("div") if e.get("id") == "mw-content-text"), None)
+        content = next((e for e in tree.iter("div") if e.get("id") == content_id), None)
     scope = content if content is not None else tree
+    output = labels.PARSER_OUTPUT_CLASS
     if len(scope):  # .mw-parser-output is the first child of #mw-content-text
         first = scope[0]
-        if "mw-parser-output" in (first.get("class") or "").split():
+        if output in (first.get("class") or "").split():
             return first
-    if source.find(b"mw-parser-output") >= 0:  # not first (old skins have none): look on
+    if source.find(output.encode()) >= 0:  # not first (old skins have none): look on
         for child in scope:  # a direct child, else deeper (a fragment)
-            if "mw-parser-output" in (child.get("class") or "").split():
+            if output in (child.get("class") or "").split():
                 return child
         for element in scope.iter("div", "section"):
-            if "mw-parser-output" in (element.get("class") or "").split():
+            if output in (element.get("class") or "").split():
                 return element
     if content is not None:
         return content

@@ -52,7 +52,7 @@ _PROPERTY_SET = _setters(
 )
 _RELATION_SET = _setters(
     RelationRecord,
-    ("title", "kind", "position", "source", "relation", "target", "target_exists"),
+    ("title", "kind", "position", "source", "relation", "target", "target_exists", "target_text"),
 )
 _SECTION_SET = _setters(SectionRecord, ("title", "position", "heading", "level", "text"))
 _PAGE_SET = _setters(
@@ -95,8 +95,9 @@ def extract(raw: bytes, warnings: list[str], url: str, fetched_at: str) -> Parse
         root = doc.root
         remove_noise(root)
         if "wgIsRedirect" not in meta:  # no metadata: the redirect notice says it
-            is_redirect = b"redirectMsg" in doc.source and any(
-                "redirectMsg" in (div.get("class") or "") for div in root.iter("div")
+            notice = labels.REDIRECT_NOTICE_CLASS
+            is_redirect = notice.encode() in doc.source and any(
+                notice in (div.get("class") or "").split() for div in root.iter("div")
             )
         layout.run(regions(root))
     warnings.extend(layout.warnings)
@@ -167,10 +168,10 @@ def _assemble(
         ex(record, external)
         props_list.append(record)
     props = tuple(props_list)
-    t, ki, o, so, rn, ta, ok = _RELATION_SET
+    t, ki, o, so, rn, ta, ok, tt = _RELATION_SET
     counters: dict[str, int] = {}
     rels: list[RelationRecord] = []
-    for kind, (source, relation, target, exists) in layout.relations:
+    for kind, (source, relation, target, exists, text) in layout.relations:
         position = counters.get(kind, 0)
         counters[kind] = position + 1
         rel = new(RelationRecord)
@@ -181,6 +182,7 @@ def _assemble(
         rn(rel, relation)
         ta(rel, target)
         ok(rel, exists)
+        tt(rel, text)
         rels.append(rel)
     t, o, he, le, te = _SECTION_SET
     sects_list: list[SectionRecord] = []
@@ -271,7 +273,7 @@ def _categories(meta: dict[str, Any], tree: etree._Element | None) -> tuple[str,
     if tree is None:
         return ()
     names = []
-    box = next((div for div in tree.iter("div") if div.get("id") == "catlinks"), None)
+    box = next((div for div in tree.iter("div") if div.get("id") == labels.CATLINKS_ID), None)
     if box is None:
         return ()
     for anchor in box.iter("a"):

@@ -89,12 +89,8 @@ break too (private use: no NORA text holds it)."""
 
 # --- content area ---------------------------------------------------------------
 
-NOISE_TAGS = ("script", "style", "noscript")
+NOISE_TAGS: tuple[str, ...] = ("script", "style", "noscript")
 """Elements whose text is never visible (``link``/``meta`` carry no text at all)."""
-NOISE_ELEMENT_TAGS = ("span", "div", "table")
-"""Tags that noise by id or class sits on (edit links, tooltips, TOC, search links).
-Only these are inspected: a full-tree attribute search, or a substring search of
-the page text per noise class, costs as much as parsing the page."""
 NOISE_IDS = frozenset({"toc", "jump-to-nav", "catlinks"})
 NOISE_CLASSES = frozenset(
     {
@@ -125,27 +121,70 @@ NOISE_DIV_CLASSES = frozenset({"mw-lingo-tooltip"})
 """Lingo 3 puts all definitions in ``div.mw-lingo-tooltip`` boxes; Lingo 2 uses
 ``span.mw-lingo-tooltip`` around the term itself, which must stay."""
 RDF_HREF_MARKERS = ("ExportRDF", "RDF-export", "RDF_export", "ExporteerRDF", "RDF exporteren")
+RDF_HREF_COMMON = "RDF"  # in every marker: one cheap test before the list
 """The RDF export icon link after "Afgeleide relaties": not a link target."""
 
-BLOCK_TAGS = (
+BLOCK_TAGS: tuple[str, ...] = (
     *("p", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "div", "dd", "dt", "dl"),
     *("ul", "ol", "table", "caption", "blockquote", "pre", "hr", "center", "section"),
     *("figure", "figcaption"),
 )
 """Elements that end a line (and start one: text before a block is its own line)."""
 
-CELL_TAGS = ("td", "th")
+CELL_TAGS: tuple[str, ...] = ("td", "th")
 HEADING_TAGS = {"h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 CONTAINER_TAGS = frozenset({"div", "section", "center", "article", "main", "span", "font"})
 """Wrappers that are descended into when a heading sits inside them."""
 
 # --- labels ---------------------------------------------------------------------
 
-PROPERTY_BLOCK_LABELS = frozenset({"eigenschappen", "kenmerken"})
+PROPERTIES = "properties"
+DIRECT, DERIVED = "direct", "derived"
+BLOCK_LABELS: tuple[tuple[str, str], ...] = (
+    ("afgeleide relaties", DERIVED),
+    ("inkomende relaties", DERIVED),
+    ("relaties", DIRECT),
+    ("eigenschappen", PROPERTIES),
+    ("kenmerken", PROPERTIES),
+)
+"""Folded block labels and the block they open, longest first: a heading, caption or
+title row *starting* with one (then a space, "(", ":" or nothing) opens that block, so
+"Eigenschappen van dit element" and "Relaties (2)" do too, "Relatiesoorten" not."""
+PROPERTY_BLOCK_LABELS = frozenset(label for label, kind in BLOCK_LABELS if kind == PROPERTIES)
 RELATION_BLOCK_LABELS: dict[str, str] = {
-    "relaties": "direct",
-    "afgeleide relaties": "derived",
+    label: kind for label, kind in BLOCK_LABELS if kind != PROPERTIES
 }
+
+
+def block_kind(text: str) -> str:
+    """``PROPERTIES``, ``DIRECT`` or ``DERIVED`` when ``text`` names a block, else ""."""
+    folded = fold(text)
+    for label, kind in BLOCK_LABELS:
+        if folded.startswith(label):
+            rest = folded[len(label) : len(label) + 1]
+            if not rest or not rest.isalnum():
+                return kind
+    return ""
+
+
+PROPERTY_HEADER_LABELS = frozenset(
+    {"eigenschap", "eigenschappen", "kenmerk", "kenmerken", "waarde", "waarden", "gegeven"}
+)
+"""Header cells of a property table's optional header row ("Eigenschap | Waarde")."""
+
+KNOWN_PROPERTY_LABELS = frozenset(
+    fold(label)
+    for label in (
+        *("ID", "Elementtype", "Type", "Beschrijving", "Toelichting", "Stelling", "Rationale"),
+        *("Implicaties", "Publicatiedatum", "Organisatie", "Locatie", "Externe verwijzing"),
+        *("Interne verwijzing", "Brontype", "Dossier", "Laag binnen vijflaagsmodel"),
+        *("Contactpersoon", "Status", "Status actualiteit", "Status toelichting", "Heeft bron"),
+        *("Vastgesteld in", "Gebruikte synoniem(en)", "Bron", "Contact", "Eigenaar"),
+        *("Versie", "Definitie", "Doel", "Thema", "Domein", "Bronvermelding"),
+    )
+)
+"""Property labels seen on NORA pages (NORA-PAGES.md): one of them in a table's first
+column marks a property table found without a heading or caption."""
 SOURCE_HEADERS = frozenset({"vertrekpunt", "van", "bron"})
 RELATION_HEADERS = frozenset({"relatie", "relatietype", "relatie naam"})
 TARGET_HEADERS: dict[str, str] = {"eindpunten": "direct", "eindpunt": "derived"}
@@ -210,14 +249,32 @@ NOT_PROPERTY_LABELS = frozenset({"nb", "n.b.", "let op", "let wel", "opmerking"}
 """Bold lead-ins that start a sentence, not a "Label: value" property."""
 
 MAX_LABEL_LENGTH = 80
+MAX_LABEL_WORDS = 8
+MAX_ANNOUNCEMENT_WORDS = 5
+"""A caption, title row or pseudo-heading naming a block is this short at most
+("Eigenschappen van dit element"); a longer text is a sentence, not a label."""
 
 INFOBOX_CLASSES = ("infobox", "toccolours")
+HEADING_WRAPPER_CLASS = "mw-heading"
+"""MediaWiki >= 1.43: ``div.mw-heading > h2`` instead of ``h2 > span.mw-headline``."""
+CONTENT_TEXT_ID = "mw-content-text"
+PARSER_OUTPUT_CLASS = "mw-parser-output"
+REDIRECT_NOTICE_CLASS = "redirectMsg"
+CATLINKS_ID = "catlinks"
 IMAGE_LINK_CLASSES = frozenset(
     {"image", "mw-file-description", "internal", "mw-lingo-term", "smwbrowse", "mw-jump-link"}
 )
 EXTERNAL_LINK_CLASSES = frozenset({"external", "extiw"})
 SELF_LINK_CLASSES = frozenset({"mw-selflink", "selflink"})
+SELF_LINK_CLASS = "mw-selflink selflink"
+"""MediaWiki's class attribute of a self-link, verbatim (the fast path of ``parsers.links``);
+``strong.selflink`` before MediaWiki 1.28."""
 RED_LINK_CLASS = "new"
+RED_LINK_QUERY = "redlink=1"
+REDIRECT_LINK_CLASS = "mw-redirect"
+ENDPOINT_SEPARATORS = frozenset(",;/·|&+")
+"""Characters that separate the links of an endpoint cell: not text beside them."""
+ENDPOINT_SEPARATOR_WORDS = frozenset({"en", "of", "and", "or"})
 
 RED_LINK_SUFFIXES = (" (de pagina bestaat niet)", " (page does not exist)")
 ARTICLE_PATH_PREFIXES = ("/wiki/", "./")

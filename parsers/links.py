@@ -32,8 +32,9 @@ class Target(NamedTuple):
 
 
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (2x faster)
-SELF_LINK_CLASS = "mw-selflink selflink"  # MediaWiki's class attribute of a self-link, verbatim
-_SELF_LINK = SELF_LINK_CLASS
+_SELF_LINK = labels.SELF_LINK_CLASS
+_RED_LINK = labels.RED_LINK_CLASS
+_RED_LINK_QUERY = labels.RED_LINK_QUERY
 
 
 def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
@@ -47,7 +48,7 @@ def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
     red = False
     if classes is None:  # the common blue link
         pass
-    elif classes == "new":  # the common red link, without token sets
+    elif classes == _RED_LINK:  # the common red link, without token sets
         red = True
     elif classes == _SELF_LINK:  # every relation row's source: no token sets either
         return _new(Target, (page_title, True))
@@ -71,9 +72,9 @@ def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
             return href
     elif first != "." and _has_scheme(href):
         return href
-    if "RDF" in href and any(marker in href for marker in labels.RDF_HREF_MARKERS):
+    if labels.RDF_HREF_COMMON in href and any(m in href for m in labels.RDF_HREF_MARKERS):
         return None
-    if not red and "redlink=1" in href:
+    if not red and _RED_LINK_QUERY in href:
         red = True
     title = get("title")
     if title:

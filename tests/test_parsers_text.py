@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from parsers import parse_page
 from parsers.text import inline_text, normalize, raw_text, remove_noise, text_of
 
 _PARSER = etree.HTMLParser()
@@ -72,3 +73,14 @@ def test_inline_text_and_normalize() -> None:
     assert inline_text("a\ue000 b\n c") == "a b c"
     assert normalize("  a  ") == "a"
     assert raw_text(element("<p>x<b>y</b></p>")) == "xy"
+
+
+def test_noise_is_removed_on_any_element() -> None:
+    html = (
+        '<div class="mw-parser-output"><p>Een waarde<sup class="mw-editsection">[bewerken]'
+        '</sup> <a class="smwsearch" href="/s">+</a>blijft.</p>'
+        '<p class="printfooter">Overgenomen van x</p><ul id="toc"><li>Inhoud</li></ul>'
+        '<ol class="a toc"><li>1 Kop</li></ol></div>'
+    )
+    parsed = parse_page(html, "/wiki/P")
+    assert [s.text for s in parsed.sections] == ["Een waarde blijft."]
