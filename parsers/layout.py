@@ -1,20 +1,29 @@
 """Which block of the content area is a property, a relation, or body text.
 
-Per region (see ``parsers.blocks``):
+Blocks are found by label (``labels.block_kind``: "Eigenschappen", "Relaties",
+"Afgeleide relaties", prefix-matched after folding, so "Eigenschappen van dit element"
+and "Relaties (2)" count too). A heading carrying one opens the block; the block runs
+to the next heading of the same or a higher level, so its sub-headings inherit it.
+Inside a block the parser takes what the block is about and hands everything else
+back to the body text, in order, under the heading it stands under (the block's or a
+sub-heading's), with an ``unplaced`` warning that says where:
 
-* heading "Eigenschappen": its tables and "Label: value" paragraphs are
-  properties; anything else there is reported as unplaced;
-* heading "Relaties" / "Afgeleide relaties": its tables are relations of that
-  kind; anything else there is reported as unplaced;
-* heading carrying a relation name over nothing but lists of single links: the
-  older relation list;
-* any other region is body text, except for tables that announce themselves: an
-  "Eigenschappen" or relation caption (or a block whose whole text is such a
-  label right before the table, a "pseudo-heading"), a one-cell "Eigenschappen"
-  title row, a relation header row over rows about this page (an overview's
-  query table with the same headers lists other pages: body text); and, in the
-  text before the first heading only, the infobox, "Label: value" paragraphs and
-  the first all-two-cell table without header row.
+* property block: its tables are property tables; "Label: value" lines (``p``,
+  ``div``) and definition lists are properties;
+* relation block: its tables with the relation header are relation tables (the kind
+  from the block, else from the table); a sub-heading carrying a relation name over
+  lists of links is the older relation list.
+
+A sub-heading inside a block that holds nothing but block content is no section.
+
+Outside blocks every region is body text, except for what announces itself: a
+heading carrying a relation name over nothing but lists of links (the older
+relation list); tables with an "Eigenschappen" or relation caption, title row or
+pseudo-heading (a block whose whole text is such a label right before the table);
+a relation header row over rows about this page (an overview's query table with the
+same headers lists other pages: body text); and, in the text before the first
+heading only, the infobox, "Label: value" lines, definition lists of known property
+labels and tables whose rows look like label/value pairs, wherever they stand there.
 
 A table's CSS class never decides: Semantic MediaWiki renders every query table
 (a Relaties block, an Afgeleide relaties block, a page's own properties, an
@@ -35,6 +44,10 @@ from parsers.relations import Relation
 from parsers.sections import Section, block_raw, build
 from parsers.text import inline_text, line_of, normalize
 
+# loose text that is no text: whitespace, and the line marks around unwrapped containers
+# (Lingo, for one, wraps the whole content in a second .mw-parser-output)
+_BLANK = labels.LINE_MARK + " \t\r\n"
+
 
 class Layout:
     """Walks the regions once and collects drafts of every record, plus warnings."""
@@ -46,20 +59,26 @@ class Layout:
         self.sections: list[Section] = []
         self.warnings: list[str] = []
         self._tables = 0
-        self._bare_property_table_taken = False
 
     def run(self, regions: list[Region]) -> None:
+        scope = ""  # the block kind the current heading stands in ("": none)
+        scope_level = 0
         for region in regions:
             heading = region.heading
             if heading is None:
                 self._body(region.blocks, None, 0, lead=True)
                 continue
-            label = labels.fold(heading.text)
-            if label in labels.PROPERTY_BLOCK_LABELS:
-                self._property_region(region.blocks, heading.text)
-            elif label in labels.RELATION_BLOCK_LABELS:
-                self._relation_region(region.blocks, labels.RELATION_BLOCK_LABELS[label])
-            elif label in labels.RELATION_NAMES and self._relation_list(region.blocks, heading):
+            if scope and heading.level <= scope_level:
+                scope = ""
+            kind = labels.block_kind(heading.text)
+            if kind:
+                scope, scope_level = kind, heading.level
+                self._block(kind, region.blocks, heading, opens=True)
+            elif scope:
+                self._block(scope, region.blocks, heading, opens=False)
+            elif labels.fold(heading.text) in labels.RELATION_NAMES and self._relation_list(
+                region.blocks, heading
+            ):
                 continue
             else:
                 self._body(region.blocks, heading.text, heading.level, lead=False)
@@ -75,21 +94,18 @@ class Layout:
                 pieces.append(block.text)
                 continue
             if element.tag == "table":
-                if not self._table(element, pending, lead):
+                taken, leftovers = self._table(element, pending, lead)
+                if not taken:
                     pieces.append(block_raw(element))
+                pieces += leftovers
                 pending = ""
                 continue
-            if lead:
-                segments = properties.label_paragraph_segments(element)
-                if segments is not None:
-                    self.properties.extend(
-                        properties.read_label_paragraph(segments, self.page_title)
-                    )
-                    continue
+            if lead and self._label_lines(element, known_only=True):
+                continue
             raw = block_raw(element)
             if _next_is_table(blocks, index):
-                label = labels.fold(inline_text(raw))
-                if label in labels.PROPERTY_BLOCK_LABELS or label in labels.RELATION_BLOCK_LABELS:
+                label = inline_text(raw)
+                if _announces(label):
                     pending = label
                     continue
             pieces.append(raw)
@@ -97,33 +113,70 @@ class Layout:
         if section is not None:
             self.sections.append(section)
 
-    def _property_region(self, blocks: list[Block], heading: str) -> None:
+    def _block(self, kind: str, blocks: list[Block], heading: Block, opens: bool) -> None:
+        """A region inside a block: take what the block is about, hand back the rest."""
+        if (
+            not opens
+            and kind != labels.PROPERTIES
+            and labels.fold(heading.text) in labels.RELATION_NAMES
+            and self._relation_list(blocks, heading)
+        ):
+            return
+        pieces: list[str] = []
+        beside: list[str] = []  # what the block is not about, for the warning
         for block in blocks:
             element = block.element
-            if element is not None and element.tag == "table":  # whatever its class
-                self._read_property_table(element)
+            if element is None:
+                pieces.append(block.text)
+                if block.text.strip(_BLANK):
+                    beside.append("text")
                 continue
-            if element is not None:
-                segments = properties.label_paragraph_segments(element)
-                if segments is not None:
-                    self.properties.extend(
-                        properties.read_label_paragraph(segments, self.page_title)
-                    )
+            if kind == labels.PROPERTIES:
+                if element.tag == "table":  # whatever its class
+                    pieces += self._read_property_table(element)
                     continue
-            text = normalize(block_raw(element) if element is not None else block.text)
-            if text:
-                self._unplaced(heading, text)
-
-    def _relation_region(self, blocks: list[Block], kind: str) -> None:
-        heading = "Relaties" if kind == "direct" else "Afgeleide relaties"
-        for block in blocks:
-            element = block.element
-            if element is not None and element.tag == "table":  # whatever its class
-                self._read_relation_table(element, kind)
+                if self._label_lines(element, known_only=False):
+                    continue
+            elif element.tag == "table":
+                table_rows = relations.cell_rows(element)
+                header = relations.find_header(table_rows)
+                if header[0] is not None:
+                    pieces += self._read_relation_table(element, kind, (table_rows, *header))
+                    continue
+                shown = " | ".join(header[1]) or "no header row"
+                beside.append(f"a table without the relation header ({shown})")
+                pieces.append(block_raw(element))
                 continue
-            text = normalize(block_raw(element) if element is not None else block.text)
-            if text:
-                self._unplaced(heading, text)
+            raw = block_raw(element)
+            if normalize(raw):
+                beside.append(f"<{element.tag}>")
+            pieces.append(raw)
+        text = normalize("".join(pieces))
+        if not text:
+            return  # a block heading, or a sub-heading holding block content only
+        self.sections.append(Section(heading.text, heading.level, text))
+        if beside:
+            what = ", ".join(dict.fromkeys(beside))
+            self.warnings.append(
+                problems.warning(
+                    problems.UNPLACED,
+                    f"under {heading.text!r} (h{heading.level}): expected the block's table "
+                    f"or list, found {what}; kept as body text: {problems.excerpt(text)}",
+                )
+            )
+
+    def _label_lines(self, element: etree._Element, *, known_only: bool) -> bool:
+        """Read ``element`` as "Label: value" lines or a definition list, if it is one."""
+        segments = properties.label_paragraph_segments(element)
+        if segments is not None:
+            self.properties.extend(properties.read_label_paragraph(segments, self.page_title))
+            return True
+        if element.tag == "dl":
+            found = properties.read_definition_list(element, self.page_title, known_only=known_only)
+            if found is not None:
+                self.properties.extend(found)
+                return True
+        return False
 
     def _relation_list(self, blocks: list[Block], heading: Block) -> bool:
         elements: list[etree._Element] = []
@@ -137,67 +190,58 @@ class Layout:
         records = relations.read_list(elements, heading.text, self.page_title)
         if records is None:
             return False
-        self.relations += [("direct", record) for record in records]
+        self.relations += [(labels.DIRECT, record) for record in records]
         return True
 
     # --- tables ----------------------------------------------------------------
 
-    def _table(self, table: etree._Element, pending: str, lead: bool) -> bool:
-        """Read ``table`` as properties or relations when it announces itself."""
-        label = properties.caption_label(table) or pending
-        if label in labels.PROPERTY_BLOCK_LABELS:
-            self._read_property_table(table)
-            return True
-        if label in labels.RELATION_BLOCK_LABELS:
-            self._read_relation_table(table, labels.RELATION_BLOCK_LABELS[label])
-            return True
-        if _title_row_label(table) in labels.PROPERTY_BLOCK_LABELS:
-            self._read_property_table(table)
-            return True
-        if lead and properties.is_infobox(table):
-            self._read_property_table(table)
-            return True
-        if (
-            lead
-            and not self._bare_property_table_taken
-            and properties.is_bare_property_table(table)
-        ):
-            self._bare_property_table_taken = True
-            self._read_property_table(table)
-            return True
-        if relations.is_relation_table(table, self.page_title):
-            self._read_relation_table(table, "")
-            return True
-        return False
+    def _table(self, table: etree._Element, pending: str, lead: bool) -> tuple[bool, list[str]]:
+        """Read ``table`` as properties or relations when it announces itself.
 
-    def _read_property_table(self, table: etree._Element) -> None:
+        Returns whether it was taken, and the raw text of its rows that are not
+        records (handed back to the body text).
+        """
+        label = properties.caption_label(table) or pending or _title_row_label(table)
+        kind = _announces(label)
+        if kind == labels.PROPERTIES:
+            return True, self._read_property_table(table)
+        if kind:
+            return True, self._read_relation_table(table, kind)
+        if lead and (properties.is_infobox(table) or properties.looks_like_property_table(table)):
+            return True, self._read_property_table(table)
+        if relations.is_relation_table(table, self.page_title):
+            return True, self._read_relation_table(table, "")
+        return False, []
+
+    def _read_property_table(self, table: etree._Element) -> list[str]:
         self._tables += 1
-        found, warnings = properties.read_table(
+        found, warnings, leftovers = properties.read_table(
             table, self.page_title, f"property table {self._tables}"
         )
-        self._bare_property_table_taken = True
         self.properties.extend(found)
         self.warnings.extend(warnings)
+        return leftovers
 
-    def _read_relation_table(self, table: etree._Element, kind: str) -> None:
+    def _read_relation_table(
+        self,
+        table: etree._Element,
+        kind: str,
+        found: tuple[list[list[etree._Element]], relations.Header | None, list[str]] | None = None,
+    ) -> list[str]:
         self._tables += 1
         where = f"relation table {self._tables}"
-        kind, found, warnings = relations.read_table(table, kind, self.page_title, where)
-        self.relations += [(kind, record) for record in found]
-        self.warnings.extend(warnings)
-
-    def _unplaced(self, heading: str, what: str) -> None:
-        self.warnings.append(
-            problems.warning(
-                problems.UNPLACED,
-                f"under {heading!r}: expected a table, found {what!r}",
-            )
-        )
+        read = relations.read_table(table, kind, self.page_title, where, found)
+        self.relations += [(read.kind, record) for record in read.records]
+        self.warnings.extend(read.warnings)
+        return [labels.LINE_MARK + text + labels.LINE_MARK for text in read.leftovers]
 
 
-# loose text that is no text: whitespace, and the line marks around unwrapped containers
-# (Lingo, for one, wraps the whole content in a second .mw-parser-output)
-_BLANK = labels.LINE_MARK + " \t\r\n"
+def _announces(label: str) -> str:
+    """The block a caption, title row or pseudo-heading names: a short text only, so a
+    sentence starting with "Relaties ..." above a table names nothing."""
+    if not label or len(label.split()) > labels.MAX_ANNOUNCEMENT_WORDS:
+        return ""
+    return labels.block_kind(label)
 
 
 def _next_is_table(blocks: list[Block], index: int) -> bool:
@@ -212,10 +256,11 @@ def _next_is_table(blocks: list[Block], index: int) -> bool:
 
 
 def _title_row_label(table: etree._Element) -> str:
+    """The text of a table's one-cell first row ("Eigenschappen", "Relaties"), or ""."""
     table_rows = rows(table)
     if not table_rows:
         return ""
     first = cells(table_rows[0])
     if len(first) != 1:
         return ""
-    return labels.fold(line_of(first[0]))
+    return line_of(first[0])

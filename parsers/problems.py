@@ -18,6 +18,7 @@ METADATA = "metadata"  # a page config object that could not be read
 PROPERTY_ROW = "property-row"  # a row of the property table that is not label + value
 RELATION_COLUMNS = "relation-columns"  # a relation table whose headers are not known
 RELATION_ROW = "relation-row"  # a relation row with the wrong number of cells
+RELATION_TEXT = "relation-text"  # an endpoint cell with text beside its links (target_text)
 UNPLACED = "unplaced"  # content under a property/relation heading that is neither
 INTERNAL_ERROR = "internal-error"  # a parser bug caught so that parse_page never raises
 TOO_DEEP = "too-deep"  # nested deeper than the HTML parser goes: flattened, text kept
@@ -33,15 +34,30 @@ CODES = (
     PROPERTY_ROW,
     RELATION_COLUMNS,
     RELATION_ROW,
+    RELATION_TEXT,
     UNPLACED,
     INTERNAL_ERROR,
     TOO_DEEP,
 )
 
 
+MAX_DETAIL = 400
+
+
 def warning(code: str, detail: str) -> str:
-    """Spell one warning; details are cut so a page row stays readable."""
+    """Spell one warning. Details say where first (block, table, row), then what was
+    found, quoted through ``excerpt``; only an overlong detail is cut, at the end."""
     detail = " ".join(detail.split())
-    if len(detail) > 200:
-        detail = detail[:197] + "..."
+    if len(detail) > MAX_DETAIL:
+        detail = detail[: MAX_DETAIL - 3] + "..."
     return f"{code}: {detail}"
+
+
+def excerpt(text: str, limit: int = 120) -> str:
+    """``text`` on one line, quoted, shortened in the middle when longer than ``limit``:
+    its start and its end both help to find it on the page."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        half = (limit - 5) // 2
+        text = f"{text[:half]} ... {text[-half:]}"
+    return repr(text)

@@ -2,13 +2,17 @@
 
 * A two-column table (``th`` or ``td`` labels) under an "Eigenschappen" heading,
   with "Eigenschappen" as caption (or as a one-cell title row), or - with no
-  heading at all - the first table before any section heading whose rows all
-  have two cells and that has no header row (``is_bare_property_table``).
+  heading at all - a table before any section heading whose rows look like
+  label/value pairs (``looks_like_property_table``), wherever it stands there. A
+  header row "Eigenschap | Waarde" is skipped; a full-width row is handed back to
+  the body text with a warning.
 * The "Doel (2020)" infobox (``table.infobox``) of label/value rows.
-* "Label: value" paragraphs: a ``<p>`` whose first child is ``<b>``/``<strong>``
-  with text ending in ":" (or followed by ":"); several such lines in one
-  paragraph, split by ``<br>`` or by a source line break before the bold label,
-  are one property each. A bold lead-in such as "NB:" is not a label.
+* "Label: value" paragraphs: a ``<p>`` (or a ``<div>`` of inline content) whose
+  first child is ``<b>``/``<strong>`` with text ending in ":" (or followed by
+  ":"); several such lines in one paragraph, split by ``<br>`` or by a source line
+  break before the bold label, are one property each. A bold lead-in such as
+  "NB:" is not a label.
+* A definition list of ``dt`` labels and ``dd`` values (``read_definition_list``).
 
 A label is its cell's text on one line without a trailing ":"; a value follows
 the text rules, with its internal link targets (``links``) and external URLs.
@@ -43,6 +47,8 @@ def rows(table: etree._Element) -> list[etree._Element]:
 
 
 _BOLD = ("b", "strong")
+_LABEL_LINE_TAGS = ("p", "div")
+_BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "dl", "h2", "h3", "h4", "h5", "h6"})
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
 
 
@@ -77,32 +83,61 @@ def is_infobox(table: etree._Element) -> bool:
     return any(name in labels.INFOBOX_CLASSES for name in table_classes(table))
 
 
-def is_bare_property_table(table: etree._Element) -> bool:
-    """Every row has exactly two cells and the first row is not a header row.
+def looks_like_property_table(table: etree._Element) -> bool:
+    """A table found without heading or caption whose rows look like label/value pairs.
 
-    A transposed SMW query of the page's own values (``smwtable``) is one too.
+    Its two-cell rows carry label-shaped first cells (short, not a sentence) and one of
+    them a known property label (``labels.KNOWN_PROPERTY_LABELS``), or there are at
+    least two such rows. A header row "Eigenschap | Waarde" and full-width rows (one
+    cell) are allowed; a row of three or more cells, or a header row of anything else,
+    is not. So an icon or definition table standing first is passed over, and a
+    transposed SMW query of the page's own values (``smwtable``) is one. Structure
+    only: a table that is not one stays fit for the body text.
     """
-    table_rows = rows(table)
-    if not table_rows:
-        return False
-    for index, row in enumerate(table_rows):
+    pairs = 0
+    known = False
+    for index, row in enumerate(rows(table)):
         row_cells = cells(row)
-        if len(row_cells) != 2:
+        if len(row_cells) < 2:
+            continue
+        if len(row_cells) > 2:
             return False
+        label = labels.fold(line_of(row_cells[0]))
         if index == 0 and all(cell.tag == "th" for cell in row_cells):
+            if label in labels.PROPERTY_HEADER_LABELS:
+                continue
             return False
-    return True
+        if not is_label_shaped(label):
+            return False
+        pairs += 1
+        known = known or label in labels.KNOWN_PROPERTY_LABELS
+    return pairs >= 2 or (pairs == 1 and known)
+
+
+def is_label_shaped(folded: str) -> bool:
+    """A folded cell text that can be a property label: short, with letters, no sentence."""
+    return (
+        0 < len(folded) <= labels.MAX_LABEL_LENGTH
+        and len(folded.split()) <= labels.MAX_LABEL_WORDS
+        and any(c.isalpha() for c in folded)
+        and folded[-1] not in ".!?"
+    )
 
 
 def read_table(
     table: etree._Element, page_title: str, where: str
-) -> tuple[list[Property], list[str]]:
-    """Label/value rows of a property table; other rows become warnings."""
+) -> tuple[list[Property], list[str], list[str]]:
+    """Label/value rows of a property table, warnings, and the raw marked text of rows
+    that are no property (a full-width description row): handed back to the body."""
     found: list[Property] = []
     warnings: list[str] = []
+    leftovers: list[str] = []
     infobox = is_infobox(table)
     for index, row in enumerate(grid.read(table)):
         width = len(row)
+        header = width == 2 and index == 0 and row[0].header and row[1].header and not infobox
+        if header and labels.fold(grid.line(row[0].raw)) in labels.PROPERTY_HEADER_LABELS:
+            continue  # "Eigenschap | Waarde"
         if width == 2 and not (index == 0 and row[0].header and row[1].header and not infobox):
             label = grid.line(row[0].raw).rstrip(":").strip()
             value = row[1]
@@ -124,13 +159,13 @@ def read_table(
             continue
         if not width or _is_title_row(row, index, infobox):
             continue
-        warnings.append(
-            problems.warning(
-                problems.PROPERTY_ROW,
-                f"{where} row {index}: expected 2 cells (label, value), found {width}",
-            )
-        )
-    return found, warnings
+        text = normalize("".join(cell.raw for cell in row))
+        detail = f"{where} row {index}: expected 2 cells (label, value), found {width}"
+        if text:
+            leftovers.append("".join(labels.LINE_MARK + cell.raw for cell in row))
+            detail += f"; kept as body text: {problems.excerpt(text)}"
+        warnings.append(problems.warning(problems.PROPERTY_ROW, detail))
+    return found, warnings, leftovers
 
 
 def _is_title_row(row: list[grid.Cell], index: int, infobox: bool) -> bool:
@@ -157,18 +192,21 @@ def _value(label: str, element: etree._Element, page_title: str) -> Property:
 
 
 def label_paragraph_segments(paragraph: etree._Element) -> list[list[etree._Element]] | None:
-    """Children of a "Label: value" paragraph, one list per property; None if not one.
+    """Children of a "Label: value" paragraph (``p`` or ``div``), one list per property;
+    None if not one.
 
     A new property starts at a bold label that follows a ``<br>`` (nothing but
     whitespace between) or a source line break; any other ``<br>`` is part of
     the value. Checked without touching the tree, so a paragraph that is not a
     property block stays intact for the body text.
     """
-    if paragraph.tag != "p" or (paragraph.text and not paragraph.text.isspace()):
+    if paragraph.tag not in _LABEL_LINE_TAGS or (paragraph.text and not paragraph.text.isspace()):
         return None
     children = list(paragraph)
     if not children or not _is_label(children[0]):
         return None
+    if paragraph.tag != "p" and any(child.tag in _BLOCKS for child in children):
+        return None  # a div holding paragraphs or tables is a wrapper, not one line
     segments: list[list[etree._Element]] = [[children[0]]]
     previous = children[0]
     for child in children[1:]:
@@ -201,6 +239,41 @@ def _is_label(element: etree._Element) -> bool:
         0 < len(label) <= labels.MAX_LABEL_LENGTH
         and labels.fold(label) not in labels.NOT_PROPERTY_LABELS
     )
+
+
+def read_definition_list(
+    element: etree._Element, page_title: str, *, known_only: bool
+) -> list[Property] | None:
+    """Properties of a ``<dl>`` of label (``dt``) and value (``dd``) pairs, or None.
+
+    Every ``dt`` must be label-shaped (and, with ``known_only``, one a known property
+    label: a body definition list before the first heading stays body text). A ``dt``
+    without ``dd`` is a property with an empty value; several ``dd`` join as lines.
+    """
+    if element.tag != "dl" or (element.text and not element.text.isspace()):
+        return None
+    pairs: list[tuple[str, list[etree._Element]]] = []
+    for child in element:
+        if child.tag == "dt":
+            label = line_of(child).rstrip(":").strip()
+            if not is_label_shaped(labels.fold(label)):
+                return None
+            pairs.append((label, []))
+        elif child.tag == "dd" and pairs:
+            pairs[-1][1].append(child)
+        else:
+            return None
+    if not pairs:
+        return None
+    if known_only and not any(labels.fold(lb) in labels.KNOWN_PROPERTY_LABELS for lb, _ in pairs):
+        return None
+    found: list[Property] = []
+    for label, values in pairs:
+        holder = etree.Element("div")
+        for value in values:
+            holder.append(value)  # moves the dd, with its tail
+        found.append(_value(label, holder, page_title))
+    return found
 
 
 def read_label_paragraph(segments: list[list[etree._Element]], page_title: str) -> list[Property]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from parsers import parse_page
-from parsers.properties import is_bare_property_table, label_paragraph_segments
+from parsers.properties import label_paragraph_segments, looks_like_property_table
 
 
 def fragment(body: str) -> str:
@@ -63,7 +63,7 @@ def test_table_with_header_row_is_not_a_property_table() -> None:
     )
     table = root.find(".//table")
     assert table is not None
-    assert not is_bare_property_table(table)
+    assert not looks_like_property_table(table)
     assert pairs("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>") == []
 
 
@@ -114,3 +114,50 @@ def test_wrong_row_is_a_warning_not_an_error() -> None:
     )
     assert [p.property for p in page.properties] == ["ID"]
     assert [w.split(":")[0] for w in page.page.warnings] == ["property-row"]
+
+
+def test_property_table_without_heading_is_found_by_its_rows_not_by_being_first() -> None:
+    # an icon/definition table first, then the property table with a header row and a
+    # full-width description row (handed back to the body text, with a warning)
+    page = parse_page(
+        fragment(
+            '<table><tr><td><img src="/images/Bron.png" alt="Bron.png"></td>'
+            "<td>Een bron is een document.</td></tr></table>"
+            "<table><tr><th>Eigenschap</th><th>Waarde</th></tr>"
+            '<tr><td colspan="2">Over deze bron.</td></tr>'
+            "<tr><td>ID</td><td>BR01</td></tr><tr><td>Brontype</td><td>Wet</td></tr></table>"
+            '<h2><span class="mw-headline">Toelichting</span></h2><p>t</p>'
+        ),
+        "/wiki/P",
+    )
+    assert [(p.property, p.value) for p in page.properties] == [("ID", "BR01"), ("Brontype", "Wet")]
+    assert page.sections[0].text == "Een bron is een document.\nOver deze bron."
+    assert [w.split(":")[0] for w in page.page.warnings] == ["property-row"]
+    assert "kept as body text: 'Over deze bron.'" in page.page.warnings[0]
+
+
+def test_two_column_table_of_sentences_is_not_a_property_table() -> None:
+    assert (
+        pairs(
+            "<table><tr><td>Dit is een zin.</td><td>a</td></tr>"
+            "<tr><td>Nog een zin.</td><td>b</td></tr></table>"
+        )
+        == []
+    )
+    assert pairs("<table><tr><td>Onbekend</td><td>1</td></tr></table>") == []  # one unknown
+    assert pairs("<table><tr><td>Brontype</td><td>Wet</td></tr></table>") == [("Brontype", "Wet")]
+
+
+def test_label_lines_in_divs_and_definition_lists() -> None:
+    assert pairs(
+        "<div><b>ID:</b> AP01</div><dl><dt>Status</dt><dd>Actueel</dd>"
+        "<dt>Toelichting</dt><dd>een</dd><dd>twee</dd></dl>"
+    ) == [("ID", "AP01"), ("Status", "Actueel"), ("Toelichting", "een\ntwee")]
+    # a body definition list of unknown terms stays body text
+    page = parse_page(fragment("<dl><dt>Dataminimalisatie</dt><dd>minder</dd></dl>"), "/wiki/P")
+    assert page.properties == () and page.sections[0].text == "Dataminimalisatie\nminder"
+    # under Eigenschappen any label-shaped term is a property
+    assert pairs(
+        '<h2><span class="mw-headline">Eigenschappen</span></h2>'
+        "<dl><dt>Kleur</dt><dd>blauw</dd></dl>"
+    ) == [("Kleur", "blauw")]
