@@ -169,6 +169,7 @@ def synthetic_pages(count: int, seed: int = 20261129) -> Iterator[ParsedPage]:
                 relation=_RELATIONS[r % len(_RELATIONS)],
                 target=other(),
                 target_exists=rng.random() > 0.1,
+                target_text="",
             )
             for r in range(rng.randint(7, 13))
         )

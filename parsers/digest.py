@@ -11,8 +11,8 @@ none at the ends). The fields, in this order:
    property name, its value, the number of its links then each link, the
    number of its external links then each of them;
 4. the number of relations, then for each relation in table order (positions
-   ascending, kinds in page order): its kind, source, relation, target, and
-   "1" when ``target_exists`` is true, else "0";
+   ascending, kinds in page order): its kind, source, relation, target,
+   "1" when ``target_exists`` is true, else "0", and its ``target_text``;
 5. the number of sections, then for each section in position order: its
    heading, its level (decimal), its text.
 
@@ -71,6 +71,7 @@ def content_sha256(
     flag = _FLAG
     for rel in relations:
         fields += (rel.kind, rel.source, rel.relation, rel.target, flag[rel.target_exists])
+        fields.append(rel.target_text)
     fields.append(count(len(sections)))
     for section in sections:
         fields += (section.heading, count(section.level), section.text)

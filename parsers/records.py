@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "2.0.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +60,7 @@ class RelationRecord:
     relation: str
     target: str
     target_exists: bool  # False for a red link (page does not exist yet)
+    target_text: str  # the endpoint cell's text when it holds text beside its links, else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,26 +1,35 @@
 """Relaties (``direct``) and Afgeleide relaties (``derived``).
 
-Tables are found by the heading or caption above them ("Relaties", "Afgeleide
-relaties"); a table whose header row reads Vertrekpunt | Relatie | Eindpunt(en)
-is one too, its kind then taken from the endpoint header (plural: direct,
-singular: derived). Columns are found by header text, not position. Each data row
-gives one record per endpoint: the endpoint cell is split on its internal links
-(commas, line breaks and other text between them are separators); a cell without
-links gives one record with its text. Source and target are page titles (see
-``parsers.links``); a self-link is the page itself.
+A relation table is found by its header row - Vertrekpunt | Relatie | Eindpunt(en),
+in any order, with more columns allowed - in any of its first rows: a title row
+("Relaties", "Afgeleide relaties") may stand above it and then names the kind; header
+cells outside any ``tr`` (a template that forgot it) form a row of their own. Without
+a title row the kind comes from the block it stands in, else from the endpoint header
+(plural: direct, singular: derived). A table's class decides nothing: Semantic
+MediaWiki renders Relaties and Afgeleide relaties as query tables (``table.smwtable``)
+like any other query, so a relation-headed table found outside a relation block is one
+only when its rows are about this page (``is_relation_table``); an overview listing
+other pages' relations is body text.
+
+Each data row gives one record per endpoint: the endpoint cell is split on its
+internal links (commas, line breaks and other separators between them are not text);
+a cell without links gives one record with its text. Source and target are page
+titles (see ``parsers.links``); a self-link (``a.mw-selflink``, or ``strong.selflink``
+before MediaWiki 1.28) is the page itself. When an endpoint cell holds text beside
+its links ("Wet X (art. 2), Y"), that cell's whole text is kept with each of its
+records (``text``, the ``target_text`` column) and the caller warns. A link to a
+redirect keeps the redirect's title: the crawler, which knows the redirects, resolves
+it in the snapshot.
 
 An endpoint cell (source or target) with no link and no text - a relation the
 wiki lists without any endpoint, or a row cut off mid-link in a damaged page -
 gives no record and no warning, as an empty table does: there is no endpoint to
-record, and a target "" would read as a page named "".
+record, and a target "" would read as a page named "". A row with another number of
+cells (a full-width "Geen relaties" row) gives no record; its text is handed back.
 
 The older variant is a heading carrying a relation name (``labels.RELATION_NAMES``)
-over a list in which every item is exactly one internal link.
-
-A table's class decides nothing: Semantic MediaWiki renders Relaties and Afgeleide
-relaties as query tables (``table.smwtable``), like any other query. A relation-headed
-table that is neither under a relation heading or caption nor about this page (an
-overview listing other pages' relations) is body text (``is_relation_table``).
+over lists in which every item is one internal link (empty paragraphs and trailing
+separators around them tolerated, a colon after the name dropped).
 """
 
 from __future__ import annotations
@@ -30,14 +39,16 @@ from typing import NamedTuple
 from lxml import etree
 
 from parsers import labels, problems
-from parsers.links import SELF_LINK_CLASS as _SELF_LINK
 from parsers.links import Target, classify
-from parsers.properties import cells, rows
 from parsers.text import line_of, text_of
 
 _LIST_TAGS = ("ul", "ol")
-_CELL_TAGS = ("td", "th")
+_CELL_TAGS = frozenset(labels.CELL_TAGS)
+_SECTIONS = ("thead", "tbody", "tfoot")
+_SELF_LINK = labels.SELF_LINK_CLASS
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
+#: how far down a table its header row may stand (title rows above it)
+HEADER_SEARCH_ROWS = 3
 
 
 class Relation(NamedTuple):
@@ -47,6 +58,7 @@ class Relation(NamedTuple):
     relation: str
     target: str
     exists: bool
+    text: str  # the endpoint cell's text when it holds more than its links, else ""
 
 
 class Columns(NamedTuple):
@@ -59,23 +71,52 @@ class Columns(NamedTuple):
     kind: str  # kind implied by the endpoint header
 
 
-def columns(table: etree._Element) -> tuple[Columns | None, list[str]]:
-    """Roles from the first row when it is a header row; (None, header texts) otherwise.
+class Header(NamedTuple):
+    """Where a relation table's header row stands and what it says."""
 
-    Reads the structure only (no markers), so a table that is not a relation
-    table stays fit for the body text.
+    columns: Columns
+    at: int  # index of the header row in ``cell_rows``
+    kind: str  # named by a title row above the header, else ""
+
+
+class Read(NamedTuple):
+    """What one relation table gave."""
+
+    kind: str
+    records: list[Relation]
+    warnings: list[str]
+    leftovers: list[str]  # visible text of rows that give no record (for the body)
+
+
+def cell_rows(table: etree._Element) -> list[list[etree._Element]]:
+    """The table's own rows as lists of cells, in order (not those of nested tables).
+
+    Rows are ``tr`` elements directly in the table or in thead/tbody/tfoot; cells
+    found outside any ``tr`` form a row of their own where they stand.
     """
-    return _columns(rows(table))
-
-
-def _columns(table_rows: list[etree._Element]) -> tuple[Columns | None, list[str]]:
-    if not table_rows:
-        return None, []
-    header = cells(table_rows[0])
-    if len(header) < 3:
-        return None, []
-    # the header texts decide, not th vs td: templates write the header row either way
-    return roles([line_of(cell) for cell in header])
+    out: list[list[etree._Element]] = []
+    loose: list[etree._Element] = []
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            if loose:
+                out.append(loose)
+                loose = []
+            out.append([cell for cell in child if cell.tag in _CELL_TAGS])
+        elif tag in _CELL_TAGS:
+            loose.append(child)
+        elif tag in _SECTIONS:
+            for row in child:
+                if row.tag == "tr":
+                    if loose:
+                        out.append(loose)
+                        loose = []
+                    out.append([cell for cell in row if cell.tag in _CELL_TAGS])
+                elif row.tag in _CELL_TAGS:
+                    loose.append(row)
+    if loose:
+        out.append(loose)
+    return out
 
 
 def roles(header: list[str]) -> tuple[Columns | None, list[str]]:
@@ -96,26 +137,50 @@ def roles(header: list[str]) -> tuple[Columns | None, list[str]]:
     return _new(Columns, (source, relation, target, len(texts), kind)), texts
 
 
-def is_relation_table(table: etree._Element, page_title: str) -> bool:
-    """A table with the relation header row whose rows are about this page.
+def find_header(table_rows: list[list[etree._Element]]) -> tuple[Header | None, list[str]]:
+    """The header row among the first rows, below title rows; (None, texts seen) if none.
 
-    Found without a heading or caption, it must show this page as every data row's
-    source (Relaties) or among its targets (Afgeleide relaties); a header row alone
-    counts too (an empty block). An overview's query table with the same headers
-    lists relations between other pages: that is body text. Its CSS class (SMW's
-    ``smwtable``) says nothing either way.
+    Reads the structure only (no markers), so a table that is not a relation table
+    stays fit for the body text. The header texts decide, not th vs td: templates
+    write the header row either way.
     """
-    table_rows = rows(table)
-    found, _ = _columns(table_rows)
-    if found is None:
+    titled = ""
+    first: list[str] = []
+    for index, row in enumerate(table_rows[:HEADER_SEARCH_ROWS]):
+        if len(row) >= 3:
+            found, texts = roles([line_of(cell) for cell in row])
+            if found is None:
+                return None, texts  # a row of data (or of other headers) comes first
+            return _new(Header, (found, index, titled)), texts
+        texts = [line_of(cell) for cell in row]
+        first = first or [labels.fold(text) for text in texts]
+        kind = labels.block_kind(" ".join(texts))
+        if kind in (labels.DIRECT, labels.DERIVED):
+            titled = kind
+    return None, first
+
+
+def is_relation_table(table: etree._Element, page_title: str) -> bool:
+    """A relation-headed table that is about this page (found outside relation blocks).
+
+    A title row naming the block is enough. Else it must show this page as every
+    data row's source (Relaties) or among its targets (Afgeleide relaties); a header
+    row alone counts too (an empty block). An overview's query table with the same
+    headers lists relations between other pages: that is body text.
+    """
+    table_rows = cell_rows(table)
+    header, _ = find_header(table_rows)
+    if header is None:
         return False
-    for row in table_rows[1:]:
-        row_cells = [cell for cell in row if cell.tag in _CELL_TAGS]
-        if len(row_cells) != found.width:
+    if header.kind:
+        return True
+    columns = header.columns
+    for row in table_rows[header.at + 1 :]:
+        if len(row) != columns.width:
             continue
         if not (
-            _names_page(row_cells[found.source], page_title)
-            or _names_page(row_cells[found.target], page_title)
+            _names_page(row[columns.source], page_title)
+            or _names_page(row[columns.target], page_title)
         ):
             return False
     return True
@@ -134,66 +199,78 @@ def _names_page(cell: etree._Element, page_title: str) -> bool:
 
 
 def read_table(
-    table: etree._Element, kind: str, page_title: str, where: str
-) -> tuple[str, list[Relation], list[str]]:
-    """Kind (given, else from the header), records, warnings of one relation table.
+    table: etree._Element,
+    kind: str,
+    page_title: str,
+    where: str,
+    found_header: tuple[list[list[etree._Element]], Header | None, list[str]] | None = None,
+) -> Read:
+    """Kind (given, else a title row's, else the header's), records, warnings, leftovers.
 
-    Cells are read directly, not through ``parsers.grid``: a relation cell is
-    either plain text (read as is) or links (whose targets are all that is
-    needed), so no cell text has to be serialised in the common case.
+    ``found_header``: ``cell_rows`` and ``find_header`` of the table when the caller
+    has them already. Cells are read directly, not through ``parsers.grid``: a
+    relation cell is either plain text (read as is) or links (whose targets are all
+    that is needed), so no cell text has to be serialised in the common case.
     """
-    table_rows = rows(table)
-    found, texts = _columns(table_rows)
-    if found is None:
+    if found_header is None:
+        table_rows = cell_rows(table)
+        header, texts = find_header(table_rows)
+    else:
+        table_rows, header, texts = found_header
+    if header is None:
         shown = " | ".join(texts) if texts else "no header row"
-        return (
-            kind,
-            [],
-            [
-                problems.warning(
-                    problems.RELATION_COLUMNS,
-                    f"{where}: expected Vertrekpunt | Relatie | Eindpunt(en), found {shown}",
-                )
-            ],
-        )
-    kind = kind or found.kind
+        detail = f"{where}: expected Vertrekpunt | Relatie | Eindpunt(en), found {shown}"
+        return Read(kind, [], [problems.warning(problems.RELATION_COLUMNS, detail)], [])
+    found = header.columns
+    kind = kind or header.kind or found.kind
     records: list[Relation] = []
     warnings: list[str] = []
+    leftovers: list[str] = []
     width = found.width
     source_at, relation_at, target_at = found.source, found.relation, found.target
     new = _new
     endpoints = _endpoints
-    index = 0
-    for row in table_rows[1:]:
-        index += 1
-        row_cells = [cell for cell in row if cell.tag in _CELL_TAGS]
+    for index, row_cells in enumerate(table_rows[header.at + 1 :], start=header.at + 1):
         if len(row_cells) != width:
             if row_cells:
+                text = " ".join(filter(None, (_cell_line(cell) for cell in row_cells)))
                 warnings.append(
                     problems.warning(
                         problems.RELATION_ROW,
-                        f"{where} row {index}: expected {width} cells, found {len(row_cells)}",
+                        f"{where} row {index}: expected {width} cells, found "
+                        f"{len(row_cells)}"
+                        + (f"; kept as body text: {problems.excerpt(text)}" if text else ""),
                     )
                 )
+                if text:
+                    leftovers.append(text)
             continue
         cell = row_cells[relation_at]
         if len(cell):
             relation = line_of(cell)
         else:  # plain text, as nearly always: line_of inlined
-            text = cell.text
-            relation = " ".join(text.split()) if text else ""
-        targets = endpoints(row_cells[target_at], page_title)
+            value = cell.text
+            relation = " ".join(value.split()) if value else ""
+        targets, beside = endpoints(row_cells[target_at], page_title)
         if not targets:
             continue
+        if beside:
+            warnings.append(
+                problems.warning(
+                    problems.RELATION_TEXT,
+                    f"{where} row {index}: expected only links in the endpoint cell, found "
+                    f"text beside them; kept in target_text: {problems.excerpt(beside)}",
+                )
+            )
         cell = row_cells[source_at]
         if page_title and len(cell) == 1 and _is_self_link(cell[0]):  # every NORA row
             for target, exists in targets:
-                records.append(new(Relation, (page_title, relation, target, exists)))
+                records.append(new(Relation, (page_title, relation, target, exists, beside)))
             continue
-        for source, _ in endpoints(cell, page_title):
+        for source, _ in endpoints(cell, page_title)[0]:
             for target, exists in targets:
-                records.append(new(Relation, (source, relation, target, exists)))
-    return kind, records, warnings
+                records.append(new(Relation, (source, relation, target, exists, beside)))
+    return Read(kind, records, warnings, leftovers)
 
 
 def _is_self_link(element: etree._Element) -> bool:
@@ -201,32 +278,73 @@ def _is_self_link(element: etree._Element) -> bool:
     return element.tag == "a" and element.get("class") == _SELF_LINK and not len(element)
 
 
-def _endpoints(cell: etree._Element, page_title: str) -> list[Target]:
-    """Internal link targets of a cell, in order without repeats; else its text.
+def _endpoints(cell: etree._Element, page_title: str) -> tuple[list[Target], str]:
+    """Internal link targets of a cell, in order without repeats (else its text), and
+    the cell's text when it holds text beside those links ("" otherwise).
 
     Empty (no link and no text): no endpoints, so the row gives no record.
     """
     count = len(cell)
-    if count == 1:  # the usual cell: one link and nothing nested (a self-link, a title)
-        anchor = cell[0]
-        if anchor.tag == "a" and not len(anchor):
-            target = classify(anchor, page_title)
-            if target.__class__ is Target and target[0]:
-                return [target]
-            return _text_endpoint(cell)
+    if count == 1 and not (cell.text and not cell.text.isspace()):
+        anchor = cell[0]  # the usual cell: one link and nothing nested (a self-link, a title)
+        tail = anchor.tail
+        if anchor.tag == "a" and not len(anchor) and not (tail and not tail.isspace()):
+            only = classify(anchor, page_title)
+            if only.__class__ is Target and only[0]:  # type: ignore[index]
+                return [only], ""  # type: ignore[list-item]
+            return _text_endpoint(cell), ""
     if count:
         targets: list[Target] = []
+        linked: list[etree._Element] = []
         seen: set[str] = set()
         for anchor in _anchors(cell):
-            target = classify(anchor, page_title)
-            if target.__class__ is Target:
-                title = target[0]
-                if title and title not in seen:
-                    seen.add(title)
+            if anchor.tag == "strong":  # a self-link before MediaWiki 1.28
+                if not page_title:
+                    continue
+                target: Target | str | None = _new(Target, (page_title, True))
+            else:
+                target = classify(anchor, page_title)
+            if isinstance(target, Target):
+                linked.append(anchor)
+                if target.title and target.title not in seen:
+                    seen.add(target.title)
                     targets.append(target)
         if targets:
-            return targets
-    return _text_endpoint(cell)
+            return targets, _beside(cell, linked)
+    return _text_endpoint(cell), ""
+
+
+def _beside(cell: etree._Element, linked: list[etree._Element]) -> str:
+    """The cell's text (one line) if anything but its links and separators is there.
+
+    Read off the cell's own text pieces (its text, the tails of its children) when it
+    holds nothing but the links and ``<br>``: no serialising. Anything else in it (a
+    nested list, a span, an external link) takes the cell's whole text.
+    """
+    pieces = [cell.text or ""]
+    taken = set(linked)
+    for child in cell:
+        if child.tag != "br" and child not in taken:
+            break
+        pieces.append(child.tail or "")
+    else:
+        return _cell_line(cell) if _has_words("".join(pieces)) else ""
+    rest = _cell_line(cell)
+    for anchor in linked:
+        text = line_of(anchor)
+        at = rest.find(text) if text else -1
+        if at >= 0:
+            rest = rest[:at] + " " + rest[at + len(text) :]
+    return _cell_line(cell) if _has_words(rest) else ""
+
+
+_SEPARATORS_AS_SPACE = str.maketrans(dict.fromkeys(labels.ENDPOINT_SEPARATORS, " "))
+
+
+def _has_words(text: str) -> bool:
+    """Text that is more than separators (", ", ";", "en" ...) and whitespace."""
+    words = text.translate(_SEPARATORS_AS_SPACE).split()
+    return any(word.casefold() not in labels.ENDPOINT_SEPARATOR_WORDS for word in words)
 
 
 def _text_endpoint(cell: etree._Element) -> list[Target]:
@@ -235,7 +353,7 @@ def _text_endpoint(cell: etree._Element) -> list[Target]:
 
 
 def _anchors(cell: etree._Element) -> list[etree._Element]:
-    """The ``<a>`` elements below ``cell``, in document order.
+    """The ``<a>`` (and pre-1.28 ``strong.selflink``) elements below ``cell``, in order.
 
     A relation cell usually holds nothing but links and text: then its children
     are read directly, which costs a fraction of setting up lxml's tag-filtered
@@ -245,14 +363,22 @@ def _anchors(cell: etree._Element) -> list[etree._Element]:
     found: list[etree._Element] = []
     for child in cell:
         if len(child):
-            return list(cell.iterdescendants("a"))
-        if child.tag == "a":
+            return [e for e in cell.iterdescendants("a", "strong") if _is_anchor(e)]
+        tag = child.tag
+        if tag == "a" or (tag == "strong" and _is_anchor(child)):
             found.append(child)
     return found
 
 
+def _is_anchor(element: etree._Element) -> bool:
+    """A link, or a self-link before MediaWiki 1.28 (``strong.selflink``)."""
+    if element.tag == "a":
+        return True
+    return element.tag == "strong" and "selflink" in (element.get("class") or "").split()
+
+
 def _cell_line(cell: etree._Element) -> str:
-    """The text of a cell without links, on one line, per the text rules."""
+    """The text of a cell on one line, per the text rules."""
     if not len(cell):
         return line_of(cell)
     return " ".join(text_of(cell).split())
@@ -261,10 +387,17 @@ def _cell_line(cell: etree._Element) -> str:
 def read_list(
     elements: list[etree._Element], relation: str, page_title: str
 ) -> list[Relation] | None:
-    """Records of the older "relation heading + list of links" form, or None if not it."""
+    """Records of the older "relation heading + list of links" form, or None if not it.
+
+    Tolerated around the lists: empty paragraphs (``<p><br></p>``, as MediaWiki
+    writes them); in an item: separators after the link ("[[X]],").
+    """
+    relation = relation.rstrip(": ").strip()
     records: list[Relation] = []
     for element in elements:
         if element.tag not in _LIST_TAGS:
+            if _is_empty_paragraph(element):
+                continue
             return None
         items = [item for item in element if item.tag == "li"]
         if not items or len(items) != len(element):
@@ -276,7 +409,20 @@ def read_list(
             target = classify(anchors[0], page_title)
             if not isinstance(target, Target) or not target.title:
                 return None
-            if line_of(item) != line_of(anchors[0]):
+            rest = line_of(item).replace(line_of(anchors[0]), "", 1)
+            if _has_words(rest.replace(".", " ").replace(":", " ")):
                 return None
-            records.append(_new(Relation, (page_title, relation, target.title, target.exists)))
+            records.append(_new(Relation, (page_title, relation, target.title, target.exists, "")))
     return records or None
+
+
+def _is_empty_paragraph(element: etree._Element) -> bool:
+    """``<p>`` (or ``div``) holding no text: whitespace and ``<br>`` only."""
+    if element.tag not in ("p", "div"):
+        return False
+    if element.text and not element.text.isspace():
+        return False
+    for child in element:
+        if child.tag != "br" or (child.tail and not child.tail.isspace()):
+            return False
+    return True

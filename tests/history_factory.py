@@ -84,6 +84,7 @@ def make_page(
             relation=relation,
             target=target if kind == "direct" else title,
             target_exists=True,
+            target_text="",
         )
         for i, (kind, relation, target) in enumerate(relations)
     )

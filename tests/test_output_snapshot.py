@@ -54,7 +54,14 @@ def make_page(n: int, value: str = "") -> ParsedPage:
     )
     rels = tuple(
         RelationRecord(
-            title, "direct" if i % 2 else "derived", i, title, "Realiseert", f"Doel {i}", i != 1
+            title,
+            "direct" if i % 2 else "derived",
+            i,
+            title,
+            "Realiseert",
+            f"Doel {i}",
+            i != 1,
+            "",
         )
         for i in range(n % 3)
     )

@@ -31,8 +31,8 @@ def fields(
     for _, _, name, value, links, external in map(astuple, props):
         yield from (name, value, str(len(links)), *links, str(len(external)), *external)
     yield str(len(relations))
-    for _, kind, _, source, relation, target, exists in map(astuple, relations):
-        yield from (kind, source, relation, target, "1" if exists else "0")
+    for _, kind, _, source, relation, target, exists, text in map(astuple, relations):
+        yield from (kind, source, relation, target, "1" if exists else "0", text)
     yield str(len(sections))
     for _, _, heading, level, text in map(astuple, sections):
         yield from (heading, str(level), text)
@@ -49,8 +49,8 @@ PROPS = (
     PropertyRecord(TITLE, 1, "Leeg", "", (), ("https://e.nl/?a=1&b=2",)),
 )
 RELATIONS = (
-    RelationRecord(TITLE, "direct", 0, TITLE, "Is gerelateerd aan", "Doel ‘x’", True),
-    RelationRecord(TITLE, "derived", 0, "Ander", "realiseert", TITLE, False),
+    RelationRecord(TITLE, "direct", 0, TITLE, "Is gerelateerd aan", "Doel ‘x’", True, ""),
+    RelationRecord(TITLE, "derived", 0, "Ander", "realiseert", TITLE, False, "Ander, zie ook"),
 )
 SECTIONS = (SectionRecord(TITLE, 0, "", 0, "tekst \\ met \u00e9"),)
 

@@ -61,7 +61,18 @@ def test_unknown_headers_and_wrong_cell_count_warn() -> None:
         "<table>" + HEADER.format("Eindpunten") + "<tr><td>a</td><td>b</td></tr></table>"
     )
     assert rows == []
-    assert [w.split(":")[0] for w in warnings] == ["relation-columns", "relation-row"]
+    # the table without relation headers is handed back to the body text, loudly
+    assert [w.split(":")[0] for w in warnings] == ["relation-row", "unplaced"]
+    assert "a table without the relation header (van | soort)" in warnings[1]
+    assert "kept as body text: 'Van Soort a b'" in warnings[1]
+
+
+def test_announced_table_without_relation_header_warns_relation_columns() -> None:
+    rows, warnings = page_with(
+        "<table><caption>Relaties</caption><tr><th>Van</th><th>Soort</th></tr></table>"
+    )
+    assert rows == []
+    assert [w.split(":")[0] for w in warnings] == ["relation-columns"]
 
 
 def test_cell_without_link_gives_its_text() -> None:
@@ -179,3 +190,67 @@ def test_header_row_of_td_cells_is_found_by_its_text() -> None:
     )
     assert rows == [("direct", 0, "Dit", "Is relevant binnen", "E", True)]
     assert warnings == ()
+
+
+def test_title_row_and_header_cells_outside_a_row() -> None:
+    rows, warnings = page_with(
+        '<table><tr><th colspan="3">Afgeleide relaties</th></tr>'
+        "<tr><th>Vertrekpunt</th><th>Relatie</th><th>Eindpunt</th></tr>"
+        '<tr><td><a href="/wiki/A">A</a></td><td>groepeert</td><td><a href="/wiki/B">B</a>'
+        "</td></tr></table>"
+        '<h2><span class="mw-headline">Relaties</span></h2>'
+        "<table><th>Vertrekpunt</th><th>Relatie</th><th>Eindpunten</th>"
+        f'<tr><td>{SELF}</td><td>realiseert</td><td><a href="/wiki/C">C</a></td></tr></table>'
+    )
+    # the title row names the block: other pages' rows are still its rows
+    assert rows == [
+        ("derived", 0, "A", "groepeert", "B", True),
+        ("direct", 0, "Dit", "realiseert", "C", True),
+    ]
+    assert warnings == ()
+
+
+def test_text_beside_links_is_kept_in_target_text_with_a_warning() -> None:
+    parsed = parse_page(
+        '<div class="mw-parser-output"><h2><span class="mw-headline">Relaties</span></h2><table>'
+        + HEADER.format("Eindpunten")
+        + f'<tr><td>{SELF}</td><td>Heeft bron</td><td>Wet X (art. 2), <a href="/wiki/Y">Y</a>'
+        '</td></tr><tr><td><strong class="selflink">Dit</strong></td><td>groepeert</td>'
+        '<td><a href="/wiki/A">A</a>, <a href="/wiki/B">B</a> en <a href="/wiki/C">C</a></td>'
+        "</tr></table></div>",
+        "/wiki/Dit",
+    )
+    assert [(r.source, r.target, r.target_text) for r in parsed.relations] == [
+        ("Dit", "Y", "Wet X (art. 2), Y"),
+        ("Dit", "A", ""),  # separators and "en" between links are not text
+        ("Dit", "B", ""),
+        ("Dit", "C", ""),
+    ]
+    assert [w.split(":")[0] for w in parsed.page.warnings] == ["relation-text"]
+    assert "row 1" in parsed.page.warnings[0] and "Wet X (art. 2), Y" in parsed.page.warnings[0]
+
+
+def test_old_relation_list_tolerates_empty_paragraphs_separators_and_a_colon() -> None:
+    rows, warnings = page_with(
+        '<h2><span class="mw-headline">Is gerelateerd aan:</span></h2>'
+        '<ul><li><a href="/wiki/A">A</a>,</li><li><a href="/wiki/B">B</a></li></ul><p><br></p>'
+    )
+    assert rows == [
+        ("direct", 0, "Dit", "Is gerelateerd aan", "A", True),
+        ("direct", 1, "Dit", "Is gerelateerd aan", "B", True),
+    ]
+    assert warnings == ()
+
+
+def test_full_width_row_in_a_relation_table_is_handed_back() -> None:
+    parsed = parse_page(
+        '<div class="mw-parser-output"><h2><span class="mw-headline">Relaties</span></h2><table>'
+        + HEADER.format("Eindpunten")
+        + '<tr><td colspan="3">Geen relaties gevonden.</td></tr></table></div>',
+        "/wiki/Dit",
+    )
+    assert parsed.relations == ()
+    assert [(s.heading, s.text) for s in parsed.sections] == [
+        ("Relaties", "Geen relaties gevonden.")
+    ]
+    assert [w.split(":")[0] for w in parsed.page.warnings] == ["relation-row"]
