@@ -23,8 +23,12 @@ SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 HTTP_CLIENTS = ("requests", "urllib3", "httpx", "http.client", "aiohttp", "urllib.request")
 
 
-class NetworkUsed(AssertionError):
-    """Raised by the patched socket layer: parsing tried to reach the network."""
+class NetworkUsed(BaseException):
+    """Raised by the patched socket layer: parsing tried to reach the network.
+
+    A ``BaseException``: ``parse_page`` turns every ``Exception`` into an
+    ``internal-error`` warning, which would swallow the guard and pass the test.
+    """
 
 
 def _refuse(*args: object, **kwargs: object) -> NoReturn:
@@ -49,13 +53,32 @@ def test_guard_really_blocks(no_network: None) -> None:
         socket.getaddrinfo("www.noraonline.nl", 443)
 
 
+def _offline(parsed: ParsedPage) -> ParsedPage:
+    """A parse that reached the guard would show as an internal error, or not return."""
+    assert not [w for w in parsed.page.warnings if w.startswith("internal-error")]
+    return parsed
+
+
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_fixture_parses_offline(page: Path, no_network: None) -> None:
     data = page.read_bytes()
-    assert isinstance(
-        parse_page(data, url=f"https://www.noraonline.nl/wiki/{page.stem}"), ParsedPage
-    )
-    assert isinstance(parse_page(data.decode("utf-8", "replace"), url=page.name), ParsedPage)
+    _offline(parse_page(data, url=f"https://www.noraonline.nl/wiki/{page.stem}"))
+    _offline(parse_page(data.decode("utf-8", "replace"), url=page.name))
+
+
+def test_the_guard_is_not_swallowed_by_parse_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If parsing did reach the socket layer, the test would go red, not pass."""
+    import parsers.page
+
+    def reach_out(*args: object, **kwargs: object) -> NoReturn:
+        socket.create_connection(("127.0.0.1", 9))
+        raise AssertionError("unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", _refuse)
+    # parsers.page stays interpreted (setup.py), so its call of extract can be replaced
+    monkeypatch.setattr(parsers.page, "extract", reach_out)
+    with pytest.raises(NetworkUsed):
+        parse_page(PAGES[0].read_bytes(), url=PAGES[0].name)
 
 
 def test_page_with_external_references_parses_offline(no_network: None) -> None:
@@ -70,7 +93,7 @@ def test_page_with_external_references_parses_offline(no_network: None) -> None:
         '<img src="http://127.0.0.1:9/x.png"/><p>&ext; <a href="http://127.0.0.1:9/wiki/X">X</a></p>'
         "</div></div></body></html>"
     )
-    assert isinstance(parse_page(page, url="external.html"), ParsedPage)
+    _offline(parse_page(page, url="external.html"))
 
 
 def test_real_sample_parses_offline(no_network: None) -> None:
@@ -78,7 +101,7 @@ def test_real_sample_parses_offline(no_network: None) -> None:
     if not samples:
         pytest.skip(f"no real MediaWiki sample in {SAMPLES}")
     for sample in samples:
-        assert isinstance(parse_page(sample.read_bytes(), url=sample.name), ParsedPage)
+        _offline(parse_page(sample.read_bytes(), url=sample.name))
 
 
 def test_importing_parsers_pulls_in_no_http_client() -> None:

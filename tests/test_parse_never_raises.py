@@ -22,6 +22,7 @@ from parsers import (
     RelationRecord,
     SectionRecord,
     parse_page,
+    problems,
 )
 from tests.golden import fixture_pages
 
@@ -95,8 +96,14 @@ EXAMPLES = settings(
 
 
 def _check(result: object) -> None:
-    """A well-formed ParsedPage: the right record types all the way down."""
+    """A well-formed ParsedPage: the right record types all the way down, and no bug.
+
+    ``parse_page`` turns any exception into an ``internal-error`` warning so that it
+    never raises: a fuzz case that hits a bug must fail here, not pass as a warning.
+    """
     assert isinstance(result, ParsedPage)
+    internal = [w for w in result.page.warnings if w.startswith(problems.INTERNAL_ERROR + ":")]
+    assert internal == [], internal
     assert isinstance(result.page, PageRecord)
     assert isinstance(result.page.title, str)
     assert isinstance(result.page.warnings, tuple)
