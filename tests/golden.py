@@ -13,13 +13,14 @@ fixture is known to be wrong, and a golden must never enshrine a bug.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from parsers import ParsedPage, parse_page
+from parsers import PARSER_VERSION, ParsedPage, parse_page
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PAGE_SUFFIXES = (".html", ".htm")
@@ -76,8 +77,38 @@ def _written(pages: list[Path]) -> Iterator[tuple[Path, str]]:
         yield page, "new" if old is None else ("changed" if old != text else "same")
 
 
+LOCK = "goldens.lock.json"
+"""``fixtures/goldens.lock.json``: the parser version and a digest of every golden (their
+``parser_version`` fields left out). Parser output that changes must come with a new
+``PARSER_VERSION`` - that is how ``nora export`` knows old crawls need re-parsing - so
+``make golden`` refuses to record changed goldens under the old version, and
+``tests/test_golden.py`` fails when goldens and version disagree."""
+
+
+def goldens_digest(folder: Path = FIXTURES) -> str:
+    """SHA-256 over every golden's content, its ``parser_version`` fields left out."""
+    digest = hashlib.sha256()
+    for page in fixture_pages(folder):
+        target = golden_path(page)
+        if not target.exists():
+            continue
+        data = json.loads(target.read_text(encoding="utf-8"))
+        data.get("page", {}).pop("parser_version", None)
+        digest.update(page.name.encode() + b"\0")
+        digest.update(json.dumps(data, sort_keys=True, ensure_ascii=False).encode() + b"\0")
+    return digest.hexdigest()
+
+
+def read_lock(folder: Path = FIXTURES) -> dict[str, str]:
+    path = folder / LOCK
+    if not path.exists():
+        return {}
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Rewrite every golden; print one line per fixture and a summary."""
+    """Rewrite every golden; print one line per fixture and a summary; keep the lock."""
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0]) if args else FIXTURES
     counts: dict[str, int] = {}
@@ -87,6 +118,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{state:9s} {page.name}" if key != "withheld" else f"{page.name}: {state}")
     summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
     print(f"goldens in {folder}: {summary or 'no fixtures'}")
+    lock, digest = read_lock(folder), goldens_digest(folder)
+    if lock.get("goldens_sha256") == digest and lock.get("parser_version") == PARSER_VERSION:
+        return 0
+    if lock.get("goldens_sha256") != digest and lock.get("parser_version") == PARSER_VERSION:
+        print(
+            f"parser output changed but PARSER_VERSION is still {PARSER_VERSION}: raise it in "
+            "parsers/records.py (so that nora export knows old crawls need re-parsing), "
+            "then run make golden again",
+            file=sys.stderr,
+        )
+        return 1
+    record = {"parser_version": PARSER_VERSION, "goldens_sha256": digest}
+    (folder / LOCK).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    print(f"recorded {LOCK}: parser {PARSER_VERSION}")
     return 0
 
 

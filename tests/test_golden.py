@@ -17,14 +17,24 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from parsers import ParsedPage, PropertyRecord, RelationRecord
-from tests.golden import WITHHELD, fixture_pages, golden_path, parse_fixture, render, to_jsonable
+from parsers import PARSER_VERSION, ParsedPage, PropertyRecord, RelationRecord
+from tests.golden import (
+    LOCK,
+    WITHHELD,
+    fixture_pages,
+    golden_path,
+    goldens_digest,
+    parse_fixture,
+    read_lock,
+    render,
+    to_jsonable,
+)
 
 PAGES = fixture_pages()
-# pages rendered by the real test wiki carry no entry in EXPECT: mw139-* (plain MediaWiki)
-# have only the invariants; smw-* (Semantic MediaWiki) are checked against the ground
-# truth saved with them, in tests/test_fixtures_smw.py
-REAL_WIKI_PREFIX = ("mw139-", "smw-")
+# pages rendered by the real SMW test wiki (smw-*) are checked against the ground truth
+# saved with them, in tests/test_fixtures_smw.py; every other fixture has an EXPECT entry
+# here, the plain-MediaWiki renderings (mw139-*) included
+REAL_WIKI_PREFIX = ("smw-",)
 SEED = "Publicatie ‘Dienstverlening draait om mensen’"
 SPECIAL = "Inzage & Correctie/Burger's ‘recht’ op één overzicht (Begrip)"
 # label and heading texts of blocks that are never body sections
@@ -79,6 +89,38 @@ def all_text(parsed: ParsedPage) -> str:
 
 
 # ------------------------------------------------------------------ per-fixture checks
+def _mw139_label_colon(pp: ParsedPage) -> None:
+    assert prop(pp, "Heeft bron").links == ("Publicatie ‘Gemeentelijke doelbinding’",)
+    assert prop(pp, "Gebruikte synoniem(en)").value == "inzicht, beveiliging"
+    # a relation-named heading over prose, and Grondslag over plain items: body text
+    assert section_text(pp, "Heeft bron").startswith("Zie de publicaties van het")
+    assert section_text(pp, "Grondslag").split("\n") == [
+        "Wet digitale overheid", "Besluit informatiebeveiliging"]  # fmt: skip
+    assert {r.relation for r in pp.relations} == {"Is gerelateerd aan"}
+    assert {r.source for r in pp.relations} == {pp.page.title}
+
+
+def _mw139_infobox(pp: ParsedPage) -> None:
+    assert prop(pp, "Elementtype").value == "Kwaliteitsdoel"
+    assert prop(pp, "Bron").links == ("Regie op gegevens 2020",)
+    assert {r.target for r in rels(pp, "derived")} == {pp.page.title}
+    assert len({(r.source, r.relation) for r in rels(pp, "direct")}) == 3  # three rows
+    assert pp.page.historical is False
+
+
+def _mw139_caption(pp: ParsedPage) -> None:
+    assert prop(pp, "Status actualiteit").value == "In ontwikkeling"  # no " +" search link
+    assert not prop(pp, "Status actualiteit").links
+    assert {r.source for r in rels(pp, "direct")} == {pp.page.title}
+    assert section_text(pp, "Historie").count("\n") == 4  # five list items, five lines
+
+
+def _mw139_redirected(pp: ParsedPage) -> None:
+    assert pp.page.namespace == 0 and "/" in pp.page.title
+    assert {r.target for r in rels(pp, "derived")} == {pp.page.title}
+    assert all(r.source == pp.page.title for r in rels(pp, "direct"))
+
+
 def _seed(pp: ParsedPage) -> None:
     assert prop(pp, "Externe verwijzing").value == "http://www.vng.nl/smartsite.dws?id=95745"
     assert (
@@ -740,6 +782,77 @@ EXPECT: dict[str, Expect] = {
         sections=[],
         checks=(_nothing,),
     ),
+    # rendered by the real MediaWiki 1.39 test wiki (before it ran SMW); counts read off
+    # the HTML: label lines and table rows, links in the Eindpunt(en) cells
+    "mw139-begrip-label-colon.html": Expect(
+        "Naïeve vertrouwensrelatie",
+        ["Elementtype", "Beschrijving", "Gebruikte synoniem(en)", "Heeft bron", "Toelichting"],
+        2,
+        0,
+        "Begrip",
+        ("Begrippen",),
+        page_id=318,
+        revision_id=418,
+        sections=[("Toelichting", 2), ("Heeft bron", 2), ("Grondslag", 2)],
+        checks=(_mw139_label_colon,),
+    ),
+    "mw139-doel-infobox.html": Expect(
+        "Regie op gegevens (Doel)",
+        ["Elementtype", "ID", "Status", "Bron"],
+        8,
+        10,
+        "Kwaliteitsdoel",
+        ("Kwaliteitsdoelen",),
+        page_id=320,
+        revision_id=421,
+        sections=[
+            ("", 0),
+            ("Meer informatie", 2),
+            ("Aanpak", 2),
+            ("Context", 2),
+            ("Aandachtspunten", 3),
+        ],
+        checks=(_mw139_infobox,),
+    ),
+    "mw139-element-caption-tooltips.html": Expect(
+        "Integrale klantcontact binnen de overheid",
+        [
+            "ID",
+            "Beschrijving",
+            "Organisatie",
+            "Externe verwijzing",
+            "Laag binnen vijflaagsmodel",
+            "Status actualiteit",
+        ],
+        2,
+        7,
+        "Bouwsteen",
+        ("Bouwstenen",),
+        page_id=261,
+        revision_id=340,
+        sections=[("Werking", 2), ("Historie", 3)],
+        checks=(_mw139_caption,),
+    ),
+    "mw139-redirected-page.html": Expect(
+        "In- en uitvoer/Koppelvlakken",
+        [
+            "ID",
+            "Toelichting",
+            "Organisatie",
+            "Externe verwijzing",
+            "Laag binnen vijflaagsmodel",
+            "Status actualiteit",
+        ],
+        8,
+        6,
+        "Bouwsteen",
+        ("Bouwstenen",),
+        page_id=313,
+        revision_id=411,
+        redirected_from="DigiD",
+        sections=[("", 0), ("Voorbeelden", 2), ("Uitwerking", 2), ("Achtergrond", 2)],
+        checks=(_mw139_redirected,),
+    ),
 }
 
 
@@ -847,12 +960,10 @@ def test_invariants(page: Path) -> None:
         assert all(r.title == title for r in rows)
     assert [p.position for p in pp.properties] == list(range(len(pp.properties)))
     assert [s.position for s in pp.sections] == list(range(len(pp.sections)))
-    # relation positions run 0.. over the page, or 0.. within each kind
-    assert [r.position for r in pp.relations] == list(range(len(pp.relations))) or all(
-        [r.position for r in pp.relations if r.kind == k]
-        == list(range(sum(1 for r in pp.relations if r.kind == k)))
-        for k in ("direct", "derived")
-    )
+    # relation positions run 0.. within each kind (the contract), in page order
+    for kind in ("direct", "derived"):
+        positions = [r.position for r in pp.relations if r.kind == kind]
+        assert positions == list(range(len(positions))), kind
     assert {r.kind for r in pp.relations} <= {"direct", "derived"}
     for text in [p.value for p in pp.properties] + [s.text for s in pp.sections]:
         assert "bewerken]" not in text and "\xa0" not in text and "  " not in text
@@ -873,4 +984,18 @@ def test_every_case_has_a_fixture() -> None:
     """EXPECT names no missing file (a renamed fixture must not silently drop its checks)."""
     names = {p.name for p in PAGES}
     assert set(EXPECT) <= names, sorted(set(EXPECT) - names)
-    assert len([n for n in names if not n.startswith(REAL_WIKI_PREFIX)]) >= 20
+    assert len([n for n in names if not n.startswith(REAL_WIKI_PREFIX)]) >= 30
+
+
+def test_parser_version_moves_with_the_goldens() -> None:
+    """Goldens that changed under an unchanged PARSER_VERSION fail here (see golden.LOCK)."""
+    lock = read_lock()
+    assert lock, f"fixtures/{LOCK} is missing: run make golden"
+    assert lock["goldens_sha256"] == goldens_digest(), (
+        "the goldens differ from the ones recorded with parser "
+        f"{lock['parser_version']}: run make golden (and raise PARSER_VERSION if asked)"
+    )
+    assert lock["parser_version"] == PARSER_VERSION, (
+        f"PARSER_VERSION is {PARSER_VERSION} but the goldens were recorded with "
+        f"{lock['parser_version']}: run make golden"
+    )
