@@ -16,8 +16,10 @@ export WIKI_DIR WIKI_PORT WIKI_PAGES
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# parser sources too: the editable install compiles them with mypyc (setup.py), and the
+# compiled modules beside them must never be older than the code
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard parsers/*.py)
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
