@@ -25,7 +25,7 @@ from parsers import labels
 from parsers.text import line_marks, raw_text
 
 CELL = "\ue002"
-_SECTIONS = ("thead", "tbody", "tfoot")
+_SECTIONS = labels.TABLE_SECTION_TAGS
 _CELL_TAGS = ("td", "th")
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
 

@@ -132,6 +132,8 @@ BLOCK_TAGS: tuple[str, ...] = (
 """Elements that end a line (and start one: text before a block is its own line)."""
 
 CELL_TAGS: tuple[str, ...] = ("td", "th")
+TABLE_SECTION_TAGS: tuple[str, ...] = ("thead", "tbody", "tfoot")
+"""Where a table's own rows may sit besides directly in it."""
 HEADING_TAGS = {"h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 CONTAINER_TAGS = frozenset({"div", "section", "center", "article", "main", "span", "font"})
 """Wrappers that are descended into when a heading sits inside them."""

@@ -28,7 +28,7 @@ from parsers import grid, labels, problems
 from parsers.links import links_of
 from parsers.text import line_of, mark, normalize, raw_text, text_of
 
-_SECTIONS = ("thead", "tbody", "tfoot")
+_SECTIONS = labels.TABLE_SECTION_TAGS
 
 
 def rows(table: etree._Element) -> list[etree._Element]:

@@ -44,7 +44,7 @@ from parsers.text import line_of, text_of
 
 _LIST_TAGS = ("ul", "ol")
 _CELL_TAGS = frozenset(labels.CELL_TAGS)
-_SECTIONS = ("thead", "tbody", "tfoot")
+_SECTIONS = labels.TABLE_SECTION_TAGS
 _SELF_LINK = labels.SELF_LINK_CLASS
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
 #: how far down a table its header row may stand (title rows above it)
@@ -374,7 +374,8 @@ def _is_anchor(element: etree._Element) -> bool:
     """A link, or a self-link before MediaWiki 1.28 (``strong.selflink``)."""
     if element.tag == "a":
         return True
-    return element.tag == "strong" and "selflink" in (element.get("class") or "").split()
+    classes = (element.get("class") or "").split()
+    return element.tag == "strong" and not labels.SELF_LINK_CLASSES.isdisjoint(classes)
 
 
 def _cell_line(cell: etree._Element) -> str:
