@@ -421,35 +421,35 @@ def smw_annotations(page: Page) -> str:
 def _direct_query(style: str) -> str:
     condition = f"[[{v.REL_SOURCE}::{{{{FULLPAGENAME}}}}]]"
     printouts = f"|?{v.REL_SOURCE} |?{v.REL_NAME} |?{v.REL_TARGET}"
+    sort = f"|sort={v.REL_NAME} |limit={_QUERY_LIMIT}"
     if style == "template":
-        return (
-            "{{Relaties begin}}\n"
-            f"{{{{#ask: {condition} {printouts} |format=template |template=Relatierij"
-            f" |named args=yes |sort={v.REL_NAME} |limit={_QUERY_LIMIT} }}}}\n{{{{Tabel einde}}}}"
-        )
-    fmt = "broadtable" if style == "broadtable" else "table"
+        return _query_rows("Relaties begin", condition, printouts, "Relatierij", sort)
     main = "" if style == "ask-main" else " |mainlabel=-"
-    sep = f" |sep={_SEPARATOR[style]}" if _SEPARATOR.get(style) else ""
-    return (
-        f"{{{{#ask: {condition} {printouts}=Eindpunten{main} |format={fmt}{sep}"
-        f" |sort={v.REL_NAME} |limit={_QUERY_LIMIT} }}}}"
-    )
+    return _query_table(condition, printouts + "=Eindpunten" + main, style, sort)
 
 
 def _derived_query(style: str) -> str:
     condition = f"[[{v.REL_TARGET}::{{{{FULLPAGENAME}}}}]]"
+    printouts = f"|?{v.REL_SOURCE} |?{v.REL_NAME}"
     sort = f"|sort={v.REL_SOURCE},{v.REL_NAME} |order=asc,asc |limit={_QUERY_LIMIT}"
-    if style == "template":
-        return (
-            "{{Afgeleide relaties begin}}\n"
-            f"{{{{#ask: {condition} |?{v.REL_SOURCE} |?{v.REL_NAME} |format=template"
-            f" |template=Afgeleide relatierij |named args=yes {sort} }}}}\n{{{{Tabel einde}}}}"
-        )
+    if style == "template":  # the row template names this page as the endpoint
+        return _query_rows("Afgeleide relaties begin", condition, printouts,
+                           "Afgeleide relatierij", sort)  # fmt: skip
+    return _query_table(condition, f"{printouts} |?{v.REL_TARGET} |mainlabel=-", style, sort)
+
+
+def _query_table(condition: str, printouts: str, style: str, sort: str) -> str:
+    """``#ask`` as a table (``format=table`` or ``broadtable``, SMW's separator or ours)."""
     fmt = "broadtable" if style == "broadtable" else "table"
     sep = f" |sep={_SEPARATOR[style]}" if _SEPARATOR.get(style) else ""
+    return f"{{{{#ask: {condition} {printouts} |format={fmt}{sep} {sort} }}}}"
+
+
+def _query_rows(opener: str, condition: str, printouts: str, template: str, sort: str) -> str:
+    """``#ask`` rows through a row template, inside a table that a template opens."""
     return (
-        f"{{{{#ask: {condition} |?{v.REL_SOURCE} |?{v.REL_NAME} |?{v.REL_TARGET} |mainlabel=-"
-        f" |format={fmt}{sep} {sort} }}}}"
+        f"{{{{{opener}}}}}\n{{{{#ask: {condition} {printouts} |format=template"
+        f" |template={template} |named args=yes {sort} }}}}\n{{{{Tabel einde}}}}"
     )
 
 
