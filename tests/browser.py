@@ -9,13 +9,11 @@ Without Chromium the tests skip on a developer machine and fail under CI.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
-import pytest
+from tests.needs import program
 
 FLAGS = (
     "--headless",
@@ -32,13 +30,7 @@ FLAGS = (
 
 def chromium() -> str:
     """The Chromium binary; skip (or fail under CI) when it is not installed."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:
-        reason = "chromium is not installed (apt-get install chromium, as .ci/run does)"
-        if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return found
+    return program("chromium", "chromium-browser", install="apt-get install chromium")
 
 
 def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[bytes]:

@@ -21,19 +21,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.needs import unavailable
 from tests.wiki.handle import LoopbackWiki, WikiUnavailable, clone, run_script
 
 TEST_WIKI_PAGES = 300
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
-
-
-def _unavailable(reason: str) -> None:
-    if _in_ci():
-        pytest.fail(f"test wiki unavailable under CI (never skipped there): {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +36,7 @@ def testwiki() -> Iterator[LoopbackWiki]:
         "WIKI_PAGES": str(TEST_WIKI_PAGES),
     }
     if shutil.which("php") is None and (shutil.which("apt-get") is None or os.geteuid() != 0):
-        _unavailable(
+        unavailable(
             "PHP is not installed (and apt-get cannot install it here): run "
             "`sudo bash tests/wiki/testwiki.sh install-packages` to enable the wiki tests"
         )
@@ -53,7 +44,7 @@ def testwiki() -> Iterator[LoopbackWiki]:
         url = run_script(["up"], env, timeout=900)
     except WikiUnavailable as error:
         if shutil.which("php") is None:
-            _unavailable(str(error))
+            unavailable(str(error))
         raise  # PHP is there, so a wiki that does not start is a failure, not a skip
     yield LoopbackWiki(wiki_dir, url)
 
