@@ -37,7 +37,7 @@ def extensions() -> list[Any]:
         from mypyc.build import mypycify
 
         return list(mypycify(COMPILED, opt_level="3"))
-    except Exception as error:  # a build without mypyc or a compiler: pure Python
+    except (Exception, SystemExit) as error:  # no mypyc, no compiler, a type error
         print(f"nora-archive: parsers not compiled ({error}); installing pure Python",
               file=sys.stderr)  # fmt: skip
         return []
