@@ -52,7 +52,16 @@ _PROPERTY_SET = _setters(
 )
 _RELATION_SET = _setters(
     RelationRecord,
-    ("title", "kind", "position", "source", "relation", "target", "target_exists"),
+    (
+        "title",
+        "kind",
+        "position",
+        "source",
+        "relation",
+        "target",
+        "target_exists",
+        "target_resolved",
+    ),
 )
 _SECTION_SET = _setters(SectionRecord, ("title", "position", "heading", "level", "text"))
 _PAGE_SET = _setters(
@@ -167,7 +176,7 @@ def _assemble(
         ex(record, external)
         props_list.append(record)
     props = tuple(props_list)
-    t, ki, o, so, rn, ta, ok = _RELATION_SET
+    t, ki, o, so, rn, ta, ok, tr = _RELATION_SET
     counters: dict[str, int] = {}
     rels: list[RelationRecord] = []
     for kind, (source, relation, target, exists) in layout.relations:
@@ -181,6 +190,7 @@ def _assemble(
         rn(rel, relation)
         ta(rel, target)
         ok(rel, exists)
+        tr(rel, "")  # through the redirects: filled in by the caller that knows them
         rels.append(rel)
     t, o, he, le, te = _SECTION_SET
     sects_list: list[SectionRecord] = []
