@@ -17,6 +17,22 @@ What it holds, and why:
   because their "Afgeleide relaties" change without a new revision.
 - ``warc_marks``: per WARC file, the offset of the last record indexed here; on
   restart records after it are re-indexed (written but not committed at a kill).
+- ``smw_records`` (schema 2): every SMW answer a crawl archived and will read back
+  (``scraper.smw``): the property list and the property types (``schema``), and the
+  ``Special:ExportRDF`` answers holding pages' facts (``pages``), with WARC file and
+  offset; ``smw_pages``: which answer holds the facts of each page fetch, and whether
+  the answer held them whole (``ok``), in part (``incomplete``) or not (``missing``);
+  ``fact_targets``: the page-valued facts of each fetch (the targets SMW itself
+  knows), each with the digest of the subject holding it, so the plan can tell a
+  relation that changed from one that did not.
+- ``crawls.facts`` (schema 2): whether the crawl asked SMW for facts (its snapshot,
+  and ``nora export`` of it, then hold the ``facts`` table).
+- ``fetches.fetched_revision`` (schema 2): the revision the fetched HTML shows, when it
+  differs from the listed one (the page was edited between listing and fetch);
+  ``fetches.targets_version``: the parser version that computed the fetch's targets
+  (``scraper.targets`` recomputes them after a parser upgrade); ``redirects.revision_id``
+  and ``.touched``: redirects are listed with their version, so a redirect edited to
+  point elsewhere is seen.
 
 Each fetch row is committed on its own right after its WARC record is durable.
 ``synchronous=NORMAL`` under WAL survives a killed process; a power loss may drop
@@ -31,6 +47,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
+from scraper.factindex import FactIndex
 from scraper.rows import CrawlRow, FetchRow, ListedPage, NewFetch
 
 STATE_NAME = "state.sqlite"
@@ -99,6 +116,40 @@ _MIGRATIONS: tuple[str, ...] = (
         warc_offset INTEGER NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 2: SMW's data (facts), redirects with their version, fetched revisions
+    """
+    CREATE TABLE smw_records (
+        id INTEGER PRIMARY KEY,
+        crawl_id INTEGER NOT NULL REFERENCES crawls(id),
+        kind TEXT NOT NULL,               -- properties | types | pages
+        url TEXT NOT NULL,
+        warc_file TEXT NOT NULL,
+        warc_offset INTEGER NOT NULL,
+        fetched_at TEXT NOT NULL,
+        note TEXT                         -- what the answer lacked (wrapped, truncated)
+    );
+    CREATE INDEX smw_records_crawl ON smw_records (crawl_id, kind);
+    CREATE TABLE smw_pages (
+        fetch_id INTEGER PRIMARY KEY REFERENCES fetches(id),
+        record_id INTEGER NOT NULL REFERENCES smw_records(id),
+        status TEXT NOT NULL,             -- ok | incomplete | missing
+        detail TEXT
+    );
+    CREATE INDEX smw_pages_record ON smw_pages (record_id);
+    CREATE TABLE fact_targets (
+        fetch_id INTEGER NOT NULL REFERENCES fetches(id),
+        target TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        PRIMARY KEY (fetch_id, target, digest)
+    ) WITHOUT ROWID;
+    CREATE INDEX targets_target ON targets (target);
+    CREATE INDEX fact_targets_target ON fact_targets (target);
+    ALTER TABLE fetches ADD COLUMN fetched_revision INTEGER;
+    ALTER TABLE fetches ADD COLUMN targets_version TEXT;
+    ALTER TABLE redirects ADD COLUMN revision_id INTEGER;
+    ALTER TABLE redirects ADD COLUMN touched TEXT;
+    ALTER TABLE crawls ADD COLUMN facts INTEGER
+    """,
 )
 
 SCHEMA_VERSION = len(_MIGRATIONS)
@@ -128,8 +179,11 @@ def _crawl(row: sqlite3.Row | tuple[object, ...]) -> CrawlRow:
     )
 
 
-class State:
-    """The crawl state database; ``with State.open(path) as state:``."""
+class State(FactIndex):
+    """The crawl state database; ``with State.open(path) as state:``.
+
+    Its SMW part (facts, redirect versions, targets after a parser upgrade) is
+    ``scraper.factindex.FactIndex``."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
@@ -269,7 +323,8 @@ class State:
                 )
                 count += 1
             self._db.executemany(
-                "INSERT OR REPLACE INTO redirects VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO redirects (crawl_id, from_title, to_title)"
+                " VALUES (?, ?, ?)",
                 ((crawl_id, a, b) for a, b in redirects),
             )
             self._db.execute("UPDATE crawls SET listing_done = 1 WHERE id = ?", (crawl_id,))
@@ -303,13 +358,22 @@ class State:
             )
             self._db.execute("COMMIT")
 
-    def finish_listing(self, crawl_id: int, redirects: Iterable[tuple[str, str]]) -> int:
-        """Store the redirects and mark the listing done; returns the pages listed."""
+    def finish_listing(
+        self, crawl_id: int, redirects: Iterable[tuple[str, ...] | tuple[object, ...]]
+    ) -> int:
+        """Store the redirects ((from, to) or ``discovery.Redirect`` with its revision and
+        touched) and mark the listing done; returns the pages listed."""
+        rows = []
+        for entry in redirects:
+            rev = entry[2] if len(entry) > 2 else None
+            touched = entry[3] if len(entry) > 3 else None
+            rows.append((crawl_id, str(entry[0]), str(entry[1]), rev, touched))
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.executemany(
-                "INSERT OR REPLACE INTO redirects VALUES (?, ?, ?)",
-                ((crawl_id, a, b) for a, b in redirects),
+                "INSERT OR REPLACE INTO redirects (crawl_id, from_title, to_title, revision_id,"
+                " touched) VALUES (?, ?, ?, ?, ?)",
+                rows,
             )
             self._db.execute("UPDATE crawls SET listing_done = 1 WHERE id = ?", (crawl_id,))
             self._db.execute("COMMIT")
@@ -349,7 +413,8 @@ class State:
             cur = self._db.execute(
                 "INSERT INTO fetches (crawl_id, title, namespace, page_id, revision_id, touched,"
                 " length, url, reason, outcome, http_status, sha256, warc_file, warc_offset,"
-                " fetched_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " fetched_at, error, fetched_revision, targets_version)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     fetch.crawl_id,
                     p.title,
@@ -367,6 +432,8 @@ class State:
                     fetch.warc_offset,
                     fetch.fetched_at,
                     fetch.error,
+                    fetch.fetched_revision,
+                    fetch.targets_version,
                 ),
             )
             fetch_id = int(cur.lastrowid or 0)
