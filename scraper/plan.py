@@ -154,26 +154,37 @@ class _Targets:
             return set()
         return set(self.html.get(fetch_id, ())) | set(self.facts.get(fetch_id, {}))
 
-    def changed(self, old: int | None, new: int) -> set[str]:
-        """Targets whose relation differs between two versions (all of them without facts)."""
+    def changed(self, old: int | None, new: int, *, edited: bool = True) -> set[str]:
+        """Targets whose relation differs between two versions.
+
+        Without facts on both sides: every old and new target of an ``edited`` page (a
+        new revision may change any relation), else those that appeared or went.
+        """
         before, after = self.facts.get(old) if old is not None else None, self.facts.get(new)
+        html = set(self.html.get(old, ())) ^ set(self.html.get(new, ())) if old else set()
         if old is None or before is None or after is None:
-            return self.all(old) | self.all(new)
-        html = set(self.html.get(old, ())) ^ set(self.html.get(new, ()))
+            return self.all(old) | self.all(new) if edited or old is None else html
         return html | {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
 
 
-def _primary_targets(primary: list[str], deleted: list[str], data: PlanInput) -> set[str]:
-    """Old and new targets of changed, new and deleted pages whose relations may differ."""
-    old = {t: data.prior[t].fetch_id for t in (*primary, *deleted) if t in data.prior}
-    new = {t: data.done[t] for t in primary if t in data.done}
+def _changed_targets(
+    primary: list[str], deleted: list[str], reasons: Mapping[str, str], data: PlanInput
+) -> set[str]:
+    """Targets whose Afgeleide relaties may differ: of changed, new and deleted pages, and
+    of pages refetched for another reason whose own relations turned out to differ (SMW
+    renames a moved page in every relation naming it, without a revision anywhere)."""
+    fetched = [t for t in data.done if t in reasons]
+    old = {t: data.prior[t].fetch_id for t in (*primary, *deleted, *fetched) if t in data.prior}
+    new = {t: data.done[t] for t in fetched}
     found = _Targets([*old.values(), *new.values()], data)
     out: set[str] = set()
+    chosen = set(primary)
     for title in primary:
-        if title in new:
-            out |= found.changed(old.get(title), new[title])
-        elif title in old and not (data.facts_expected and old[title] in found.facts):
-            out |= found.all(old[title])  # else: known once the new version's facts are
+        if title not in new and title in old:
+            if not (data.facts_expected and old[title] in found.facts):
+                out |= found.all(old[title])  # else: known once the new version's facts are
+    for title, fetch_id in new.items():
+        out |= found.changed(old.get(title), fetch_id, edited=title in chosen)
     for title in deleted:
         out |= found.all(old.get(title))
     return {_resolve(t, data.redirects) for t in out}
@@ -215,7 +226,7 @@ def make_plan(data: PlanInput) -> Plan:
     primary = [t for t, r in reasons.items() if r in _PRIMARY]
     new = [t for t, r in reasons.items() if r == NEW and data.baseline_titles]
     deleted = sorted(data.baseline_titles - data.listing.keys())
-    for target in _primary_targets(primary, deleted, data):
+    for target in _changed_targets(primary, deleted, reasons, data):
         if reasons.get(target) in _QUIET:
             reasons[target] = RELATION_TARGET
     for source in _sources_of([*deleted, *new], data):

@@ -35,8 +35,9 @@ from scraper.state import CrawlRow, ListedPage, NewFetch, State
 
 log = logging.getLogger(__name__)
 
-#: plan/fetch rounds: changed pages, then their new relation targets; a third finds none
-MAX_ROUNDS = 4
+#: plan/fetch rounds: changed pages, their relation targets, the targets of refetched
+#: pages whose own relations turned out to differ; one more finds none
+MAX_ROUNDS = 5
 
 
 def _iso(moment: datetime) -> str:

@@ -36,7 +36,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from parsers.facts import (
     PAGE,
@@ -49,7 +49,7 @@ from parsers.facts import (
     parse_types,
 )
 from parsers.records import FactRecord
-from scraper.articles import TitleOutsideArticlePath, article_url
+from scraper.articles import TitleOutsideArticlePath
 from scraper.client import Client, Fetched
 from scraper.discovery import SiteInfo
 from scraper.errors import (
@@ -251,8 +251,11 @@ class FactsFetcher:
     # -- pages -----------------------------------------------------------------------
 
     def export_url(self, titles: list[str]) -> str:
-        base = article_url(self.site, self.info, self.smw.export_title)
-        return f"{base}?{urlencode({'pages': chr(10).join(titles), 'backlinks': '0'})}"
+        """``index.php?title=Speciaal:RDFExporteren&pages=...``: the script, not a page URL
+        (the site's own script path, on the configured host)."""
+        script = urljoin(self.site.rstrip("/") + "/", self.info.script or "/index.php")
+        query = {"title": self.smw.export_title, "pages": "\n".join(titles), "backlinks": "0"}
+        return f"{script}?{urlencode(query)}"
 
     def add(self, fetch_id: int, title: str, warc_dir: Path) -> None:
         """A page fetched ok: its facts are asked with the next full batch."""
