@@ -11,7 +11,9 @@ SMW, its facts) and then gives the ``checks`` table, one row per disagreement:
 - ``label-without-property``: an Eigenschappen label that maps to no SMW property
   (one row per label, ``title`` empty): its values are not checked;
 - ``derived-without-direct``: page B's Afgeleide relaties show a row (A, relation, X)
-  while page A's Relaties, in the same snapshot, do not hold (relation, X);
+  while page A, in the same snapshot, holds no (relation, X): not in its Relaties,
+  nor as a property linking X (an Eigenschappen label, or an SMW property of A's
+  facts, named like the relation: "Heeft bron" shown on B as a derived row);
 - ``direct-without-derived``: A's Relaties hold (relation, B) while B, which shows
   Afgeleide relaties, has no row from A with that relation: B is stale (on SMW's
   default settings B's query results stay as they were until B is purged).
@@ -55,6 +57,7 @@ class _Page:
     facts: tuple[FactRecord, ...] | None  # None: no (whole) facts for the page
     direct: tuple[tuple[str, str], ...]  # (relation, target) of its Relaties
     derived: tuple[tuple[str, str, str], ...]  # (source, relation, target) of Afgeleide
+    linked: tuple[tuple[str, str], ...]  # (label or property, page) its property values link
 
 
 def _by_property(facts: Iterable[FactRecord], subject: str) -> dict[str, list[FactRecord]]:
@@ -131,6 +134,12 @@ class Checker:
                 shape = _relation_shape(title, values)
                 if shape is not None:
                     self._triples[shape] += 1
+        linked = {(p.property, link) for p in parsed.properties for link in p.links}
+        linked |= {
+            (f.property, f.target)
+            for f in facts_tuple or ()
+            if f.subject == title and f.type == PAGE and f.target
+        }
         self._pages.append(
             _Page(
                 title,
@@ -142,6 +151,7 @@ class Checker:
                     for r in parsed.relations
                     if r.kind == "derived"
                 ),
+                tuple(sorted(linked)),
             )
         )
 
@@ -243,6 +253,7 @@ class Checker:
     def _derived_rows(self, redirects: Mapping[str, str]) -> list[CheckRecord]:
         pages = {p.title: p for p in self._pages}
         direct = {(p.title, r, resolve(t, redirects)) for p in self._pages for r, t in p.direct}
+        linked = {(p.title, r, resolve(t, redirects)) for p in self._pages for r, t in p.linked}
         shown_on: dict[str, set[tuple[str, str]]] = {}
         out: list[CheckRecord] = []
         for page in self._pages:
@@ -251,12 +262,13 @@ class Checker:
                 origin = resolve(source, redirects)
                 if origin not in pages or origin == page.title:
                     continue
-                if (origin, relation, resolve(target, redirects)) not in direct:
+                row = (origin, relation, resolve(target, redirects))
+                if row not in direct and row not in linked:
                     out.append(
                         CheckRecord(
                             page.title, DERIVED_WITHOUT_DIRECT,
                             f"Afgeleide relaties show {origin} {relation} {target}; "
-                            f"the Relaties of {origin} do not",
+                            f"neither the Relaties nor the properties of {origin} hold it",
                             f"{origin} | {relation} | {target}", "",
                         )
                     )  # fmt: skip

@@ -246,7 +246,8 @@ def test_a_redirect_created_edited_retargeted_or_deleted_refetches_through_it() 
                 redirect_versions={"Q": before["Q"]}, baseline_redirects=before)  # fmt: skip
     assert fetched(gone) == {"A": REDIRECT_SOURCE, "Old": RELATION_TARGET}
     created = data(pages, prior, targets=targets, redirects={"R": "Old", "Q": "X"},
-                   redirect_versions=dict(before), baseline_redirects={"Q": before["Q"]})  # fmt: skip
+                   redirect_versions=dict(before),
+                   baseline_redirects={"Q": before["Q"]})  # fmt: skip
     assert fetched(created) == {"A": REDIRECT_SOURCE, "Old": RELATION_TARGET}
     # redirects listed before their versions were kept: compared by target only
     unknown = {a: RedirectVersion(b.to_title) for a, b in before.items()}

@@ -120,12 +120,12 @@ def listing(base_url: str, namespaces: list[int]) -> dict[str, tuple[int, str]]:
     return out
 
 
-def crawl_cli(wiki: Any, data: Path) -> tuple[int, list[str], str]:
+def crawl_cli(wiki: Any, data: Path, *flags: str) -> tuple[int, list[str], str]:
     """``nora crawl`` as a user runs it: exit status, access-log lines it caused, stdout."""
     mark = wiki.log_mark()
     result = nora(
         "crawl", "--site", wiki.base_url, "--data", str(data), "--delay", "0",
-        "--no-progress", "--contact", "tests@example.org",
+        "--no-progress", "--contact", "tests@example.org", *flags,
     )  # fmt: skip
     return result.returncode, wiki.requests_since(mark), result.stdout + result.stderr
 

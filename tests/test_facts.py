@@ -75,7 +75,9 @@ def test_titles_decode_as_smw_encodes_them(encoded: str, title: str, fragment: s
 
 
 def test_decode_key_undoes_every_escape() -> None:
-    assert decode_key("A-2A-2C-3B-3C-3E-28-29-5B-5D-7B-7D-5C-24-5E-22-2B-21") == 'A*,;<>()[]{}\\$^"+!'
+    assert (
+        decode_key("A-2A-2C-3B-3C-3E-28-29-5B-5D-7B-7D-5C-24-5E-22-2B-21") == 'A*,;<>()[]{}\\$^"+!'
+    )
 
 
 def test_export_gives_each_pages_facts_with_its_subobjects() -> None:
