@@ -92,7 +92,10 @@ class ListPage:
     """One answer of a paged listing (properties or types): what it held, where it goes on."""
 
     items: Mapping[str, str]  # name -> value (type id, or the key)
-    next_offset: int | None  # SMW's query-continue-offset, None at the end
+    next_offset: int | None  # SMW's query-continue-offset when it moves forward, else None
+    #: the continuation SMW offered, moving forward or not: one that does not move while
+    #: the answer offers it is SMW stopping at $smwgQMaxLimit (or past $smwgQUpperbound)
+    offered: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +120,20 @@ def _json(body: bytes | str, what: str) -> dict[str, object]:
     return data
 
 
-def _offset(data: Mapping[str, object], current: int) -> int | None:
-    """SMW's query-continue-offset when it moves forward, else None (the end)."""
+def _offered(data: Mapping[str, object]) -> int | None:
+    """SMW's query-continue-offset as given (None when absent)."""
     value = data.get("query-continue-offset")
-    if isinstance(value, int) and not isinstance(value, bool) and value > current:
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isdigit() and int(value) > current:
+    if isinstance(value, str) and value.isdigit():
         return int(value)
     return None
+
+
+def _offset(data: Mapping[str, object], current: int) -> int | None:
+    """SMW's query-continue-offset when it moves forward, else None."""
+    value = _offered(data)
+    return value if value is not None and value > current else None
 
 
 def parse_property_list(body: bytes | str, offset: int = 0) -> ListPage:
@@ -141,7 +150,8 @@ def parse_property_list(body: bytes | str, offset: int = 0) -> ListPage:
             continue
         label = entry.get("label")
         items[str(label if isinstance(label, str) and label else key).replace("_", " ")] = str(key)
-    return ListPage(items, _offset(data, offset))
+    # smwbrowse says 0 at the end: that is no continuation
+    return ListPage(items, _offset(data, offset), _offered(data) or None)
 
 
 def parse_types(body: bytes | str, offset: int = 0) -> ListPage:
@@ -164,7 +174,7 @@ def parse_types(body: bytes | str, offset: int = 0) -> ListPage:
         for value in values if isinstance(values, list) else []:
             text = value.get("fulltext", "") if isinstance(value, dict) else str(value)
             items[str(name).split(":", 1)[-1]] = text.rsplit("#", 1)[-1]
-    return ListPage(items, _offset(data, offset))
+    return ListPage(items, _offset(data, offset), _offered(data))
 
 
 # -- titles in SMW's URIs ------------------------------------------------------------------

@@ -180,9 +180,9 @@ def _changed_targets(
     out: set[str] = set()
     chosen = set(primary)
     for title in primary:
-        if title not in new and title in old:
-            if not (data.facts_expected and old[title] in found.facts):
-                out |= found.all(old[title])  # else: known once the new version's facts are
+        waits = data.facts_expected and title in old and old[title] in found.facts
+        if title not in new and title in old and not waits:
+            out |= found.all(old[title])  # when it waits: known once the new facts are
     for title, fetch_id in new.items():
         out |= found.changed(old.get(title), fetch_id, edited=title in chosen)
     for title in deleted:

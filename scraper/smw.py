@@ -13,13 +13,16 @@ Once per crawl, before the first batch, the schema: the property list
 (``action=smwbrowse&browse=property``: the wiki's own properties, so SMW's
 bookkeeping is left out) and the property types (``action=ask`` of
 ``[[Property:+]][[Has type::+]]|?Has type``). Both are paged with SMW's
-``query-continue-offset``, which SMW caps and wraps (``$smwgQMaxLimit``; past
-``$smwgQUpperbound`` the offset restarts at 0): an answer that brings only what
-came before is a wrapped answer, a listing still going after ``MAX_LIST_ANSWERS``
-a truncated one. Either is said, logged and kept with the record (``note``); a
-property list that did not come whole is not trusted (``parsers.facts.PREDEFINED``
-decides instead). Export answers are checked too: a requested page the answer
-lacks is ``missing``, one whose subobjects it lacks ``incomplete``.
+``query-continue-offset``, which SMW caps and wraps, silently (measured on SMW
+5.1.0): past ``$smwgQMaxLimit`` an answer is empty and offers to continue at the
+offset it was asked for; past ``$smwgQUpperbound`` the offset restarts at 0 and the
+answer repeats the first entries. So an answer that brings only what came before
+is a wrapped answer, one offering a continuation that does not move forward a
+truncated one, and so is a listing still going after ``MAX_LIST_ANSWERS``. Each
+is said, logged and kept with the record (``note``); a property list that did not
+come whole is not trusted (``parsers.facts.PREDEFINED`` decides instead). Export
+answers are checked too: a requested page the answer lacks is ``missing``, one
+whose subobjects it lacks ``incomplete``.
 
 Every answer goes through the one client (archived to the WARC), and is indexed in
 the state (``scraper.factindex``) before the next request, so ``nora export``
@@ -228,6 +231,12 @@ class FactsFetcher:
                 note = (
                     f"{kind}: the answer at offset {offset} repeats what came before "
                     "(SMW wrapped its offset: $smwgQUpperbound); entries after it are unknown"
+                )
+            elif page.offered is not None and page.next_offset is None:
+                note = (
+                    f"{kind}: the answer at offset {offset} offers to continue at offset "
+                    f"{page.offered}, which does not move forward (SMW stops at "
+                    "$smwgQMaxLimit); entries after it are unknown"
                 )
             self._index(kind, fetched, note)
             if note:
