@@ -164,7 +164,12 @@ def assemble(
                 "missing_titles": missing[:100],
                 "crawl_complete": not failed and not missing,
                 "pages_with_warnings": warnings,
-                "facts": tally.as_manifest("Special:ExportRDF") if reader is not None else None,
+                "facts": (
+                    tally.as_manifest("Special:ExportRDF")
+                    | {"schema_notes": [r.note for r in state.schema_records(crawl_id) if r.note]}
+                    if reader is not None
+                    else None
+                ),
                 "checks": checker.manifest(),
                 "edited_during_crawl": [
                     {"title": t, "listed_revision": a, "fetched_revision": b}
