@@ -3,7 +3,8 @@
 On a real MediaWiki test wiki of N pages (default N=2000, its own folder and port,
 started with tests/wiki/testwiki.sh), with ``--delay 0``, counted from the wiki's
 access log, each crawl twice, side by side: with SMW's facts (the default) and with
-``--no-facts`` (into two data folders, interleaved):
+``--no-facts`` (into two data folders, interleaved; the wiki's parser cache is emptied
+before each full and each 20-edit crawl, so both of a pair render alike):
 
 - a full crawl (must: <= N + ceil(N/500) per namespace + 10 requests; with facts
   <= 2N + listing + 20, goal N + ceil(N/20) + listing + 10);
@@ -163,6 +164,14 @@ def crawl(
         return Run(name, count, 0, seconds, rss, status, limit)
     lines = new_lines(start)
     return Run(name, len(lines), sum(page_requests(lines).values()), seconds, rss, status, limit)
+
+
+def cold_cache() -> None:
+    """Empty the work wiki's parser cache, so that each crawl of a pair renders alike."""
+    import sqlite3
+
+    with sqlite3.connect(WORK_DIR / "data" / "wikicache.sqlite", timeout=60) as db:
+        db.execute("DELETE FROM objectcache WHERE keyname GLOB '*:pcache:*'")
 
 
 def api_get(site: str, params: dict[str, str]) -> dict[str, Any]:
@@ -352,6 +361,7 @@ def measure(site: str) -> int:
                   "no facts": listed + per_ns + 10}  # fmt: skip
         for mode, (data, flags) in both.items():
             name = f"nora crawl: full ({listed} pages), {mode}"
+            cold_cache()  # the second crawl of the pair must not find the first's renderings
             runs.append(crawl(site, data, name, limits[mode], flags=flags))
         for mode, (data, flags) in both.items():
             runs.append(crawl(site, data, f"nora crawl: no change, {mode}", per_ns + 10,
@@ -362,6 +372,7 @@ def measure(site: str) -> int:
         resolved = {redirects.get(t, t) for t in targets} & titles
         expected = {"facts": set(edited), "no facts": set(edited) | resolved}
         for mode, (data, flags) in both.items():
+            cold_cache()
             start = access_lines()
             smw = math.ceil(len(expected[mode]) / 20) + 2 if mode == "facts" else 0
             limit = per_ns + 10 + len(expected[mode]) + smw

@@ -36,8 +36,7 @@ from parsers.records import FactRecord
 from scraper.archive import read_record
 from scraper.assembly import FactsTally, located, redirect_records, resolved
 from scraper.errors import ArchiveError
-from scraper.factindex import SCHEMA_KINDS, SmwRecord
-from scraper.factsread import FactsReader, read_schema
+from scraper.factsread import FactsReader, crawl_redirects, crawl_schema
 
 log = logging.getLogger(__name__)
 
@@ -186,36 +185,6 @@ def page_sources(
             str(title), url or "", fetched_at or "", warc_file, warc_offset,
             f_file, f_offset, f_status,
         )  # fmt: skip
-
-
-def crawl_facts(db: sqlite3.Connection, data_dir: Path, crawl_id: int) -> Schema | None:
-    """The schema of a crawl that asked SMW for facts (read from the archive), else None."""
-    if _version(db) < 2:
-        return None
-    row = db.execute("SELECT facts FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
-    if not row or not row[0]:
-        return None
-    marks = ", ".join("?" * len(SCHEMA_KINDS))
-    newest = db.execute(
-        f"SELECT max(crawl_id) FROM smw_records WHERE crawl_id <= ? AND kind IN ({marks})",
-        (crawl_id, *SCHEMA_KINDS),
-    ).fetchone()
-    if newest is None or newest[0] is None:
-        return None
-    records = [
-        SmwRecord(int(i), int(c), str(k), str(u), str(f), int(o), str(n or ""))
-        for i, c, k, u, f, o, n in db.execute(
-            "SELECT id, crawl_id, kind, url, warc_file, warc_offset, note FROM smw_records"
-            f" WHERE crawl_id = ? AND kind IN ({marks}) ORDER BY id",
-            (int(newest[0]), *SCHEMA_KINDS),
-        )
-    ]
-    return read_schema(Path(data_dir) / WARC_DIR, records)
-
-
-def crawl_redirects(db: sqlite3.Connection, crawl_id: int) -> dict[str, str]:
-    cur = db.execute("SELECT from_title, to_title FROM redirects WHERE crawl_id = ?", (crawl_id,))
-    return {str(a): str(b) for a, b in cur}
 
 
 # -- parsing, in this process or in a worker -------------------------------------------
@@ -368,7 +337,7 @@ def export_crawl(
             "crawl_snapshot_id": crawl.snapshot_id,
             "workers": workers if parallel else 1,
         }
-        schema = crawl_facts(db, data_dir, crawl.id)
+        schema = crawl_schema(db, data_dir / WARC_DIR, crawl.id)
         redirects = crawl_redirects(db, crawl.id)
         checker = Checker(property_map)
         tally = FactsTally()

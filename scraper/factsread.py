@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,7 +28,7 @@ from parsers.facts import (
 from parsers.records import FactRecord
 from scraper.archive import read_record
 from scraper.errors import ArchiveError
-from scraper.factindex import SmwRecord
+from scraper.factindex import SCHEMA_KINDS, SmwRecord
 
 log = logging.getLogger(__name__)
 
@@ -113,3 +114,34 @@ def _requested_titles(url: str) -> list[str]:
     """The titles an export was asked for, from its URL (``pages=`` one a line)."""
     pages = parse_qs(urlsplit(url).query).get("pages", [""])[0]
     return [line for line in pages.split("\n") if line]
+
+
+def crawl_schema(db: sqlite3.Connection, warc_dir: Path, crawl_id: int) -> Schema | None:
+    """The schema of a crawl that asked SMW for facts, read from the archive (``nora
+    export``, on its read-only connection to the state); None for a crawl without."""
+    if int(db.execute("PRAGMA user_version").fetchone()[0]) < 2:
+        return None
+    row = db.execute("SELECT facts FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
+    if not row or not row[0]:
+        return None
+    marks = ", ".join("?" * len(SCHEMA_KINDS))
+    newest = db.execute(
+        f"SELECT max(crawl_id) FROM smw_records WHERE crawl_id <= ? AND kind IN ({marks})",
+        (crawl_id, *SCHEMA_KINDS),
+    ).fetchone()
+    if newest is None or newest[0] is None:
+        return None
+    records = [
+        SmwRecord(int(i), int(c), str(k), str(u), str(f), int(o), str(n or ""))
+        for i, c, k, u, f, o, n in db.execute(
+            "SELECT id, crawl_id, kind, url, warc_file, warc_offset, note FROM smw_records"
+            f" WHERE crawl_id = ? AND kind IN ({marks}) ORDER BY id",
+            (int(newest[0]), *SCHEMA_KINDS),
+        )
+    ]
+    return read_schema(Path(warc_dir), records)
+
+
+def crawl_redirects(db: sqlite3.Connection, crawl_id: int) -> dict[str, str]:
+    cur = db.execute("SELECT from_title, to_title FROM redirects WHERE crawl_id = ?", (crawl_id,))
+    return {str(a): str(b) for a, b in cur}
