@@ -11,7 +11,7 @@ WIKI_PAGES ?= 300
 export WIKI_DIR WIKI_PORT WIKI_PAGES
 
 .PHONY: help install test check lint typecheck golden bench bench-parse bench-export \
-        bench-crawl bench-archive bench-report crawl demo parse-fixtures wiki-up wiki-down clean
+        bench-crawl bench-smw bench-checks bench-archive bench-report crawl demo parse-fixtures wiki-up wiki-down clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -41,7 +41,7 @@ typecheck: install
 golden: install ## rewrite fixtures/*.json from parse_page (review the diff)
 	$(PY) -m tests.golden
 
-bench: bench-parse bench-export bench-crawl bench-archive bench-report ## every benchmark, side by side
+bench: bench-parse bench-export bench-crawl bench-smw bench-checks bench-archive bench-report ## every benchmark, side by side
 
 bench-parse: install ## parse_page vs bare lxml vs BeautifulSoup over the fixtures
 	$(PY) -m benchmarks.bench_parse
@@ -51,6 +51,12 @@ bench-export: install ## snapshot export of 100,000 synthetic pages vs bare pyar
 
 bench-crawl: install ## crawl requests/time on the test wiki vs wikiteam3, peak memory
 	$(PY) -m benchmarks.bench_crawl
+
+bench-smw: install ## SMW's data for N pages: browsebysubject vs batched ask vs Special:ExportRDF
+	$(PY) -m benchmarks.bench_smw
+
+bench-checks: install ## the checks' summary: unmodified wiki, a deliberate break, a stale wiki
+	$(PY) -m benchmarks.bench_checks
 
 bench-archive: install ## nora export from an archive vs nora parse, memory, verify time
 	$(PY) -m benchmarks.bench_archive

@@ -12,7 +12,9 @@ import argparse
 import logging
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 
+from output.checks import Checker
 from output.errors import ExportError, UnreadableInputError, storage_failure
 from output.inputs import InputFile, find_html_files, read_page
 from output.snapshot import SnapshotWriter
@@ -57,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
 
     warned: list[str] = []
     unreadable: list[str] = []
+    checker = Checker()
     try:
         with SnapshotWriter(
             args.out, force=args.force, command="parse", inputs=[f.name for f in files]
@@ -76,12 +79,15 @@ def run(args: argparse.Namespace) -> int:
                 if parsed.page.warnings:
                     warned.append(item.name)
                     log.info("%s: %s", item.name, "; ".join(parsed.page.warnings))
+                checker.add(parsed, None)  # no SMW data: the Afgeleide relaties checks only
                 writer.add(parsed)
+            writer.add_rows("checks", checker.finish({}))
             writer.extra.update(
                 {
                     "pages": writer.pages,
                     "pages_with_warnings": len(warned),
                     "unreadable": unreadable,
+                    "checks": checker.manifest(),
                 }
             )
     except ExportError as error:
@@ -99,4 +105,5 @@ def run(args: argparse.Namespace) -> int:
         f"nora parse: {writer.pages} pages ({counts}); "
         f"{len(warned)} with warnings, {len(unreadable)} unreadable -> {args.out}"
     )
+    print(checker.summary.line(str(Path(args.out) / "checks.csv")))
     return int(ExitStatus.PARTIAL if problems else ExitStatus.OK)

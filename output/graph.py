@@ -67,6 +67,8 @@ LABEL = ox.NamedNode(RDFS + "label")
 _INT = ox.NamedNode(XSD + "integer")
 _BOOL = ox.NamedNode(XSD + "boolean")
 _DATETIME = ox.NamedNode(XSD + "dateTime")
+_DATE = ox.NamedNode(XSD + "date")
+_DOUBLE = ox.NamedNode(XSD + "double")
 T = {
     name: _term(name)
     for name in (
@@ -76,7 +78,7 @@ T = {
         "warcFile", "warcOffset", "hasProperty", "name", "value", "position", "link",
         "externalLink", "hasRelation", "kind", "relationName", "source", "target",
         "targetExists", "relatedTo", "hasFact", "subject", "property", "type",
-        "redirectsTo", "site", "createdAt", "snapshotOf",
+        "redirectsTo", "site", "createdAt", "snapshotOf", "targetResolved", "number", "date",
     )
 }  # fmt: skip
 
@@ -208,9 +210,21 @@ def _relation_triples(row: dict[str, Any], index: int, mint: _Minter) -> Iterato
         yield ox.Triple(node, T["targetExists"], _bool(bool(row["target_exists"])))
     yield from mint.endpoint(source)
     yield from mint.endpoint(target)
-    if row["kind"] == "direct" and (source, target) not in mint.edges:
-        mint.edges.add((source, target))
-        yield ox.Triple(mint.iri(source), T["relatedTo"], mint.iri(target))
+    resolved = str(row.get("target_resolved") or "") or target
+    if resolved != target:  # the target is a redirect: where it leads
+        yield ox.Triple(node, T["targetResolved"], mint.iri(resolved))
+        yield from mint.endpoint(resolved)
+    if row["kind"] == "direct" and (source, resolved) not in mint.edges:
+        mint.edges.add((source, resolved))
+        yield ox.Triple(mint.iri(source), T["relatedTo"], mint.iri(resolved))
+
+
+def _subject(subject: str, mint: _Minter) -> ox.NamedNode:
+    """The page's IRI, or for a subobject ``Title#name`` the page's ``#subobject-name``."""
+    page, hash_mark, name = subject.partition("#")
+    if not hash_mark:
+        return mint.iri(subject)
+    return ox.NamedNode(f"{mint.iri(page).value}#subobject-{quote(name, safe='')}")
 
 
 def _fact_triples(row: dict[str, Any], index: int, mint: _Minter) -> Iterator[ox.Triple]:
@@ -219,14 +233,21 @@ def _fact_triples(row: dict[str, Any], index: int, mint: _Minter) -> Iterator[ox
     yield ox.Triple(mint.iri(title), T["hasFact"], node)
     yield ox.Triple(node, A, T["Fact"])
     if row.get("subject"):
-        yield ox.Triple(node, T["subject"], mint.iri(str(row["subject"])))
-        yield from mint.endpoint(str(row["subject"]))
+        subject = str(row["subject"])
+        yield ox.Triple(node, T["subject"], _subject(subject, mint))
+        if subject not in mint.labelled:
+            mint.labelled.add(subject)
+            yield ox.Triple(_subject(subject, mint), LABEL, ox.Literal(subject))
     for column in ("property", "type", "value"):
         if row.get(column) is not None:
             yield ox.Triple(node, T[column], ox.Literal(str(row[column])))
     if row.get("target"):
-        yield ox.Triple(node, T["target"], mint.iri(str(row["target"])))
+        yield ox.Triple(node, T["target"], _subject(str(row["target"]), mint))
         yield from mint.endpoint(str(row["target"]))
+    if row.get("number") is not None and row["number"] == row["number"]:  # not NaN
+        yield ox.Triple(node, T["number"], ox.Literal(repr(float(row["number"])), datatype=_DOUBLE))
+    if row.get("date") is not None:
+        yield ox.Triple(node, T["date"], ox.Literal(row["date"].isoformat(), datatype=_DATE))
 
 
 def graph_triples(snapshot: Path, base: str, manifest: dict[str, Any]) -> Iterator[ox.Triple]:

@@ -28,13 +28,13 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from output.shrink import Shrink, compare, is_held
+from output.shrink import MAY_EMPTY, Shrink, compare, is_held
 
 logger = logging.getLogger(__name__)
 
@@ -168,14 +168,21 @@ def publish(data_dir: Path, snapshot_dir: Path) -> None:
 
 
 def shrink_against_latest(
-    data_dir: Path, rows: Mapping[str, int], *, max_share: float, accept: bool
+    data_dir: Path,
+    rows: Mapping[str, int],
+    *,
+    max_share: float,
+    accept: bool,
+    may_empty: Iterable[str] = MAY_EMPTY,
 ) -> Shrink | None:
     """How a new snapshot with ``rows`` compares with ``latest`` (``output.shrink``)."""
     latest = latest_snapshot(data_dir)
     manifest = read_complete_manifest(latest) if latest is not None else None
     if latest is None or manifest is None:
         return None  # the first snapshot: nothing to lose
-    return compare(latest.name, manifest, rows, max_share=max_share, accept=accept)
+    return compare(
+        latest.name, manifest, rows, max_share=max_share, accept=accept, may_empty=may_empty
+    )
 
 
 def _table_names(manifest: dict[str, Any]) -> list[str]:

@@ -9,6 +9,7 @@ empty table or an all-null column keeps its type).
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -17,25 +18,30 @@ from typing import Any
 
 import pyarrow as pa
 
-from parsers.records import TABLES
+from parsers.records import CORE_TABLES, TABLES
 
 #: bump when a column is renamed, removed or changes type (adding one is compatible)
 SCHEMA_VERSION = 1
 
 #: table names in the order files are written and listed in the manifest
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
+#: the tables a snapshot must hold to verify (older snapshots lack facts, redirects, checks)
+REQUIRED_TABLES: tuple[str, ...] = CORE_TABLES
 
 _SCALARS: dict[object, pa.DataType] = {
     str: pa.string(),
     int: pa.int64(),
     bool: pa.bool_(),
+    float: pa.float64(),
+    datetime.date: pa.date32(),
 }
 
 
 def arrow_field(name: str, annotation: object) -> pa.Field:
     """The Arrow field for one dataclass annotation.
 
-    ``str``/``int``/``bool`` are non-null; ``X | None`` is the nullable ``X``;
+    ``str``/``int``/``bool``/``float``/``datetime.date`` (``string``, ``int64``, ``bool``,
+    ``float64``, ``date32``) are non-null; ``X | None`` is the nullable ``X``;
     ``tuple[str, ...]`` is a non-null ``list<string>``. Anything else is a
     programming error in ``parsers.records`` and fails at import time.
     """
@@ -52,7 +58,8 @@ def arrow_field(name: str, annotation: object) -> pa.Field:
     if typing.get_origin(annotation) is tuple and args == (str, Ellipsis):
         return pa.field(name, pa.list_(pa.string()), nullable=nullable)
     raise TypeError(
-        f"{name}: expected str, int, bool, X | None or tuple[str, ...], found {annotation!r}"
+        f"{name}: expected str, int, bool, float, date, X | None or tuple[str, ...], "
+        f"found {annotation!r}"
     )
 
 

@@ -7,7 +7,9 @@ a fraction of the pages, or with an empty table, that would then become
 snapshot is published it is compared with the one ``latest`` points at:
 
 - it *shrinks* when it has lost more than ``max_share`` (default 10%) of the
-  previous snapshot's pages, or when a table that had rows has none;
+  previous snapshot's pages, or when a table that had rows has none (``checks``
+  emptying is good news, and ``facts`` may empty when a crawl runs without them:
+  those are ``may_empty``);
 - a shrinking snapshot is still written (complete, verifiable, diffable), but
   its manifest says ``extra.shrink.held: true`` and it is not published:
   ``latest`` and the history view stay as they were, ``nora prune`` does not
@@ -19,12 +21,14 @@ snapshot is published it is compared with the one ``latest`` points at:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 #: share of the previous snapshot's pages a new one may lose and still be published
 DEFAULT_MAX_SHRINK = 0.10
+#: tables that may go from rows to none without holding the snapshot
+MAY_EMPTY: tuple[str, ...] = ("checks",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +89,7 @@ def compare(
     *,
     max_share: float = DEFAULT_MAX_SHRINK,
     accept: bool = False,
+    may_empty: Iterable[str] = MAY_EMPTY,
 ) -> Shrink | None:
     """The shrink of a snapshot with ``rows`` per table against ``previous`` (a manifest).
 
@@ -93,8 +98,13 @@ def compare(
     """
     before = _rows(previous)
     pages_before, pages_after = before.get("pages", 0), rows.get("pages", 0)
+    allowed = set(may_empty)
     emptied = tuple(
-        sorted(name for name, count in before.items() if count > 0 and rows.get(name, 0) == 0)
+        sorted(
+            name
+            for name, count in before.items()
+            if count > 0 and rows.get(name, 0) == 0 and name not in allowed
+        )
     )
     lost = max(0, pages_before - pages_after) / pages_before if pages_before else 0.0
     if lost <= max_share and not emptied:

@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -54,7 +54,10 @@ def _remove(path: Path) -> None:
 
 
 class SnapshotWriter:
-    """Context manager writing the four tables and the manifest of one snapshot.
+    """Context manager writing the tables and the manifest of one snapshot.
+
+    ``add`` takes one parsed page (pages, properties, relations, sections);
+    ``add_rows`` takes rows of the other tables (facts, redirects, checks).
 
     ``out_dir`` must not exist unless ``force`` is true; then the old folder is
     moved aside, the new one renamed into place, and the old one removed only
@@ -147,6 +150,23 @@ class SnapshotWriter:
         for name, rows in buffers.items():
             if len(rows) >= self._batch_rows:
                 self._flush(name)
+
+    def add_rows(self, table: str, records: Iterable[object]) -> None:
+        """Append rows to one table (``facts``, ``redirects``, ``checks``: not from the HTML).
+
+        ``records`` must be of that table's record type (``parsers.records.TABLES``).
+        """
+        if self._temp is None:
+            raise RuntimeError("SnapshotWriter.add_rows() is only valid inside its with block")
+        if table not in self._buffers:
+            raise ValueError(f"expected one of the tables {TABLE_NAMES}, found {table!r}")
+        rows = self._buffers[table]
+        for record in records:
+            rows.append(record)
+            self._rows[table] += 1
+            if len(rows) >= self._batch_rows:
+                self._flush(table)
+                rows = self._buffers[table]
 
     @property
     def rows(self) -> dict[str, int]:

@@ -146,10 +146,12 @@ def csv_cells(column: pa.Array, field: pa.Field) -> pa.Array:
         return _text_cells(pc.binary_join(column, CSV_LIST_SEPARATOR))
     if pa.types.is_boolean(kind):
         return pc.cast(column, pa.string()).fill_null("")
-    if pa.types.is_integer(kind):
-        # plain numbers: never a formula (namespace -1 stays a number)
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_date(kind):
+        # plain numbers and ISO dates (2022-06-07): never a formula (-1 stays a number)
         return pc.cast(column, pa.string()).fill_null("")
-    raise TypeError(f"{field.name}: expected string, list, integer or bool, found {kind}")
+    raise TypeError(
+        f"{field.name}: expected string, list, integer, float, date or bool, found {kind}"
+    )
 
 
 def csv_rows(batch: pa.RecordBatch) -> memoryview:

@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from output.schema import SCHEMA_VERSION, SCHEMAS, TABLE_NAMES
+from output.schema import REQUIRED_TABLES, SCHEMA_VERSION, SCHEMAS
 
 MANIFEST_FILE = "manifest.json"
 _CHUNK = 1 << 20
@@ -72,7 +72,7 @@ class TableLayout:
 
 
 def snapshot_layout() -> TableLayout:
-    return TableLayout(SCHEMA_VERSION, SCHEMAS, TABLE_NAMES)
+    return TableLayout(SCHEMA_VERSION, SCHEMAS, REQUIRED_TABLES)
 
 
 def _layout_for(manifest: Mapping[str, Any]) -> TableLayout:

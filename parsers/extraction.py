@@ -52,7 +52,17 @@ _PROPERTY_SET = _setters(
 )
 _RELATION_SET = _setters(
     RelationRecord,
-    ("title", "kind", "position", "source", "relation", "target", "target_exists", "target_text"),
+    (
+        "title",
+        "kind",
+        "position",
+        "source",
+        "relation",
+        "target",
+        "target_exists",
+        "target_text",
+        "target_resolved",
+    ),
 )
 _SECTION_SET = _setters(SectionRecord, ("title", "position", "heading", "level", "text"))
 _PAGE_SET = _setters(
@@ -168,7 +178,7 @@ def _assemble(
         ex(record, external)
         props_list.append(record)
     props = tuple(props_list)
-    t, ki, o, so, rn, ta, ok, tt = _RELATION_SET
+    t, ki, o, so, rn, ta, ok, tt, tr = _RELATION_SET
     counters: dict[str, int] = {}
     rels: list[RelationRecord] = []
     for kind, (source, relation, target, exists, text) in layout.relations:
@@ -183,6 +193,7 @@ def _assemble(
         ta(rel, target)
         ok(rel, exists)
         tt(rel, text)
+        tr(rel, "")  # through the redirects: filled in by the caller that knows them
         rels.append(rel)
     t, o, he, le, te = _SECTION_SET
     sects_list: list[SectionRecord] = []

@@ -7,6 +7,7 @@ here and nowhere else.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 PARSER_VERSION = "2.0.0"
@@ -61,6 +62,9 @@ class RelationRecord:
     target: str
     target_exists: bool  # False for a red link (page does not exist yet)
     target_text: str  # the endpoint cell's text when it holds text beside its links, else ""
+    #: ``target`` followed through the wiki's redirects, so joins to ``pages`` work (filled
+    #: in by the crawl/export side, which knows the redirects; never by the parser)
+    target_resolved: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +88,52 @@ class ParsedPage:
     sections: tuple[SectionRecord, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class FactRecord:
+    """One row of ``facts``: one value of one property in SMW's own data for a page.
+
+    ``subject`` is the page itself or one of its subobjects (``Title#name``). Made by
+    ``parsers.facts`` from SMW's answers, never from the page's HTML.
+    """
+
+    title: str
+    position: int  # 0-based order within the page (subject, property, then SMW's order)
+    subject: str
+    property: str  # SMW property name, e.g. "Heeft beschrijving"
+    type: str  # SMW type id: "_wpg" (page), "_txt", "_dat", "_num", "_uri", ...; "" unknown
+    value: str  # the value as text (a page's title, a date in ISO 8601, a number, a URL)
+    target: str  # for page values the target page title, else ""
+    number: float | None  # numbers (and the Julian day count SMW gives no more): the number
+    date: datetime.date | None  # dates at day precision or finer: the day
+
+
+@dataclass(frozen=True, slots=True)
+class RedirectRecord:
+    """One row of ``redirects``: a redirect page and the page it points to (the listing)."""
+
+    from_title: str
+    to_title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRecord:
+    """One row of ``checks``: one disagreement the cross-checks found (``output.checks``)."""
+
+    title: str  # the page the disagreement is about ("" for one about a label)
+    kind: str  # see output.checks.KINDS
+    detail: str  # what was compared, in words
+    html_value: str  # what the page shows ("" for nothing)
+    smw_value: str  # what SMW's data holds, or the other page's row ("" for nothing)
+
+
 TABLES: dict[str, type] = {
     "pages": PageRecord,
     "properties": PropertyRecord,
     "relations": RelationRecord,
     "sections": SectionRecord,
+    "facts": FactRecord,
+    "redirects": RedirectRecord,
+    "checks": CheckRecord,
 }
+#: the tables every snapshot has held from the start (a snapshot without the others is old)
+CORE_TABLES: tuple[str, ...] = ("pages", "properties", "relations", "sections")

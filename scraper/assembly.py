@@ -8,9 +8,16 @@ at all is missing from the snapshot, and the manifest says so
 (``extra.crawl_complete: false``). A page an older version recorded as gone
 (404 after the listing) is left out; a 404 is a failure now. Each page row names
 the WARC file and offset of the record it was parsed from (``warc_file``,
-``warc_offset``): the parser never knows them. Before the writer finishes,
-``guard`` compares the row counts with the previous snapshot (``output.shrink``)
-and the verdict goes into the manifest.
+``warc_offset``), and each relation its target followed through the listing's
+redirects (``target_resolved``): the parser knows neither.
+
+When the crawl asked SMW for facts, each page's facts are read back from the
+answer archived with its fetch (``scraper.factsread``) into the ``facts`` table.
+The listing's redirects become the ``redirects`` table, and the cross-checks
+(``output.checks``) the ``checks`` table, their summary and the label -> property
+mapping the manifest's ``extra.checks``. Before the writer finishes, ``guard``
+compares the row counts with the previous snapshot (``output.shrink``) and the
+verdict goes into the manifest.
 """
 
 from __future__ import annotations
@@ -21,11 +28,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from output.agreement import resolve
+from output.checks import Checker
 from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
-from parsers.records import ParsedPage
+from parsers.records import FactRecord, ParsedPage, RedirectRecord
 from scraper.archive import read_record
 from scraper.errors import ArchiveError
+from scraper.factsread import FactsReader, read_schema
 from scraper.recovery import parse_html
 from scraper.state import State
 
@@ -38,6 +48,39 @@ def located(parsed: ParsedPage, warc_file: str, warc_offset: int) -> ParsedPage:
     return replace(parsed, page=page)
 
 
+def resolved(parsed: ParsedPage, redirects: Mapping[str, str]) -> ParsedPage:
+    """The parsed page with each relation's target followed through the redirects."""
+    relations = tuple(
+        replace(r, target_resolved=resolve(r.target, redirects)) for r in parsed.relations
+    )
+    return replace(parsed, relations=relations)
+
+
+def redirect_records(redirects: Mapping[str, str]) -> list[RedirectRecord]:
+    return [RedirectRecord(a, b) for a, b in sorted(redirects.items())]
+
+
+@dataclass(slots=True)
+class FactsTally:
+    """How many pages of a snapshot got their facts, for the manifest."""
+
+    pages: int = 0
+    rows: int = 0
+    incomplete: int = 0
+    missing: int = 0  # the answer lacked the page
+    without: int = 0  # no answer for the page (fetch without facts, unreadable)
+
+    def as_manifest(self, source: str) -> dict[str, Any]:
+        return {
+            "source": source,
+            "pages_with_facts": self.pages,
+            "rows": self.rows,
+            "pages_incomplete": self.incomplete,
+            "pages_missing_in_answer": self.missing,
+            "pages_without_answer": self.without,
+        }
+
+
 @dataclass(frozen=True, slots=True)
 class Assembled:
     pages: int
@@ -45,6 +88,7 @@ class Assembled:
     missing: tuple[str, ...]  # no archived version at all
     with_warnings: int  # pages whose parse carried warnings
     shrink: Mapping[str, Any] | None = None  # output.shrink verdict, as in the manifest
+    checks: str = ""  # the one-line summary of the cross-checks
 
     @property
     def held(self) -> bool:
@@ -61,6 +105,7 @@ def assemble(
     extra: Mapping[str, Any],
     failed: list[str],
     guard: Callable[[Mapping[str, int]], Shrink | None] | None = None,
+    property_map: Mapping[str, str] | None = None,
 ) -> Assembled:
     """Write the snapshot of crawl ``crawl_id`` to ``out_dir`` (atomically, via the writer).
 
@@ -71,6 +116,10 @@ def assemble(
     missing: list[str] = []
     warnings = 0
     pages = 0
+    redirects = state.redirects(crawl_id)
+    reader = _facts_reader(state, crawl_id, warc_dir)
+    tally = FactsTally()
+    checker = Checker(property_map)
     with SnapshotWriter(out_dir, command="crawl", inputs=inputs, extra=dict(extra)) as writer:
         for page, row, attempt in state.snapshot_sources(crawl_id):
             if attempt == "gone":
@@ -96,10 +145,17 @@ def assemble(
             if parsed is None:
                 missing.append(page.title)
                 continue
-            parsed = located(parsed, row.warc_file, row.warc_offset)
+            parsed = resolved(located(parsed, row.warc_file, row.warc_offset), redirects)
+            facts, whole = _facts_of(state, reader, row.id, parsed.page.title, tally)
+            if facts:
+                writer.add_rows("facts", facts)
+            checker.add(parsed, facts if whole else None)
             warnings += bool(parsed.page.warnings)
             writer.add(parsed)
             pages += 1
+        writer.add_rows("redirects", redirect_records(redirects))
+        writer.add_rows("checks", checker.finish(redirects))
+        edits = state.mid_crawl_edits(crawl_id)
         writer.extra.update(
             {
                 "pages_failed": len(failed),
@@ -108,13 +164,64 @@ def assemble(
                 "missing_titles": missing[:100],
                 "crawl_complete": not failed and not missing,
                 "pages_with_warnings": warnings,
+                "facts": (
+                    tally.as_manifest("Special:ExportRDF")
+                    | {"schema_notes": [r.note for r in state.schema_records(crawl_id) if r.note]}
+                    if reader is not None
+                    else None
+                ),
+                "checks": checker.manifest(),
+                "edited_during_crawl": [
+                    {"title": t, "listed_revision": a, "fetched_revision": b}
+                    for t, a, b in edits[:100]
+                ],
             }
         )
         shrink = guard(writer.rows) if guard is not None else None
         verdict = shrink.as_manifest() if shrink is not None else None
         if verdict is not None:
             writer.extra["shrink"] = verdict
-    return Assembled(pages, tuple(kept), tuple(missing), warnings, verdict)
+    return Assembled(
+        pages,
+        tuple(kept),
+        tuple(missing),
+        warnings,
+        verdict,
+        checker.summary.line(str(out_dir / "checks.csv")),
+    )
+
+
+def _facts_reader(state: State, crawl_id: int, warc_dir: Path) -> FactsReader | None:
+    if not state.crawl_facts(crawl_id):
+        return None
+    records = state.schema_records(crawl_id)
+    if not records:
+        return None
+    return FactsReader(warc_dir, read_schema(warc_dir, records))
+
+
+def _facts_of(
+    state: State, reader: FactsReader | None, fetch_id: int, title: str, tally: FactsTally
+) -> tuple[tuple[FactRecord, ...], bool]:
+    """The page's facts, and whether its answer held them whole (only then are they
+    checked: a relation missing from a partial answer is no disagreement)."""
+    if reader is None:
+        return (), False
+    location = state.facts_locations([fetch_id]).get(fetch_id)
+    if location is None:
+        tally.without += 1
+        return (), False
+    if location.status == "missing":
+        tally.missing += 1
+        return (), False
+    facts = reader.facts(title, location.record.warc_file, location.record.warc_offset)
+    if facts is None:
+        tally.without += 1
+        return (), False
+    tally.pages += 1
+    tally.rows += len(facts)
+    tally.incomplete += location.status != "ok"
+    return facts, location.status == "ok"
 
 
 def recorded(manifest: Mapping[str, Any]) -> Assembled:
@@ -127,4 +234,5 @@ def recorded(manifest: Mapping[str, Any]) -> Assembled:
         missing=tuple(extra.get("missing_titles") or ()),
         with_warnings=int(extra.get("pages_with_warnings") or 0),
         shrink=extra.get("shrink") if isinstance(extra.get("shrink"), dict) else None,
+        checks=str((extra.get("checks") or {}).get("summary") or ""),
     )

@@ -87,6 +87,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="publish the snapshot even if it shrinks the archive sharply",
     )
+    parser.add_argument(
+        "--no-facts",
+        action="store_true",
+        help="do not ask Semantic MediaWiki for its data (no facts table, no SMW checks)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -109,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
                 "max_crawl_delay": args.max_crawl_delay,
                 "retry_wait_budget": args.retry_wait_budget,
                 "max_shrink": args.max_shrink,
+                "facts": False if args.no_facts else None,
             },
         )
     except ConfigError as exc:
@@ -140,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
         print(outcome.message)
     else:
         print(outcome.summary())
+        if outcome.checks:
+            print(outcome.checks)
     _journal(config.data_dir, outcome.status, outcome.message, outcome, dry_run=args.dry_run)
     return int(outcome.status)
 

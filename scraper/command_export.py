@@ -4,12 +4,18 @@ Never touches the network. Without ``--out`` the snapshot goes to
 ``DATA/snapshots/<new id>/`` and is published (``latest`` and the history
 view); with ``--out`` it is written there and left alone. Holds the data
 folder's lock, so a crawl or a prune cannot change the archive underneath.
+Before it exports, relation targets that another parser version computed are
+recomputed from the archive (``scraper.targets``), so the next crawl plans with
+what this parser reads. The ``property_map`` of the config file (``--config``,
+``$NORA_CONFIG``, ``./nora.toml``) overrides the label -> property mapping of the
+checks, as for ``nora crawl``.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -19,8 +25,11 @@ from output.errors import ExportError as OutputError
 from output.history import new_snapshot_dir, publish, shrink_against_latest
 from output.shrink import DEFAULT_MAX_SHRINK, Shrink
 from output.status import ExitStatus
-from scraper.export import ExportError, default_workers, export_crawl
+from scraper.config import ConfigError, read_property_map
+from scraper.export import STATE_NAME, WARC_DIR, ExportError, default_workers, export_crawl
 from scraper.lock import DataFolderError, DataLock, LockedError
+from scraper.state import State, StateError
+from scraper.targets import refresh_targets
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +52,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--accept-shrink",
         action="store_true",
         help="publish even if the snapshot has 10%% fewer pages than latest or empties a table",
+    )
+    parser.add_argument(
+        "--config",
+        help="TOML config file for property_map (default $NORA_CONFIG, else ./nora.toml)",
     )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
@@ -68,7 +81,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"nora export: expected --workers >= 1, found {args.workers}", file=sys.stderr)
         return int(ExitStatus.USAGE)
     try:
+        property_map = read_property_map(args.config, os.environ)
+    except ConfigError as error:
+        print(f"nora export: {error}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
+    try:
         with DataLock(data_dir, "export"):
+            if (data_dir / STATE_NAME).is_file():
+                with State.open(data_dir / STATE_NAME) as state:
+                    refresh_targets(state, data_dir / WARC_DIR)
             out = Path(args.out) if args.out else new_snapshot_dir(data_dir, datetime.now(UTC))
             guard = None
             if not args.out:  # only a snapshot to be published is compared with latest
@@ -87,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
                     force=args.force,
                     on_page=tick,
                     guard=guard,
+                    property_map=property_map,
                 )
             held = result.shrink is not None and result.shrink.held
             if not args.out and not held:
@@ -97,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
     except DataFolderError as error:
         print(f"nora export: {error}", file=sys.stderr)
         return int(ExitStatus.USAGE)
-    except (ExportError, OutputError) as error:
+    except (ExportError, OutputError, StateError) as error:
         print(f"nora export: {error}", file=sys.stderr)
         return int(ExitStatus.USAGE)
     tables = result.manifest["tables"]
@@ -106,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         f"nora export: crawl {result.crawl.id}: {result.pages} pages ({counts}); "
         f"{result.with_warnings} with warnings, {len(result.unreadable)} unreadable -> {out}"
     )
+    print(result.checks)
     if held and result.shrink is not None:
         print(
             f"nora export: NOT PUBLISHED: the snapshot would shrink the archive "

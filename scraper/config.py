@@ -9,7 +9,7 @@ Precedence, lowest to highest (each later source overrides the earlier ones):
 4. command-line flags (``--site``, ``--data``, ``--contact``, ``--delay``,
    ``--namespace``, ``--exclude-namespace``, ``--max-requests``,
    ``--max-duration``, ``--max-crawl-delay``, ``--retry-wait-budget``,
-   ``--max-shrink``).
+   ``--max-shrink``, ``--no-facts``).
 
 Example ``nora.toml``::
 
@@ -25,6 +25,11 @@ Example ``nora.toml``::
     max_crawl_delay = 60            # a robots.txt Crawl-delay over it stops the run
     retry_wait_budget = 1800        # seconds of retry waits per run, in all
     max_shrink = 0.10               # share of pages a snapshot may lose unheld
+    facts = true                    # ask Semantic MediaWiki for its data (--no-facts)
+
+    [property_map]                  # Eigenschappen label -> SMW property, for the checks
+    "Laag binnen vijflaagsmodel" = "Laag"   # (inferred from the crawl when not given;
+    "Toelichting" = ""                      #  "" says: this label has no SMW property)
 """
 
 from __future__ import annotations
@@ -72,6 +77,10 @@ class CrawlConfig:
     retry_wait_budget: float = 1800.0
     #: share of the previous snapshot's pages a new one may lose and still be published
     max_shrink: float = 0.10
+    #: ask Semantic MediaWiki for the facts of the pages fetched (when the wiki runs it)
+    facts: bool = True
+    #: Eigenschappen label -> SMW property ("" for none), overriding what the checks infer
+    property_map: Mapping[str, str] = field(default_factory=dict)
     #: where each setting came from ("default", the file path, "env", "flag"): for --dry-run
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -96,6 +105,8 @@ _KEYS: dict[str, str] = {
     "max_crawl_delay": "max_crawl_delay",
     "retry_wait_budget": "retry_wait_budget",
     "max_shrink": "max_shrink",
+    "facts": "facts",
+    "property_map": "property_map",
 }
 
 _DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -202,6 +213,12 @@ def _coerce(where: str, name: str, value: object) -> object:
         return _check_number(where, name, value, minimum=0.0)
     if name == "max_shrink":
         return parse_share(where, "max_shrink", value)
+    if name == "facts":
+        if not isinstance(value, bool):
+            raise ConfigError(where, f"facts: expected true or false, found {value!r}")
+        return value
+    if name == "property_map":
+        return parse_property_map(where, value)
     if name == "data_dir":
         if not isinstance(value, str | Path) or str(value) == "":
             raise ConfigError(where, f"data: expected a folder path, found {value!r}")
@@ -215,6 +232,33 @@ def _coerce(where: str, name: str, value: object) -> object:
     if name in ("namespaces", "exclude_namespaces"):
         return _check_namespaces(where, name, value)
     raise ConfigError(where, f"unknown setting {name!r}")  # pragma: no cover - guarded by _KEYS
+
+
+def parse_property_map(where: str, value: object) -> dict[str, str]:
+    """A label -> property table: every key and value a string ("" means no property)."""
+    if not isinstance(value, dict):
+        raise ConfigError(
+            where,
+            f'property_map: expected a table of label = "property", found {value!r}',
+        )
+    out: dict[str, str] = {}
+    for label, prop in value.items():
+        if not isinstance(label, str) or not isinstance(prop, str) or not label.strip():
+            raise ConfigError(
+                where, f'property_map: expected label = "property" strings, found {label!r}'
+            )
+        out[" ".join(label.split())] = " ".join(prop.replace("_", " ").split())
+    return out
+
+
+def read_property_map(config_file: str | Path | None, env: Mapping[str, str]) -> dict[str, str]:
+    """The ``property_map`` of the config file (for ``nora export``, which takes no other
+    crawl setting); {} without a file."""
+    path = find_config_file(config_file, env)
+    if path is None:
+        return {}
+    value = read_config_file(path).get("property_map", {})
+    return dict(value) if isinstance(value, dict) else {}
 
 
 def find_config_file(explicit: str | Path | None, env: Mapping[str, str]) -> Path | None:

@@ -38,16 +38,15 @@ from output.history import (
 from output.staging import remove_stale_temps
 from output.status import ExitStatus
 from scraper.archive import WarcArchive
-from scraper.articles import TitleOutsideArticlePath, title_problem
 from scraper.client import Client, ClientSettings, Session
 from scraper.config import CrawlConfig
 from scraper.discovery import (
     DiscoveryError,
     ListingBudget,
     ListingTooLong,
+    Redirect,
     SiteInfo,
     UnknownNamespace,
-    article_url,
     choose_namespaces,
     list_pages,
     list_redirects,
@@ -65,29 +64,28 @@ from scraper.outcome import (
     CrawlOutcome,
     discovery_message,
     discovery_status,
-    http_error,
     stop_reason,
 )
-from scraper.plan import Known, Plan, PlanInput, make_plan
+from scraper.plan import make_plan
 from scraper.progress import LOGS_DIR, Progress
 from scraper.publication import Publication
-from scraper.recovery import direct_targets, parse_html, reindex
-from scraper.state import STATE_NAME, CrawlRow, ListedPage, NewFetch, State
+from scraper.rounds import Rounds
+from scraper.smw import SmwSite, smw_site
+from scraper.state import STATE_NAME, CrawlRow, ListedPage, State
+from scraper.targets import refresh_targets
 
 log = logging.getLogger(__name__)
 
 WARC_DIR = "warc"
 #: listed pages stored per transaction while the listing grows
 LISTING_BATCH = 500
-#: plan/fetch rounds: changed pages, then their new relation targets; a third finds none
-MAX_ROUNDS = 4
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class Crawler(Publication):
+class Crawler(Rounds, Publication):
     """One run of ``nora crawl`` with a config; ``Crawler(...).run()``."""
 
     def __init__(
@@ -119,6 +117,9 @@ class Crawler(Publication):
         #: what the run is writing, for the message when the disk fills
         self._phase = f"opening the data folder {self.data_dir}"
         self._crawl_id: int | None = None
+        #: the wiki's SMW, when it runs it and facts are on (``--no-facts``: None)
+        self.smw: SmwSite | None = None
+        self._facts = None
 
     # -- the run ---------------------------------------------------------------
 
@@ -181,6 +182,7 @@ class Crawler(Publication):
         try:
             client.start()
             info = read_siteinfo(client)
+            self._siteinfo_answer = client.last
             namespaces = choose_namespaces(
                 info, self.config.namespaces, self.config.exclude_namespaces
             )
@@ -189,6 +191,9 @@ class Crawler(Publication):
         except (FetchError, DiscoveryError, ListingTooLong) as exc:
             return CrawlOutcome(discovery_status(exc), discovery_message(exc))
         self.info = info
+        self.smw = smw_site(info) if self.config.facts else None
+        if self.config.facts and self.smw is None:
+            log.info("%s does not run Semantic MediaWiki: no facts", site)
         unfinished = state.unfinished_crawl(site)
         if self.dry_run:
             return self._dry_run(state, client, info, [n.id for n in namespaces], unfinished)
@@ -201,6 +206,7 @@ class Crawler(Publication):
                 state.set_full(crawl.id)
         full = self.full or crawl.full
         self._crawl_id = crawl.id
+        state.set_crawl_facts(crawl.id, self.smw is not None)
         self._phase = (
             f"archiving crawl {crawl.id} to {self.warc_dir} and indexing it in "
             f"{self.data_dir / STATE_NAME}"
@@ -216,6 +222,7 @@ class Crawler(Publication):
                 resumed=unfinished is not None,
                 generator=info.generator,
                 namespaces=[n.id for n in namespaces],
+                smw=self.smw.version if self.smw is not None else None,
             )
             if not crawl.listing_done:
                 state.clear_listing(crawl.id)  # a killed run's partial listing: start over
@@ -238,6 +245,9 @@ class Crawler(Publication):
             else:
                 listed = sum(1 for _ in state.listing(crawl.id))
                 self._reindex(state, crawl, full, progress)
+            recomputed = refresh_targets(state, self.warc_dir)
+            if recomputed:
+                progress.event("targets-recomputed", fetches=recomputed)
             try:
                 plan = self._fetch_rounds(state, client, crawl, full, progress)
             except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable) as exc:
@@ -262,7 +272,7 @@ class Crawler(Publication):
 
     def _discover(
         self, client: Client, namespaces: list[int], store: Callable[[list[ListedPage]], None]
-    ) -> list[tuple[str, str]]:
+    ) -> list[Redirect]:
         """List every page (handed to ``store`` a batch at a time, as it comes) and
         return the redirects; all listings together stay within ``listing_bound``."""
         budget = ListingBudget(listing_bound(self.info))
@@ -291,7 +301,12 @@ class Crawler(Publication):
             return CrawlOutcome(discovery_status(exc), f"listing failed: {discovery_message(exc)}")
         current = unfinished.id if unfinished is not None else _next_id(state)
         data = self._plan_input(
-            state, current, {p.title: p for p in pages}, dict(redirects), self.full, frozenset()
+            state,
+            current,
+            {p.title: p for p in pages},
+            {r.from_title: r.to_title for r in redirects},
+            self.full,
+            frozenset(),
         )
         plan = make_plan(data)
         lines = [f"plan: {plan.summary()}"]
@@ -303,144 +318,6 @@ class Crawler(Publication):
             unfinished.id if unfinished else None,
             listed=len(pages),
             plan=plan,
-        )
-
-    # -- planning and fetching -----------------------------------------------------
-
-    def _plan_input(
-        self,
-        state: State,
-        crawl_id: int,
-        listing: dict[str, ListedPage],
-        redirects: dict[str, str],
-        full: bool,
-        skip: frozenset[str],
-    ) -> PlanInput:
-        baseline = state.baseline_crawl(self.config.site, crawl_id)
-        prior = {
-            title: Known(fetch_id, revision, touched)
-            for title, fetch_id, revision, touched in state.known_versions(before_crawl=crawl_id)
-        }
-        this_crawl = state.crawl_outcomes(crawl_id)
-        done = {t: fid for t, (fid, outcome) in this_crawl.items() if outcome == "ok"}
-        gone = frozenset(t for t, (_fid, outcome) in this_crawl.items() if outcome == "gone")
-        return PlanInput(
-            listing=listing,
-            baseline_titles=frozenset(state.listed_titles(baseline.id))
-            if baseline
-            else frozenset(),
-            prior=prior,
-            failed_last=frozenset(state.failed_last(before_crawl=crawl_id)),
-            done=done,
-            targets=state.targets,
-            redirects=redirects,
-            full=full,
-            skip=skip | gone,
-        )
-
-    def _fetch_rounds(
-        self, state: State, client: Client, crawl: CrawlRow, full: bool, progress: Progress
-    ) -> Plan:
-        listing = {p.title: p for p in state.listing(crawl.id)}
-        redirects = state.redirects(crawl.id)
-        skip: set[str] = set()
-        plan = make_plan(self._plan_input(state, crawl.id, listing, redirects, full, frozenset()))
-        progress.event("plan", summary=plan.summary(), counts=dict(plan.counts))
-        for _ in range(MAX_ROUNDS):
-            if plan.settled:
-                break
-            progress.start_fetching(len(plan.to_fetch))
-            for page, reason in plan.to_fetch:
-                self.fetched_now += 1
-                if self._fetch_page(state, client, crawl.id, page, reason, progress) != "ok":
-                    skip.add(page.title)
-            plan = make_plan(
-                self._plan_input(state, crawl.id, listing, redirects, full, frozenset(skip))
-            )
-            if not plan.settled:
-                progress.event("plan", summary=plan.summary(), counts=dict(plan.counts))
-        else:
-            log.warning("plan not settled after %d rounds: %s", MAX_ROUNDS, plan.summary())
-        return plan
-
-    def _fetch_page(
-        self,
-        state: State,
-        client: Client,
-        crawl_id: int,
-        page: ListedPage,
-        reason: str,
-        progress: Progress,
-    ) -> str:
-        try:
-            url = article_url(self.config.site, self.info, page.title)
-        except TitleOutsideArticlePath as exc:  # a listing stored by an older version
-            log.warning("%s: not fetched: %s", page.title, exc)
-            url = ""
-            state.record_fetch(
-                NewFetch(crawl_id, page, url, reason, "failed", _iso(self._now()), error=str(exc))
-            )
-            progress.fetched(page.title, "failed", reason=reason, error=str(exc))
-            return "failed"
-        try:
-            fetched = client.get(url)
-        except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
-            raise  # the run stops here; the next run resumes this crawl
-        except FetchError as exc:
-            log.warning("%s: fetch failed: %s", page.title, exc)
-            state.record_fetch(
-                NewFetch(crawl_id, page, url, reason, "failed", _iso(self._now()), error=str(exc))
-            )
-            progress.fetched(page.title, "failed", reason=reason, error=str(exc))
-            return "failed"
-        targets: set[str] = set()
-        if fetched.status == 200:
-            outcome = "ok"
-            parsed = parse_html(fetched.body, url, fetched.fetched_at)
-            targets = direct_targets(parsed)
-        else:
-            # 404/410 too: a page the API lists must be served. A wiki whose article
-            # path moved answers 404 for every page; as "gone" they emptied the snapshot.
-            outcome = "failed"
-        record = fetched.record
-        state.record_fetch(
-            NewFetch(
-                crawl_id,
-                page,
-                url,
-                reason,
-                outcome,
-                fetched.fetched_at,
-                http_status=fetched.status,
-                sha256=fetched.sha256,
-                warc_file=record.warc_file if record else None,
-                warc_offset=record.offset if record else None,
-                error=None if outcome == "ok" else http_error(fetched.status),
-            ),
-            targets,
-        )
-        progress.fetched(page.title, outcome, reason=reason, status=fetched.status)
-        return outcome
-
-    def _reindex(self, state: State, crawl: CrawlRow, full: bool, progress: Progress) -> None:
-        """Index page responses a killed run archived but did not commit."""
-        listing = {p.title: p for p in state.listing(crawl.id)}
-        data = self._plan_input(
-            state, crawl.id, listing, state.redirects(crawl.id), full, frozenset()
-        )
-        wanted = {
-            article_url(self.config.site, self.info, p.title): (p, r)
-            for p, r in make_plan(data).to_fetch
-            if title_problem(p.title) is None
-        }
-        reindex(
-            state,
-            self.warc_dir,
-            crawl.id,
-            wanted,
-            lambda title, warc, offset: progress.event(
-                "reindexed", title=title, warc=warc, offset=offset
-            ),
         )
 
 

@@ -19,9 +19,13 @@ All of it comes from api.php, a few hundred titles per request:
   cannot keep a run listing for ever. A title listed twice is kept once, with
   a warning; a title MediaWiki cannot have (``../../api.php``, a control
   character: ``scraper.articles``) is skipped with a warning;
-- redirects are recorded as (from, to), never fetched: ``list=allpages&
-  apfilterredir=redirects`` gives the redirect pages, ``list=allredirects`` their
-  targets, joined on page id (one request per 500 redirects each, per namespace).
+- redirects are recorded as (from, to) with their revision and ``touched``, never
+  fetched: ``generator=allpages&gapfilterredir=redirects&prop=info`` gives the
+  redirect pages and their version (so a redirect edited to point elsewhere is
+  seen), ``list=allredirects`` their targets, joined on page id (one request per
+  500 redirects each, per namespace);
+- siteinfo's ``extensions`` say whether the wiki runs Semantic MediaWiki, and its
+  ``specialpagealiases`` the local name of ``Special:ExportRDF`` (``scraper.smw``).
 
 Answers are read leniently in both JSON format versions (``formatversion=2``
 gives booleans and ``name``; version 1 gives ``""`` flags and ``*``).
@@ -32,7 +36,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from scraper.articles import article_url, title_problem
 from scraper.listing import (
@@ -109,6 +113,23 @@ class SiteInfo:
     namespaces: tuple[Namespace, ...]
     pages: int | None = None  # statistics.pages: every page of every namespace
     articles: int | None = None  # statistics.articles: content pages
+    #: (name, version) of each installed extension ("SemanticMediaWiki", "5.1.0")
+    extensions: tuple[tuple[str, str], ...] = ()
+    #: special page canonical name -> its first local alias ("ExportRDF" -> "RDFExporteren")
+    special_pages: Mapping[str, str] | None = None
+
+    def extension(self, name: str) -> str | None:
+        """The version of an installed extension ("" when it gives none), None when absent."""
+        return next((version for n, version in self.extensions if n == name), None)
+
+
+class Redirect(NamedTuple):
+    """A redirect page as listed: where it points, and its version."""
+
+    from_title: str
+    to_title: str
+    revision_id: int | None = None
+    touched: str | None = None
 
 
 def _flag(value: object) -> bool:
@@ -123,7 +144,11 @@ def _name(entry: Mapping[str, Any]) -> str:
 
 def read_siteinfo(api: Api) -> SiteInfo:
     """``meta=siteinfo``: general facts and namespaces."""
-    params = {"action": "query", "meta": "siteinfo", "siprop": "general|namespaces|statistics"}
+    params = {
+        "action": "query",
+        "meta": "siteinfo",
+        "siprop": "general|namespaces|statistics|extensions|specialpagealiases",
+    }
     answer = api.api(params)
     query = answer.get("query")
     if not isinstance(query, dict) or not isinstance(query.get("general"), dict):
@@ -151,6 +176,21 @@ def read_siteinfo(api: Api) -> SiteInfo:
     articlepath = str(general.get("articlepath", "") or "")
     if "$1" not in articlepath:
         raise DiscoveryError("siteinfo", f"expected an articlepath with $1, found {articlepath!r}")
+    extensions = tuple(
+        (str(e.get("name", "")), str(e.get("version", "") or ""))
+        for e in (query.get("extensions") or [])
+        if isinstance(e, dict) and e.get("name")
+    )
+    aliases = query.get("specialpagealiases") or []
+    special = {
+        str(a["realname"]): str(a["aliases"][0])
+        for a in (aliases if isinstance(aliases, list) else [])
+        if isinstance(a, dict)
+        and a.get("realname")
+        and isinstance(a.get("aliases"), list)
+        and a["aliases"]
+        and isinstance(a["aliases"][0], str)
+    }
     return SiteInfo(
         server=str(general.get("server", "") or ""),
         articlepath=articlepath,
@@ -160,6 +200,8 @@ def read_siteinfo(api: Api) -> SiteInfo:
         namespaces=namespaces,
         pages=count(stats.get("pages")),
         articles=count(stats.get("articles")),
+        extensions=extensions,
+        special_pages=special,
     )
 
 
@@ -329,27 +371,42 @@ def _list(
 
 def list_redirects(
     api: Api, namespaces: Sequence[int], budget: ListingBudget | None = None
-) -> Iterator[tuple[str, str]]:
-    """(from, to) for every redirect page in ``namespaces`` whose target is in them too.
+) -> Iterator[Redirect]:
+    """Every redirect page in ``namespaces`` whose target is in them too, with its version.
 
-    Two listings joined on the redirect's page id: ``list=allpages&apfilterredir=
-    redirects`` names the redirect pages, ``list=allredirects&arprop=ids|title``
-    names their targets (``fromid``). (The API refuses ``gapfilterredir=redirects``
-    with ``redirects=1``, which would have done both at once.) A redirect to a
-    namespace not crawled leads nowhere the crawl goes and is left out.
+    Two listings joined on the redirect's page id: ``generator=allpages&gapfilterredir=
+    redirects&prop=info`` names the redirect pages with their last revision and
+    ``touched``, ``list=allredirects&arprop=ids|title`` names their targets
+    (``fromid``). (The API refuses ``gapfilterredir=redirects`` with ``redirects=1``,
+    which would have done both at once.) A redirect to a namespace not crawled leads
+    nowhere the crawl goes and is left out.
     """
-    sources: dict[int, str] = {}
+    sources: dict[int, tuple[str, int | None, str | None]] = {}
     for ns in namespaces:
         params = {
             "action": "query",
-            "list": "allpages",
-            "apnamespace": str(ns),
-            "apfilterredir": "redirects",
-            "aplimit": MAX_LIMIT,
+            "generator": "allpages",
+            "gapnamespace": str(ns),
+            "gapfilterredir": "redirects",
+            "gaplimit": MAX_LIMIT,
+            "prop": "info",
         }
-        for entry in _list(api, params, "allpages", f"redirect pages namespace {ns}", budget):
-            if "pageid" in entry and "title" in entry:
-                sources[int(entry["pageid"])] = str(entry["title"])
+        where = f"redirect pages namespace {ns}"
+        for answer in _continued(api, params, where, budget):
+            pages = (answer.get("query") or {}).get("pages") or []
+            if isinstance(pages, dict):  # formatversion=1: keyed by page id
+                pages = list(pages.values())
+            if budget is not None:
+                budget.take(where, len(pages))
+            for entry in pages:
+                if isinstance(entry, dict) and "pageid" in entry and "title" in entry:
+                    revision = entry.get("lastrevid")
+                    touched = entry.get("touched")
+                    sources[int(entry["pageid"])] = (
+                        str(entry["title"]),
+                        int(revision) if isinstance(revision, int) else None,
+                        str(touched) if isinstance(touched, str) else None,
+                    )
     if not sources:
         return
     for ns in namespaces:
@@ -364,4 +421,4 @@ def list_redirects(
         for entry in _list(api, params, "allredirects", where, budget):
             source = sources.get(int(entry.get("fromid", 0)))
             if source is not None and "title" in entry:
-                yield source, str(entry["title"])
+                yield Redirect(source[0], str(entry["title"]), source[1], source[2])

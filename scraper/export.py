@@ -27,12 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from output.checks import Checker
 from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from parsers import ParsedPage, parse_page
+from parsers.facts import Schema
+from parsers.records import FactRecord
 from scraper.archive import read_record
-from scraper.assembly import located
+from scraper.assembly import FactsTally, located, redirect_records, resolved
 from scraper.errors import ArchiveError
+from scraper.factsread import FactsReader, crawl_redirects, crawl_schema
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +77,19 @@ class PageSource:
     fetched_at: str
     warc_file: str | None
     warc_offset: int | None
+    #: the archived SMW answer holding the page's facts, and how whole (None: no answer)
+    facts_file: str | None = None
+    facts_offset: int | None = None
+    facts_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    """One page as a worker gives it back: parsed, with its facts."""
+
+    parsed: ParsedPage
+    facts: tuple[FactRecord, ...]
+    facts_status: str | None  # as PageSource.facts_status; "unreadable" when it failed
 
 
 @dataclass(slots=True)
@@ -84,6 +101,7 @@ class ExportResult:
     unreadable: list[str] = field(default_factory=list)
     manifest: dict[str, Any] = field(default_factory=dict)
     shrink: Shrink | None = None
+    checks: str = ""  # the one-line summary of the cross-checks
 
 
 def connect_state(data_dir: Path) -> sqlite3.Connection:
@@ -123,20 +141,36 @@ def choose_crawl(db: sqlite3.Connection, data_dir: Path, crawl_id: int | None) -
     return CrawlInfo(int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4])
 
 
-def page_sources(db: sqlite3.Connection, crawl_id: int) -> Iterator[PageSource]:
-    """The crawl's pages in snapshot order, each with its newest ok archived version.
+def _version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def page_sources(
+    db: sqlite3.Connection, crawl_id: int, *, facts: bool = False
+) -> Iterator[PageSource]:
+    """The crawl's pages in snapshot order, each with its newest ok archived version
+    (and, with ``facts``, the SMW answer holding its facts).
 
     Streams from one query. A page the crawl found gone (its last attempt in
     the crawl) is skipped; a page never fetched ok yields a source without a file.
     """
+    smw = facts and _version(db) >= 2
+    columns = "r.warc_file, r.warc_offset, p.status" if smw else "NULL, NULL, NULL"
+    joins = (
+        "LEFT JOIN smw_pages AS p ON p.fetch_id = f.id"
+        " LEFT JOIN smw_records AS r ON r.id = p.record_id"
+        if smw
+        else ""
+    )
     cursor = db.execute(
-        """
-        SELECT l.title, f.url, f.fetched_at, f.warc_file, f.warc_offset
+        f"""
+        SELECT l.title, f.url, f.fetched_at, f.warc_file, f.warc_offset, {columns}
         FROM listing AS l
         LEFT JOIN fetches AS f ON f.id = (
             SELECT max(id) FROM fetches
             WHERE title = l.title AND outcome = 'ok' AND crawl_id <= l.crawl_id
         )
+        {joins}
         WHERE l.crawl_id = ?
           AND coalesce((
             SELECT outcome FROM fetches
@@ -146,22 +180,31 @@ def page_sources(db: sqlite3.Connection, crawl_id: int) -> Iterator[PageSource]:
         """,
         (crawl_id,),
     )
-    for title, url, fetched_at, warc_file, warc_offset in cursor:
-        yield PageSource(str(title), url or "", fetched_at or "", warc_file, warc_offset)
+    for title, url, fetched_at, warc_file, warc_offset, f_file, f_offset, f_status in cursor:
+        yield PageSource(
+            str(title), url or "", fetched_at or "", warc_file, warc_offset,
+            f_file, f_offset, f_status,
+        )  # fmt: skip
 
 
 # -- parsing, in this process or in a worker -------------------------------------------
 
 _warc_dir: Path | None = None
+_redirects: dict[str, str] = {}
+_facts: FactsReader | None = None
 
 
-def _init_worker(warc_dir: str) -> None:
-    global _warc_dir
+def _init_worker(
+    warc_dir: str, redirects: dict[str, str] | None = None, schema: Schema | None = None
+) -> None:
+    global _warc_dir, _redirects, _facts
     _warc_dir = Path(warc_dir)
+    _redirects = dict(redirects or {})
+    _facts = FactsReader(_warc_dir, schema) if schema is not None else None
 
 
-def parse_source(source: PageSource) -> ParsedPage | str:
-    """Read and parse one page; a string says why it could not be read."""
+def parse_source(source: PageSource) -> Exported | str:
+    """Read and parse one page (and its facts); a string says why it could not be read."""
     assert _warc_dir is not None, "call _init_worker first"
     if source.warc_file is None or source.warc_offset is None:
         return f"{source.title}: expected an archived version, found none"
@@ -170,7 +213,14 @@ def parse_source(source: PageSource) -> ParsedPage | str:
     except ArchiveError as error:
         return f"{source.title}: {error}"
     parsed = parse_page(body, source.url, fetched_at=source.fetched_at)
-    return located(parsed, source.warc_file, source.warc_offset)
+    parsed = resolved(located(parsed, source.warc_file, source.warc_offset), _redirects)
+    facts: tuple[FactRecord, ...] = ()
+    status = source.facts_status
+    where = (source.facts_file, source.facts_offset)
+    if _facts is not None and where[0] is not None and where[1] is not None and status != "missing":
+        found = _facts.facts(parsed.page.title, where[0], where[1])
+        facts, status = (found, status) if found is not None else ((), "unreadable")
+    return Exported(parsed, facts, status if _facts is not None else None)
 
 
 class _Bounded:
@@ -201,15 +251,22 @@ class _Bounded:
 
 
 def parsed_pages(
-    sources: Iterable[PageSource], warc_dir: Path, *, workers: int, parallel: bool
-) -> Iterator[ParsedPage | str]:
+    sources: Iterable[PageSource],
+    warc_dir: Path,
+    *,
+    workers: int,
+    parallel: bool,
+    redirects: dict[str, str] | None = None,
+    schema: Schema | None = None,
+) -> Iterator[Exported | str]:
     """Parse every source, in order; in a pool of ``workers`` processes when ``parallel``."""
+    args = (str(warc_dir), redirects or {}, schema)
     if not parallel or workers <= 1:
-        _init_worker(str(warc_dir))
+        _init_worker(*args)
         yield from map(parse_source, sources)
         return
     bounded = _Bounded(sources, limit=CHUNK_PAGES * workers * 4)
-    pool = multiprocessing.Pool(workers, initializer=_init_worker, initargs=(str(warc_dir),))
+    pool = multiprocessing.Pool(workers, initializer=_init_worker, initargs=args)
     try:
         for result in pool.imap(parse_source, bounded, chunksize=CHUNK_PAGES):
             bounded.consumed()
@@ -219,6 +276,19 @@ def parsed_pages(
         bounded.stop()  # unblock the feeder thread so the pool can shut down
         pool.terminate()
         pool.join()
+
+
+def _count(tally: FactsTally, item: Exported) -> None:
+    """Count one page's facts as the crawl's snapshot does (``scraper.assembly``)."""
+    if item.facts_status is None or item.facts_status == "unreadable":
+        tally.without += 1
+        return
+    if item.facts_status == "missing":
+        tally.missing += 1
+        return
+    tally.pages += 1
+    tally.rows += len(item.facts)
+    tally.incomplete += item.facts_status != "ok"
 
 
 def default_workers() -> int:
@@ -243,6 +313,7 @@ def export_crawl(
     force: bool = False,
     on_page: Callable[[], None] | None = None,
     guard: Callable[[Mapping[str, int]], Shrink | None] | None = None,
+    property_map: Mapping[str, str] | None = None,
 ) -> ExportResult:
     """Write crawl ``crawl_id`` (default: the newest finished one) as a snapshot in ``out_dir``.
 
@@ -266,28 +337,47 @@ def export_crawl(
             "crawl_snapshot_id": crawl.snapshot_id,
             "workers": workers if parallel else 1,
         }
+        schema = crawl_schema(db, data_dir / WARC_DIR, crawl.id)
+        redirects = crawl_redirects(db, crawl.id)
+        checker = Checker(property_map)
+        tally = FactsTally()
         with SnapshotWriter(
             out_dir, force=force, command="export", inputs=[crawl.site], extra=extra
         ) as writer:
             pages = parsed_pages(
-                page_sources(db, crawl.id), data_dir / WARC_DIR, workers=workers, parallel=parallel
+                page_sources(db, crawl.id, facts=schema is not None),
+                data_dir / WARC_DIR,
+                workers=workers,
+                parallel=parallel,
+                redirects=redirects,
+                schema=schema,
             )
-            for parsed in pages:
-                if isinstance(parsed, str):
-                    log.error("%s", parsed)
-                    result.unreadable.append(parsed)
+            for item in pages:
+                if isinstance(item, str):
+                    log.error("%s", item)
+                    result.unreadable.append(item)
                 else:
-                    result.with_warnings += bool(parsed.page.warnings)
-                    writer.add(parsed)
+                    result.with_warnings += bool(item.parsed.page.warnings)
+                    if schema is not None:
+                        _count(tally, item)
+                    if item.facts:
+                        writer.add_rows("facts", item.facts)
+                    checker.add(item.parsed, item.facts if item.facts_status == "ok" else None)
+                    writer.add(item.parsed)
                 if on_page is not None:
                     on_page()
+            writer.add_rows("redirects", redirect_records(redirects))
+            writer.add_rows("checks", checker.finish(redirects))
             result.pages = writer.pages
+            result.checks = checker.summary.line(str(Path(out_dir) / "checks.csv"))
             writer.extra.update(
                 {
                     "pages": writer.pages,
                     "pages_with_warnings": result.with_warnings,
                     "unreadable": result.unreadable[:100],
                     "unreadable_count": len(result.unreadable),
+                    "facts": tally.as_manifest("Special:ExportRDF") if schema else None,
+                    "checks": checker.manifest(),
                 }
             )
             shrink = guard(writer.rows) if guard is not None else None

@@ -42,6 +42,7 @@ class CrawlOutcome:
     requests: int = 0
     seconds: float = 0.0
     plan: Plan | None = None
+    checks: str = ""  # the one-line summary of the snapshot's cross-checks
 
     def summary(self) -> str:
         parts = [

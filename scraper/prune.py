@@ -160,6 +160,8 @@ def _needed_files(db: sqlite3.Connection, oldest: int) -> set[str]:
         (oldest,),
     )
     needed = {str(r[0]) for r in written} | {str(r[0]) for r in read}
+    if int(db.execute("PRAGMA user_version").fetchone()[0]) >= 2:
+        needed |= _smw_files(db, oldest)
     # a file some fetch row points into belongs to that row's crawl, whatever its time stamp
     owned = db.execute(
         "SELECT warc_file, max(crawl_id) FROM fetches"
@@ -167,6 +169,32 @@ def _needed_files(db: sqlite3.Connection, oldest: int) -> set[str]:
     )
     needed |= {str(name) for name, crawl in owned if int(crawl) >= oldest}
     return needed
+
+
+def _smw_files(db: sqlite3.Connection, oldest: int) -> set[str]:
+    """Files holding SMW answers a kept crawl's snapshot reads: its schema (or the newest
+    before it) and the facts of each listed page's version (``scraper.factindex``)."""
+    schema_crawl = db.execute(
+        "SELECT max(crawl_id) FROM smw_records WHERE kind <> 'pages' AND crawl_id <= ?",
+        (oldest,),
+    ).fetchone()[0]
+    since = oldest if schema_crawl is None else int(schema_crawl)
+    rows = db.execute(
+        """
+        SELECT DISTINCT warc_file FROM smw_records WHERE crawl_id >= ?
+        UNION
+        SELECT DISTINCT r.warc_file FROM listing AS l
+        JOIN fetches AS f ON f.id = (
+            SELECT max(id) FROM fetches
+            WHERE title = l.title AND outcome = 'ok' AND crawl_id <= l.crawl_id
+        )
+        JOIN smw_pages AS p ON p.fetch_id = f.id
+        JOIN smw_records AS r ON r.id = p.record_id
+        WHERE l.crawl_id >= ?
+        """,
+        (since, oldest),
+    )
+    return {str(r[0]) for r in rows}
 
 
 def _owner_by_time(name: str, starts: list[tuple[int, str]], oldest: int) -> bool:
@@ -228,6 +256,14 @@ def prune(data_dir: Path, keep: int, *, dry_run: bool = False) -> tuple[PrunePla
     )
 
 
+def _forget_smw(db: sqlite3.Connection, ids: str) -> None:
+    """The SMW index rows of removed fetches and of answers in removed files."""
+    answers = "SELECT id FROM smw_records WHERE warc_file IN (SELECT name FROM gone_files)"
+    db.execute(f"DELETE FROM fact_targets WHERE fetch_id IN ({ids})")
+    db.execute(f"DELETE FROM smw_pages WHERE fetch_id IN ({ids}) OR record_id IN ({answers})")
+    db.execute(f"DELETE FROM smw_records WHERE id IN ({answers})")
+
+
 def _forget(state_path: Path, oldest: int, files: list[str], dry_run: bool) -> tuple[int, int]:
     """Delete the index rows of removed files and old listings; returns their counts."""
     db = sqlite3.connect(state_path, isolation_level=None, timeout=30.0)
@@ -259,6 +295,8 @@ def _forget(state_path: Path, oldest: int, files: list[str], dry_run: bool) -> t
                 db.execute(f"SELECT count(*) FROM listing WHERE crawl_id IN ({lost})").fetchone()[0]
             )
             db.execute(f"DELETE FROM targets WHERE fetch_id IN ({ids})")
+            if int(db.execute("PRAGMA user_version").fetchone()[0]) >= 2:
+                _forget_smw(db, ids)
             db.execute(f"DELETE FROM fetches WHERE id IN ({ids})")
             db.execute("DELETE FROM warc_marks WHERE warc_file IN (SELECT name FROM gone_files)")
             db.execute(f"DELETE FROM listing WHERE crawl_id IN ({lost})")

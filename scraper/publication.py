@@ -24,7 +24,7 @@ from output.history import (
     shrink_against_latest,
     snapshots_dir,
 )
-from output.shrink import Shrink, is_held
+from output.shrink import MAY_EMPTY, Shrink, is_held
 from output.status import ExitStatus
 from scraper.assembly import Assembled, assemble, recorded
 from scraper.config import CrawlConfig
@@ -32,6 +32,7 @@ from scraper.discovery import SiteInfo
 from scraper.outcome import CrawlOutcome, shrink_text
 from scraper.plan import Plan
 from scraper.progress import Progress
+from scraper.smw import SmwSite
 from scraper.state import CrawlRow, State
 
 log = logging.getLogger(__name__)
@@ -48,14 +49,21 @@ class Publication:
     data_dir: Path
     warc_dir: Path
     info: SiteInfo
+    smw: SmwSite | None
     fetched_now: int
     accept_shrink: bool
     _now: Callable[[], datetime]
     _phase: str
 
     def _shrink_guard(self, rows: Mapping[str, int]) -> Shrink | None:
+        # facts may empty when this run asks for none (--no-facts, no SMW any more)
+        may_empty = (*MAY_EMPTY, "facts") if self.smw is None else MAY_EMPTY
         return shrink_against_latest(
-            self.data_dir, rows, max_share=self.config.max_shrink, accept=self.accept_shrink
+            self.data_dir,
+            rows,
+            max_share=self.config.max_shrink,
+            accept=self.accept_shrink,
+            may_empty=may_empty,
         )
 
     def _held(
@@ -133,7 +141,7 @@ class Publication:
             done = assemble(
                 state, crawl.id, self.warc_dir, out_dir,
                 inputs=[self.config.site], extra=extra, failed=failed_titles,
-                guard=self._shrink_guard,
+                guard=self._shrink_guard, property_map=self.config.property_map,
             )  # fmt: skip
         else:  # written by a run killed before it could publish: reuse it
             done = recorded(manifest)
@@ -151,6 +159,9 @@ class Publication:
             pages_failed=len(failed_titles),
         )
         progress.event("snapshot", path=str(out_dir), kept_previous=len(kept), missing=len(missing))
+        if done.checks:
+            log.info("%s", done.checks)
+            progress.event("checks", summary=done.checks)
         message = ""
         if warnings and not (missing or failed_titles):
             message = f"{warnings} pages carry parse warnings (see the pages table)"
@@ -172,4 +183,5 @@ class Publication:
             missing=len(missing),
             warnings=warnings,
             plan=plan,
+            checks=done.checks,
         )

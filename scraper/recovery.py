@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from parsers import ParsedPage, parse_page
+from parsers import PARSER_VERSION, ParsedPage, parse_page
 from scraper.archive import iter_responses, warc_files
 from scraper.errors import ArchiveError
 from scraper.state import ListedPage, NewFetch, State
@@ -78,6 +78,7 @@ def reindex(
                     sha256=record.payload_sha256,
                     warc_file=record.warc_file,
                     warc_offset=record.offset,
+                    targets_version=PARSER_VERSION,
                 )
                 state.record_fetch(fetch, direct_targets(parsed))
                 indexed += 1

@@ -71,3 +71,16 @@ class NewFetch:
     warc_file: str | None = None
     warc_offset: int | None = None
     error: str | None = None
+    #: the revision the fetched HTML shows when it is not the listed one (edited meanwhile)
+    fetched_revision: int | None = None
+    #: the parser version that computed the targets stored with it
+    targets_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RedirectVersion:
+    """A listed redirect: where it points, and its version (None when not listed with it)."""
+
+    to_title: str
+    revision_id: int | None = None
+    touched: str | None = None

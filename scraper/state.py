@@ -17,11 +17,27 @@ What it holds, and why:
   because their "Afgeleide relaties" change without a new revision.
 - ``warc_marks``: per WARC file, the offset of the last record indexed here; on
   restart records after it are re-indexed (written but not committed at a kill).
+- ``smw_records`` (schema 2): every SMW answer a crawl archived and will read back
+  (``scraper.smw``): the property list and the property types (``schema``), and the
+  ``Special:ExportRDF`` answers holding pages' facts (``pages``), with WARC file and
+  offset; ``smw_pages``: which answer holds the facts of each page fetch, and whether
+  the answer held them whole (``ok``), in part (``incomplete``) or not (``missing``);
+  ``fact_targets``: the page-valued facts of each fetch (the targets SMW itself
+  knows), each with the digest of the subject holding it, so the plan can tell a
+  relation that changed from one that did not.
+- ``crawls.facts`` (schema 2): whether the crawl asked SMW for facts (its snapshot,
+  and ``nora export`` of it, then hold the ``facts`` table).
+- ``fetches.fetched_revision`` (schema 2): the revision the fetched HTML shows, when it
+  differs from the listed one (the page was edited between listing and fetch);
+  ``fetches.targets_version``: the parser version that computed the fetch's targets
+  (``scraper.targets`` recomputes them after a parser upgrade); ``redirects.revision_id``
+  and ``.touched``: redirects are listed with their version, so a redirect edited to
+  point elsewhere is seen.
 
 Each fetch row is committed on its own right after its WARC record is durable.
 ``synchronous=NORMAL`` under WAL survives a killed process; a power loss may drop
 the last commits, which the re-index from the WARC files recovers.
-Migrations are numbered by ``PRAGMA user_version``.
+Migrations (``scraper.migrations``) are numbered by ``PRAGMA user_version``.
 """
 
 from __future__ import annotations
@@ -31,75 +47,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
+from scraper.factindex import FactIndex
+from scraper.migrations import MIGRATIONS as _MIGRATIONS
 from scraper.rows import CrawlRow, FetchRow, ListedPage, NewFetch
 
 STATE_NAME = "state.sqlite"
 __all__ = ["STATE_NAME", "CrawlRow", "FetchRow", "ListedPage", "NewFetch", "State", "StateError"]
-
-_MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema
-    """
-    CREATE TABLE crawls (
-        id INTEGER PRIMARY KEY,
-        site TEXT NOT NULL,
-        started_at TEXT NOT NULL,
-        finished_at TEXT,
-        status TEXT NOT NULL,             -- running | complete | partial
-        full INTEGER NOT NULL DEFAULT 0,
-        listing_done INTEGER NOT NULL DEFAULT 0,
-        snapshot_id TEXT,
-        pages_listed INTEGER,
-        pages_fetched INTEGER,
-        pages_failed INTEGER
-    );
-    CREATE TABLE listing (
-        crawl_id INTEGER NOT NULL REFERENCES crawls(id),
-        title TEXT NOT NULL,
-        namespace INTEGER NOT NULL,
-        page_id INTEGER NOT NULL,
-        revision_id INTEGER NOT NULL,
-        touched TEXT NOT NULL,
-        length INTEGER NOT NULL,
-        PRIMARY KEY (crawl_id, title)
-    ) WITHOUT ROWID;
-    CREATE TABLE redirects (
-        crawl_id INTEGER NOT NULL REFERENCES crawls(id),
-        from_title TEXT NOT NULL,
-        to_title TEXT NOT NULL,
-        PRIMARY KEY (crawl_id, from_title)
-    ) WITHOUT ROWID;
-    CREATE TABLE fetches (
-        id INTEGER PRIMARY KEY,
-        crawl_id INTEGER NOT NULL REFERENCES crawls(id),
-        title TEXT NOT NULL,
-        namespace INTEGER NOT NULL,
-        page_id INTEGER NOT NULL,
-        revision_id INTEGER NOT NULL,
-        touched TEXT NOT NULL,
-        length INTEGER NOT NULL,
-        url TEXT NOT NULL,
-        reason TEXT NOT NULL,
-        outcome TEXT NOT NULL,            -- ok | failed | gone
-        http_status INTEGER,
-        sha256 TEXT,
-        warc_file TEXT,
-        warc_offset INTEGER,
-        fetched_at TEXT NOT NULL,
-        error TEXT
-    );
-    CREATE INDEX fetches_title ON fetches (title, outcome, id);
-    CREATE INDEX fetches_crawl ON fetches (crawl_id, title);
-    CREATE TABLE targets (
-        fetch_id INTEGER NOT NULL REFERENCES fetches(id),
-        target TEXT NOT NULL,
-        PRIMARY KEY (fetch_id, target)
-    ) WITHOUT ROWID;
-    CREATE TABLE warc_marks (
-        warc_file TEXT PRIMARY KEY,
-        warc_offset INTEGER NOT NULL
-    ) WITHOUT ROWID;
-    """,
-)
 
 SCHEMA_VERSION = len(_MIGRATIONS)
 
@@ -128,8 +81,11 @@ def _crawl(row: sqlite3.Row | tuple[object, ...]) -> CrawlRow:
     )
 
 
-class State:
-    """The crawl state database; ``with State.open(path) as state:``."""
+class State(FactIndex):
+    """The crawl state database; ``with State.open(path) as state:``.
+
+    Its SMW part (facts, redirect versions, targets after a parser upgrade) is
+    ``scraper.factindex.FactIndex``."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
@@ -269,7 +225,8 @@ class State:
                 )
                 count += 1
             self._db.executemany(
-                "INSERT OR REPLACE INTO redirects VALUES (?, ?, ?)",
+                "INSERT OR REPLACE INTO redirects (crawl_id, from_title, to_title)"
+                " VALUES (?, ?, ?)",
                 ((crawl_id, a, b) for a, b in redirects),
             )
             self._db.execute("UPDATE crawls SET listing_done = 1 WHERE id = ?", (crawl_id,))
@@ -303,13 +260,22 @@ class State:
             )
             self._db.execute("COMMIT")
 
-    def finish_listing(self, crawl_id: int, redirects: Iterable[tuple[str, str]]) -> int:
-        """Store the redirects and mark the listing done; returns the pages listed."""
+    def finish_listing(
+        self, crawl_id: int, redirects: Iterable[tuple[str, ...] | tuple[object, ...]]
+    ) -> int:
+        """Store the redirects ((from, to) or ``discovery.Redirect`` with its revision and
+        touched) and mark the listing done; returns the pages listed."""
+        rows = []
+        for entry in redirects:
+            rev = entry[2] if len(entry) > 2 else None
+            touched = entry[3] if len(entry) > 3 else None
+            rows.append((crawl_id, str(entry[0]), str(entry[1]), rev, touched))
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.executemany(
-                "INSERT OR REPLACE INTO redirects VALUES (?, ?, ?)",
-                ((crawl_id, a, b) for a, b in redirects),
+                "INSERT OR REPLACE INTO redirects (crawl_id, from_title, to_title, revision_id,"
+                " touched) VALUES (?, ?, ?, ?, ?)",
+                rows,
             )
             self._db.execute("UPDATE crawls SET listing_done = 1 WHERE id = ?", (crawl_id,))
             self._db.execute("COMMIT")
@@ -349,7 +315,8 @@ class State:
             cur = self._db.execute(
                 "INSERT INTO fetches (crawl_id, title, namespace, page_id, revision_id, touched,"
                 " length, url, reason, outcome, http_status, sha256, warc_file, warc_offset,"
-                " fetched_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " fetched_at, error, fetched_revision, targets_version)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     fetch.crawl_id,
                     p.title,
@@ -367,6 +334,8 @@ class State:
                     fetch.warc_offset,
                     fetch.fetched_at,
                     fetch.error,
+                    fetch.fetched_revision,
+                    fetch.targets_version,
                 ),
             )
             fetch_id = int(cur.lastrowid or 0)

@@ -43,6 +43,11 @@ def read_table(snapshot: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(Path(snapshot) / f"{name}.parquet")
 
 
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as dicts keyed by column name."""
+    return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
+
+
 def comparable(snapshot: Path, name: str) -> pd.DataFrame:
     """A table without its volatile columns, as plain Python values, in a stable order."""
     df = read_table(snapshot, name).drop(columns=list(VOLATILE.get(name, ())))

@@ -46,16 +46,22 @@ def parse_fixture(page: Path) -> ParsedPage:
 
 #: page fields the caller fills in (where the page is archived), never the parser
 ARCHIVE_FIELDS = ("warc_file", "warc_offset")
+#: relation fields the caller fills in (the target through the wiki's redirects)
+RELATION_CALLER_FIELDS = ("target_resolved",)
 
 
 def to_jsonable(parsed: ParsedPage) -> dict[str, Any]:
     """Records as dicts, tuples as lists (json renders tuples as lists).
 
-    The archive location is left out: ``parse_page`` always leaves it empty.
+    The archive location and the resolved relation targets are left out:
+    ``parse_page`` always leaves them empty.
     """
     out = dataclasses.asdict(parsed)
     for name in ARCHIVE_FIELDS:
         out["page"].pop(name, None)
+    for relation in out["relations"]:
+        for name in RELATION_CALLER_FIELDS:
+            relation.pop(name, None)
     return out
 
 

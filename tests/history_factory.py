@@ -7,7 +7,7 @@ which values, relations and hashes the snapshots hold.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
@@ -102,14 +102,20 @@ def write_snapshot(
     command: str = "crawl",
     published: bool = True,
     extra: dict[str, object] | None = None,
+    rows: Mapping[str, Iterable[object]] | None = None,
 ) -> Path:
-    """A complete snapshot in ``DATA/snapshots/<id for when>``, published unless told not to."""
+    """A complete snapshot in ``DATA/snapshots/<id for when>``, published unless told not to.
+
+    ``rows``: records of the tables that do not come from a page's HTML (``facts``,
+    ``redirects``, ``checks``), as a crawl writes them."""
     out = Path(data_dir) / "snapshots" / new_snapshot_id(when)
     with SnapshotWriter(
         out, command=command, inputs=["test"], created_at=when, extra=extra
     ) as writer:
         for parsed in pages:
             writer.add(parsed)
+        for table, records in (rows or {}).items():
+            writer.add_rows(table, records)
     if published:
         publish(Path(data_dir), out)
     return out

@@ -190,8 +190,10 @@ class HostileWiki:
                     "statistics": stats,
                 }
             }
-        if query.get("list") in ("allpages", "allredirects"):
-            return {"query": {str(query["list"]): []}}
+        if query.get("list") == "allredirects":
+            return {"query": {"allredirects": []}}
+        if query.get("gapfilterredir") == "redirects":
+            return {"query": {"pages": []}}
         titles = sorted(self.pages)
         start = query.get("gapcontinue", "")
         rest = [t for t in titles if t >= start]

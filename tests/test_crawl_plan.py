@@ -8,6 +8,7 @@ from scraper.plan import (
     CHANGED,
     FULL,
     NEW,
+    REDIRECT_SOURCE,
     RELATION_SOURCE,
     RELATION_TARGET,
     RETRY_FAILED,
@@ -16,6 +17,7 @@ from scraper.plan import (
     PlanInput,
     make_plan,
 )
+from scraper.rows import RedirectVersion
 from scraper.state import ListedPage
 
 T0 = "2026-11-01T00:00:00Z"
@@ -42,8 +44,13 @@ def data(
     redirects: dict[str, str] | None = None,
     full: bool = False,
     skip: frozenset[str] = frozenset(),
+    facts: Mapping[int, dict[str, str]] | None = None,
+    redirect_versions: dict[str, RedirectVersion] | None = None,
+    baseline_redirects: dict[str, RedirectVersion] | None = None,
 ) -> PlanInput:
+    """``facts``: fetch id -> {target: digest of the subject naming it} (whole facts)."""
     table = dict(targets or {})
+    known = {i: {t: frozenset({d}) for t, d in found.items()} for i, found in (facts or {}).items()}
     return PlanInput(
         listing=pages,
         baseline_titles=frozenset(baseline if baseline is not None else prior),
@@ -54,6 +61,10 @@ def data(
         redirects=redirects or {},
         full=full,
         skip=skip,
+        fact_targets=lambda ids: {i: known[i] for i in ids if i in known},
+        facts_expected=facts is not None,
+        redirect_versions=redirect_versions or {},
+        baseline_redirects=baseline_redirects or {},
     )
 
 
@@ -160,3 +171,86 @@ def test_pages_relating_to_a_deleted_or_moved_page_are_refetched() -> None:
         pages, prior, targets={1: {"C", "D"}, 2: {"C"}, 4: {"A"}}, redirects={"C": "C2"}
     )
     assert fetched(plan_input) == {"A": RELATION_SOURCE, "B": RELATION_SOURCE, "C2": NEW}
+
+
+def test_property_links_in_smws_facts_are_targets_too() -> None:
+    # A's Eigenschappen name B (Heeft bron): not a Relaties link, but a page value in SMW
+    pages = listing(("A", 2, T0), ("B", 1, T0), ("C", 1, T0))
+    prior = {"A": Known(1, 1, T0), "B": Known(2, 1, T0), "C": Known(3, 1, T0)}
+    plan = data(pages, prior, targets={}, facts={1: {"B": "d1"}, 9: {"C": "d2"}}, done={"A": 9})
+    assert fetched(plan) == {"B": RELATION_TARGET, "C": RELATION_TARGET}
+
+
+def test_with_facts_on_both_sides_only_changed_relations_refetch_their_targets() -> None:
+    pages = listing(("A", 2, T0), ("Same", 1, T0), ("Moved", 1, T0), ("Html", 1, T0))
+    prior = {t: Known(i + 1, 1, T0) for i, t in enumerate(["A", "Same", "Moved", "Html"])}
+    old = {"Same": "s", "Moved": "m1"}
+    new = {"Same": "s", "Moved": "m2"}  # the subject naming Moved changed; Same's did not
+    # before A is fetched, its old targets wait for the new version's facts
+    waiting = data(pages, prior, targets={1: {"Html"}}, facts={1: old})
+    assert fetched(waiting) == {"A": CHANGED}
+    after = data(
+        pages, prior, targets={1: {"Html"}, 9: {"Html"}}, facts={1: old, 9: new}, done={"A": 9}
+    )
+    assert fetched(after) == {"Moved": RELATION_TARGET}
+    # a page whose body alone changed refetches no target at all
+    body = data(pages, prior, targets={1: {"Html"}, 9: {"Html"}}, facts={1: old, 9: old},
+                done={"A": 9})  # fmt: skip
+    assert fetched(body) == {}
+    # without facts for the new version (its answer failed): every old and new target
+    fallback = data(pages, prior, targets={1: {"Html"}, 9: {"Html"}}, facts={1: old},
+                    done={"A": 9})  # fmt: skip
+    assert fetched(fallback) == {"Same": RELATION_TARGET, "Moved": RELATION_TARGET,
+                                 "Html": RELATION_TARGET}  # fmt: skip
+
+
+def test_a_refetched_page_whose_relations_changed_refetches_their_targets() -> None:
+    # S was refetched as a relation source; SMW renamed an endpoint of its relation
+    # object (a moved page) without a revision: the object's other endpoint T changed too
+    pages = listing(("S", 1, T0), ("T", 1, T0), ("U", 1, T0))
+    prior = {"S": Known(1, 1, T0), "T": Known(2, 1, T0), "U": Known(3, 1, T0)}
+    plan = data(pages, prior, facts={1: {"T": "a", "U": "u"}, 9: {"T": "b", "U": "u"}},
+                done={"S": 9})  # fmt: skip
+    assert fetched(plan) == {"T": RELATION_TARGET}
+    # without facts, only targets that appeared or went (S itself was not edited)
+    html = data(pages, prior, targets={1: {"T", "U"}, 9: {"U"}}, done={"S": 9})
+    assert fetched(html) == {"T": RELATION_TARGET}
+
+
+def test_pages_linking_to_a_new_title_are_refetched() -> None:
+    # A's red link to "Later" turns blue when Later is created
+    pages = listing(("A", 1, T0), ("B", 1, T0), ("Later", 1, T1))
+    prior = {"A": Known(1, 1, T0), "B": Known(2, 1, T0)}
+    plan = data(pages, prior, targets={1: {"Later"}}, baseline={"A", "B"})
+    assert fetched(plan) == {"Later": NEW, "A": RELATION_SOURCE}
+
+
+def test_a_redirect_created_edited_retargeted_or_deleted_refetches_through_it() -> None:
+    pages = listing(("A", 1, T0), ("B", 1, T0), ("Old", 1, T0), ("New", 1, T0), ("X", 1, T0))
+    prior = {t: Known(i + 1, 1, T0) for i, t in enumerate(["A", "B", "Old", "New", "X"])}
+    targets = {1: {"R"}, 2: {"Q"}}  # A links redirect R, B links redirect Q
+    before = {"R": RedirectVersion("Old", 5, T0), "Q": RedirectVersion("X", 7, T0)}
+    same = data(pages, prior, targets=targets, redirects={"R": "Old", "Q": "X"},
+                redirect_versions=dict(before), baseline_redirects=before)  # fmt: skip
+    assert fetched(same) == {}
+    moved = data(pages, prior, targets=targets, redirects={"R": "New", "Q": "X"},
+                 redirect_versions={"R": RedirectVersion("New", 6, T1), "Q": before["Q"]},
+                 baseline_redirects=before)  # fmt: skip
+    assert fetched(moved) == {"A": REDIRECT_SOURCE, "Old": RELATION_TARGET,
+                              "New": RELATION_TARGET}  # fmt: skip
+    edited = data(pages, prior, targets=targets, redirects={"R": "Old", "Q": "X"},
+                  redirect_versions={"R": before["R"], "Q": RedirectVersion("X", 8, T1)},
+                  baseline_redirects=before)  # fmt: skip
+    assert fetched(edited) == {"B": REDIRECT_SOURCE, "X": RELATION_TARGET}
+    gone = data(pages, prior, targets=targets, redirects={"Q": "X"},
+                redirect_versions={"Q": before["Q"]}, baseline_redirects=before)  # fmt: skip
+    assert fetched(gone) == {"A": REDIRECT_SOURCE, "Old": RELATION_TARGET}
+    created = data(pages, prior, targets=targets, redirects={"R": "Old", "Q": "X"},
+                   redirect_versions=dict(before),
+                   baseline_redirects={"Q": before["Q"]})  # fmt: skip
+    assert fetched(created) == {"A": REDIRECT_SOURCE, "Old": RELATION_TARGET}
+    # redirects listed before their versions were kept: compared by target only
+    unknown = {a: RedirectVersion(b.to_title) for a, b in before.items()}
+    plain = data(pages, prior, targets=targets, redirects={"R": "Old", "Q": "X"},
+                 redirect_versions=dict(before), baseline_redirects=unknown)  # fmt: skip
+    assert fetched(plain) == {}

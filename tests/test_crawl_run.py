@@ -119,9 +119,13 @@ class MockWiki:
                 }
             }
         ids = {title: 9000 + i for i, title in enumerate(sorted(self.redirects))}
-        if params.get("list") == "allpages":
-            found = [{"pageid": i, "ns": 0, "title": t} for t, i in ids.items()]
-            return {"query": {"allpages": found if params["apnamespace"] == "0" else []}}
+        if params.get("gapfilterredir") == "redirects":
+            found = [
+                {"pageid": i, "ns": 0, "title": t, "redirect": True, "lastrevid": i,
+                 "touched": "2026-01-01T00:00:00Z"}
+                for t, i in ids.items()
+            ]  # fmt: skip
+            return {"query": {"pages": found if params["gapnamespace"] == "0" else []}}
         if params.get("list") == "allredirects":
             targets = [{"fromid": ids[a], "ns": 0, "title": b} for a, b in self.redirects.items()]
             return {"query": {"allredirects": targets if params["arnamespace"] == "0" else []}}

@@ -120,12 +120,12 @@ def listing(base_url: str, namespaces: list[int]) -> dict[str, tuple[int, str]]:
     return out
 
 
-def crawl_cli(wiki: Any, data: Path) -> tuple[int, list[str], str]:
+def crawl_cli(wiki: Any, data: Path, *flags: str) -> tuple[int, list[str], str]:
     """``nora crawl`` as a user runs it: exit status, access-log lines it caused, stdout."""
     mark = wiki.log_mark()
     result = nora(
         "crawl", "--site", wiki.base_url, "--data", str(data), "--delay", "0",
-        "--no-progress", "--contact", "tests@example.org",
+        "--no-progress", "--contact", "tests@example.org", *flags,
     )  # fmt: skip
     return result.returncode, wiki.requests_since(mark), result.stdout + result.stderr
 
@@ -199,11 +199,14 @@ def test_recrawl_fetches_every_page_whose_rendering_changed(
     assert changed <= set(fetched), sorted(changed - set(fetched))
     assert all(count == 1 for count in fetched.values()), fetched
     # the rest is what the plan cannot rule out without fetching: relation targets and
-    # sources of changed pages, pages touched without a content change. Bounded.
+    # sources of changed pages, pages touched without a content change. Bounded: with
+    # SMW's facts only targets whose relation changed are refetched (measured: 19 extra
+    # for 69 changed; before the facts, every target of every touched page: 4x)
     extra = set(fetched) - changed
-    assert len(extra) <= 4 * len(changed), sorted(extra)
+    assert len(extra) <= len(changed) // 2, sorted(extra)
     listing_requests = len(namespaces) * max(1, -(-len(after) // 500))  # ceil, per namespace
-    assert len(lines) <= len(fetched) + listing_requests + 10, len(lines)
+    smw = -(-len(fetched) // 20)  # SMW's data of the pages fetched: at most 1 in 20 (goal)
+    assert len(lines) <= len(fetched) + listing_requests + 10 + smw, len(lines)
     titles = set(read_table(second, "pages")["title"])
     assert deleted not in titles and moved not in titles
     assert new_title in titles and moved + " (hernoemd)" in titles

@@ -108,7 +108,9 @@ def test_siteinfo_reads_general_and_namespaces(api_mock: Any) -> None:
     _rsps, seen, handler = api_mock
     handler.append(lambda p: SITEINFO)
     info = read_siteinfo(client())
-    assert seen[0]["meta"] == "siteinfo" and seen[0]["siprop"] == "general|namespaces|statistics"
+    assert seen[0]["meta"] == "siteinfo" and seen[0]["siprop"] == (
+        "general|namespaces|statistics|extensions|specialpagealiases"
+    )
     assert seen[0]["maxlag"] == "5"
     assert info.articlepath == "/wiki/$1" and info.generator == "MediaWiki 1.39.6"
     assert [n.id for n in info.namespaces] == [-1, 0, 14, 100, 102, 104]
@@ -171,17 +173,21 @@ def test_repeated_continuation_is_an_error_not_a_loop(api_mock: Any) -> None:
 def test_redirects_join_pages_and_targets_across_continuations(api_mock: Any) -> None:
     _rsps, seen, handler = api_mock
 
+    def page(pageid: int, ns: int, title: str) -> dict[str, Any]:
+        return {"pageid": pageid, "ns": ns, "title": title, "redirect": True,
+                "lastrevid": pageid * 10, "touched": f"2026-01-0{pageid}T00:00:00Z"}  # fmt: skip
+
     def redirects(params: dict[str, str]) -> dict[str, Any]:
-        if params["list"] == "allpages":
-            assert params["apfilterredir"] == "redirects"
-            if params["apnamespace"] == "100":
-                return {"query": {"allpages": [{"pageid": 9, "ns": 100, "title": "FS:Oud"}]}}
-            if "apcontinue" not in params:
+        if params.get("generator") == "allpages":
+            assert params["gapfilterredir"] == "redirects" and params["prop"] == "info"
+            if params["gapnamespace"] == "100":
+                return {"query": {"pages": [page(9, 100, "FS:Oud")]}}
+            if "gapcontinue" not in params:
                 return {
-                    "continue": {"apcontinue": "Oud", "continue": "-||"},
-                    "query": {"allpages": [{"pageid": 7, "ns": 0, "title": "Alias"}]},
+                    "continue": {"gapcontinue": "Oud", "continue": "gapcontinue||"},
+                    "query": {"pages": [page(7, 0, "Alias")]},
                 }
-            return {"query": {"allpages": [{"pageid": 8, "ns": 0, "title": "Oud"}]}}
+            return {"query": {"pages": [page(8, 0, "Oud")]}}
         assert params["list"] == "allredirects" and params["arprop"] == "ids|title"
         if params["arnamespace"] == "0":
             return {
@@ -197,15 +203,20 @@ def test_redirects_join_pages_and_targets_across_continuations(api_mock: Any) ->
         return {"query": {"allredirects": []}}
 
     handler.append(redirects)
-    assert list(list_redirects(client(), [0, 100])) == [
+    found = list(list_redirects(client(), [0, 100]))
+    assert [(r.from_title, r.to_title) for r in found] == [
         ("Alias", "Doel"),
         ("Oud", "Nieuw"),
         ("FS:Oud", "Doel"),
     ]
+    # each with its version, so a redirect edited to point elsewhere is seen
+    assert [(r.revision_id, r.touched) for r in found] == [
+        (70, "2026-01-07T00:00:00Z"), (80, "2026-01-08T00:00:00Z"), (90, "2026-01-09T00:00:00Z")
+    ]  # fmt: skip
     assert len(seen) == 5  # 2 + 1 redirect-page listings, 2 target listings
 
     seen.clear()
-    handler[0] = lambda p: {"batchcomplete": True, "query": {"allpages": []}}
+    handler[0] = lambda p: {"batchcomplete": True, "query": {"pages": []}}
     assert list(list_redirects(client(), [0])) == []
     assert len(seen) == 1  # no redirect pages: no target listing at all
 

@@ -18,7 +18,7 @@ from output.status import ExitStatus
 from output.verify import verify_folder
 from parsers import parse_page
 from scraper.archive import read_record
-from scraper.assembly import located
+from scraper.assembly import located, resolved
 from scraper.cli import main
 from scraper.lock import DataLock
 from tests import test_crawl_run as crawl_mock
@@ -79,7 +79,7 @@ def _expected(tmp_path: Path, pages: Pages, name: str, data: Path, crawl_id: int
             warc_file, offset = where[title]
             assert warc_file is not None and offset is not None
             parsed = parse_page(html, page_url(title), fetched_at=fetched_at)
-            writer.add(located(parsed, warc_file, offset))
+            writer.add(resolved(located(parsed, warc_file, offset), {}))  # no redirects here
     return out
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pyoxigraph as ox
 import pytest
 
 from output.graph import VOCAB, encode_title
 from output.status import ExitStatus
+from parsers.records import FactRecord, RedirectRecord
 from scraper.cli import main
 from tests.crawl_support import reference_crawl
 from tests.history_factory import make_page, write_snapshot
@@ -71,23 +71,17 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
         make_page(HOSTILE.replace("\n", " "), "Begrip", relations=[("direct", HOSTILE, DOEL)]),
         make_page("Ünïcode & co/slash: 'quote'", "Begrip"),
     ]  # fmt: skip
-    snap = write_snapshot(data, pages)
-    # the tables another engineer is adding; the graph takes them when they are there
-    facts = pa.table(
-        {
-            "title": [DOEL, DOEL],
-            "subject": [DOEL, f"{DOEL}#_sub1"],
-            "property": ["Heeft stelling", "Is onderdeel van"],
-            "type": ["_txt", "_wpg"],
-            "value": ["Iedereen", "Kwaliteitsdoelen"],
-            "target": ["", "Kwaliteitsdoelen"],
-        }
-    )
-    pq.write_table(facts, snap / "facts.parquet")
-    pq.write_table(
-        pa.table({"from_title": ["Toegankelijk"], "to_title": [DOEL]}), snap / "redirects.parquet"
-    )
-    return snap
+    # the tables a crawl of a wiki with SMW writes beside the HTML's, as it writes them
+    facts = [
+        FactRecord(DOEL, 0, DOEL, "Heeft stelling", "_txt", "Iedereen", "", None, None),
+        FactRecord(DOEL, 1, f"{DOEL}#_sub1", "Is onderdeel van", "_wpg", "Kwaliteitsdoelen",
+                   "Kwaliteitsdoelen", None, None),
+        FactRecord(DOEL, 2, DOEL, "Gewicht", "_num", "2.5", "", 2.5, None),
+        FactRecord(DOEL, 3, DOEL, "Vastgesteld op", "_dat", "2022-06-07", "", None,
+                   datetime.date(2022, 6, 7)),
+    ]  # fmt: skip
+    redirects = [RedirectRecord("Toegankelijk", DOEL)]
+    return write_snapshot(data, pages, rows={"facts": facts, "redirects": redirects})
 
 
 def _graph(snapshot: Path, out: Path, *extra: str) -> int:
@@ -169,7 +163,24 @@ def test_facts_and_redirects_are_included_when_present(snapshot: Path, tmp_path:
         f"PREFIX na: <{VOCAB}> SELECT ?p ?v"
         " WHERE { ?f a na:Fact ; na:property ?p ; na:value ?v }",
     )
-    assert facts == {("Heeft stelling", "Iedereen"), ("Is onderdeel van", "Kwaliteitsdoelen")}
+    assert facts == {
+        ("Heeft stelling", "Iedereen"), ("Is onderdeel van", "Kwaliteitsdoelen"),
+        ("Gewicht", "2.5"), ("Vastgesteld op", "2022-06-07"),
+    }  # fmt: skip
+    page = "https://nora.test/wiki/Toegankelijk_(Doel)"
+    subjects = _sparql(
+        store, f"PREFIX na: <{VOCAB}> SELECT DISTINCT ?s WHERE {{ ?f na:subject ?s }}"
+    )
+    assert subjects == {(page,), (page + "#subobject-_sub1",)}  # a subobject under its page
+    typed = store.query(
+        f"PREFIX na: <{VOCAB}> SELECT ?n ?d WHERE {{ OPTIONAL {{ ?f na:number ?n }}"
+        " OPTIONAL { ?g na:date ?d } }"
+    )
+    assert isinstance(typed, ox.QuerySolutions)
+    terms = {t for solution in typed for t in solution if t is not None}
+    assert {(t.value, t.datatype.value.rsplit("#", 1)[1]) for t in terms} == {
+        ("2.5", "double"), ("2022-06-07", "date")
+    }  # fmt: skip
     redirect = _sparql(
         store, f"PREFIX na: <{VOCAB}> SELECT ?to WHERE {{ ?from na:redirectsTo ?to }}"
     )
@@ -234,6 +245,15 @@ def test_real_crawl_graph_answers_equal_duckdb(reference_crawl: Path, tmp_path: 
     assert doelen
     for (doel,) in doelen:
         assert _sparql(store, RELATED_SPARQL, doel=doel) == _duckdb(RELATED_DUCKDB, snap, doel=doel)
+    # SMW's own data and the redirects: one na:Fact per row of facts, one link per redirect
+    facts = _sparql(
+        store, f"PREFIX na: <{VOCAB}> SELECT (COUNT(?f) AS ?n) WHERE {{ ?f a na:Fact }}"
+    )
+    assert facts == _duckdb("SELECT count(*) FROM '{snap}/facts.parquet'", snap) != {(0,)}
+    redirects = _sparql(
+        store, f"PREFIX na: <{VOCAB}> SELECT (COUNT(*) AS ?n) WHERE {{ ?a na:redirectsTo ?b }}"
+    )
+    assert redirects == _duckdb("SELECT count(*) FROM '{snap}/redirects.parquet'", snap)
 
 
 def test_a_damaged_table_is_a_one_line_error(

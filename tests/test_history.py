@@ -24,6 +24,7 @@ from output.history import (
     rebuild_history,
     remove_from_history,
 )
+from output.schema import TABLE_NAMES
 from output.snapshot import SnapshotWriter
 from tests.history_factory import day, make_page, write_snapshot
 
@@ -70,7 +71,7 @@ def test_publish_is_idempotent(tmp_path: Path) -> None:
     snap = write_snapshot(tmp_path, [make_page("A")], when=day(0))
     publish(tmp_path, snap)
     parts = sorted((tmp_path / "history").rglob("*.parquet"))
-    assert len(parts) == 4
+    assert len(parts) == len(TABLE_NAMES)
     assert not [p for p in (tmp_path / "history").rglob(".*")]  # no temporary leftovers
 
 
@@ -141,8 +142,7 @@ def test_copy_fallback_when_links_fail(tmp_path: Path, monkeypatch: pytest.Monke
     assert part.read_bytes() == (snap / "sections.parquet").read_bytes()
     assert part.stat().st_ino != (snap / "sections.parquet").stat().st_ino
     assert remove_from_history(tmp_path, snap.name) == sum(
-        (snap / f"{t}.parquet").stat().st_size
-        for t in ("pages", "properties", "relations", "sections")
+        (snap / f"{t}.parquet").stat().st_size for t in TABLE_NAMES
     )
 
 

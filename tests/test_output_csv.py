@@ -126,7 +126,7 @@ def test_control_characters_become_control_pictures() -> None:
 def test_bools_ints_and_lists() -> None:
     records = [RelationRecord("A", "direct", 3, "A", "R", "B", False, "")]
     line = bytes(csv_rows(to_record_batch("relations", records)))
-    assert line == b"A,direct,3,A,R,B,false,\r\n"
+    assert line == b"A,direct,3,A,R,B,false,,\r\n"  # target_resolved: filled in by the crawl
     props = _props(["v"], [("X", "Y z", "=f")])
     assert bytes(csv_rows(to_record_batch("properties", props))) == b"T0,0,p,v,X|Y z|=f,\r\n"
 

@@ -44,7 +44,9 @@ class _Every:
 
 
 def test_table_names_and_version() -> None:
-    assert TABLE_NAMES == ("pages", "properties", "relations", "sections")
+    assert TABLE_NAMES == (
+        "pages", "properties", "relations", "sections", "facts", "redirects", "checks"
+    )  # fmt: skip
     assert tuple(SCHEMAS) == TABLE_NAMES == tuple(TABLES)
     assert SCHEMA_VERSION == 1
 
@@ -90,7 +92,7 @@ def test_record_schemas_use_the_expected_types() -> None:
 
 
 @pytest.mark.parametrize(
-    "annotation", [float, list[str], tuple[int, ...], str | int, int | str | None, dict[str, str]]
+    "annotation", [bytes, list[str], tuple[int, ...], str | int, int | str | None, dict[str, str]]
 )
 def test_unsupported_annotations_are_refused(annotation: object) -> None:
     with pytest.raises(TypeError, match="expected"):

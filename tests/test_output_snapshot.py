@@ -104,6 +104,9 @@ def test_writes_every_table_file_and_the_manifest(tmp_path: Path) -> None:
         "properties": sum(len(p.properties) for p in pages),
         "relations": sum(len(p.relations) for p in pages),
         "sections": sum(len(p.sections) for p in pages),
+        "facts": 0,  # facts, redirects and checks come with add_rows (a crawl's snapshot)
+        "redirects": 0,
+        "checks": 0,
     }
     assert manifest["tables"] == {name: {"rows": n} for name, n in expected_rows.items()}
     assert sorted(manifest["files"]) == TABLE_FILES

@@ -31,7 +31,7 @@ def fields(
     for _, _, name, value, links, external in map(astuple, props):
         yield from (name, value, str(len(links)), *links, str(len(external)), *external)
     yield str(len(relations))
-    for _, kind, _, source, relation, target, exists, text in map(astuple, relations):
+    for _, kind, _, source, relation, target, exists, text, *_ in map(astuple, relations):
         yield from (kind, source, relation, target, "1" if exists else "0", text)
     yield str(len(sections))
     for _, _, heading, level, text in map(astuple, sections):

@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import lxml.html
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
 from output.charts import ChartError, clean_svg
+from output.checks import VALUE_DIFFERS
 from output.status import ExitStatus
-from parsers.records import ParsedPage
+from parsers.records import CheckRecord, ParsedPage
 from scraper.cli import main
 from tests.browser import dump_dom, screenshot
 from tests.history_factory import START, make_page, write_snapshot
@@ -82,17 +81,9 @@ def _pages(night: int) -> list[ParsedPage]:
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("report") / "data"
     write_snapshot(data, _pages(0), when=START)
-    newest = write_snapshot(data, _pages(1), when=START + timedelta(days=1))
-    checks = pa.table(
-        {
-            "title": [DOEL],
-            "kind": ["value-differs"],
-            "detail": [f"Stelling {SCRIPT}"],
-            "html_value": [IMG],
-            "smw_value": [JS_LINK],
-        }
-    )
-    pq.write_table(checks, newest / "checks.parquet")  # the cross-checks' table, when there
+    # the cross-checks' table, as a crawl writes it (output.checks); hostile text in it too
+    checks = [CheckRecord(DOEL, VALUE_DIFFERS, f"Stelling {SCRIPT}", IMG, JS_LINK)]
+    write_snapshot(data, _pages(1), when=START + timedelta(days=1), rows={"checks": checks})
     return data
 
 
@@ -174,7 +165,8 @@ def test_the_sections_an_editor_reads(report: Path, data: Path) -> None:
 
 def test_without_history_or_checks(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    write_snapshot(data, [make_page("A", relations=[("direct", "r", "B")])])
+    snap = write_snapshot(data, [make_page("A", relations=[("direct", "r", "B")])])
+    (snap / "checks.parquet").unlink()  # a snapshot of a version before the checks
     out = tmp_path / "r.html"
     assert main(["report", "--data", str(data), "--out", str(out)]) == ExitStatus.OK
     text = _text(_html(out.read_text(encoding="utf-8")))

@@ -44,7 +44,7 @@ from typing import Any
 
 from tests.wiki.corpus import build, parse_now, write_truth
 from tests.wiki.generator import Generator
-from tests.wiki.model import NS_FS, NS_MAIN, NS_WERKRUIMTE, Corpus, Page, Relation, Section
+from tests.wiki.model import NS_MAIN, NS_PREFIX, Corpus, Page, Relation, Section
 from tests.wiki.richtext import Para, Text
 
 USER = "Beheerder"
@@ -232,7 +232,7 @@ def apply(corpus: Corpus, op: dict[str, Any]) -> None:
 
 
 def _namespace(title: str) -> int:
-    for prefix, ns in (("FS:", NS_FS), ("Werkruimte:", NS_WERKRUIMTE)):
+    for ns, prefix in NS_PREFIX.items():  # FS, Werkruimte, Sjabloon (a template edit) ...
         if title.startswith(prefix):
             return ns
     return NS_MAIN

@@ -1,0 +1,309 @@
+"""The cross-checks of a snapshot: where the parsed pages and SMW's own data disagree.
+
+``Checker`` is fed every page of a snapshot (its parsed records and, on a wiki with
+SMW, its facts) and then gives the ``checks`` table, one row per disagreement:
+
+- ``relation-not-in-smw``: the page's Relaties show a relation (name, target) that
+  SMW's relation objects of the page do not hold;
+- ``relation-not-shown``: SMW holds a relation of the page its Relaties do not show;
+- ``value-differs``: an Eigenschappen value differs from the values SMW holds for its
+  property (also: shown without SMW holding it, or held without being shown);
+- ``label-without-property``: an Eigenschappen label that maps to no SMW property
+  (one row per label, ``title`` empty): its values are not checked;
+- ``derived-without-direct``: page B's Afgeleide relaties show a row (A, relation, X)
+  while page A, in the same snapshot, holds no (relation, X): not in its Relaties,
+  nor as a property linking X (an Eigenschappen label, or an SMW property of A's
+  facts, named like the relation: "Heeft bron" shown on B as a derived row);
+- ``direct-without-derived``: A's Relaties hold (relation, B) while B, which shows
+  Afgeleide relaties, has no row from A with that relation: B is stale (on SMW's
+  default settings B's query results stay as they were until B is purged).
+
+The last two need no SMW and run on every snapshot. The first three run on pages
+whose facts came whole. Relation objects are SMW subobjects holding a page value
+that is the page itself (the source), one text value (the relation's name) and
+page values (the targets); which three properties those are is read off the data
+(the commonest such triple), as is the label -> property mapping
+(``output.agreement``); both are written to the manifest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from output.agreement import PAGE, Choice, Tally, infer_mapping, resolve, same
+from parsers.records import CheckRecord, FactRecord, ParsedPage, PropertyRecord
+
+RELATION_NOT_IN_SMW = "relation-not-in-smw"
+RELATION_NOT_SHOWN = "relation-not-shown"
+VALUE_DIFFERS = "value-differs"
+LABEL_WITHOUT_PROPERTY = "label-without-property"
+DERIVED_WITHOUT_DIRECT = "derived-without-direct"
+DIRECT_WITHOUT_DERIVED = "direct-without-derived"
+KINDS = (RELATION_NOT_IN_SMW, RELATION_NOT_SHOWN, VALUE_DIFFERS, LABEL_WITHOUT_PROPERTY,
+         DERIVED_WITHOUT_DIRECT, DIRECT_WITHOUT_DERIVED)  # fmt: skip
+SMW_KINDS = frozenset({RELATION_NOT_IN_SMW, RELATION_NOT_SHOWN, VALUE_DIFFERS})
+DERIVED_KINDS = frozenset({DERIVED_WITHOUT_DIRECT, DIRECT_WITHOUT_DERIVED})
+
+Triple = tuple[str, str, str]  # (source property, name property, target property)
+
+
+@dataclass(slots=True)
+class _Page:
+    title: str
+    properties: tuple[PropertyRecord, ...]
+    facts: tuple[FactRecord, ...] | None  # None: no (whole) facts for the page
+    direct: tuple[tuple[str, str], ...]  # (relation, target) of its Relaties
+    derived: tuple[tuple[str, str, str], ...]  # (source, relation, target) of Afgeleide
+    linked: tuple[tuple[str, str], ...]  # (label or property, page) its property values link
+
+
+def _by_property(facts: Iterable[FactRecord], subject: str) -> dict[str, list[FactRecord]]:
+    out: dict[str, list[FactRecord]] = {}
+    for fact in facts:
+        if fact.subject == subject:
+            out.setdefault(fact.property, []).append(fact)
+    return out
+
+
+def _subobjects(facts: Iterable[FactRecord], title: str) -> dict[str, dict[str, list[FactRecord]]]:
+    out: dict[str, dict[str, list[FactRecord]]] = {}
+    for fact in facts:
+        if fact.subject != title:
+            out.setdefault(fact.subject, {}).setdefault(fact.property, []).append(fact)
+    return out
+
+
+def _relation_shape(title: str, values: Mapping[str, list[FactRecord]]) -> Triple | None:
+    """(source, name, target) properties when a subobject looks like a relation object."""
+    pages = {p: fs for p, fs in values.items() if fs and fs[0].type == PAGE}
+    texts = [p for p, fs in values.items() if fs and fs[0].type != PAGE and len(fs) == 1]
+    sources = [p for p, fs in pages.items() if [f.target for f in fs] == [title]]
+    if len(sources) != 1 or len(texts) != 1 or len(pages) != 2:
+        return None
+    target = next(p for p in pages if p != sources[0])
+    return sources[0], texts[0], target
+
+
+@dataclass(slots=True)
+class Summary:
+    """What the checks came to: the counts behind the one-line summary."""
+
+    with_facts: int = 0  # pages checked against SMW
+    disagree: int = 0  # of those, pages with a disagreement
+    derived_rows: int = 0  # derived/direct disagreements
+    labels: tuple[str, ...] = ()  # labels without an SMW property
+    rows: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+    def line(self, where: str = "checks.csv") -> str:
+        parts = []
+        if self.with_facts:
+            parts.append(
+                f"{self.with_facts - self.disagree:,} pages agree with SMW, "
+                f"{self.disagree:,} disagree"
+            )
+        else:
+            parts.append("no SMW data to check against")
+        parts.append(f"{self.derived_rows:,} Afgeleide relaties rows disagree with their source")
+        if self.labels:
+            shown = ", ".join(self.labels[:4]) + (", ..." if len(self.labels) > 4 else "")
+            parts.append(f"{len(self.labels)} labels have no SMW property ({shown})")
+        return "checks: " + "; ".join(parts) + f" -> {where}"
+
+
+class Checker:
+    """Collects a snapshot's pages, then finds where they disagree (module docstring)."""
+
+    def __init__(self, property_map: Mapping[str, str] | None = None) -> None:
+        self.override = dict(property_map or {})
+        self._pages: list[_Page] = []
+        self._triples: Counter[Triple] = Counter()
+        self.mapping: dict[str, Choice] = {}
+        self.relation_properties: Triple | None = None
+        self.summary = Summary()
+
+    def add(self, parsed: ParsedPage, facts: Sequence[FactRecord] | None) -> None:
+        """One page of the snapshot; ``facts`` None when SMW's data for it is not whole."""
+        title = parsed.page.title
+        facts_tuple = tuple(facts) if facts is not None else None
+        if facts_tuple is not None:
+            for values in _subobjects(facts_tuple, title).values():
+                shape = _relation_shape(title, values)
+                if shape is not None:
+                    self._triples[shape] += 1
+        linked = {(p.property, link) for p in parsed.properties for link in p.links}
+        linked |= {
+            (f.property, f.target)
+            for f in facts_tuple or ()
+            if f.subject == title and f.type == PAGE and f.target
+        }
+        self._pages.append(
+            _Page(
+                title,
+                parsed.properties,
+                facts_tuple,
+                tuple((r.relation, r.target) for r in parsed.relations if r.kind == "direct"),
+                tuple(
+                    (r.source, r.relation, r.target)
+                    for r in parsed.relations
+                    if r.kind == "derived"
+                ),
+                tuple(sorted(linked)),
+            )
+        )
+
+    def finish(self, redirects: Mapping[str, str]) -> list[CheckRecord]:
+        """Every disagreement, pages in the order they were added."""
+        tally = Tally.empty()
+        for page in self._pages:
+            if page.facts is not None:
+                tally.add(page.properties, _by_property(page.facts, page.title), redirects)
+        self.mapping = infer_mapping(tally, self.override)
+        self.relation_properties = self._triples.most_common(1)[0][0] if self._triples else None
+        rows: list[CheckRecord] = []
+        for page in self._pages:
+            if page.facts is None:
+                continue
+            found = self._against_smw(page, redirects)
+            self.summary.with_facts += 1
+            self.summary.disagree += bool(found)
+            rows += found
+        derived = self._derived_rows(redirects)
+        self.summary.derived_rows = len(derived)
+        labels = sorted(label for label, c in self.mapping.items() if not c.property and c.pages)
+        self.summary.labels = tuple(labels)
+        for label in labels:
+            choice = self.mapping[label]
+            rows.append(
+                CheckRecord(
+                    "", LABEL_WITHOUT_PROPERTY,
+                    f"label {label!r}, shown with a value on {choice.pages} pages with SMW data, "
+                    "maps to no SMW property: its values are not checked",
+                    label, "",
+                )
+            )  # fmt: skip
+        rows += derived
+        self.summary.rows = len(rows)
+        self.summary.by_kind = dict(Counter(r.kind for r in rows))
+        return rows
+
+    # -- against SMW -----------------------------------------------------------------
+
+    def _against_smw(self, page: _Page, redirects: Mapping[str, str]) -> list[CheckRecord]:
+        assert page.facts is not None
+        out: list[CheckRecord] = []
+        own = _by_property(page.facts, page.title)
+        shown = {p.property: p for p in page.properties}
+        checked: set[str] = set()
+        for label, choice in self.mapping.items():
+            if not choice.property:
+                continue
+            prop, facts = shown.get(label), own.get(choice.property, [])
+            checked.add(choice.property)
+            has_value = prop is not None and bool(prop.value.strip() or prop.links)
+            if not has_value and not facts:
+                continue
+            verdict = same(prop if has_value else None, facts, redirects)
+            if not (has_value and facts and verdict.agree):
+                out.append(
+                    CheckRecord(
+                        page.title, VALUE_DIFFERS,
+                        f"{label} (SMW property {choice.property})",
+                        verdict.html if has_value else "", verdict.smw,
+                    )
+                )  # fmt: skip
+        out += self._relations(page, redirects)
+        return out
+
+    def _relations(self, page: _Page, redirects: Mapping[str, str]) -> list[CheckRecord]:
+        assert page.facts is not None
+        if self.relation_properties is None:
+            return []
+        src, name, target = self.relation_properties
+        in_smw: set[tuple[str, str]] = set()
+        for values in _subobjects(page.facts, page.title).values():
+            if [f.target for f in values.get(src, [])] != [page.title] or len(
+                values.get(name, [])
+            ) != 1:
+                continue
+            relation = values[name][0].value
+            in_smw |= {(relation, resolve(f.target, redirects)) for f in values.get(target, [])}
+        shown = {(r, resolve(t, redirects)) for r, t in page.direct}
+        out = [
+            CheckRecord(page.title, RELATION_NOT_IN_SMW, f"Relaties: {r} -> {t}", f"{r} {t}", "")
+            for r, t in sorted(shown - in_smw)
+        ]
+        out += [
+            CheckRecord(
+                page.title,
+                RELATION_NOT_SHOWN,
+                f"SMW relation object ({src}, {name}, {target}): {r} -> {t}",
+                "",
+                f"{r} {t}",
+            )
+            for r, t in sorted(in_smw - shown)
+        ]
+        return out
+
+    # -- derived against direct --------------------------------------------------------
+
+    def _derived_rows(self, redirects: Mapping[str, str]) -> list[CheckRecord]:
+        pages = {p.title: p for p in self._pages}
+        direct = {(p.title, r, resolve(t, redirects)) for p in self._pages for r, t in p.direct}
+        linked = {(p.title, r, resolve(t, redirects)) for p in self._pages for r, t in p.linked}
+        shown_on: dict[str, set[tuple[str, str]]] = {}
+        out: list[CheckRecord] = []
+        for page in self._pages:
+            for source, relation, target in page.derived:
+                shown_on.setdefault(page.title, set()).add((resolve(source, redirects), relation))
+                origin = resolve(source, redirects)
+                if origin not in pages or origin == page.title:
+                    continue
+                row = (origin, relation, resolve(target, redirects))
+                if row not in direct and row not in linked:
+                    out.append(
+                        CheckRecord(
+                            page.title, DERIVED_WITHOUT_DIRECT,
+                            f"Afgeleide relaties show {origin} {relation} {target}; "
+                            f"neither the Relaties nor the properties of {origin} hold it",
+                            f"{origin} | {relation} | {target}", "",
+                        )
+                    )  # fmt: skip
+        for source, relation, target in sorted(direct):
+            if target == source or target not in shown_on:
+                continue  # not a page of the snapshot showing Afgeleide relaties
+            if (source, relation) not in shown_on[target]:
+                out.append(
+                    CheckRecord(
+                        target, DIRECT_WITHOUT_DERIVED,
+                        f"the Relaties of {source} hold {relation} {target}; "
+                        f"the Afgeleide relaties of {target} do not show it",
+                        "", f"{source} | {relation} | {target}",
+                    )
+                )  # fmt: skip
+        return out
+
+    def manifest(self) -> dict[str, Any]:
+        """The mapping used, the relation object's properties and the counts."""
+        return {
+            "summary": self.summary.line(),
+            "pages_checked_against_smw": self.summary.with_facts,
+            "pages_disagreeing": self.summary.disagree,
+            "rows": self.summary.rows,
+            "by_kind": self.summary.by_kind,
+            "property_map": {
+                label: {
+                    "property": c.property,
+                    "source": c.source,
+                    "agree": c.agree,
+                    "pages": c.pages,
+                }
+                for label, c in sorted(self.mapping.items())
+            },
+            "relation_properties": list(self.relation_properties)
+            if self.relation_properties
+            else None,
+        }
