@@ -1,6 +1,6 @@
 """``nora export`` from a WARC archive vs ``nora parse`` over loose files; memory; verify time.
 
-    python -m benchmarks.bench_archive [--pages 20000] [--small 2000] [--keep DIR]
+    python -m benchmarks.bench_archive [--pages 20000] [--small 2000] [--rounds 3] [--keep DIR]
 
 Setup (not timed): N synthetic pages, each a realistic fixture page
 (``fixtures/``, 11-18 KB of MediaWiki HTML) retitled, are archived the way
@@ -11,10 +11,12 @@ changes no byte of the files). The same pages are also written as loose
 ``.html`` files. A second archive of ``--small`` pages is built the same way.
 
 Measured, side by side in one run, each command in its own subprocess (as a
-user runs it): ``nora export`` with the default workers (all CPUs) and with
-``--workers 1``, ``nora parse`` over the loose files (one process), pages per
-second of each; peak resident memory (``ru_maxrss`` of the command's process
-tree: the largest of the main process and its pool workers) of ``nora export``
+user runs it): ``nora export`` with ``--workers 1`` and with 2 workers (or all
+CPUs, if more), ``--rounds`` times each, in pairs whose order alternates so drift
+in the machine's load falls on both; ``nora parse`` over the loose files (one
+process); pages per second of each, and the speed-up of each pair; peak
+resident memory (``ru_maxrss`` of the command's process tree: the largest of
+the main process and its pool workers) of ``nora export``
 at the small and the full size, which must be within 1.5x; and ``nora verify``
 of the full snapshot. Prints a table, then one JSON line with every number.
 """
@@ -140,6 +142,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=int, default=20_000)
     parser.add_argument("--small", type=int, default=2_000)
+    parser.add_argument("--rounds", type=int, default=3, help="pairs of 1- and 2-worker exports")
     parser.add_argument(
         "--keep", metavar="DIR", help="build in DIR and keep it (default: a temp dir)"
     )
@@ -154,23 +157,32 @@ def main() -> None:
         warc_bytes = sum(p.stat().st_size for p in (root / "data" / "warc").iterdir())
         loose_bytes = sum(p.stat().st_size for p in (root / "loose").iterdir())
 
-        workers = default_workers()
+        workers = max(2, default_workers())
         load_before = os.getloadavg()[0]
         data, small = str(root / "data"), str(root / "small")
-        export_full = measure(*NORA, "export", "--data", data, "--out", str(root / "out-full"))
-        export_one = measure(
-            *NORA, "export", "--data", data, "--out", str(root / "out-one"), "--workers", "1"
-        )
+        pairs: list[tuple[Run, Run]] = []
+        for round_ in range(max(1, args.rounds)):
+            runs_by_workers: dict[int, Run] = {}
+            for count in (1, workers) if round_ % 2 == 0 else (workers, 1):
+                out = root / f"out-{count}"
+                shutil.rmtree(out, ignore_errors=True)
+                runs_by_workers[count] = measure(
+                    *NORA, "export", "--data", data, "--out", str(out), "--workers", str(count)
+                )
+            pairs.append((runs_by_workers[1], runs_by_workers[workers]))
+        speedups = sorted(one.seconds / many.seconds for one, many in pairs)
+        export_one = min((one for one, _ in pairs), key=lambda r: r.seconds)
+        export_full = min((many for _, many in pairs), key=lambda r: r.seconds)
         export_small = measure(*NORA, "export", "--data", small, "--out", str(root / "out-small"))
         parse_full = measure(
             *NORA, "parse", str(root / "loose"), "--out", str(root / "out-parse"), "--no-progress"
         )
-        verify_full = measure(*NORA, "verify", str(root / "out-full"))
+        verify_full = measure(*NORA, "verify", str(root / f"out-{workers}"))
         load_after = os.getloadavg()[0]
         if verify_full.rc != 0:
             raise SystemExit(f"verify found problems: {verify_full.out}{verify_full.err}")
         same = all(
-            (root / "out-full" / name).read_bytes() == (root / "out-one" / name).read_bytes()
+            (root / f"out-{workers}" / name).read_bytes() == (root / "out-1" / name).read_bytes()
             for name in ("pages.csv", "properties.csv", "relations.csv", "sections.csv")
         )
         runs = {
@@ -200,6 +212,8 @@ def main() -> None:
                 "memory_ok": ratio <= GOAL_MEMORY_RATIO,
                 "verify_seconds": round(verify_full.seconds, 2),
                 "export_deterministic_across_workers": same,
+                "export_speedups": [round(x, 2) for x in speedups],
+                "export_speedup_median": round(speedups[len(speedups) // 2], 2),
             }
         )
         print(
@@ -222,6 +236,12 @@ def main() -> None:
             f"{'ok' if numbers['memory_ok'] else 'FAILED'})"
         )
         print(f"nora verify of the {args.pages}-page snapshot: {numbers['verify_seconds']} s")
+        print(
+            f"export with {workers} workers vs 1, {len(pairs)} pairs side by side: "
+            + ", ".join(f"{one.seconds:.1f}/{many.seconds:.1f} s" for one, many in pairs)
+            + f" -> {', '.join(f'{x:.2f}x' for x in speedups)} (median "
+            f"{numbers['export_speedup_median']:.2f}x; fastest of each shown above)"
+        )
         print(f"identical tables with 1 and {workers} workers: {same}")
         print(json.dumps({"benchmark": "archive", **numbers}))
     finally:

@@ -50,14 +50,37 @@ DERIVED_KINDS = frozenset({DERIVED_WITHOUT_DIRECT, DIRECT_WITHOUT_DERIVED})
 Triple = tuple[str, str, str]  # (source property, name property, target property)
 
 
-@dataclass(slots=True)
-class _Page:
+@dataclass(frozen=True, slots=True)
+class CheckedPage:
+    """What the checks need of one page (``checked_page``): small enough to send between
+    processes, so export's workers can make it where they parse."""
+
     title: str
-    properties: tuple[PropertyRecord, ...]
+    properties: tuple[PropertyRecord, ...]  # only with facts: compared with them
     facts: tuple[FactRecord, ...] | None  # None: no (whole) facts for the page
     direct: tuple[tuple[str, str], ...]  # (relation, target) of its Relaties
     derived: tuple[tuple[str, str, str], ...]  # (source, relation, target) of Afgeleide
     linked: tuple[tuple[str, str], ...]  # (label or property, page) its property values link
+
+
+def checked_page(parsed: ParsedPage, facts: Sequence[FactRecord] | None) -> CheckedPage:
+    """One page of a snapshot as the checks see it; ``facts`` None when not whole."""
+    title = parsed.page.title
+    facts_tuple = tuple(facts) if facts is not None else None
+    linked = {(p.property, link) for p in parsed.properties for link in p.links}
+    linked |= {
+        (f.property, f.target)
+        for f in facts_tuple or ()
+        if f.subject == title and f.type == PAGE and f.target
+    }
+    return CheckedPage(
+        title,
+        parsed.properties if facts_tuple is not None else (),
+        facts_tuple,
+        tuple((r.relation, r.target) for r in parsed.relations if r.kind == "direct"),
+        tuple((r.source, r.relation, r.target) for r in parsed.relations if r.kind == "derived"),
+        tuple(sorted(linked)),
+    )
 
 
 def _by_property(facts: Iterable[FactRecord], subject: str) -> dict[str, list[FactRecord]]:
@@ -119,7 +142,7 @@ class Checker:
 
     def __init__(self, property_map: Mapping[str, str] | None = None) -> None:
         self.override = dict(property_map or {})
-        self._pages: list[_Page] = []
+        self._pages: list[CheckedPage] = []
         self._triples: Counter[Triple] = Counter()
         self.mapping: dict[str, Choice] = {}
         self.relation_properties: Triple | None = None
@@ -127,33 +150,16 @@ class Checker:
 
     def add(self, parsed: ParsedPage, facts: Sequence[FactRecord] | None) -> None:
         """One page of the snapshot; ``facts`` None when SMW's data for it is not whole."""
-        title = parsed.page.title
-        facts_tuple = tuple(facts) if facts is not None else None
-        if facts_tuple is not None:
-            for values in _subobjects(facts_tuple, title).values():
-                shape = _relation_shape(title, values)
+        self.add_checked(checked_page(parsed, facts))
+
+    def add_checked(self, page: CheckedPage) -> None:
+        """One page of the snapshot, as ``checked_page`` gave it."""
+        if page.facts is not None:
+            for values in _subobjects(page.facts, page.title).values():
+                shape = _relation_shape(page.title, values)
                 if shape is not None:
                     self._triples[shape] += 1
-        linked = {(p.property, link) for p in parsed.properties for link in p.links}
-        linked |= {
-            (f.property, f.target)
-            for f in facts_tuple or ()
-            if f.subject == title and f.type == PAGE and f.target
-        }
-        self._pages.append(
-            _Page(
-                title,
-                parsed.properties,
-                facts_tuple,
-                tuple((r.relation, r.target) for r in parsed.relations if r.kind == "direct"),
-                tuple(
-                    (r.source, r.relation, r.target)
-                    for r in parsed.relations
-                    if r.kind == "derived"
-                ),
-                tuple(sorted(linked)),
-            )
-        )
+        self._pages.append(page)
 
     def finish(self, redirects: Mapping[str, str]) -> list[CheckRecord]:
         """Every disagreement, pages in the order they were added."""
@@ -192,7 +198,7 @@ class Checker:
 
     # -- against SMW -----------------------------------------------------------------
 
-    def _against_smw(self, page: _Page, redirects: Mapping[str, str]) -> list[CheckRecord]:
+    def _against_smw(self, page: CheckedPage, redirects: Mapping[str, str]) -> list[CheckRecord]:
         assert page.facts is not None
         out: list[CheckRecord] = []
         own = _by_property(page.facts, page.title)
@@ -218,7 +224,7 @@ class Checker:
         out += self._relations(page, redirects)
         return out
 
-    def _relations(self, page: _Page, redirects: Mapping[str, str]) -> list[CheckRecord]:
+    def _relations(self, page: CheckedPage, redirects: Mapping[str, str]) -> list[CheckRecord]:
         assert page.facts is not None
         if self.relation_properties is None:
             return []

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from parsers.records import CORE_TABLES, TABLES
+from parsers.records import CORE_TABLES, TABLES, ParsedPage
 
 #: bump when a column is renamed, removed or changes type (adding one is compatible)
 SCHEMA_VERSION = 1
@@ -93,6 +93,16 @@ def to_record_batch(table: str, records: Sequence[object]) -> pa.RecordBatch:
             raise ValueError(f"{table}.{field.name}: expected no None, found {array.null_count}")
         arrays.append(array)
     return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def page_batches(pages: Sequence[ParsedPage]) -> dict[str, pa.RecordBatch]:
+    """The rows of parsed pages as one batch per table a page gives (``SnapshotWriter.add``)."""
+    return {
+        "pages": to_record_batch("pages", [p.page for p in pages]),
+        "properties": to_record_batch("properties", [r for p in pages for r in p.properties]),
+        "relations": to_record_batch("relations", [r for p in pages for r in p.relations]),
+        "sections": to_record_batch("sections", [r for p in pages for r in p.sections]),
+    }
 
 
 def to_table(table: str, records: Sequence[object]) -> pa.Table:

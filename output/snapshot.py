@@ -10,8 +10,10 @@ rename is atomic), forced to disk, described by ``manifest.json`` and only then
 renamed to ``out_dir``. An exception inside the block removes that folder and
 leaves ``out_dir`` as it was. Rows are buffered per table and handed to
 :class:`output.tabular.TableWriter` every ``batch_rows`` rows, so memory stays
-flat however many pages are added. The same pages added in the same order give
-byte-identical table files.
+flat however many pages are added. Rows may also come already built, as Arrow
+batches (``add_batches``: export's workers build them, so the writing process
+only writes); they are cut into the same ``batch_rows`` batches, so the same
+rows in the same order give byte-identical table files either way.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+import pyarrow as pa
 
 from output.errors import ExportError, SnapshotExistsError, SnapshotWriteError
 from output.manifest import build_manifest, file_digest, write_manifest
@@ -57,7 +61,8 @@ class SnapshotWriter:
     """Context manager writing the tables and the manifest of one snapshot.
 
     ``add`` takes one parsed page (pages, properties, relations, sections);
-    ``add_rows`` takes rows of the other tables (facts, redirects, checks).
+    ``add_rows`` takes rows of the other tables (facts, redirects, checks);
+    ``add_batches`` takes rows of any table as Arrow batches of its schema.
 
     ``out_dir`` must not exist unless ``force`` is true; then the old folder is
     moved aside, the new one renamed into place, and the old one removed only
@@ -89,6 +94,9 @@ class SnapshotWriter:
         self._batch_rows = max(1, batch_rows)
         self._row_group_rows = max(1, row_group_rows)
         self._buffers: dict[str, list[object]] = {name: [] for name in TABLE_NAMES}
+        # built batches not yet written, in order, and their row count per table
+        self._pending: dict[str, list[pa.RecordBatch]] = {name: [] for name in TABLE_NAMES}
+        self._pending_rows = dict.fromkeys(TABLE_NAMES, 0)
         self._writers: dict[str, TableWriter] = {}
         self._temp: Path | None = None
         self._manifest: dict[str, Any] | None = None
@@ -168,6 +176,27 @@ class SnapshotWriter:
                 self._flush(table)
                 rows = self._buffers[table]
 
+    def add_batches(self, batches: Mapping[str, pa.RecordBatch], pages: int) -> None:
+        """Append built rows: per table one batch of its schema, after what came before.
+
+        ``pages`` is how many pages the batches hold (their ``pages`` rows).
+        """
+        if self._temp is None:
+            raise RuntimeError("SnapshotWriter.add_batches() is only valid inside its with block")
+        for table, batch in batches.items():
+            if table not in self._buffers:
+                raise ValueError(f"expected one of the tables {TABLE_NAMES}, found {table!r}")
+            if not batch.schema.equals(SCHEMAS[table]):
+                raise ValueError(f"{table}: expected a batch of the table's schema, found another")
+            if not batch.num_rows:
+                continue
+            self._stage(table)  # rows added as records so far go first
+            self._pending[table].append(batch)
+            self._pending_rows[table] += batch.num_rows
+            self._rows[table] += batch.num_rows
+            self._drain(table)
+        self.pages += pages
+
     @property
     def rows(self) -> dict[str, int]:
         """Rows added so far per table."""
@@ -183,16 +212,38 @@ class SnapshotWriter:
     # -- internals --------------------------------------------------------------------
 
     def _flush(self, name: str) -> None:
+        """The buffered records become a batch; whole ``batch_rows`` batches are written."""
+        self._stage(name)
+        self._drain(name)
+
+    def _stage(self, name: str) -> None:
         rows = self._buffers[name]
         if rows:
-            self._writers[name].write(to_record_batch(name, rows))
+            self._pending[name].append(to_record_batch(name, rows))
+            self._pending_rows[name] += len(rows)
             self._buffers[name] = []
+
+    def _drain(self, name: str, *, final: bool = False) -> None:
+        """Write the pending rows in batches of exactly ``batch_rows`` (the rest when final)."""
+        size = self._batch_rows
+        while self._pending_rows[name] >= size or (final and self._pending_rows[name]):
+            pending = self._pending[name]
+            if len(pending) == 1 and pending[0].num_rows <= size:
+                head, rest = pending[0], []
+            else:
+                table = pa.Table.from_batches(pending, schema=SCHEMAS[name])
+                head = table.slice(0, size).combine_chunks().to_batches()[0]
+                rest = table.slice(size).to_batches()
+            self._writers[name].write(head)
+            self._pending[name] = rest
+            self._pending_rows[name] -= head.num_rows
 
     def _finish(self) -> None:
         assert self._temp is not None and self.created_at is not None
         files: dict[str, dict[str, Any]] = {}
         for name in TABLE_NAMES:
-            self._flush(name)
+            self._stage(name)
+            self._drain(name, final=True)
             writer = self._writers[name]
             writer.close()
             for path in (writer.csv_path, writer.parquet_path):

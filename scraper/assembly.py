@@ -70,6 +70,14 @@ class FactsTally:
     missing: int = 0  # the answer lacked the page
     without: int = 0  # no answer for the page (fetch without facts, unreadable)
 
+    def merge(self, other: FactsTally) -> None:
+        """Add another part's counts (export counts each chunk of pages apart)."""
+        self.pages += other.pages
+        self.rows += other.rows
+        self.incomplete += other.incomplete
+        self.missing += other.missing
+        self.without += other.without
+
     def as_manifest(self, source: str) -> dict[str, Any]:
         return {
             "source": source,

@@ -7,12 +7,15 @@ was fetched by an earlier crawl); pages C found gone are left out. That is
 the selection ``scraper.crawl`` makes, so exporting a crawl with the same
 parser gives the same tables as its own snapshot.
 
-It streams: the page list comes from a SQLite cursor, each worker reads its
-WARC record by offset and parses it, and rows reach the ``SnapshotWriter`` in
-order, which writes them in batches. A semaphore keeps at most a few chunks
-in flight, so memory stays flat however large the archive. With more than
-one worker and enough pages, parsing runs in a ``multiprocessing`` pool
-(``imap``: results come back in input order, so the output is deterministic).
+It streams: the page list comes from a SQLite cursor and goes out in chunks of
+``CHUNK_PAGES``; for each chunk a worker reads the WARC records by offset,
+parses them and builds the chunk's rows as Arrow batches (and what the checks
+need of each page). The ``SnapshotWriter`` gets the batches in order and only
+writes them, so the one process every row passes through does little per row.
+A semaphore keeps at most a few chunks in flight, so memory stays flat however
+large the archive. With more than one worker and enough pages, the chunks run
+in a ``multiprocessing`` pool (``imap``: results come back in input order, so
+the output is deterministic and the same with any number of workers).
 """
 
 from __future__ import annotations
@@ -22,12 +25,16 @@ import multiprocessing
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from output.checks import Checker
+import pyarrow as pa
+
+from output.checks import CheckedPage, Checker, checked_page
+from output.schema import page_batches, to_record_batch
 from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from parsers import ParsedPage, parse_page
@@ -42,8 +49,10 @@ log = logging.getLogger(__name__)
 
 STATE_NAME = "state.sqlite"  # = scraper.state.STATE_NAME
 WARC_DIR = "warc"  # = scraper.crawl.WARC_DIR
-#: pages handed to a worker at a time
-CHUNK_PAGES = 16
+#: pages handed to a worker at a time (their rows come back as one batch per table)
+CHUNK_PAGES = 64
+#: chunks each worker may have read ahead of the writer
+CHUNKS_AHEAD = 4
 #: below this many pages a pool costs more than it saves
 PARALLEL_MIN_PAGES = 200
 
@@ -90,6 +99,19 @@ class Exported:
     parsed: ParsedPage
     facts: tuple[FactRecord, ...]
     facts_status: str | None  # as PageSource.facts_status; "unreadable" when it failed
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Some pages as a worker gives them back: their rows built, ready to be written."""
+
+    batches: dict[str, pa.RecordBatch]  # pages, properties, relations, sections, facts
+    pages: int  # pages parsed (rows of ``pages``)
+    read: int  # sources taken, parsed or not (for progress)
+    with_warnings: int
+    checked: tuple[CheckedPage, ...]
+    unreadable: tuple[str, ...]
+    tally: FactsTally
 
 
 @dataclass(slots=True)
@@ -223,19 +245,49 @@ def parse_source(source: PageSource) -> Exported | str:
     return Exported(parsed, facts, status if _facts is not None else None)
 
 
+def parse_chunk(sources: Sequence[PageSource]) -> Chunk:
+    """Read and parse some pages; their rows as Arrow batches, in the order given."""
+    parsed: list[ParsedPage] = []
+    facts: list[FactRecord] = []
+    checked: list[CheckedPage] = []
+    unreadable: list[str] = []
+    tally = FactsTally()
+    for source in sources:
+        item = parse_source(source)
+        if isinstance(item, str):
+            unreadable.append(item)
+            continue
+        if _facts is not None:
+            _count(tally, item)
+        parsed.append(item.parsed)
+        facts.extend(item.facts)
+        checked.append(checked_page(item.parsed, item.facts if item.facts_status == "ok" else None))
+    batches = page_batches(parsed) | {"facts": to_record_batch("facts", facts)}
+    warned = sum(bool(p.page.warnings) for p in parsed)
+    return Chunk(
+        batches, len(parsed), len(sources), warned, tuple(checked), tuple(unreadable), tally
+    )
+
+
+def _chunks(sources: Iterable[PageSource]) -> Iterator[list[PageSource]]:
+    items = iter(sources)
+    while chunk := list(islice(items, CHUNK_PAGES)):
+        yield chunk
+
+
 class _Bounded:
-    """An iterator that blocks once ``limit`` items are out and not yet consumed.
+    """An iterator that blocks once ``limit`` chunks are out and not yet consumed.
 
     ``Pool.imap`` drains its input as fast as it can; this keeps it from
     reading the whole archive ahead of the writer.
     """
 
-    def __init__(self, items: Iterable[PageSource], limit: int) -> None:
+    def __init__(self, items: Iterable[list[PageSource]], limit: int) -> None:
         self._items = iter(items)
         self._slots = threading.Semaphore(limit)
         self._stopped = threading.Event()
 
-    def __iter__(self) -> Iterator[PageSource]:
+    def __iter__(self) -> Iterator[list[PageSource]]:
         for item in self._items:
             self._slots.acquire()
             if self._stopped.is_set():
@@ -250,7 +302,7 @@ class _Bounded:
         self._slots.release()
 
 
-def parsed_pages(
+def parsed_chunks(
     sources: Iterable[PageSource],
     warc_dir: Path,
     *,
@@ -258,17 +310,18 @@ def parsed_pages(
     parallel: bool,
     redirects: dict[str, str] | None = None,
     schema: Schema | None = None,
-) -> Iterator[Exported | str]:
-    """Parse every source, in order; in a pool of ``workers`` processes when ``parallel``."""
+) -> Iterator[Chunk]:
+    """Every source parsed, in order, a chunk at a time; in ``workers`` processes when
+    ``parallel``."""
     args = (str(warc_dir), redirects or {}, schema)
     if not parallel or workers <= 1:
         _init_worker(*args)
-        yield from map(parse_source, sources)
+        yield from map(parse_chunk, _chunks(sources))
         return
-    bounded = _Bounded(sources, limit=CHUNK_PAGES * workers * 4)
+    bounded = _Bounded(_chunks(sources), limit=CHUNKS_AHEAD * workers)
     pool = multiprocessing.Pool(workers, initializer=_init_worker, initargs=args)
     try:
-        for result in pool.imap(parse_source, bounded, chunksize=CHUNK_PAGES):
+        for result in pool.imap(parse_chunk, bounded):
             bounded.consumed()
             yield result
         pool.close()
@@ -344,7 +397,7 @@ def export_crawl(
         with SnapshotWriter(
             out_dir, force=force, command="export", inputs=[crawl.site], extra=extra
         ) as writer:
-            pages = parsed_pages(
+            chunks = parsed_chunks(
                 page_sources(db, crawl.id, facts=schema is not None),
                 data_dir / WARC_DIR,
                 workers=workers,
@@ -352,20 +405,18 @@ def export_crawl(
                 redirects=redirects,
                 schema=schema,
             )
-            for item in pages:
-                if isinstance(item, str):
-                    log.error("%s", item)
-                    result.unreadable.append(item)
-                else:
-                    result.with_warnings += bool(item.parsed.page.warnings)
-                    if schema is not None:
-                        _count(tally, item)
-                    if item.facts:
-                        writer.add_rows("facts", item.facts)
-                    checker.add(item.parsed, item.facts if item.facts_status == "ok" else None)
-                    writer.add(item.parsed)
+            for chunk in chunks:
+                for message in chunk.unreadable:
+                    log.error("%s", message)
+                result.unreadable.extend(chunk.unreadable)
+                result.with_warnings += chunk.with_warnings
+                tally.merge(chunk.tally)
+                writer.add_batches(chunk.batches, chunk.pages)
+                for page in chunk.checked:
+                    checker.add_checked(page)
                 if on_page is not None:
-                    on_page()
+                    for _ in range(chunk.read):
+                        on_page()
             writer.add_rows("redirects", redirect_records(redirects))
             writer.add_rows("checks", checker.finish(redirects))
             result.pages = writer.pages

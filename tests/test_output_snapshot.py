@@ -15,7 +15,7 @@ import pytest
 
 from output.errors import SnapshotExistsError, SnapshotWriteError
 from output.manifest import MANIFEST_NAME, is_complete, read_manifest
-from output.schema import SCHEMA_VERSION, SCHEMAS, TABLE_NAMES
+from output.schema import SCHEMA_VERSION, SCHEMAS, TABLE_NAMES, page_batches, to_record_batch
 from output.snapshot import SnapshotWriter
 from parsers.records import (
     PARSER_VERSION,
@@ -199,6 +199,40 @@ def test_batching_changes_no_row(tmp_path: Path) -> None:
         assert pq.read_table(tmp_path / "big" / f"{name}.parquet").equals(
             pq.read_table(tmp_path / "small" / f"{name}.parquet")
         )
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 40])
+def test_built_batches_give_the_files_records_give(tmp_path: Path, chunk: int) -> None:
+    """Rows added as Arrow batches of any size, mixed with records, are cut into the
+    same batches and row groups: byte-identical files."""
+    pages = [make_page(n) for n in range(40)]
+    sizes = {"batch_rows": 4, "row_group_rows": 9, "created_at": WHEN}
+    write(tmp_path / "records", pages, **sizes)
+    with SnapshotWriter(tmp_path / "batches", command="parse", inputs=["a.html"], **sizes) as w:  # type: ignore[arg-type]
+        for start in range(0, len(pages), chunk):
+            part = pages[start : start + chunk]
+            if start % 2:
+                w.add_batches(page_batches(part), len(part))
+            else:
+                for parsed in part:  # records between the batches keep their place
+                    w.add(parsed)
+    assert w.pages == 40 and w.rows == write(tmp_path / "again", pages, **sizes).rows
+    assert pq.ParquetFile(tmp_path / "batches" / "properties.parquet").metadata.num_row_groups > 1
+    for name in [*TABLE_FILES, MANIFEST_NAME]:
+        assert (tmp_path / "records" / name).read_bytes() == (
+            tmp_path / "batches" / name
+        ).read_bytes(), name
+
+
+def test_a_batch_of_another_schema_is_refused(tmp_path: Path) -> None:
+    pages = [make_page(n) for n in range(3)]
+    with SnapshotWriter(tmp_path / "s", command="parse") as writer:
+        with pytest.raises(ValueError, match="expected one of the tables"):
+            writer.add_batches({"nonsense": page_batches(pages)["pages"]}, 3)
+        with pytest.raises(ValueError, match="properties: expected a batch of the table's"):
+            writer.add_batches({"properties": to_record_batch("pages", [p.page for p in pages])}, 3)
+        writer.add_batches(page_batches(pages), 3)
+    assert pq.read_table(tmp_path / "s" / "pages.parquet").num_rows == 3
 
 
 def test_empty_snapshot_keeps_every_schema(tmp_path: Path) -> None:
