@@ -10,7 +10,7 @@ WIKI_PORT ?= 8089
 WIKI_PAGES ?= 300
 export WIKI_DIR WIKI_PORT WIKI_PAGES
 
-.PHONY: help install test check lint typecheck golden bench bench-parse bench-export \
+.PHONY: help install test prerequisites check lint typecheck golden bench bench-parse bench-export \
         bench-crawl bench-smw bench-checks bench-archive bench-report crawl demo parse-fixtures wiki-up wiki-down clean
 
 help:
@@ -26,8 +26,11 @@ $(VENV)/.installed: pyproject.toml setup.py $(wildcard parsers/*.py)
 
 install: $(VENV)/.installed ## create .venv with the package and its dev tools
 
-test: install ## run the whole test suite (starts the loopback test wiki when PHP is there)
+test: install prerequisites ## the whole test suite, the loopback test wiki included
 	$(PY) -m pytest
+
+prerequisites: ## the system packages the tests need: installed as root, else the command to run
+	bash tests/prerequisites.sh
 
 check: lint typecheck ## ruff and mypy
 
