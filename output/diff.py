@@ -1,4 +1,4 @@
-"""What changed between two snapshots, as tables (the terminal summary is in command_diff).
+"""What changed between two snapshots, as tables (the terminal summary is in commands.diff).
 
 Three tables, each one row per change, sorted by page title:
 

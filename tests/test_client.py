@@ -26,8 +26,7 @@ import requests
 import responses
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.archive import WarcArchive, check_warc, iter_responses, read_record
-from scraper.client import Client, ClientSettings, parse_retry_after, user_agent
+from scraper.archive.warc import WarcArchive, check_warc, iter_responses, read_record
 from scraper.errors import (
     ApiError,
     CrawlDelayTooLong,
@@ -40,6 +39,7 @@ from scraper.errors import (
     SiteUnreachable,
     TooManyRedirects,
 )
+from scraper.net.client import Client, ClientSettings, parse_retry_after, user_agent
 
 SITE = "https://wiki.example"
 ROBOTS = f"{SITE}/robots.txt"
@@ -130,7 +130,7 @@ def test_user_agent_format() -> None:
 def test_missing_contact_warns_how_to_set_it(
     fake: FakeTime, mock: responses.RequestsMock, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="scraper.client"):
+    with caplog.at_level(logging.WARNING, logger="scraper.net.client"):
         client = make_client(fake, contact=None)
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
@@ -141,7 +141,7 @@ def test_missing_contact_warns_how_to_set_it(
     client.get("/wiki/A")
     assert mock.calls[-1].request.headers["User-Agent"] == user_agent(None)
     caplog.clear()
-    with caplog.at_level(logging.WARNING, logger="scraper.client"):
+    with caplog.at_level(logging.WARNING, logger="scraper.net.client"):
         make_client(fake)
     assert not caplog.records
 

@@ -11,8 +11,7 @@ import pytest
 import requests
 import responses
 
-from scraper.client import Client, ClientSettings
-from scraper.discovery import (
+from scraper.crawl.discovery import (
     ContinuationLoop,
     DiscoveryError,
     Namespace,
@@ -24,6 +23,7 @@ from scraper.discovery import (
     list_redirects,
     read_siteinfo,
 )
+from scraper.net.client import Client, ClientSettings
 
 SITE = "https://wiki.example"
 API = f"{SITE}/api.php"
@@ -274,7 +274,7 @@ def test_article_url_encodes_like_mediawiki() -> None:
 
 
 def test_article_url_never_leaves_the_article_path() -> None:
-    from scraper.articles import TitleOutsideArticlePath, title_problem
+    from scraper.net.articles import TitleOutsideArticlePath, title_problem
 
     site = site_with(*NS)
     for title in ("../../api.php", "..", "A/../../x", "./a", "A#b"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from commands.cli import main
 from output.history import (
     HistoryError,
     latest_snapshot,
@@ -18,10 +19,9 @@ from output.history import (
 )
 from output.status import ExitStatus
 from output.verify import verify_folder
-from scraper.archive import WarcArchive
-from scraper.cli import main
-from scraper.export import export_crawl
-from scraper.lock import DataLock
+from scraper.archive.export import export_crawl
+from scraper.archive.warc import WarcArchive
+from scraper.crawl.lock import DataLock
 from tests.history_factory import (
     START,
     archive_crawl,

@@ -20,11 +20,11 @@ import lxml.html
 import pytest
 from PIL import Image
 
+from commands.cli import main
 from output.charts import ChartError, clean_svg
 from output.checks import VALUE_DIFFERS
 from output.status import ExitStatus
 from parsers.records import CheckRecord, ParsedPage
-from scraper.cli import main
 from tests.browser import dump_dom, screenshot
 from tests.history_factory import START, make_page, write_snapshot
 

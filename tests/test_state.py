@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.state import SCHEMA_VERSION, ListedPage, NewFetch, State, StateError
+from scraper.archive.state import SCHEMA_VERSION, ListedPage, NewFetch, State, StateError
 
 
 def page(

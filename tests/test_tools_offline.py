@@ -13,8 +13,8 @@ from typing import NoReturn
 
 import pytest
 
+from commands.cli import main
 from output.status import ExitStatus
-from scraper.cli import main
 from tests.history_factory import START, archive_crawl, make_page, synthetic_page, write_snapshot
 
 
