@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
+from commands.exits import fail
+from output.errors import OutputError
 from output.status import ExitStatus
-from scraper.archive.state import StateError
-from scraper.crawl.config import ConfigError, build_config
-from scraper.crawl.journal import RunEntry, append_run, now_iso
-from scraper.crawl.lock import DataFolderError, LockedError
+from scraper.crawl.config import build_config
+from scraper.crawl.journal import append_run, run_entry
 from scraper.crawl.outcome import CrawlOutcome
 from scraper.crawl.progress import Progress, wants_bar
+from scraper.errors import ScraperError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -117,9 +117,8 @@ def run(args: argparse.Namespace) -> int:
                 "facts": False if args.no_facts else None,
             },
         )
-    except ConfigError as exc:
-        print(f"nora crawl: {exc}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+    except ScraperError as exc:
+        return fail("crawl", exc)
     bar = wants_bar(args.no_progress)
     crawler = Crawler(
         config,
@@ -130,18 +129,10 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         outcome = crawler.run()
-    except LockedError as exc:
-        print(f"nora crawl: {exc}", file=sys.stderr)
-        _journal(config.data_dir, ExitStatus.LOCKED, str(exc), dry_run=args.dry_run)
-        return int(ExitStatus.LOCKED)
-    except DataFolderError as exc:
-        print(f"nora crawl: {exc}", file=sys.stderr)
-        _journal(config.data_dir, ExitStatus.USAGE, str(exc), dry_run=args.dry_run)
-        return int(ExitStatus.USAGE)
-    except StateError as exc:
-        print(f"nora crawl: {exc}", file=sys.stderr)
-        _journal(config.data_dir, ExitStatus.USAGE, str(exc), dry_run=args.dry_run)
-        return int(ExitStatus.USAGE)
+    except (ScraperError, OutputError) as exc:
+        status = fail("crawl", exc)
+        _journal(config.data_dir, ExitStatus(status), str(exc), dry_run=args.dry_run)
+        return status
     if args.dry_run and outcome.status == ExitStatus.OK:
         print(outcome.message)
     else:
@@ -163,19 +154,7 @@ def _journal(
     """One line in DATA/logs/runs.jsonl for ``nora status`` (not for a dry run)."""
     if dry_run:
         return
-    entry = RunEntry(ts=now_iso(), crawl_id=None, status=status.name, exit=int(status))
-    if outcome is not None:
-        entry = replace(
-            entry,
-            crawl_id=outcome.crawl_id,
-            listed=outcome.listed,
-            fetched=outcome.fetched,
-            failed=outcome.failed,
-            requests=outcome.requests,
-            seconds=round(outcome.seconds, 1),
-        )
-    entry = replace(entry, message=message)
     try:
-        append_run(data_dir, entry)
+        append_run(data_dir, run_entry(status, message, outcome))
     except OSError as exc:  # the run's own result stands; only the journal is short
         print(f"nora crawl: could not write the run journal: {exc}", file=sys.stderr)

@@ -3,10 +3,8 @@
 Never touches the network. Without ``--out`` the snapshot goes to
 ``DATA/snapshots/<new id>/`` and is published (``latest`` and the history
 view); with ``--out`` it is written there and left alone. Holds the data
-folder's lock, so a crawl or a prune cannot change the archive underneath.
-Before it exports, relation targets that another parser version computed are
-recomputed from the archive (``scraper.archive.targets``), so the next crawl plans with
-what this parser reads. The ``property_map`` of the config file (``--config``,
+folder's lock, so a crawl or a prune cannot change the archive underneath
+(all of it: ``scraper.archive.reexport``). The ``property_map`` of the config file (``--config``,
 ``$NORA_CONFIG``, ``./nora.toml``) overrides the label -> property mapping of the
 checks, as for ``nora crawl``.
 """
@@ -17,19 +15,16 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from output.errors import ExportError as OutputError
-from output.history import new_snapshot_dir, publish, shrink_against_latest
-from output.shrink import DEFAULT_MAX_SHRINK, Shrink
+from commands.exits import fail, usage
+from output.errors import OutputError
 from output.status import ExitStatus
-from scraper.archive.export import STATE_NAME, WARC_DIR, ExportError, default_workers, export_crawl
-from scraper.archive.state import State, StateError
-from scraper.archive.targets import refresh_targets
-from scraper.crawl.config import ConfigError, read_property_map
-from scraper.crawl.lock import DataFolderError, DataLock, LockedError
+from scraper.archive.export import default_workers
+from scraper.archive.reexport import reexport
+from scraper.crawl.config import read_property_map
+from scraper.errors import ScraperError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -75,53 +70,25 @@ def _progress(enabled: bool) -> Iterator[Callable[[], None] | None]:
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     if not data_dir.is_dir():
-        print(f"nora export: {data_dir}: expected a data folder, found none", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        return usage("export", f"{data_dir}: expected a data folder, found none")
     if args.workers is not None and args.workers < 1:
-        print(f"nora export: expected --workers >= 1, found {args.workers}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        return usage("export", f"expected --workers >= 1, found {args.workers}")
     try:
         property_map = read_property_map(args.config, os.environ)
-    except ConfigError as error:
-        print(f"nora export: {error}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
-    try:
-        with DataLock(data_dir, "export"):
-            if (data_dir / STATE_NAME).is_file():
-                with State.open(data_dir / STATE_NAME) as state:
-                    refresh_targets(state, data_dir / WARC_DIR)
-            out = Path(args.out) if args.out else new_snapshot_dir(data_dir, datetime.now(UTC))
-            guard = None
-            if not args.out:  # only a snapshot to be published is compared with latest
-
-                def guard(rows: Mapping[str, int]) -> Shrink | None:
-                    return shrink_against_latest(
-                        data_dir, rows, max_share=DEFAULT_MAX_SHRINK, accept=args.accept_shrink
-                    )
-
-            with _progress(not args.no_progress) as tick:
-                result = export_crawl(
-                    data_dir,
-                    out,
-                    crawl_id=args.crawl,
-                    workers=args.workers,
-                    force=args.force,
-                    on_page=tick,
-                    guard=guard,
-                    property_map=property_map,
-                )
-            held = result.shrink is not None and result.shrink.held
-            if not args.out and not held:
-                publish(data_dir, out)
-    except LockedError as error:
-        print(f"nora export: {error}", file=sys.stderr)
-        return int(ExitStatus.LOCKED)
-    except DataFolderError as error:
-        print(f"nora export: {error}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
-    except (ExportError, OutputError, StateError) as error:
-        print(f"nora export: {error}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        with _progress(not args.no_progress) as tick:
+            done = reexport(
+                data_dir,
+                Path(args.out) if args.out else None,
+                crawl_id=args.crawl,
+                workers=args.workers,
+                force=args.force,
+                accept_shrink=args.accept_shrink,
+                on_page=tick,
+                property_map=property_map,
+            )
+    except (ScraperError, OutputError) as error:
+        return fail("export", error)
+    result, out, held = done.result, done.out, done.held
     tables = result.manifest["tables"]
     counts = ", ".join(f"{name} {info['rows']}" for name, info in tables.items())
     print(

@@ -12,14 +12,14 @@ Exit statuses: 0 written; 2 no such snapshot, a bad ``--out`` or ``--base``, or
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-from commands.diff import UsageError, resolve_snapshot
-from output.errors import ExportError
+from commands.exits import fail
+from output.errors import OutputError
 from output.graph import FORMATS, write_graph
-from output.history import latest_snapshot, pin_snapshot, read_complete_manifest, snapshots_dir
+from output.history import pin_snapshot
+from output.selection import require_complete, snapshot_or_latest
 from output.status import ExitStatus
 
 
@@ -36,38 +36,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")
 
 
-def _fail(message: str) -> int:
-    print(f"nora graph: {message}", file=sys.stderr)
-    return int(ExitStatus.USAGE)
-
-
 def run(args: argparse.Namespace) -> int:
-    data_dir = Path(args.data)
     try:
-        if args.snapshot is not None:
-            snapshot: Path | None = resolve_snapshot(data_dir, str(args.snapshot))
-        else:
-            snapshot = latest_snapshot(data_dir)
-    except UsageError as error:
-        return _fail(str(error))
-    if snapshot is None:
-        return _fail(f"{snapshots_dir(data_dir)}/latest: expected a snapshot, found none")
+        snapshot = snapshot_or_latest(Path(args.data), args.snapshot)
+    except OutputError as error:
+        return fail("graph", error)
     started = time.perf_counter()
     with pin_snapshot(snapshot):
-        manifest = read_complete_manifest(snapshot)
-        if manifest is None:
-            return _fail(f"{snapshot}: expected a complete snapshot, found none or incomplete")
         try:
             result = write_graph(
                 snapshot,
                 Path(args.out),
-                manifest=manifest,
+                manifest=require_complete(snapshot),
                 fmt=args.format,
                 base=args.base,
                 force=args.force,
             )
-        except (ExportError, OSError) as error:
-            return _fail(str(error))
+        except (OutputError, OSError) as error:
+            return fail("graph", error)
     print(
         f"nora graph: {snapshot.name}: {result.triples} triples ({result.format}, IRIs under "
         f"{result.base}) -> {result.out} ({time.perf_counter() - started:.1f}s)"

@@ -16,10 +16,10 @@ import sys
 import time
 from pathlib import Path
 
+from commands.exits import fail, usage
 from output.status import ExitStatus
-from scraper.archive.export import ExportError
-from scraper.archive.package import PackageError, package_crawl
-from scraper.errors import ArchiveError
+from scraper.archive.package import package_crawl
+from scraper.errors import ScraperError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -34,14 +34,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     if not data_dir.is_dir():
-        print(f"nora package: {data_dir}: expected a data folder, found none", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        return usage("package", f"{data_dir}: expected a data folder, found none")
     started = time.perf_counter()
     try:
         result = package_crawl(data_dir, Path(args.out), crawl_id=args.crawl, force=args.force)
-    except (ExportError, PackageError, ArchiveError, OSError) as error:
-        print(f"nora package: {error}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+    except (ScraperError, OSError) as error:
+        return fail("package", error)
     seconds = time.perf_counter() - started
     print(
         f"nora package: crawl {result.crawl.id}: {result.pages} pages, {result.records} "

@@ -9,19 +9,14 @@ a device or a file over the cap is skipped with a warning (PARTIAL too).
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 
-from output.checks import Checker
-from output.errors import ExportError, UnreadableInputError, storage_failure
-from output.inputs import InputFile, find_html_files, read_page
-from output.snapshot import SnapshotWriter
+from commands.exits import fail
+from output.errors import OutputError
+from output.inputs import InputFile, find_html_files
+from output.saved import snapshot_saved
 from output.status import ExitStatus
-from parsers import parse_page
-
-log = logging.getLogger(__name__)
 
 #: show a progress bar (on a terminal) from this many input files on
 PROGRESS_MIN_FILES = 50
@@ -53,57 +48,21 @@ def _progress(files: list[InputFile], enabled: bool) -> Iterable[InputFile]:
 def run(args: argparse.Namespace) -> int:
     try:
         files = find_html_files(args.paths)
-    except ExportError as error:
-        print(f"nora parse: {error}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
-
-    warned: list[str] = []
-    unreadable: list[str] = []
-    checker = Checker()
+    except OutputError as error:
+        return fail("parse", error)
     try:
-        with SnapshotWriter(
-            args.out, force=args.force, command="parse", inputs=[f.name for f in files]
-        ) as writer:
-            for item in _progress(files, not args.no_progress):
-                try:
-                    data = read_page(item.path)
-                except UnreadableInputError as error:
-                    log.warning("%s", error)
-                    unreadable.append(item.name)
-                    continue
-                except OSError as error:
-                    log.error("%s: expected a readable file, found %s", item.name, error)
-                    unreadable.append(item.name)
-                    continue
-                parsed = parse_page(data, url=item.name)
-                if parsed.page.warnings:
-                    warned.append(item.name)
-                    log.info("%s: %s", item.name, "; ".join(parsed.page.warnings))
-                checker.add(parsed, None)  # no SMW data: the Afgeleide relaties checks only
-                writer.add(parsed)
-            writer.add_rows("checks", checker.finish({}))
-            writer.extra.update(
-                {
-                    "pages": writer.pages,
-                    "pages_with_warnings": len(warned),
-                    "unreadable": unreadable,
-                    "checks": checker.manifest(),
-                }
-            )
-    except ExportError as error:
-        print(f"nora parse: {error}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        done = snapshot_saved(
+            files, args.out, force=args.force, shown=_progress(files, not args.no_progress)
+        )
+    except OutputError as error:
+        return fail("parse", error)
     except OSError as error:
-        print(f"nora parse: could not write {args.out}: {error}", file=sys.stderr)
-        disk = storage_failure(error) is not None  # a full disk is not a usage error
-        return int(ExitStatus.STORAGE if disk else ExitStatus.USAGE)
-
-    tables = writer.manifest["tables"]
+        return fail("parse", error, prefix=f"could not write {args.out}: ")
+    tables = done.manifest["tables"]
     counts = ", ".join(f"{name} {info['rows']}" for name, info in tables.items())
-    problems = len(warned) + len(unreadable)
     print(
-        f"nora parse: {writer.pages} pages ({counts}); "
-        f"{len(warned)} with warnings, {len(unreadable)} unreadable -> {args.out}"
+        f"nora parse: {done.pages} pages ({counts}); "
+        f"{len(done.warned)} with warnings, {len(done.unreadable)} unreadable -> {args.out}"
     )
-    print(checker.summary.line(str(Path(args.out) / "checks.csv")))
-    return int(ExitStatus.PARTIAL if problems else ExitStatus.OK)
+    print(done.checks)
+    return int(ExitStatus.PARTIAL if done.problems else ExitStatus.OK)

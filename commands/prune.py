@@ -9,12 +9,13 @@ and the history view, then removes WARC files no kept crawl needs (see
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from commands.exits import fail, usage
+from output.errors import OutputError
 from output.status import ExitStatus
-from scraper.archive.prune import prune
-from scraper.crawl.lock import DataFolderError, DataLock, LockedError
+from scraper.archive.prune import prune_locked
+from scraper.errors import ScraperError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -41,20 +42,13 @@ def human_bytes(count: int) -> str:
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     if args.keep < 1:
-        print(f"nora prune: expected --keep of at least 1, found {args.keep}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        return usage("prune", f"expected --keep of at least 1, found {args.keep}")
     if not data_dir.is_dir():
-        print(f"nora prune: {data_dir}: expected a data folder, found none", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        return usage("prune", f"{data_dir}: expected a data folder, found none")
     try:
-        with DataLock(data_dir, "prune"):
-            plan, result = prune(data_dir, args.keep, dry_run=args.dry_run)
-    except LockedError as error:
-        print(f"nora prune: {error}", file=sys.stderr)
-        return int(ExitStatus.LOCKED)
-    except DataFolderError as error:
-        print(f"nora prune: {error}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        plan, result = prune_locked(data_dir, args.keep, dry_run=args.dry_run)
+    except (ScraperError, OutputError) as error:
+        return fail("prune", error)
     verb = "would remove" if args.dry_run else "removed"
     print(
         f"nora prune: {verb} {len(result.removed)} snapshot(s)"

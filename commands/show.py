@@ -27,26 +27,27 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import re
 import sys
 import tempfile
 import webbrowser
 from pathlib import Path
 
+from commands.exits import fail, usage
 from output.status import ExitStatus
-from scraper.archive.export import ExportError, connect_state
-from scraper.archive.lookup import ArchivedPage, LookupFailed, find_page, parse_moment, raw_record
-from scraper.archive.warc import read_record
-from scraper.crawl.assembly import located
-from scraper.errors import ArchiveError
-
-WARC_DIR = "warc"  # = scraper.crawl.run.WARC_DIR
-#: put first in the <head> of an ``--open`` copy: no script, no network, inline styles only
-VIEW_POLICY = (
-    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-    "style-src 'unsafe-inline'; img-src data:; form-action 'none'\">"
+from scraper.archive.lookup import (
+    VIEW_POLICY,
+    ArchivedPage,
+    find_archived,
+    parse_moment,
+    raw_record,
+    reparsed,
+    safe_view,
 )
-_HEAD_RE = re.compile(rb"<head(\s[^>]*)?>", re.I)
+from scraper.archive.paths import WARC_DIR
+from scraper.archive.warc import read_record
+from scraper.errors import ArchiveError, ScraperError
+
+__all__ = ["VIEW_POLICY", "configure", "run", "safe_view"]
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -64,11 +65,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     what.add_argument("--open", action="store_true", help="open the HTML in a browser")
 
 
-def _fail(message: str, status: ExitStatus) -> int:
-    print(f"nora show: {message}", file=sys.stderr)
-    return int(status)
-
-
 def _where(page: ArchivedPage) -> str:
     return (
         f"{page.title}: crawl {page.crawl_id}, fetched {page.fetched_at}, "
@@ -76,33 +72,18 @@ def _where(page: ArchivedPage) -> str:
     )
 
 
-def safe_view(html: bytes) -> bytes:
-    """The HTML with :data:`VIEW_POLICY` as the first thing the browser reads."""
-    policy = VIEW_POLICY.encode()
-    match = _HEAD_RE.search(html)
-    if match is None:
-        return policy + html
-    return html[: match.end()] + policy + html[match.end() :]
-
-
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     if not data_dir.is_dir():
-        return _fail(f"{data_dir}: expected a data folder, found none", ExitStatus.USAGE)
+        return usage("show", f"{data_dir}: expected a data folder, found none")
     try:
         at = parse_moment(args.at) if args.at is not None else None
     except ValueError as error:
-        return _fail(f"--at: {error}", ExitStatus.USAGE)
+        return usage("show", f"--at: {error}")
     try:
-        db = connect_state(data_dir)
-    except ExportError as error:
-        return _fail(str(error), ExitStatus.USAGE)
-    try:
-        page = find_page(db, args.title, crawl_id=args.crawl, at=at)
-    except LookupFailed as error:
-        return _fail(str(error), ExitStatus.USAGE)
-    finally:
-        db.close()
+        page = find_archived(data_dir, args.title, crawl_id=args.crawl, at=at)
+    except ScraperError as error:
+        return fail("show", error)
     warc_dir = data_dir / WARC_DIR
     out = sys.stdout.buffer
     try:
@@ -112,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             return int(ExitStatus.OK)
         head, body = read_record(warc_dir, page.warc_file, page.warc_offset)
     except ArchiveError as error:
-        return _fail(f"{page.title}: archived record unreadable: {error}", ExitStatus.PARTIAL)
+        return fail("show", error, prefix=f"{page.title}: archived record unreadable: ")
     if args.headers:
         lines = [f"HTTP/1.1 {head.status} {head.reason}".rstrip()]
         lines += [f"{name}: {value}" for name, value in head.headers]
@@ -128,11 +109,7 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(lines))
         return int(ExitStatus.OK)
     if args.records:
-        from parsers import parse_page
-
-        parsed = parse_page(body, page.url, fetched_at=page.fetched_at)
-        parsed = located(parsed, page.warc_file, page.warc_offset)
-        print(json.dumps(dataclasses.asdict(parsed), indent=2, ensure_ascii=False))
+        print(json.dumps(dataclasses.asdict(reparsed(page, body)), indent=2, ensure_ascii=False))
         return int(ExitStatus.OK)
     print(_where(page), file=sys.stderr)
     if args.open:

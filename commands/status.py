@@ -21,9 +21,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sys
 from pathlib import Path
 
+from commands.exits import usage
 from output.status import ExitStatus
 from scraper.crawl.health import FAILING_STREAK, Health, gather, problems
 
@@ -133,11 +133,9 @@ def render(health: Health, found: list[str]) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     if not data_dir.is_dir():
-        print(f"nora status: {data_dir}: expected a data folder, found none", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        return usage("status", f"{data_dir}: expected a data folder, found none")
     if not args.max_age > 0:
-        print(f"nora status: expected --max-age > 0, found {args.max_age:g}", file=sys.stderr)
-        return int(ExitStatus.USAGE)
+        return usage("status", f"expected --max-age > 0, found {args.max_age:g}")
     health = gather(data_dir, max_age_hours=args.max_age)
     found = problems(health)
     status = ExitStatus.PARTIAL if found else ExitStatus.OK

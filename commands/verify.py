@@ -10,14 +10,15 @@ status PARTIAL when anything is wrong, USAGE when there is nothing to check.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-from output.history import latest_snapshot, snapshots_dir
+from commands.exits import usage
+from output.history import snapshots_dir
+from output.selection import verify_target
 from output.status import ExitStatus
 from output.verify import VerifyReport, verify_folder
-from scraper.archive.warc import WARC_SUFFIX, check_warc
+from scraper.archive.warc import check_archive
 
 #: problems printed per target before "... and N more"
 SHOWN_PROBLEMS = 50
@@ -31,16 +32,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--archive", metavar="DIR", help="check every WARC file in DIR (e.g. DATA/warc) to its end"
     )
-
-
-def _snapshot_path(args: argparse.Namespace) -> Path | None:
-    if args.snapshot is None:
-        return latest_snapshot(Path(args.data))
-    name = str(args.snapshot)
-    direct = Path(name)
-    if direct.exists() or not (snapshots_dir(Path(args.data)) / name).exists():
-        return direct
-    return snapshots_dir(Path(args.data)) / name
 
 
 def _print_snapshot(report: VerifyReport, seconds: float) -> None:
@@ -59,27 +50,14 @@ def _print_snapshot(report: VerifyReport, seconds: float) -> None:
         print(f"  ... and {len(report.problems) - SHOWN_PROBLEMS} more")
 
 
-def verify_archive(archive: Path) -> tuple[int, list[str]]:
-    """Check every WARC file in ``archive``; returns (files checked, problems)."""
-    problems: list[str] = []
-    files = sorted(p for p in archive.iterdir() if p.name.endswith(WARC_SUFFIX))
-    for path in files:
-        problems.extend(check_warc(path))
-    return len(files), problems
-
-
 def run(args: argparse.Namespace) -> int:
     damaged = False
     if args.archive is not None:
         archive = Path(args.archive)
         if not archive.is_dir():
-            print(
-                f"nora verify: {archive}: expected a folder of WARC files, found none",
-                file=sys.stderr,
-            )
-            return int(ExitStatus.USAGE)
+            return usage("verify", f"{archive}: expected a folder of WARC files, found none")
         started = time.perf_counter()
-        count, problems = verify_archive(archive)
+        count, problems = check_archive(archive)
         seconds = time.perf_counter() - started
         if problems:
             damaged = True
@@ -91,17 +69,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"OK {archive}: {count} WARC files read to the end ({seconds:.1f}s)")
     if args.snapshot is not None or args.archive is None:
-        path = _snapshot_path(args)
+        path = verify_target(Path(args.data), args.snapshot)
         if path is None:
-            print(
-                f"nora verify: {snapshots_dir(Path(args.data))}/latest: expected a snapshot, "
+            return usage(
+                "verify",
+                f"{snapshots_dir(Path(args.data))}/latest: expected a snapshot, "
                 "found none (name one: nora verify SNAPSHOT)",
-                file=sys.stderr,
             )
-            return int(ExitStatus.USAGE)
         if not path.is_dir():
-            print(f"nora verify: {path}: expected a snapshot folder, found none", file=sys.stderr)
-            return int(ExitStatus.USAGE)
+            return usage("verify", f"{path}: expected a snapshot folder, found none")
         started = time.perf_counter()
         report = verify_folder(path)
         _print_snapshot(report, time.perf_counter() - started)

@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from output.errors import ManifestError
+from output.errors import DiffError, ManifestError
 from output.manifest import (
     TOOL_NAME,
     file_digest,
@@ -97,14 +97,6 @@ ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 def diff_layout() -> TableLayout:
     """What ``nora verify`` expects of a diff folder."""
     return TableLayout(DIFF_SCHEMA_VERSION, DIFF_SCHEMAS, DIFF_TABLES)
-
-
-class DiffError(Exception):
-    """A snapshot cannot be compared: missing, incomplete, or without a needed table."""
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
 
 
 @dataclass(frozen=True, slots=True)

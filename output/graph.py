@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pyoxigraph as ox
 
-from output.errors import ExportError
+from output.errors import GraphError
 
 VOCAB = "tag:nora-archive,2026:vocab#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -52,10 +52,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
 SUFFIXES = {".ttl": "turtle", ".nt": "ntriples"}
 PREFIXES = {"na": VOCAB, "rdfs": RDFS, "xsd": XSD}
 _BATCH_ROWS = 8192
-
-
-class GraphError(ExportError):
-    """The graph cannot be written: no such snapshot table, a bad output name."""
 
 
 def _term(name: str) -> ox.NamedNode:

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from output.errors import ExportError, SnapshotExistsError, SnapshotWriteError
+from output.errors import OutputError, SnapshotExistsError, SnapshotWriteError
 from output.manifest import build_manifest, file_digest, write_manifest
 from output.schema import SCHEMAS, TABLE_NAMES, to_record_batch
 from output.staging import fsync_dir, make_temp_beside, swap_into_place
@@ -79,7 +79,7 @@ class SnapshotWriter:
     ) -> None:
         self.out_dir = Path(out_dir)
         if not Path(os.path.abspath(self.out_dir)).name:
-            raise ExportError(f"{out_dir}: expected a folder name to create, found none", out_dir)
+            raise OutputError(f"{out_dir}: expected a folder name to create, found none", out_dir)
         self.force = force
         self.command = command
         self.inputs = list(inputs)

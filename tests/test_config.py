@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawl.config import DEFAULT_SITE, ConfigError, CrawlConfig, build_config
+from scraper.crawl.config import DEFAULT_SITE, CrawlConfig, build_config
+from scraper.errors import ConfigError
 
 
 def write(tmp_path: Path, text: str) -> Path:

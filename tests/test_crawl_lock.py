@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from scraper.crawl.lock import DataFolderError, DataLock, LockedError
+from scraper.archive.lock import DataLock
+from scraper.errors import DataFolderError, LockedError
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from scraper.crawl.lock import DataLock
+from scraper.archive.lock import DataLock
 with DataLock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(60)

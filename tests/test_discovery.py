@@ -12,17 +12,15 @@ import requests
 import responses
 
 from scraper.crawl.discovery import (
-    ContinuationLoop,
-    DiscoveryError,
     Namespace,
     SiteInfo,
-    UnknownNamespace,
     article_url,
     choose_namespaces,
     list_pages,
     list_redirects,
     read_siteinfo,
 )
+from scraper.errors import ContinuationLoop, DiscoveryError, UnknownNamespace
 from scraper.net.client import Client, ClientSettings
 
 SITE = "https://wiki.example"
@@ -274,7 +272,8 @@ def test_article_url_encodes_like_mediawiki() -> None:
 
 
 def test_article_url_never_leaves_the_article_path() -> None:
-    from scraper.net.articles import TitleOutsideArticlePath, title_problem
+    from scraper.errors import TitleOutsideArticlePath
+    from scraper.net.articles import title_problem
 
     site = site_with(*NS)
     for title in ("../../api.php", "..", "A/../../x", "./a", "A#b"):

@@ -18,9 +18,9 @@ from output.snapshot import SnapshotWriter
 from output.status import ExitStatus
 from output.verify import verify_folder
 from parsers import parse_page
+from scraper.archive.assembly import located, resolved
+from scraper.archive.lock import DataLock
 from scraper.archive.warc import read_record
-from scraper.crawl.assembly import located, resolved
-from scraper.crawl.lock import DataLock
 from tests import test_crawl_run as crawl_mock
 from tests.history_factory import START, archive_crawl, page_url, synthetic_page
 

@@ -21,8 +21,9 @@ import pytest
 from PIL import Image
 
 from commands.cli import main
-from output.charts import ChartError, clean_svg
+from output.charts import clean_svg
 from output.checks import VALUE_DIFFERS
+from output.errors import ChartError
 from output.status import ExitStatus
 from parsers.records import CheckRecord, ParsedPage
 from tests.browser import dump_dom, screenshot

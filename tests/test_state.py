@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.archive.state import SCHEMA_VERSION, ListedPage, NewFetch, State, StateError
+from scraper.archive.state import SCHEMA_VERSION, ListedPage, NewFetch, State
+from scraper.errors import StateError
 
 
 def page(

@@ -33,30 +33,18 @@ from output.snapshot import SnapshotWriter
 from parsers import ParsedPage, parse_page
 from parsers.facts import Schema
 from parsers.records import FactRecord
+from scraper.archive.assembly import FactsTally, located, redirect_records, resolved
 from scraper.archive.factsread import FactsReader, crawl_redirects, crawl_schema
+from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.archive.warc import read_record
-from scraper.crawl.assembly import FactsTally, located, redirect_records, resolved
-from scraper.errors import ArchiveError
+from scraper.errors import ArchiveError, CrawlUnavailable
 
 log = logging.getLogger(__name__)
 
-STATE_NAME = "state.sqlite"  # = scraper.archive.state.STATE_NAME
-WARC_DIR = "warc"  # = scraper.crawl.run.WARC_DIR
 #: pages handed to a worker at a time
 CHUNK_PAGES = 16
 #: below this many pages a pool costs more than it saves
 PARALLEL_MIN_PAGES = 200
-
-
-class ExportError(Exception):
-    """An export cannot start: no state, no such crawl, a crawl without a listing.
-
-    Carries the data folder and says what was expected and what was found.
-    """
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,12 +96,14 @@ def connect_state(data_dir: Path) -> sqlite3.Connection:
     """Read-only connection to DATA/state.sqlite (usable from the pool's feeder thread)."""
     path = Path(data_dir) / STATE_NAME
     if not path.is_file():
-        raise ExportError(Path(data_dir), f"expected {STATE_NAME} from a crawl, found none")
+        raise CrawlUnavailable(Path(data_dir), f"expected {STATE_NAME} from a crawl, found none")
     db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version < 1:
         db.close()
-        raise ExportError(path, f"expected a crawl state (schema version >= 1), found {version}")
+        raise CrawlUnavailable(
+            path, f"expected a crawl state (schema version >= 1), found {version}"
+        )
     return db
 
 
@@ -126,18 +116,22 @@ def choose_crawl(db: sqlite3.Connection, data_dir: Path, crawl_id: int | None) -
             " ORDER BY id DESC LIMIT 1"
         ).fetchone()
         if row is None:
-            raise ExportError(data_dir, "expected a finished crawl to export, found none")
+            raise CrawlUnavailable(data_dir, "expected a finished crawl to export, found none")
     else:
         row = db.execute(f"SELECT {columns} FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
         if row is None:
             known = [r[0] for r in db.execute("SELECT id FROM crawls ORDER BY id")]
-            raise ExportError(data_dir, f"expected crawl {crawl_id}, found only crawls {known}")
+            raise CrawlUnavailable(
+                data_dir, f"expected crawl {crawl_id}, found only crawls {known}"
+            )
     if row[3] == "pruned":
-        raise ExportError(
+        raise CrawlUnavailable(
             data_dir, f"expected crawl {row[0]} in the archive, found it removed by nora prune"
         )
     if not row[5]:
-        raise ExportError(data_dir, f"expected crawl {row[0]} to have its page listing, found none")
+        raise CrawlUnavailable(
+            data_dir, f"expected crawl {row[0]} to have its page listing, found none"
+        )
     return CrawlInfo(int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4])
 
 
@@ -279,7 +273,7 @@ def parsed_pages(
 
 
 def _count(tally: FactsTally, item: Exported) -> None:
-    """Count one page's facts as the crawl's snapshot does (``scraper.crawl.assembly``)."""
+    """Count one page's facts as the crawl's snapshot does (``scraper.archive.assembly``)."""
     if item.facts_status is None or item.facts_status == "unreadable":
         tally.without += 1
         return
@@ -317,7 +311,7 @@ def export_crawl(
 ) -> ExportResult:
     """Write crawl ``crawl_id`` (default: the newest finished one) as a snapshot in ``out_dir``.
 
-    Raises ``ExportError`` when there is nothing to export and the output
+    Raises ``CrawlUnavailable`` when there is nothing to export and the output
     package's errors when the snapshot cannot be written (then nothing appears).
     ``guard`` compares the row counts with the previous snapshot before the
     manifest is written (``output.shrink``); its verdict goes into the manifest.

@@ -17,14 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from parsers.facts import (
-    ExportBatch,
-    Schema,
-    SmwAnswerError,
-    parse_export,
-    parse_property_list,
-    parse_types,
-)
+from parsers.errors import SmwAnswerError
+from parsers.facts import ExportBatch, Schema, parse_export, parse_property_list, parse_types
 from parsers.records import FactRecord
 from scraper.archive.factindex import SCHEMA_KINDS, SmwRecord
 from scraper.archive.warc import read_record

@@ -24,24 +24,28 @@ was found, and carry the title.
 from __future__ import annotations
 
 import difflib
+import re
 import sqlite3
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scraper.errors import ArchiveError
+from parsers import ParsedPage, parse_page
+from scraper.archive.assembly import located
+from scraper.archive.export import connect_state
+from scraper.errors import ArchiveError, LookupFailed
+
+#: put first in the <head> of an ``nora show --open`` copy: no script, no network,
+#: inline styles only (wiki content is written by anyone; the view must not call the site)
+VIEW_POLICY = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+    "style-src 'unsafe-inline'; img-src data:; form-action 'none'\">"
+)
+_HEAD_RE = re.compile(rb"<head(\s[^>]*)?>", re.I)
 
 #: how much of the WARC file is read at a time when decompressing one record
 _CHUNK = 64 * 1024
-
-
-class LookupFailed(Exception):
-    """A page version cannot be found; ``str()`` says what was expected and found."""
-
-    def __init__(self, title: str, message: str) -> None:
-        super().__init__(message)
-        self.title = title
 
 
 class NoSuchCrawl(LookupFailed):
@@ -216,3 +220,29 @@ def raw_record(warc_dir: Path, warc_file: str, offset: int) -> bytes:
     except OSError as exc:
         raise ArchiveError(path, f"expected a readable WARC file, found {exc}") from exc
     return b"".join(out)
+
+
+def find_archived(
+    data_dir: Path, title: str, *, crawl_id: int | None = None, at: datetime | None = None
+) -> ArchivedPage:
+    """``find_page`` on the data folder's state, opened read-only for the one lookup."""
+    db = connect_state(data_dir)
+    try:
+        return find_page(db, title, crawl_id=crawl_id, at=at)
+    finally:
+        db.close()
+
+
+def reparsed(page: ArchivedPage, body: str | bytes) -> ParsedPage:
+    """The page's archived HTML parsed again, located in the archive as a snapshot has it."""
+    parsed = parse_page(body, page.url, fetched_at=page.fetched_at)
+    return located(parsed, page.warc_file, page.warc_offset)
+
+
+def safe_view(html: bytes) -> bytes:
+    """The HTML with :data:`VIEW_POLICY` as the first thing the browser reads."""
+    policy = VIEW_POLICY.encode()
+    match = _HEAD_RE.search(html)
+    if match is None:
+        return policy + html
+    return html[: match.end()] + policy + html[match.end() :]

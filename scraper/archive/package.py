@@ -20,7 +20,7 @@ accepts it; ``wb-manager add --unpack-wacz`` loads it into pywb.
 Everything is written in a temporary folder beside the output and the WACZ is
 renamed into place only when whole. Errors are :class:`PackageError` (with the
 path, saying what was expected and found); the export errors
-(``scraper.archive.export.ExportError``: no state, no such crawl) pass through.
+(``scraper.archive.export.CrawlUnavailable``: no state, no such crawl) pass through.
 """
 
 from __future__ import annotations
@@ -41,23 +41,15 @@ from warcio.warcwriter import WARCWriter
 
 from scraper.archive.export import CrawlInfo, PageSource, choose_crawl, connect_state, page_sources
 from scraper.archive.integrity import iter_members
+from scraper.archive.paths import WARC_DIR
 from scraper.archive.warc import warc_files
-from scraper.errors import ArchiveError
+from scraper.errors import ArchiveError, PackageError
 from scraper.net.useragent import tool_version
 
 log = logging.getLogger(__name__)
 
-WARC_DIR = "warc"  # = scraper.crawl.run.WARC_DIR
 WACZ_SUFFIX = ".wacz"
 PAGES_NAME = "pages.jsonl"
-
-
-class PackageError(Exception):
-    """A package cannot be written; ``str()`` is ``"<path>: <message>"``."""
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
 
 
 @dataclass(slots=True)

@@ -36,20 +36,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from output.errors import SnapshotInUseError
 from output.history import (
     SnapshotInfo,
-    SnapshotInUseError,
     claim_snapshot,
     latest_snapshot,
     list_snapshots,
     remove_from_history,
 )
 from output.shrink import is_held
+from scraper.archive.lock import DataLock
+from scraper.archive.paths import STATE_NAME, WARC_DIR
 
 log = logging.getLogger(__name__)
 
-STATE_NAME = "state.sqlite"  # = scraper.archive.state.STATE_NAME
-WARC_DIR = "warc"  # = scraper.crawl.run.WARC_DIR
 _WARC_NAME = re.compile(r"^.+-(?P<stamp>\d{8}T\d{6}Z)-\d{5,}\.warc\.gz$")
 
 
@@ -210,6 +210,14 @@ def _owner_by_time(name: str, starts: list[tuple[int, str]], oldest: int) -> boo
     stamp = _stamp_key(match["stamp"])
     owners = [crawl for crawl, started in starts if started <= stamp]
     return (bool(owners) and max(owners) >= oldest) or (not owners and not starts)
+
+
+def prune_locked(
+    data_dir: Path, keep: int, *, dry_run: bool = False
+) -> tuple[PrunePlan, PruneResult]:
+    """``prune`` under the data folder's lock, as ``nora prune`` runs it."""
+    with DataLock(data_dir, "prune"):
+        return prune(data_dir, keep, dry_run=dry_run)
 
 
 def prune(data_dir: Path, keep: int, *, dry_run: bool = False) -> tuple[PrunePlan, PruneResult]:

@@ -50,15 +50,11 @@ from types import TracebackType
 from scraper.archive.factindex import FactIndex
 from scraper.archive.migrations import MIGRATIONS as _MIGRATIONS
 from scraper.archive.rows import CrawlRow, FetchRow, ListedPage, NewFetch
+from scraper.errors import StateError
 
-STATE_NAME = "state.sqlite"
-__all__ = ["STATE_NAME", "CrawlRow", "FetchRow", "ListedPage", "NewFetch", "State", "StateError"]
+__all__ = ["CrawlRow", "FetchRow", "ListedPage", "NewFetch", "State"]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
-
-
-class StateError(RuntimeError):
-    """The state database is unusable (newer schema than this program knows, ...)."""
 
 
 _FETCH_COLUMNS = (

@@ -86,6 +86,15 @@ class Repair:
     cut_bytes: int  # bytes removed from the tail
 
 
+def check_archive(folder: Path) -> tuple[int, list[str]]:
+    """Check every WARC file in ``folder`` to its end; (files checked, problems)."""
+    problems: list[str] = []
+    files = sorted(p for p in Path(folder).iterdir() if p.name.endswith(WARC_SUFFIX))
+    for path in files:
+        problems.extend(check_warc(path))
+    return len(files), problems
+
+
 def warc_files(warc_dir: Path, prefix: str = "nora") -> list[Path]:
     """The WARC files of ``warc_dir`` in writing order (by sequence number, not by name,
     so a clock that went backwards between runs cannot reorder them)."""

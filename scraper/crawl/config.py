@@ -42,19 +42,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scraper.errors import ConfigError
+
 DEFAULT_SITE = "https://www.noraonline.nl"
 DEFAULT_CONFIG_NAME = "nora.toml"
 
 #: a namespace given by number (0, 100) or by name ("FS", "Werkruimte", "main")
 NamespaceRef = int | str
-
-
-class ConfigError(ValueError):
-    """A config file or flag holds something unusable (exit status USAGE)."""
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,10 +43,10 @@ from scraper.crawl.listing import (
     LISTING_DEFAULT_BOUND,
     MAX_STALLED_ANSWERS,
     ListingBudget,
-    ListingTooLong,
     count,
     listing_bound,
 )
+from scraper.errors import ContinuationLoop, DiscoveryError, ListingTooLong, UnknownNamespace
 from scraper.net.articles import article_url, title_problem
 
 __all__ = ["ListingBudget", "ListingTooLong", "article_url", "listing_bound"]
@@ -61,22 +61,6 @@ class Api(Protocol):
     """The one method discovery needs from ``scraper.net.client.Client``."""
 
     def api(self, params: Mapping[str, str]) -> dict[str, object]: ...
-
-
-class DiscoveryError(RuntimeError):
-    """The API answered something discovery cannot use; carries the request."""
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
-
-
-class ContinuationLoop(DiscoveryError):
-    """The API handed back a continuation it had already given: following it would loop."""
-
-
-class UnknownNamespace(DiscoveryError):
-    """An include/exclude names a namespace the wiki does not have (a usage error)."""
 
 
 #: crawled by default when the wiki has them and no namespaces are configured:

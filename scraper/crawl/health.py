@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from output.history import HISTORY_DIR, SNAPSHOTS_DIR, latest_snapshot, read_complete_manifest
+from scraper.archive.lock import LOCK_NAME, parse_holder
+from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.crawl.journal import RunEntry, recent_runs
-from scraper.crawl.lock import LOCK_NAME, parse_holder
 
-STATE_NAME = "state.sqlite"  # = scraper.archive.state.STATE_NAME
-WARC_DIR = "warc"  # = scraper.crawl.run.WARC_DIR
 DIFFS_DIR = "diffs"  # = commands.diff.DIFFS_DIR
 #: a page whose newest attempts failed this many crawls in a row is listed
 FAILING_STREAK = 2

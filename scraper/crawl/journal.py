@@ -20,9 +20,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from output.status import ExitStatus
+
+if TYPE_CHECKING:
+    from scraper.crawl.outcome import CrawlOutcome
 
 LOGS_DIR = "logs"  # = scraper.crawl.progress.LOGS_DIR
 JOURNAL_NAME = "runs.jsonl"
@@ -52,6 +58,22 @@ def journal_path(data_dir: Path) -> Path:
 
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def run_entry(status: ExitStatus, message: str, outcome: CrawlOutcome | None = None) -> RunEntry:
+    """The journal line of a run that ended with ``status`` (and ``outcome``, if it ran)."""
+    entry = RunEntry(ts=now_iso(), crawl_id=None, status=status.name, exit=int(status))
+    if outcome is not None:
+        entry = replace(
+            entry,
+            crawl_id=outcome.crawl_id,
+            listed=outcome.listed,
+            fetched=outcome.fetched,
+            failed=outcome.failed,
+            requests=outcome.requests,
+            seconds=round(outcome.seconds, 1),
+        )
+    return replace(entry, message=message)
 
 
 def append_run(data_dir: Path, entry: RunEntry) -> None:

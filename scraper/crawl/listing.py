@@ -14,19 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scraper.errors import ListingTooLong
+
 if TYPE_CHECKING:
     from scraper.crawl.discovery import SiteInfo
-
-
-class ListingTooLong(RuntimeError):
-    """The listing went past what the wiki's statistics allow, or stopped progressing.
-
-    Carries ``where`` (the listing request) like ``scraper.crawl.discovery.DiscoveryError``.
-    """
-
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}")
-        self.where = where
 
 
 #: the wiki's page count is multiplied by this, plus LISTING_SLACK, to bound a listing

@@ -29,8 +29,14 @@ from scraper.crawl.outcome import http_error
 from scraper.crawl.plan import Known, Plan, PlanInput, make_plan
 from scraper.crawl.progress import Progress
 from scraper.crawl.smw import FactsFetcher, FactsStats, SmwSite
-from scraper.errors import FetchError, RequestBudgetExhausted, RunLimitReached, SiteUnreachable
-from scraper.net.articles import TitleOutsideArticlePath, title_problem
+from scraper.errors import (
+    FetchError,
+    RequestBudgetExhausted,
+    RunLimitReached,
+    SiteUnreachable,
+    TitleOutsideArticlePath,
+)
+from scraper.net.articles import title_problem
 from scraper.net.client import Client
 
 log = logging.getLogger(__name__)

@@ -37,24 +37,22 @@ from output.history import (
 )
 from output.staging import remove_stale_temps
 from output.status import ExitStatus
-from scraper.archive.state import STATE_NAME, CrawlRow, ListedPage, State
+from scraper.archive.lock import DataLock
+from scraper.archive.paths import STATE_NAME, WARC_DIR
+from scraper.archive.state import CrawlRow, ListedPage, State
 from scraper.archive.targets import refresh_targets
 from scraper.archive.warc import WarcArchive
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import (
-    DiscoveryError,
     ListingBudget,
-    ListingTooLong,
     Redirect,
     SiteInfo,
-    UnknownNamespace,
     choose_namespaces,
     list_pages,
     list_redirects,
     listing_bound,
     read_siteinfo,
 )
-from scraper.crawl.lock import DataLock
 from scraper.crawl.outcome import (
     CrawlOutcome,
     discovery_message,
@@ -67,16 +65,18 @@ from scraper.crawl.publication import Publication
 from scraper.crawl.rounds import Rounds
 from scraper.crawl.smw import SmwSite, smw_site
 from scraper.errors import (
+    DiscoveryError,
     FetchError,
+    ListingTooLong,
     RequestBudgetExhausted,
     RunLimitReached,
     SiteUnreachable,
+    UnknownNamespace,
 )
 from scraper.net.client import Client, ClientSettings, Session
 
 log = logging.getLogger(__name__)
 
-WARC_DIR = "warc"
 #: listed pages stored per transaction while the listing grows
 LISTING_BATCH = 500
 

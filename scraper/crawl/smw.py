@@ -41,12 +41,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
+from parsers.errors import SmwAnswerError
 from parsers.facts import (
     PAGE,
     ExportBatch,
     ListPage,
     Schema,
-    SmwAnswerError,
     parse_export,
     parse_property_list,
     parse_types,
@@ -61,8 +61,8 @@ from scraper.errors import (
     RequestBudgetExhausted,
     RunLimitReached,
     SiteUnreachable,
+    TitleOutsideArticlePath,
 )
-from scraper.net.articles import TitleOutsideArticlePath
 from scraper.net.client import Client, Fetched
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,8 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urljoin, urlsplit
 
+from scraper.errors import TitleOutsideArticlePath
+
 if TYPE_CHECKING:
     from scraper.crawl.discovery import SiteInfo
 
@@ -37,10 +39,6 @@ def title_problem(title: str) -> str | None:
     if "." in segments or ".." in segments:
         return "a '.' or '..' path segment"
     return None
-
-
-class TitleOutsideArticlePath(ValueError):
-    """A title whose URL would leave the site's article path (never requested)."""
 
 
 def article_url(site: str, info: SiteInfo, title: str) -> str:

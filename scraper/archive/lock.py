@@ -23,35 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+from scraper.errors import DataFolderError, LockedError
+
 LOCK_NAME = "crawl.lock"
 #: = output.history.SNAPSHOTS_DIR / LATEST
 _LATEST = ("snapshots", "latest")
-
-
-class LockedError(RuntimeError):
-    """Another process holds the data folder's lock (exit status LOCKED).
-
-    ``holder`` is its pid ("" when unknown); ``command`` what it runs ("crawl",
-    "prune", ...; "" when unknown).
-    """
-
-    def __init__(self, path: Path, holder: str, command: str = "", since: str = "") -> None:
-        if command:
-            who = f"nora {command} (pid {holder or '?'}{f', since {since}' if since else ''})"
-        else:
-            who = f"pid {holder}" if holder else "another process"
-        super().__init__(f"{path}: expected the data folder free, found {who} holding the lock")
-        self.path = path
-        self.holder = holder
-        self.command = command
-
-
-class DataFolderError(RuntimeError):
-    """The data folder's lock file or ``latest`` link points outside it (a usage error)."""
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
 
 
 def parse_holder(text: str) -> tuple[str, str, str]:
