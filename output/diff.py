@@ -38,6 +38,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from output.errors import DiffError, ManifestError
+from output.layouts import DIFF_SCHEMA_VERSION, DIFF_SCHEMAS, DIFF_TABLES
 from output.manifest import (
     TOOL_NAME,
     file_digest,
@@ -48,55 +49,8 @@ from output.manifest import (
 )
 from output.staging import fsync_dir, make_temp_beside, swap_into_place
 from output.tabular import TableWriter
-from output.verify import TableLayout
-
-#: bump when a diff column is renamed, removed or changes type
-DIFF_SCHEMA_VERSION = 1
-
-_LIST = pa.list_(pa.string())
-
-DIFF_SCHEMAS: dict[str, pa.Schema] = {
-    "page_changes": pa.schema(
-        [
-            pa.field("title", pa.string(), nullable=False),
-            pa.field("change", pa.string(), nullable=False),  # added | removed | changed
-            pa.field("element_type", pa.string(), nullable=False),
-            pa.field("old_revision_id", pa.int64()),
-            pa.field("new_revision_id", pa.int64()),
-            pa.field("old_content_sha256", pa.string()),
-            pa.field("new_content_sha256", pa.string()),
-        ]
-    ),
-    "property_changes": pa.schema(
-        [
-            pa.field("title", pa.string(), nullable=False),
-            pa.field("change", pa.string(), nullable=False),  # added | removed | changed
-            pa.field("property", pa.string(), nullable=False),
-            pa.field("old_value", pa.string()),
-            pa.field("new_value", pa.string()),
-            pa.field("old_links", _LIST),
-            pa.field("new_links", _LIST),
-        ]
-    ),
-    "relation_changes": pa.schema(
-        [
-            pa.field("title", pa.string(), nullable=False),
-            pa.field("change", pa.string(), nullable=False),  # added | removed
-            pa.field("kind", pa.string(), nullable=False),
-            pa.field("source", pa.string(), nullable=False),
-            pa.field("relation", pa.string(), nullable=False),
-            pa.field("target", pa.string(), nullable=False),
-        ]
-    ),
-}
-DIFF_TABLES: tuple[str, ...] = tuple(DIFF_SCHEMAS)
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
-
-
-def diff_layout() -> TableLayout:
-    """What ``nora verify`` expects of a diff folder."""
-    return TableLayout(DIFF_SCHEMA_VERSION, DIFF_SCHEMAS, DIFF_TABLES)
 
 
 @dataclass(frozen=True, slots=True)
