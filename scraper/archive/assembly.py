@@ -121,7 +121,8 @@ def assemble(
     tally = FactsTally()
     checker = Checker(property_map)
     with SnapshotWriter(out_dir, command="crawl", inputs=inputs, extra=dict(extra)) as writer:
-        for page, row, attempt in state.snapshot_sources(crawl_id):
+        for listed in state.archived_pages(crawl_id):
+            page, row, attempt = listed.page, listed.fetch, listed.attempt
             if attempt == "gone":
                 continue
             if row is None or row.warc_file is None or row.warc_offset is None:

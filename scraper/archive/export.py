@@ -35,6 +35,7 @@ from parsers.facts import Schema
 from parsers.records import FactRecord
 from scraper.archive.assembly import FactsTally, located, redirect_records, resolved
 from scraper.archive.factsread import FactsReader, crawl_redirects, crawl_schema
+from scraper.archive.fetchindex import crawl_pages
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.archive.warc import read_record
 from scraper.errors import ArchiveError, CrawlUnavailable
@@ -148,37 +149,20 @@ def page_sources(
     Streams from one query. A page the crawl found gone (its last attempt in
     the crawl) is skipped; a page never fetched ok yields a source without a file.
     """
-    smw = facts and _version(db) >= 2
-    columns = "r.warc_file, r.warc_offset, p.status" if smw else "NULL, NULL, NULL"
-    joins = (
-        "LEFT JOIN smw_pages AS p ON p.fetch_id = f.id"
-        " LEFT JOIN smw_records AS r ON r.id = p.record_id"
-        if smw
-        else ""
-    )
-    cursor = db.execute(
-        f"""
-        SELECT l.title, f.url, f.fetched_at, f.warc_file, f.warc_offset, {columns}
-        FROM listing AS l
-        LEFT JOIN fetches AS f ON f.id = (
-            SELECT max(id) FROM fetches
-            WHERE title = l.title AND outcome = 'ok' AND crawl_id <= l.crawl_id
-        )
-        {joins}
-        WHERE l.crawl_id = ?
-          AND coalesce((
-            SELECT outcome FROM fetches
-            WHERE crawl_id = l.crawl_id AND title = l.title ORDER BY id DESC LIMIT 1
-          ), '') <> 'gone'
-        ORDER BY l.namespace, l.title
-        """,
-        (crawl_id,),
-    )
-    for title, url, fetched_at, warc_file, warc_offset, f_file, f_offset, f_status in cursor:
+    for listed in crawl_pages(db, crawl_id, facts=facts and _version(db) >= 2):
+        if listed.attempt == "gone":
+            continue
+        fetch = listed.fetch
         yield PageSource(
-            str(title), url or "", fetched_at or "", warc_file, warc_offset,
-            f_file, f_offset, f_status,
-        )  # fmt: skip
+            listed.page.title,
+            fetch.url if fetch else "",
+            fetch.fetched_at if fetch else "",
+            fetch.warc_file if fetch else None,
+            fetch.warc_offset if fetch else None,
+            listed.facts_file,
+            listed.facts_offset,
+            listed.facts_status,
+        )
 
 
 # -- parsing, in this process or in a worker -------------------------------------------

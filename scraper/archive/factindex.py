@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from scraper.archive.fetchindex import ARCHIVED_FETCH
 from scraper.archive.rows import RedirectVersion
 
 SCHEMA_KINDS = ("siteinfo", "properties", "types")
@@ -158,15 +159,11 @@ class FactIndex:
         """(fetch id, title) of each page of the crawl's listing whose newest ok fetch has
         no facts answer yet: fetched with facts off, a failed answer, a killed run."""
         cur = self._db.execute(
-            """
-            SELECT f.id, f.title FROM listing AS l
-            JOIN fetches AS f ON f.id = (
-                SELECT max(id) FROM fetches WHERE title = l.title AND outcome = 'ok'
-            )
-            LEFT JOIN smw_pages AS p ON p.fetch_id = f.id
-            WHERE l.crawl_id = ? AND p.fetch_id IS NULL
-            ORDER BY l.namespace, l.title
-            """,
+            "SELECT f.id, f.title FROM listing AS l"
+            f" JOIN fetches AS f ON f.id = {ARCHIVED_FETCH}"
+            " LEFT JOIN smw_pages AS p ON p.fetch_id = f.id"
+            " WHERE l.crawl_id = ? AND p.fetch_id IS NULL"
+            " ORDER BY l.namespace, l.title",
             (crawl_id,),
         )
         return [(int(fid), str(title)) for fid, title in cur]

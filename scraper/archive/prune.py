@@ -45,6 +45,7 @@ from output.history import (
     remove_from_history,
 )
 from output.shrink import is_held
+from scraper.archive.fetchindex import ARCHIVED_FETCH
 from scraper.archive.lock import DataLock
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 
@@ -149,14 +150,9 @@ def _needed_files(db: sqlite3.Connection, oldest: int) -> set[str]:
         (oldest,),
     )
     read = db.execute(
-        """
-        SELECT DISTINCT f.warc_file FROM listing AS l
-        JOIN fetches AS f ON f.id = (
-            SELECT max(id) FROM fetches
-            WHERE title = l.title AND outcome = 'ok' AND crawl_id <= l.crawl_id
-        )
-        WHERE l.crawl_id >= ? AND f.warc_file IS NOT NULL
-        """,
+        "SELECT DISTINCT f.warc_file FROM listing AS l"
+        f" JOIN fetches AS f ON f.id = {ARCHIVED_FETCH}"
+        " WHERE l.crawl_id >= ? AND f.warc_file IS NOT NULL",
         (oldest,),
     )
     needed = {str(r[0]) for r in written} | {str(r[0]) for r in read}
@@ -180,18 +176,13 @@ def _smw_files(db: sqlite3.Connection, oldest: int) -> set[str]:
     ).fetchone()[0]
     since = oldest if schema_crawl is None else int(schema_crawl)
     rows = db.execute(
-        """
-        SELECT DISTINCT warc_file FROM smw_records WHERE crawl_id >= ?
-        UNION
-        SELECT DISTINCT r.warc_file FROM listing AS l
-        JOIN fetches AS f ON f.id = (
-            SELECT max(id) FROM fetches
-            WHERE title = l.title AND outcome = 'ok' AND crawl_id <= l.crawl_id
-        )
-        JOIN smw_pages AS p ON p.fetch_id = f.id
-        JOIN smw_records AS r ON r.id = p.record_id
-        WHERE l.crawl_id >= ?
-        """,
+        "SELECT DISTINCT warc_file FROM smw_records WHERE crawl_id >= ?"
+        " UNION"
+        " SELECT DISTINCT r.warc_file FROM listing AS l"
+        f" JOIN fetches AS f ON f.id = {ARCHIVED_FETCH}"
+        " JOIN smw_pages AS p ON p.fetch_id = f.id"
+        " JOIN smw_records AS r ON r.id = p.record_id"
+        " WHERE l.crawl_id >= ?",
         (since, oldest),
     )
     return {str(r[0]) for r in rows}
@@ -287,15 +278,9 @@ def _forget(state_path: Path, oldest: int, files: list[str], dry_run: bool) -> t
             # they lose their listing; the others keep it (nora export --crawl ID)
             db.execute("CREATE TEMP TABLE lost_crawls (id INTEGER PRIMARY KEY)")
             db.execute(
-                """
-                INSERT INTO lost_crawls
-                SELECT DISTINCT l.crawl_id FROM listing AS l
-                JOIN fetches AS f ON f.id = (
-                    SELECT max(id) FROM fetches
-                    WHERE title = l.title AND outcome = 'ok' AND crawl_id <= l.crawl_id
-                )
-                WHERE l.crawl_id < ? AND f.warc_file IN (SELECT name FROM gone_files)
-                """,
+                "INSERT INTO lost_crawls SELECT DISTINCT l.crawl_id FROM listing AS l"
+                f" JOIN fetches AS f ON f.id = {ARCHIVED_FETCH}"
+                " WHERE l.crawl_id < ? AND f.warc_file IN (SELECT name FROM gone_files)",
                 (oldest,),
             )
             lost = "SELECT id FROM lost_crawls"

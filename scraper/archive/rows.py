@@ -1,12 +1,16 @@
 """The rows of the crawl state (``scraper.archive.state``), as frozen records.
 
 Kept apart from the SQL so that planning and discovery can use them without
-opening a database.
+opening a database. A record's fields are its table's columns, in order: the
+SQL of ``state`` and ``fetchindex`` names them from here (``LISTING_COLUMNS``,
+``FETCH_COLUMNS``), never from a copy.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +23,23 @@ class ListedPage:
     revision_id: int
     touched: str
     length: int
+
+
+#: the ``listing`` table's columns after ``crawl_id``: ListedPage's fields, in order
+LISTING_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(ListedPage))
+
+
+def listed_page(row: Sequence[Any]) -> ListedPage:
+    """A ListedPage from the ``LISTING_COLUMNS`` of a row, in order."""
+    title, namespace, page_id, revision_id, touched, length = row
+    return ListedPage(
+        str(title), int(namespace), int(page_id), int(revision_id), str(touched), int(length)
+    )
+
+
+def listing_values(page: ListedPage) -> tuple[object, ...]:
+    """The ``LISTING_COLUMNS`` of a page, in order (to store it)."""
+    return tuple(getattr(page, name) for name in LISTING_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +75,28 @@ class FetchRow:
     warc_offset: int | None
     fetched_at: str
     error: str | None
+
+
+#: the ``fetches`` columns a FetchRow is read from: its fields, in order
+FETCH_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(FetchRow))
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlPage:
+    """One page listed in a crawl, with the archived record that crawl's snapshot reads.
+
+    ``fetch`` is the page's newest ok fetch in that crawl or an earlier one (None:
+    never archived); ``attempt`` the outcome of the crawl's own newest attempt at it
+    (``ok``, ``failed``, ``gone``; None: not fetched in that crawl). With ``facts``
+    asked for, ``facts_*`` locate the SMW answer holding that fetch's facts.
+    """
+
+    page: ListedPage
+    fetch: FetchRow | None
+    attempt: str | None
+    facts_file: str | None = None
+    facts_offset: int | None = None
+    facts_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,18 +48,26 @@ from pathlib import Path
 from types import TracebackType
 
 from scraper.archive.factindex import FactIndex
+from scraper.archive.fetchindex import FetchIndex
 from scraper.archive.migrations import MIGRATIONS as _MIGRATIONS
-from scraper.archive.rows import CrawlRow, FetchRow, ListedPage, NewFetch
+from scraper.archive.rows import (
+    LISTING_COLUMNS,
+    CrawlRow,
+    FetchRow,
+    ListedPage,
+    NewFetch,
+    listed_page,
+    listing_values,
+)
 from scraper.errors import StateError
 
 __all__ = ["CrawlRow", "FetchRow", "ListedPage", "NewFetch", "State"]
 
 SCHEMA_VERSION = len(_MIGRATIONS)
-
-
-_FETCH_COLUMNS = (
-    "id, crawl_id, title, namespace, page_id, revision_id, touched, length, url, reason, "
-    "outcome, http_status, sha256, warc_file, warc_offset, fetched_at, error"
+#: a listing row: the crawl, then the ListedPage's fields in their order
+_INSERT_LISTING = (
+    f"INSERT OR REPLACE INTO listing (crawl_id, {', '.join(LISTING_COLUMNS)})"
+    f" VALUES (?{', ?' * len(LISTING_COLUMNS)})"
 )
 
 
@@ -77,11 +85,12 @@ def _crawl(row: sqlite3.Row | tuple[object, ...]) -> CrawlRow:
     )
 
 
-class State(FactIndex):
+class State(FetchIndex, FactIndex):
     """The crawl state database; ``with State.open(path) as state:``.
 
-    Its SMW part (facts, redirect versions, targets after a parser upgrade) is
-    ``scraper.archive.factindex.FactIndex``."""
+    Its reads of the fetches (what the plan and the snapshot need) are
+    ``scraper.archive.fetchindex.FetchIndex``; its SMW part (facts, redirect versions,
+    targets after a parser upgrade) is ``scraper.archive.factindex.FactIndex``."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
@@ -215,10 +224,7 @@ class State(FactIndex):
             self._db.execute("DELETE FROM listing WHERE crawl_id = ?", (crawl_id,))
             self._db.execute("DELETE FROM redirects WHERE crawl_id = ?", (crawl_id,))
             for p in pages:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO listing VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (crawl_id, p.title, p.namespace, p.page_id, p.revision_id, p.touched, p.length),
-                )
+                self._db.execute(_INSERT_LISTING, (crawl_id, *listing_values(p)))
                 count += 1
             self._db.executemany(
                 "INSERT OR REPLACE INTO redirects (crawl_id, from_title, to_title)"
@@ -245,15 +251,10 @@ class State(FactIndex):
 
     def add_listing(self, crawl_id: int, pages: Iterable[ListedPage]) -> None:
         """Store some listed pages now, in one committed transaction."""
-        rows = [
-            (crawl_id, p.title, p.namespace, p.page_id, p.revision_id, p.touched, p.length)
-            for p in pages
-        ]
+        rows = [(crawl_id, *listing_values(p)) for p in pages]
         if rows:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany(
-                "INSERT OR REPLACE INTO listing VALUES (?, ?, ?, ?, ?, ?, ?)", rows
-            )
+            self._db.executemany(_INSERT_LISTING, rows)
             self._db.execute("COMMIT")
 
     def finish_listing(
@@ -284,12 +285,12 @@ class State(FactIndex):
     def listing(self, crawl_id: int) -> Iterator[ListedPage]:
         """The crawl's listed pages in snapshot order: namespace, then title."""
         cur = self._db.execute(
-            "SELECT title, namespace, page_id, revision_id, touched, length FROM listing"
+            f"SELECT {', '.join(LISTING_COLUMNS)} FROM listing"
             " WHERE crawl_id = ? ORDER BY namespace, title",
             (crawl_id,),
         )
         for r in cur:
-            yield ListedPage(str(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4]), int(r[5]))
+            yield listed_page(r)
 
     def listed_titles(self, crawl_id: int) -> set[str]:
         cur = self._db.execute("SELECT title FROM listing WHERE crawl_id = ?", (crawl_id,))
@@ -368,92 +369,3 @@ class State(FactIndex):
             (warc_file,),
         )
         return {int(r[0]) for r in cur}
-
-    def _fetch_rows(self, sql: str, params: tuple[object, ...]) -> Iterator[FetchRow]:
-        for r in self._db.execute(sql, params):
-            yield FetchRow(*r)
-
-    def latest_ok_fetches(self, *, before_crawl: int | None = None) -> dict[str, FetchRow]:
-        """Per title, the newest ok fetch (optionally only from crawls before ``before_crawl``)."""
-        where = "outcome = 'ok'" + ("" if before_crawl is None else " AND crawl_id < ?")
-        params: tuple[object, ...] = () if before_crawl is None else (before_crawl,)
-        sql = (
-            f"SELECT {_FETCH_COLUMNS} FROM fetches WHERE id IN"
-            f" (SELECT max(id) FROM fetches WHERE {where} GROUP BY title)"
-        )
-        return {row.title: row for row in self._fetch_rows(sql, params)}
-
-    def failed_last(self, *, before_crawl: int) -> set[str]:
-        """Titles whose newest fetch attempt before ``before_crawl`` failed."""
-        cur = self._db.execute(
-            "SELECT title FROM fetches WHERE id IN (SELECT max(id) FROM fetches"
-            " WHERE crawl_id < ? GROUP BY title) AND outcome = 'failed'",
-            (before_crawl,),
-        )
-        return {str(r[0]) for r in cur}
-
-    def crawl_fetches(self, crawl_id: int) -> dict[str, FetchRow]:
-        """Per title, the newest attempt made in this crawl (ok, failed or gone)."""
-        sql = (
-            f"SELECT {_FETCH_COLUMNS} FROM fetches WHERE id IN"
-            " (SELECT max(id) FROM fetches WHERE crawl_id = ? GROUP BY title)"
-        )
-        return {row.title: row for row in self._fetch_rows(sql, (crawl_id,))}
-
-    def crawl_outcomes(self, crawl_id: int) -> dict[str, tuple[int, str]]:
-        """Per title, (fetch id, outcome) of the newest attempt in this crawl: light rows."""
-        cur = self._db.execute(
-            "SELECT title, id, outcome FROM fetches WHERE id IN"
-            " (SELECT max(id) FROM fetches WHERE crawl_id = ? GROUP BY title)",
-            (crawl_id,),
-        )
-        return {str(t): (int(i), str(o)) for t, i, o in cur}
-
-    def known_versions(self, *, before_crawl: int) -> Iterator[tuple[str, int, int, str]]:
-        """(title, fetch id, revision, touched) of each title's newest ok fetch before a crawl."""
-        cur = self._db.execute(
-            "SELECT title, id, revision_id, touched FROM fetches WHERE id IN"
-            " (SELECT max(id) FROM fetches WHERE outcome = 'ok' AND crawl_id < ? GROUP BY title)",
-            (before_crawl,),
-        )
-        for title, fid, rev, touched in cur:
-            yield str(title), int(fid), int(rev), str(touched)
-
-    def snapshot_sources(
-        self, crawl_id: int
-    ) -> Iterator[tuple[ListedPage, FetchRow | None, str | None]]:
-        """Each listed page (namespace, title order) with its newest ok fetch of any crawl and
-        the outcome of its newest attempt in this crawl: streamed, one row at a time."""
-        columns = ", ".join(f"f.{c.strip()}" for c in _FETCH_COLUMNS.split(","))
-        cur = self._db.execute(
-            "SELECT l.title, l.namespace, l.page_id, l.revision_id, l.touched, l.length,"
-            " (SELECT outcome FROM fetches a WHERE a.crawl_id = l.crawl_id AND a.title = l.title"
-            "  ORDER BY a.id DESC LIMIT 1), "
-            f" {columns} FROM listing l LEFT JOIN fetches f ON f.id ="
-            " (SELECT max(id) FROM fetches o WHERE o.title = l.title AND o.outcome = 'ok')"
-            " WHERE l.crawl_id = ? ORDER BY l.namespace, l.title",
-            (crawl_id,),
-        )
-        for r in cur:
-            page = ListedPage(str(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4]), int(r[5]))
-            attempt = None if r[6] is None else str(r[6])
-            fetch = None if r[7] is None else FetchRow(*r[7:])
-            yield page, fetch, attempt
-
-    def fetch_by_id(self, fetch_id: int) -> FetchRow | None:
-        sql = f"SELECT {_FETCH_COLUMNS} FROM fetches WHERE id = ?"
-        return next(self._fetch_rows(sql, (fetch_id,)), None)
-
-    def targets(self, fetch_ids: Iterable[int]) -> dict[int, frozenset[str]]:
-        """Direct relation targets per fetch id (ids without targets are absent)."""
-        out: dict[int, set[str]] = {}
-        ids = list(fetch_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            cur = self._db.execute(
-                f"SELECT fetch_id, target FROM targets WHERE fetch_id IN ({marks})", chunk
-            )
-            for fid, target in cur:
-                out.setdefault(int(fid), set()).add(str(target))
-        return {k: frozenset(v) for k, v in out.items()}
