@@ -4,7 +4,8 @@ The client owns the User-Agent, politeness (robots.txt, a minimum delay between
 request starts, ``maxlag`` on api.php, ``Retry-After``), retries with jittered
 exponential backoff, the size cap, the run-level request budget, the on-site
 guard and the archive writer. Nothing else in the project imports ``requests``
-(the seam is this module plus :mod:`scraper.net.transport`, the one GET on the wire);
+(the seam is this module plus :mod:`scraper.net.transport`, the one GET on the wire;
+its waits and limits are :mod:`scraper.net.pace`, its settings :mod:`scraper.net.settings`);
 callers that inject a session type it as ``scraper.net.client.Session``. Tests swap
 the session behind it (``responses``) and inject a fake clock, ``sleep``, RNG
 and wall clock (``now``, which stamps ``fetched_at``).
@@ -67,15 +68,13 @@ import logging
 import random
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import NoReturn
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import requests
 
-from scraper.archive.warc import ArchivedRecord, WarcArchive
+from scraper.archive.warc import WarcArchive
 from scraper.errors import (
     ApiError,
     CrawlDelayTooLong,
@@ -84,19 +83,23 @@ from scraper.errors import (
     RequestBudgetExhausted,
     RetriesExhausted,
     RobotsDisallowed,
-    RunLimitReached,
     SiteUnreachable,
     TooManyRedirects,
 )
+from scraper.net.fetched import Answer, Fetched
+from scraper.net.pace import Pace
 from scraper.net.robots import RobotsPolicy
+from scraper.net.settings import ClientSettings
 from scraper.net.transport import TOTAL_TIMEOUT_FACTOR, TRANSPORT_ERRORS, transfer, watch_session
 from scraper.net.useragent import CONTACT_HELP, tool_version, user_agent
 from scraper.net.wire import (
     Origin,
+    api_error_fields,
     decode_body,
     header,
     iso_utc,
     json_object,
+    maxlag_wait,
     parse_retry_after,
     utc_now,
 )
@@ -124,93 +127,7 @@ MAX_REDIRECTS = 5
 RETRY_STATUSES = frozenset({408, 429})
 
 
-@dataclass(frozen=True)
-class ClientSettings:
-    """Everything that shapes the client's behaviour; one object, no globals."""
-
-    site: str = "https://www.noraonline.nl"  # scheme://host[:port][/script path]
-    api_path: str = "/api.php"
-    contact: str | None = None  # operator e-mail/URL, goes into the User-Agent
-    delay: float = 1.0  # minimum seconds between the starts of two requests
-    timeout: float = 30.0  # connect and read timeout, seconds
-    retries: int = 5  # retries after the first attempt, per request
-    backoff_base: float = 2.0
-    backoff_cap: float = 120.0  # also caps Retry-After
-    max_bytes: int = 32 * 1024 * 1024
-    max_requests: int | None = None  # run-level guard (robots, retries and hops count)
-    maxlag: int = 5
-    obey_robots: bool = True
-    #: a robots.txt Crawl-delay over this stops the run (CrawlDelayTooLong)
-    max_crawl_delay: float = 60.0
-    #: seconds of retry waits (Retry-After, backoff) one client may spend in all
-    retry_wait_budget: float = 1800.0
-    #: seconds the client may run in all, from its creation (None: no limit)
-    max_duration: float | None = None
-    #: this many requests in a row that spent their retries mean the site is down:
-    #: SiteUnreachable instead of RetriesExhausted, so a run stops instead of
-    #: hammering a dead server once per page (0 disables)
-    give_up_after: int = 5
-
-    def __post_init__(self) -> None:
-        for name in (
-            "delay",
-            "timeout",
-            "backoff_base",
-            "backoff_cap",
-            "max_crawl_delay",
-            "retry_wait_budget",
-        ):
-            value = getattr(self, name)
-            if not value >= 0:
-                raise ValueError(f"{name}: expected a number >= 0, found {value!r}")
-        if self.timeout <= 0 or self.max_bytes <= 0 or self.retries < 0:
-            raise ValueError(
-                "expected timeout > 0, max_bytes > 0 and retries >= 0, found "
-                f"{self.timeout!r}, {self.max_bytes!r}, {self.retries!r}"
-            )
-        if self.max_requests is not None and self.max_requests < 0:
-            raise ValueError(f"max_requests: expected >= 0, found {self.max_requests!r}")
-        if self.max_duration is not None and not self.max_duration > 0:
-            raise ValueError(f"max_duration: expected > 0 or None, found {self.max_duration!r}")
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """One answered GET (after redirects). 4xx/5xx that are not retried come back here too."""
-
-    url: str  # as requested
-    final_url: str  # after redirects
-    status: int
-    headers: tuple[tuple[str, str], ...]  # response headers as received
-    body: bytes  # decoded (content-coding removed)
-    fetched_at: str  # ISO UTC, "2026-11-29T08:00:00Z"
-    sha256: str  # hex SHA-256 of body
-    record: ArchivedRecord | None  # the WARC response record; None without an archive
-
-    def header(self, name: str, default: str | None = None) -> str | None:
-        """First response header called ``name`` (case-insensitive)."""
-        lower = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lower), default)
-
-
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-
-@dataclass(frozen=True)
-class _Answer:
-    """One HTTP exchange as read off the wire (before redirects are followed)."""
-
-    url: str
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes  # decoded
-    fetched_at: str
-    sha256: str
-    record: ArchivedRecord | None
-
-    def header(self, name: str) -> str | None:
-        lower = name.lower()
-        return next((v for k, v in self.headers if k.lower() == lower), None)
 
 
 class _Undecodable(Exception):
@@ -251,15 +168,11 @@ class Client:
         self._own_session = session is None
         self.session = session if session is not None else requests.Session()
         watch_session(self.session)  # one wall-clock limit per request (scraper.net.transport)
-        self._sleep = sleep
         self._clock = clock
-        self._rng = rng if rng is not None else random.Random()
         self._now = now
-        self._last_start: float | None = None
-        self._exhausted_in_a_row = 0
-        self._started = clock()
-        #: seconds of retry waits spent so far (against settings.retry_wait_budget)
-        self.retry_waited = 0.0
+        self.pace = Pace(
+            settings, sleep=sleep, clock=clock, rng=rng if rng is not None else random.Random()
+        )
         self.requests_made = 0
         self.robots = None
         #: the last answered exchange (after redirects), e.g. to index an API record
@@ -292,6 +205,11 @@ class Client:
     @property
     def api_url(self) -> str:
         return self.settings.site.rstrip("/") + self.settings.api_path
+
+    @property
+    def retry_waited(self) -> float:
+        """Seconds of retry waits spent so far (against ``settings.retry_wait_budget``)."""
+        return self.pace.retry_waited
 
     @property
     def effective_delay(self) -> float:
@@ -349,7 +267,7 @@ class Client:
             raise ApiError(url, "badjson", f"expected a JSON object, found {fetched.body[:80]!r}")
         error = data.get("error")
         if error is not None:
-            code, info = _error_fields(error)
+            code, info = api_error_fields(error)
             raise ApiError(url, code, info)
         if "warnings" in data:
             log.debug("api.php warnings for %s: %s", url, data["warnings"])
@@ -385,47 +303,7 @@ class Client:
             raise RequestBudgetExhausted(
                 url, f"expected at most {limit} requests this run, found the budget spent"
             )
-        self._check_time(url, 0.0)
-
-    def _remaining(self) -> float | None:
-        """Seconds left of ``max_duration`` (None: no limit)."""
-        if self.settings.max_duration is None:
-            return None
-        return self.settings.max_duration - (self._clock() - self._started)
-
-    def _check_time(self, url: str, wait: float) -> None:
-        """Refuse a wait (or a request, ``wait=0``) that would end past ``max_duration``."""
-        left = self._remaining()
-        if left is not None and wait >= left:
-            raise RunLimitReached(
-                url,
-                "duration",
-                f"expected the run to end within --max-duration {self.settings.max_duration:g} s,"
-                f" found {max(0.0, left):.1f} s left"
-                + (f" and a {wait:.1f} s wait" if wait else ""),
-            )
-
-    def _retry_wait(self, url: str, wait: float, asked: float | None) -> None:
-        """Spend ``wait`` seconds of the retry budget (``asked``: the site's Retry-After)."""
-        budget = self.settings.retry_wait_budget
-        left = budget - self.retry_waited
-        if asked is not None and asked > left:
-            raise RunLimitReached(
-                url,
-                "retry-wait",
-                f"expected a Retry-After within the run's retry-wait budget ({left:.0f} of "
-                f"{budget:g} s left), found {asked:.0f} s: the site asks us to come back later",
-            )
-        if wait > left:
-            raise RunLimitReached(
-                url,
-                "retry-wait",
-                f"expected retry waits within the run's budget of {budget:g} s, found it spent"
-                f" ({self.retry_waited:.1f} s waited, {wait:.1f} s more asked)",
-            )
-        self._check_time(url, wait)
-        self.retry_waited += wait
-        self._sleep(wait)
+        self.pace.check_time(url, 0.0)
 
     def _follow(self, url: str, *, check_robots: bool = True, api: bool = False) -> Fetched:
         """One logical GET: retries per hop, redirects followed and checked by hand."""
@@ -458,7 +336,7 @@ class Client:
             url, f"expected at most {MAX_REDIRECTS} redirects, found more (last {current})"
         )
 
-    def _exchange(self, url: str, *, check_robots: bool, api: bool) -> _Answer:
+    def _exchange(self, url: str, *, check_robots: bool, api: bool) -> Answer:
         """One URL with the retry budget: transient failures wait and try again."""
         attempts = 0
         while True:
@@ -470,7 +348,7 @@ class Client:
                 answer = self._send(url)
             except (_Undecodable, _Transient) as exc:
                 cause = str(exc)
-                wait = self._backoff(attempts - 1)
+                wait = self.pace.backoff(attempts - 1)
             else:
                 status = answer.status
                 if status in RETRY_STATUSES or 500 <= status <= 599:
@@ -480,52 +358,31 @@ class Client:
                         asked = after
                         wait = min(after, self.settings.backoff_cap)
                     else:
-                        wait = self._backoff(attempts - 1)
-                elif api and (lag := _maxlag_wait(answer, self._now())) is not None:
+                        wait = self.pace.backoff(attempts - 1)
+                elif api and (lag := self._maxlag(answer)) is not None:
                     cause = "api.php maxlag error (server replication lag)"
                     asked = lag
                     wait = min(lag, self.settings.backoff_cap)
                 else:
-                    self._exhausted_in_a_row = 0
+                    self.pace.answered()
                     return answer
             if attempts > self.settings.retries:
-                self._give_up(url, attempts, cause)
+                self.pace.give_up(url, attempts, cause)
             log.info("%s: %s; retry %d in %.1f s", url, cause, attempts, wait)
-            self._retry_wait(url, wait, asked)
+            self.pace.retry_wait(url, wait, asked)
 
-    def _give_up(self, url: str, attempts: int, cause: str) -> NoReturn:
-        exhausted = RetriesExhausted(url, attempts, cause)
-        self._exhausted_in_a_row += 1
-        limit = self.settings.give_up_after
-        if limit and self._exhausted_in_a_row >= limit:
-            raise SiteUnreachable(
-                url,
-                f"expected the site to answer, found {self._exhausted_in_a_row} requests in "
-                f"a row failing after {attempts} attempts each (last: {cause})",
-            ) from exhausted
-        raise exhausted
+    def _maxlag(self, answer: Answer) -> float | None:
+        """Seconds to wait when ``answer`` is an api.php maxlag error."""
+        return maxlag_wait(answer.status, answer.body, answer.header("Retry-After"), self._now())
 
-    def _backoff(self, retry: int) -> float:
-        """Equal jitter: half of ``min(cap, base * 2**retry)`` fixed, half random."""
-        ceiling = min(self.settings.backoff_cap, self.settings.backoff_base * 2.0**retry)
-        return ceiling / 2 + self._rng.uniform(0.0, ceiling / 2)
-
-    def _wait_turn(self, url: str) -> None:
-        if self._last_start is not None:
-            wait = self._last_start + self.effective_delay - self._clock()
-            if wait > 0:
-                self._check_time(url, wait)
-                self._sleep(wait)
-        self._last_start = self._clock()
-
-    def _send(self, url: str) -> _Answer:
+    def _send(self, url: str) -> Answer:
         """Send one GET, read the body under the cap, archive the exchange."""
-        self._wait_turn(url)
+        self.pace.wait_turn(url, self.effective_delay)
         self.requests_made += 1
         fetched_at = iso_utc(self._now())
         limit = self.settings.max_bytes
         total = self.settings.timeout * TOTAL_TIMEOUT_FACTOR
-        left = self._remaining()
+        left = self.pace.remaining()
         try:
             wire = transfer(
                 self.session,
@@ -566,28 +423,4 @@ class Client:
             )
         if decode_error is not None:
             raise _Undecodable(decode_error)
-        return _Answer(url, wire.status, wire.headers, body, fetched_at, sha256, record)
-
-
-# -- helpers ------------------------------------------------------------------------
-def _error_fields(error: object) -> tuple[str, str]:
-    if isinstance(error, dict):
-        return str(error.get("code", "unknown")), str(error.get("info", ""))
-    return "unknown", str(error)
-
-
-def _maxlag_wait(answer: _Answer, now: datetime) -> float | None:
-    """Seconds to wait if ``answer`` is an api.php maxlag error (sent with HTTP 200)."""
-    if answer.status != 200 or b"maxlag" not in answer.body:
-        return None
-    data = json_object(answer.body)
-    error = data.get("error") if data else None
-    if not isinstance(error, dict) or error.get("code") != "maxlag":
-        return None
-    after = parse_retry_after(answer.header("Retry-After"), now)
-    if after is not None:
-        return after
-    lag = error.get("lag")
-    if isinstance(lag, int | float) and lag > 0:
-        return float(lag)
-    return 5.0
+        return Answer(url, wire.status, wire.headers, body, fetched_at, sha256, record)

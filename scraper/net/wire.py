@@ -133,3 +133,27 @@ def json_object(body: bytes) -> dict[str, object] | None:
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def api_error_fields(error: object) -> tuple[str, str]:
+    """(code, info) of an api.php ``error`` object, whatever shape it came in."""
+    if isinstance(error, dict):
+        return str(error.get("code", "unknown")), str(error.get("info", ""))
+    return "unknown", str(error)
+
+
+def maxlag_wait(status: int, body: bytes, retry_after: str | None, now: datetime) -> float | None:
+    """Seconds to wait if an answer is an api.php maxlag error (sent with HTTP 200)."""
+    if status != 200 or b"maxlag" not in body:
+        return None
+    data = json_object(body)
+    error = data.get("error") if data else None
+    if not isinstance(error, dict) or error.get("code") != "maxlag":
+        return None
+    after = parse_retry_after(retry_after, now)
+    if after is not None:
+        return after
+    lag = error.get("lag")
+    if isinstance(lag, int | float) and lag > 0:
+        return float(lag)
+    return 5.0
