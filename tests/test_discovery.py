@@ -11,15 +11,8 @@ import pytest
 import requests
 import responses
 
-from scraper.crawl.discovery import (
-    Namespace,
-    SiteInfo,
-    article_url,
-    choose_namespaces,
-    list_pages,
-    list_redirects,
-    read_siteinfo,
-)
+from scraper.crawl.discovery import article_url, list_pages, list_redirects
+from scraper.crawl.siteinfo import Namespace, SiteInfo, choose_namespaces, read_siteinfo
 from scraper.errors import ContinuationLoop, DiscoveryError, UnknownNamespace
 from scraper.net.client import Client, ClientSettings
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from scraper.archive.state import State
-from scraper.crawl.discovery import read_siteinfo
+from scraper.crawl.siteinfo import read_siteinfo
 from scraper.crawl.smw import FactsFetcher, smw_site
 from scraper.net.client import Client, ClientSettings
 

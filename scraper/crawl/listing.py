@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from scraper.errors import ListingTooLong
 
 if TYPE_CHECKING:
-    from scraper.crawl.discovery import SiteInfo
+    from scraper.crawl.siteinfo import SiteInfo
 
 
 #: the wiki's page count is multiplied by this, plus LISTING_SLACK, to bound a listing

@@ -29,10 +29,10 @@ from output.status import ExitStatus
 from scraper.archive.assembly import Assembled, assemble, recorded
 from scraper.archive.state import CrawlRow, State
 from scraper.crawl.config import CrawlConfig
-from scraper.crawl.discovery import SiteInfo
 from scraper.crawl.outcome import CrawlOutcome, shrink_text
 from scraper.crawl.plan import Plan
 from scraper.crawl.progress import Progress
+from scraper.crawl.siteinfo import SiteInfo
 from scraper.crawl.smw import SmwSite
 
 log = logging.getLogger(__name__)

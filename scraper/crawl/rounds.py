@@ -24,10 +24,11 @@ from parsers import PARSER_VERSION
 from scraper.archive.recovery import direct_targets, parse_html, reindex
 from scraper.archive.state import CrawlRow, ListedPage, NewFetch, State
 from scraper.crawl.config import CrawlConfig
-from scraper.crawl.discovery import SiteInfo, article_url
+from scraper.crawl.discovery import article_url
 from scraper.crawl.outcome import http_error
 from scraper.crawl.plan import Known, Plan, PlanInput, make_plan
 from scraper.crawl.progress import Progress
+from scraper.crawl.siteinfo import SiteInfo
 from scraper.crawl.smw import FactsFetcher, FactsStats, SmwSite
 from scraper.errors import (
     FetchError,

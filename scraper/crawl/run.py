@@ -46,12 +46,9 @@ from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import (
     ListingBudget,
     Redirect,
-    SiteInfo,
-    choose_namespaces,
     list_pages,
     list_redirects,
     listing_bound,
-    read_siteinfo,
 )
 from scraper.crawl.outcome import (
     CrawlOutcome,
@@ -63,6 +60,7 @@ from scraper.crawl.plan import make_plan
 from scraper.crawl.progress import LOGS_DIR, Progress
 from scraper.crawl.publication import Publication
 from scraper.crawl.rounds import Rounds
+from scraper.crawl.siteinfo import SiteInfo, choose_namespaces, read_siteinfo
 from scraper.crawl.smw import SmwSite, smw_site
 from scraper.errors import (
     DiscoveryError,

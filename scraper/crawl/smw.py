@@ -55,7 +55,7 @@ from parsers.records import FactRecord
 from scraper.archive.factindex import PAGES_KIND
 from scraper.archive.factsread import read_schema
 from scraper.archive.state import State
-from scraper.crawl.discovery import SiteInfo
+from scraper.crawl.siteinfo import SiteInfo
 from scraper.errors import (
     FetchError,
     RequestBudgetExhausted,

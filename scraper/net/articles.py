@@ -18,7 +18,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from scraper.errors import TitleOutsideArticlePath
 
 if TYPE_CHECKING:
-    from scraper.crawl.discovery import SiteInfo
+    from scraper.crawl.siteinfo import SiteInfo
 
 #: wfUrlencode() leaves these unescaped in article URLs; we build the same URLs
 TITLE_SAFE = ";@$!*(),/~:"
