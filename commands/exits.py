@@ -4,8 +4,10 @@ Every command ends through here. ``fail(command, error)`` prints one line
 (``nora export: <what was expected, what was found>``) and returns the status
 of the first row of :data:`STATUSES` the error matches; a row can be narrowed
 to one command (:data:`BY_COMMAND`), where that command reads an error
-differently. An error mapped to ``INTERNAL`` is raised on, so that the entry
-point (``commands.cli``) writes its traceback to a file, as for any bug.
+differently. An error mapped to ``INTERNAL`` is raised on, to the entry point
+(``commands.cli``), the last guard for every error no command expects: STORAGE
+when it says the disk is full (``output.errors.storage_failure``, causes and
+SQLite included), else INTERNAL with its traceback in a file, as for any bug.
 
 A crawl that stops on its own (robots.txt, a time limit, the site gone) ends
 with a status in its outcome (``scraper.crawl.outcome``), not with an error.
