@@ -5,7 +5,7 @@
 Setup (not timed): N synthetic pages, each a realistic fixture page
 (``fixtures/``, 11-18 KB of MediaWiki HTML) retitled, are archived the way
 ``nora crawl`` leaves them: WARC request/response records written by
-``scraper.archive.WarcArchive`` and one crawl's listing and fetch rows in
+``scraper.archive.warc.WarcArchive`` and one crawl's listing and fetch rows in
 ``state.sqlite`` (the per-record fsync is skipped while building, which
 changes no byte of the files). The same pages are also written as loose
 ``.html`` files. A second archive of ``--small`` pages is built the same way.
@@ -34,14 +34,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import scraper.archive
-from scraper.archive import WarcArchive
-from scraper.export import default_workers
-from scraper.state import STATE_NAME, ListedPage, NewFetch, State
+import scraper.archive.warc
+from scraper.archive.export import default_workers
+from scraper.archive.paths import STATE_NAME
+from scraper.archive.state import ListedPage, NewFetch, State
+from scraper.archive.warc import WarcArchive
 from tests.history_factory import SITE, START, page_url, synthetic_page
 
 GOAL_MEMORY_RATIO = 1.5
-NORA = [sys.executable, "-m", "scraper.cli"]
+NORA = [sys.executable, "-m", "commands.cli"]
 
 # Runs a command and reports the peak RSS of its whole process tree (KiB on Linux):
 # RUSAGE_CHILDREN covers every waited-for descendant, pool workers included.
@@ -71,8 +72,8 @@ class Run:
 def build(data: Path, loose: Path | None, pages: int) -> None:
     """Archive ``pages`` synthetic pages as one crawl (streaming); optionally as loose files."""
     stamp = START.strftime("%Y-%m-%dT%H:%M:%SZ")
-    real_durable = scraper.archive._durable
-    scraper.archive._durable = lambda fh: fh.flush()  # setup speed only: the same bytes
+    real_durable = scraper.archive.warc._durable
+    scraper.archive.warc._durable = lambda fh: fh.flush()  # setup speed only: the same bytes
     try:
         with (
             State.open(data / STATE_NAME) as state,
@@ -123,7 +124,7 @@ def build(data: Path, loose: Path | None, pages: int) -> None:
                 pages_failed=0,
             )
     finally:
-        scraper.archive._durable = real_durable
+        scraper.archive.warc._durable = real_durable
 
 
 def measure(*argv: str) -> Run:

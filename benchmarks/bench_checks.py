@@ -39,7 +39,7 @@ BROKEN_ROW = "{{{relatie}}}: {{{eindpunten}}}<br />"
 def crawl(wiki: LoopbackWiki, data: Path) -> tuple[str, str, dict[str, Any]]:
     """One ``nora crawl``: its result line, its checks line, the manifest's checks."""
     cmd = [
-        sys.executable, "-m", "scraper.cli", "crawl", "--site", wiki.base_url, "--data",
+        sys.executable, "-m", "commands.cli", "crawl", "--site", wiki.base_url, "--data",
         str(data), "--delay", "0", "--no-progress", "--contact", "benchmark@example.org",
     ]  # fmt: skip
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)

@@ -152,7 +152,7 @@ def crawl(
 ) -> Run:
     start = access_lines() if count_from is None else None
     cmd = [
-        sys.executable, "-m", "scraper.cli", "crawl", "--site", site, "--data", str(data),
+        sys.executable, "-m", "commands.cli", "crawl", "--site", site, "--data", str(data),
         "--delay", "0", "--no-progress", "--contact", "benchmark@example.org", *flags,
     ]  # fmt: skip
     status, seconds, rss, out = timed(cmd)

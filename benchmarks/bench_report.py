@@ -79,7 +79,7 @@ def time_report(data: Path, out: Path) -> float:
         [
             sys.executable,
             "-m",
-            "scraper.cli",
+            "commands.cli",
             "report",
             "--data",
             str(data),

@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_crawl import start_wiki  # noqa: E402
 from parsers.facts import Schema, parse_export, parse_property_list, parse_types  # noqa: E402
-from scraper.client import Client, ClientSettings  # noqa: E402
-from scraper.discovery import read_siteinfo  # noqa: E402
+from scraper.crawl.siteinfo import read_siteinfo  # noqa: E402
+from scraper.crawl.smw import BATCH_PAGES, TYPES_QUERY, smw_site  # noqa: E402
 from scraper.errors import ApiError  # noqa: E402
-from scraper.smw import BATCH_PAGES, TYPES_QUERY, smw_site  # noqa: E402
+from scraper.net.client import Client, ClientSettings  # noqa: E402
 
 N = int(os.environ.get("BENCH_PAGES", "2000"))
 WIKI_DIR = Path(os.environ.get("BENCH_WIKI_DIR", f"/tmp/nora-bench-wiki-{N}"))

@@ -22,6 +22,8 @@ matplotlib.use("Agg")  # never a window, whatever the environment says
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from output.errors import ChartError
+
 _RC: dict[str, Any] = {
     "svg.fonttype": "none",
     "svg.hashsalt": "nora-report",
@@ -35,10 +37,6 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 #: longest label shown on an axis; the tables next to the charts carry the full text
 LABEL_CHARS = 40
 COLOURS = ("#2b6cb0", "#c05621", "#2f855a", "#9b2c2c")
-
-
-class ChartError(Exception):
-    """matplotlib produced something that is not one clean SVG element."""
 
 
 def clean_svg(svg: str) -> str:

@@ -1,4 +1,4 @@
-"""What changed between two snapshots, as tables (the terminal summary is in command_diff).
+"""What changed between two snapshots, as tables (the terminal summary is in commands.diff).
 
 Three tables, each one row per change, sorted by page title:
 
@@ -37,7 +37,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from output.errors import ManifestError
+from output.errors import DiffError, ManifestError
+from output.layouts import DIFF_SCHEMA_VERSION, DIFF_SCHEMAS, DIFF_TABLES
 from output.manifest import (
     TOOL_NAME,
     file_digest,
@@ -48,63 +49,8 @@ from output.manifest import (
 )
 from output.staging import fsync_dir, make_temp_beside, swap_into_place
 from output.tabular import TableWriter
-from output.verify import TableLayout
-
-#: bump when a diff column is renamed, removed or changes type
-DIFF_SCHEMA_VERSION = 1
-
-_LIST = pa.list_(pa.string())
-
-DIFF_SCHEMAS: dict[str, pa.Schema] = {
-    "page_changes": pa.schema(
-        [
-            pa.field("title", pa.string(), nullable=False),
-            pa.field("change", pa.string(), nullable=False),  # added | removed | changed
-            pa.field("element_type", pa.string(), nullable=False),
-            pa.field("old_revision_id", pa.int64()),
-            pa.field("new_revision_id", pa.int64()),
-            pa.field("old_content_sha256", pa.string()),
-            pa.field("new_content_sha256", pa.string()),
-        ]
-    ),
-    "property_changes": pa.schema(
-        [
-            pa.field("title", pa.string(), nullable=False),
-            pa.field("change", pa.string(), nullable=False),  # added | removed | changed
-            pa.field("property", pa.string(), nullable=False),
-            pa.field("old_value", pa.string()),
-            pa.field("new_value", pa.string()),
-            pa.field("old_links", _LIST),
-            pa.field("new_links", _LIST),
-        ]
-    ),
-    "relation_changes": pa.schema(
-        [
-            pa.field("title", pa.string(), nullable=False),
-            pa.field("change", pa.string(), nullable=False),  # added | removed
-            pa.field("kind", pa.string(), nullable=False),
-            pa.field("source", pa.string(), nullable=False),
-            pa.field("relation", pa.string(), nullable=False),
-            pa.field("target", pa.string(), nullable=False),
-        ]
-    ),
-}
-DIFF_TABLES: tuple[str, ...] = tuple(DIFF_SCHEMAS)
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
-
-
-def diff_layout() -> TableLayout:
-    """What ``nora verify`` expects of a diff folder."""
-    return TableLayout(DIFF_SCHEMA_VERSION, DIFF_SCHEMAS, DIFF_TABLES)
-
-
-class DiffError(Exception):
-    """A snapshot cannot be compared: missing, incomplete, or without a needed table."""
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,24 @@
-"""Errors of the ``output`` package: one small tree under :class:`ExportError`.
+"""Every error the ``output`` package raises on purpose, as one tree under ``OutputError``.
 
-Each error carries the path it is about and says what was expected and what was
-found, so the command line can print it as is and exit with a usage status.
+Each error carries the path it is about (``.path``, a string) and says what was
+expected and what was found, so a command can print it as is. ``commands.exits``
+maps the tree to exit statuses (a usage error, but for ``HistoryError`` and
+``ChartError``: a command does not expect them, they end as internal errors).
+
+    OutputError(message, path=None)
+    ├── InputNotFoundError        a path named on the command line does not exist
+    ├── NoInputError              the paths given hold no .html/.htm file
+    ├── UnreadableInputError      an input is not a regular file, or is over the size cap
+    ├── SnapshotExistsError       the output folder exists and --force was not given
+    ├── SnapshotWriteError        the snapshot could not be written or moved into place
+    ├── ManifestError             a manifest.json is missing or not a JSON object
+    ├── NoSuchSnapshot            no snapshot by that name (folder, id, latest), or no pair
+    ├── DiffError(path, message)  a snapshot cannot be compared (missing, incomplete, a table short)
+    ├── HistoryError(path, msg)   a snapshot cannot be published, listed or pinned as asked
+    │   └── SnapshotInUseError    it is pinned by a running reader (nora diff)
+    ├── ReportError               the report cannot be written (bad name, existing file)
+    ├── GraphError                the graph cannot be written (no such table, bad name)
+    └── ChartError                matplotlib drew something that is not one clean SVG element
 """
 
 from __future__ import annotations
@@ -12,7 +29,7 @@ import sqlite3
 from pathlib import Path
 
 
-class ExportError(Exception):
+class OutputError(Exception):
     """Base of every error raised while reading inputs or writing a snapshot."""
 
     def __init__(self, message: str, path: Path | str | None = None) -> None:
@@ -20,14 +37,14 @@ class ExportError(Exception):
         self.path = None if path is None else str(path)
 
 
-class InputNotFoundError(ExportError):
+class InputNotFoundError(OutputError):
     """A path named on the command line does not exist."""
 
     def __init__(self, path: Path | str) -> None:
         super().__init__(f"{path}: expected an HTML file or a folder, found nothing there", path)
 
 
-class NoInputError(ExportError):
+class NoInputError(OutputError):
     """The paths given hold no ``.html``/``.htm`` file at all."""
 
     def __init__(self, paths: list[str]) -> None:
@@ -36,14 +53,14 @@ class NoInputError(ExportError):
         self.paths = list(paths)
 
 
-class UnreadableInputError(ExportError):
+class UnreadableInputError(OutputError):
     """A named input is not a regular file (FIFO, device) or is over the size cap: skipped."""
 
     def __init__(self, path: Path | str, message: str) -> None:
         super().__init__(f"{path}: {message}", path)
 
 
-class SnapshotExistsError(ExportError):
+class SnapshotExistsError(OutputError):
     """The output folder already exists and ``force`` was not given."""
 
     def __init__(self, path: Path | str) -> None:
@@ -54,12 +71,49 @@ class SnapshotExistsError(ExportError):
         )
 
 
-class SnapshotWriteError(ExportError):
+class SnapshotWriteError(OutputError):
     """The snapshot could not be written or moved into place; nothing was replaced."""
 
 
-class ManifestError(ExportError):
+class ManifestError(OutputError):
     """A snapshot's ``manifest.json`` is missing or is not a JSON object."""
+
+
+class NoSuchSnapshot(OutputError):
+    """A snapshot named on the command line (folder, id, ``latest``) is not there."""
+
+
+class DiffError(OutputError):
+    """A snapshot cannot be compared: missing, incomplete, or without a needed table."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(f"{path}: {message}", path)
+
+
+class HistoryError(OutputError):
+    """A snapshot cannot be published, listed or pinned as asked.
+
+    Carries the snapshot path and says what was expected and what was found.
+    """
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(f"{path}: {message}", path)
+
+
+class SnapshotInUseError(HistoryError):
+    """The snapshot is pinned by a running reader (``nora diff``)."""
+
+
+class ReportError(OutputError):
+    """The report cannot be written (a bad output name, an existing file, no folder)."""
+
+
+class GraphError(OutputError):
+    """The graph cannot be written: no such snapshot table, a bad output name."""
+
+
+class ChartError(OutputError):
+    """matplotlib produced something that is not one clean SVG element."""
 
 
 #: errno values that mean the disk could not take a write (full, over quota, file

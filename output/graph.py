@@ -35,14 +35,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pyoxigraph as ox
 
-from output.errors import ExportError
+from output.errors import GraphError
 
 VOCAB = "tag:nora-archive,2026:vocab#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DEFAULT_BASE = "https://www.noraonline.nl/wiki/"
-#: what MediaWiki's wfUrlencode leaves as is in a title (= scraper.discovery._TITLE_SAFE)
+#: what MediaWiki's wfUrlencode leaves as is in a title (= scraper.crawl.discovery._TITLE_SAFE)
 TITLE_SAFE = ";@$!*(),/~:"
 SNAPSHOT_IRI = "tag:nora-archive,2026:snapshot/"
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -52,10 +52,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
 SUFFIXES = {".ttl": "turtle", ".nt": "ntriples"}
 PREFIXES = {"na": VOCAB, "rdfs": RDFS, "xsd": XSD}
 _BATCH_ROWS = 8192
-
-
-class GraphError(ExportError):
-    """The graph cannot be written: no such snapshot table, a bad output name."""
 
 
 def _term(name: str) -> ox.NamedNode:

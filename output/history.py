@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from output.errors import HistoryError, SnapshotInUseError
 from output.shrink import MAY_EMPTY, Shrink, compare, is_held
 
 logger = logging.getLogger(__name__)
@@ -48,21 +49,6 @@ PART_NAME = "part-0.parquet"
 
 _ID_FORMAT = "%Y%m%dT%H%M%SZ"
 SNAPSHOT_ID_RE = re.compile(r"^\d{8}T\d{6}Z$")
-
-
-class HistoryError(Exception):
-    """A snapshot cannot be published, listed or pinned as asked.
-
-    Carries the snapshot path and says what was expected and what was found.
-    """
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-
-
-class SnapshotInUseError(HistoryError):
-    """The snapshot is pinned by a running reader (``nora diff``)."""
 
 
 @dataclass(frozen=True, slots=True)

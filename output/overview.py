@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from output.errors import ExportError
+from output.errors import OutputError
 from output.history import SnapshotInfo
 
 #: rows of a list shown in the report before "N more"
@@ -46,7 +46,7 @@ def read_columns(snapshot: Path, table: str, columns: Sequence[str]) -> dict[str
         data = pq.read_table(file, columns=present)
     except (OSError, pa.ArrowException) as error:
         found = "none" if not file.exists() else f"{type(error).__name__}: {error}"
-        raise ExportError(
+        raise OutputError(
             f"{file}: expected a readable Parquet table, found {found} "
             "(nora verify checks a snapshot)",
             file,

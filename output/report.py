@@ -24,7 +24,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from output import charts
 from output.diff import ADDED, CHANGED, REMOVED, diff_snapshots, load_snapshot
-from output.errors import ExportError
+from output.errors import ReportError
 from output.history import SnapshotInfo
 from output.manifest import tool_version
 from output.overview import (
@@ -42,10 +42,6 @@ from output.overview import (
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: changed pages whose property and relation changes are listed
 CHANGED_PAGES = LIMIT
-
-
-class ReportError(ExportError):
-    """The report cannot be written (a bad output name, an existing file, no folder)."""
 
 
 @dataclass(slots=True)

@@ -30,7 +30,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from output.errors import ExportError, SnapshotExistsError, SnapshotWriteError
+from output.errors import OutputError, SnapshotExistsError, SnapshotWriteError
 from output.manifest import build_manifest, file_digest, write_manifest
 from output.schema import SCHEMAS, TABLE_NAMES, to_record_batch
 from output.staging import fsync_dir, make_temp_beside, swap_into_place
@@ -84,7 +84,7 @@ class SnapshotWriter:
     ) -> None:
         self.out_dir = Path(out_dir)
         if not Path(os.path.abspath(self.out_dir)).name:
-            raise ExportError(f"{out_dir}: expected a folder name to create, found none", out_dir)
+            raise OutputError(f"{out_dir}: expected a folder name to create, found none", out_dir)
         self.force = force
         self.command = command
         self.inputs = list(inputs)

@@ -25,7 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from output.schema import REQUIRED_TABLES, SCHEMA_VERSION, SCHEMAS
+from output.layouts import layout_for
 
 MANIFEST_FILE = "manifest.json"
 _CHUNK = 1 << 20
@@ -62,27 +62,6 @@ class VerifyReport:
         return not self.problems
 
 
-@dataclass(frozen=True, slots=True)
-class TableLayout:
-    """The tables a folder kind must hold, with their schemas, for one version."""
-
-    schema_version: int
-    schemas: Mapping[str, pa.Schema]
-    required: tuple[str, ...]
-
-
-def snapshot_layout() -> TableLayout:
-    return TableLayout(SCHEMA_VERSION, SCHEMAS, REQUIRED_TABLES)
-
-
-def _layout_for(manifest: Mapping[str, Any]) -> TableLayout:
-    if manifest.get("command") == "diff":
-        from output.diff import diff_layout  # the diff folder has its own tables
-
-        return diff_layout()
-    return snapshot_layout()
-
-
 def verify_folder(folder: Path) -> VerifyReport:
     """Every problem found in ``folder`` (a snapshot or a diff) against its manifest."""
     folder = Path(folder)
@@ -95,7 +74,7 @@ def verify_folder(folder: Path) -> VerifyReport:
     if manifest is None:
         return VerifyReport(folder, "", 0, 0, rows, tuple(problems))
     kind = str(manifest.get("command", ""))
-    layout = _layout_for(manifest)
+    layout = layout_for(manifest)
     if manifest.get("complete") is not True:
         problems.append(
             Problem(

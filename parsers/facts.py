@@ -35,6 +35,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from parsers.errors import SmwAnswerError
 from parsers.records import FactRecord
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -67,10 +68,6 @@ _DECODE = (
     ("-24", "$"), ("-5E", "^"), ("-3A", ":"), ("-22", '"'), ("-23", "#"), ("-26", "&"),
     ("-27", "'"), ("-2B", "+"), ("-21", "!"), ("-25", "%"), ("-", "%"),
 )  # fmt: skip
-
-
-class SmwAnswerError(ValueError):
-    """An SMW answer that cannot be read: says what was expected and what was found."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,26 +1,41 @@
-"""Errors of the network seam and the archive, as one small tree.
+"""Every error the ``scraper`` package raises on purpose, as one tree under ``ScraperError``.
 
-``FetchError`` and its subclasses carry the URL that failed and say what was
-expected and what was found, so a log line is enough to act on. The crawler
-catches ``FetchError`` per page (record the page as failed, go on) and lets
-``SiteUnreachable``, ``RequestBudgetExhausted``, ``RunLimitReached`` and
-``CrawlDelayTooLong`` end the run.
+Each carries what it is about (the URL, the request, the path, the title) and
+says what was expected and what was found, so a log line is enough to act on.
+The crawler catches ``FetchError`` per page (record the page as failed, go on)
+and lets ``SiteUnreachable``, ``RequestBudgetExhausted``, ``RunLimitReached`` and
+``CrawlDelayTooLong`` end the run. ``commands.exits`` maps the tree to the exit
+statuses of README's table, in one place.
 
-``ArchiveError`` is the root for problems with WARC files on disk; it carries
-the path instead of a URL.
+    ScraperError
+    ├── FetchError(url, message)      the network side (``scraper.net``)
+    │   ├── OffSiteError              request or redirect to another host (refused, never sent)
+    │   ├── ResponseTooLarge          body over ClientSettings.max_bytes (refused, not archived)
+    │   ├── RetriesExhausted          per-request retry budget spent; .last_cause says why
+    │   ├── RobotsDisallowed          robots.txt forbids the URL for our agent
+    │   ├── CrawlDelayTooLong         robots.txt asks for a Crawl-delay over the cap (run-level)
+    │   ├── RequestBudgetExhausted    --max-requests reached (run-level guard)
+    │   ├── RunLimitReached           --max-duration or the retry-wait budget spent (run-level)
+    │   ├── SiteUnreachable           robots.txt could not be fetched (5xx / network)
+    │   ├── TooManyRedirects          more than the allowed redirect hops
+    │   └── ApiError                  api.php answered with an error object (.code, .info)
+    ├── TitleOutsideArticlePath       a title whose URL would leave the article path (ValueError)
+    ├── DiscoveryError(where, msg)    api.php answered what discovery cannot use (RuntimeError)
+    │   ├── ContinuationLoop          a continuation handed out twice: following it would loop
+    │   ├── UnknownNamespace          --namespace names one the wiki lacks (a usage error)
+    │   └── ListingTooLong            past what the statistics allow, or no longer progressing
+    ├── ArchiveError(path, message)   a WARC file is unreadable or damaged
+    ├── StateError                    state.sqlite is unusable (a newer schema) (RuntimeError)
+    ├── CrawlUnavailable(path, msg)   no crawl state, no such crawl, pruned, or never listed
+    ├── LookupFailed(title, message)  no archived version of a page as asked (``nora show``)
+    ├── PackageError(path, message)   a WACZ cannot be written
+    ├── ConfigError(where, message)   a config file or flag holds something unusable (ValueError)
+    ├── LockedError(path, holder)     another crawl, export or prune holds the data folder
+    └── DataFolderError(path, msg)    the lock file or ``latest`` points outside the data folder
 
-    FetchError(url, message)
-    ├── OffSiteError            request or redirect to another host (refused, never sent)
-    ├── ResponseTooLarge        body over ClientSettings.max_bytes (refused, not archived)
-    ├── RetriesExhausted        per-request retry budget spent; .last_cause says why
-    ├── RobotsDisallowed        robots.txt forbids the URL for our agent
-    ├── CrawlDelayTooLong       robots.txt asks for a Crawl-delay over the cap (run-level)
-    ├── RequestBudgetExhausted  --max-requests reached (run-level guard)
-    ├── RunLimitReached         --max-duration or the retry-wait budget spent (run-level)
-    ├── SiteUnreachable         robots.txt could not be fetched (5xx / network)
-    ├── TooManyRedirects        more than the allowed redirect hops
-    └── ApiError                api.php answered with an error object (.code, .info)
-    ArchiveError(path, message) a WARC file is unreadable or damaged
+Private to ``scraper.net.client``, never raised out of it: ``_Undecodable`` (a gzip
+body that does not decode) and ``_Transient`` (a failure worth a retry) steer its
+retry loop and end as ``RetriesExhausted`` or ``SiteUnreachable``.
 """
 
 from __future__ import annotations
@@ -28,7 +43,11 @@ from __future__ import annotations
 from pathlib import Path
 
 
-class FetchError(Exception):
+class ScraperError(Exception):
+    """Root of every error the scraper package raises on purpose."""
+
+
+class FetchError(ScraperError):
     """Base of every network-side failure; ``str()`` is ``"<url>: <message>"``."""
 
     def __init__(self, url: str, message: str) -> None:
@@ -114,10 +133,102 @@ class ApiError(FetchError):
         self.info = info
 
 
-class ArchiveError(Exception):
+class ArchiveError(ScraperError):
     """A WARC file is unreadable or damaged; ``str()`` is ``"<path>: <message>"``."""
 
     def __init__(self, path: Path | str, message: str) -> None:
         super().__init__(f"{path}: {message}")
         self.path = Path(path)
         self.message = message
+
+
+class DiscoveryError(ScraperError, RuntimeError):
+    """The API answered something discovery cannot use; carries the request."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+
+
+class ContinuationLoop(DiscoveryError):
+    """The API handed back a continuation it had already given: following it would loop."""
+
+
+class UnknownNamespace(DiscoveryError):
+    """An include/exclude names a namespace the wiki does not have (a usage error)."""
+
+
+class ListingTooLong(DiscoveryError):
+    """The listing went past what the wiki's statistics allow, or stopped progressing.
+
+    Carries ``where`` (the listing request), as every ``DiscoveryError``.
+    """
+
+
+class TitleOutsideArticlePath(ScraperError, ValueError):
+    """A title whose URL would leave the site's article path (never requested)."""
+
+
+class StateError(ScraperError, RuntimeError):
+    """The state database is unusable (newer schema than this program knows, ...)."""
+
+
+class CrawlUnavailable(ScraperError):
+    """An export cannot start: no state, no such crawl, a crawl without a listing.
+
+    Carries the data folder and says what was expected and what was found.
+    """
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+class PackageError(ScraperError):
+    """A package cannot be written; ``str()`` is ``"<path>: <message>"``."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+
+
+class LookupFailed(ScraperError):
+    """A page version cannot be found; ``str()`` says what was expected and found."""
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__(message)
+        self.title = title
+
+
+class ConfigError(ScraperError, ValueError):
+    """A config file or flag holds something unusable (exit status USAGE)."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+
+
+class LockedError(ScraperError, RuntimeError):
+    """Another process holds the data folder's lock (exit status LOCKED).
+
+    ``holder`` is its pid ("" when unknown); ``command`` what it runs ("crawl",
+    "prune", ...; "" when unknown).
+    """
+
+    def __init__(self, path: Path, holder: str, command: str = "", since: str = "") -> None:
+        if command:
+            who = f"nora {command} (pid {holder or '?'}{f', since {since}' if since else ''})"
+        else:
+            who = f"pid {holder}" if holder else "another process"
+        super().__init__(f"{path}: expected the data folder free, found {who} holding the lock")
+        self.path = path
+        self.holder = holder
+        self.command = command
+
+
+class DataFolderError(ScraperError, RuntimeError):
+    """The data folder's lock file or ``latest`` link points outside it (a usage error)."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path

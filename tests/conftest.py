@@ -20,7 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import responses
 
+from tests.client_support import FakeTime
 from tests.needs import unavailable
 from tests.wiki.handle import LoopbackWiki, WikiUnavailable, clone, run_script
 
@@ -68,3 +70,16 @@ def stale_scratch_wiki(testwiki: LoopbackWiki) -> Iterator[LoopbackWiki]:
         yield wiki
     finally:
         wiki.destroy()
+
+
+@pytest.fixture
+def fake() -> FakeTime:
+    """The client tests' clock (``tests.client_support``): sleeps advance it, nothing waits."""
+    return FakeTime()
+
+
+@pytest.fixture
+def mock() -> Iterator[responses.RequestsMock]:
+    """``responses`` behind every ``requests`` session of the test."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps

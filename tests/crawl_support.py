@@ -30,7 +30,7 @@ TABLE_KEYS = {
 def nora(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     """Run ``nora`` (the project's CLI) in a subprocess; output captured as text."""
     return subprocess.run(
-        [sys.executable, "-m", "scraper.cli", *args],
+        [sys.executable, "-m", "commands.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -4,7 +4,7 @@ Every ``fixtures/*.html`` / ``*.htm`` is parsed with ``parse_page`` (url = the f
 name, so a bare fragment takes its title from it) and ``fixtures/<name>.json`` gets
 a stable, readable rendering of the result. The diff of the rewritten files is the
 review: a golden records what the parser returns, not what is right, so
-``tests/test_golden.py`` also holds hand-written expectations per fixture.
+``tests/fixture_expect.py`` holds hand-written expectations per fixture.
 
 A golden listed in ``WITHHELD`` is not written: the parser's output for that
 fixture is known to be wrong, and a golden must never enshrine a bug.

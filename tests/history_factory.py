@@ -22,8 +22,9 @@ from parsers.records import (
     RelationRecord,
     SectionRecord,
 )
-from scraper.archive import WarcArchive
-from scraper.state import STATE_NAME, ListedPage, NewFetch, State
+from scraper.archive.paths import STATE_NAME
+from scraper.archive.state import ListedPage, NewFetch, State
+from scraper.archive.warc import WarcArchive
 
 START = datetime(2026, 9, 1, 6, 0, 0, tzinfo=UTC)
 

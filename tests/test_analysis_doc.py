@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from commands.cli import main
 from output.history import new_snapshot_id
 from parsers.records import ParsedPage
-from scraper.cli import main
 from tests.history_factory import make_page, write_snapshot
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "ANALYSIS.md"

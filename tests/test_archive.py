@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.archive import (
+from scraper.archive.warc import (
     ArchivedRecord,
     WarcArchive,
     check_warc,

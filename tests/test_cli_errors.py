@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from commands import cli
+from commands import prune as command_prune
 from output.errors import storage_failure
 from output.status import ExitStatus
-from scraper import cli, command_prune
 
 
 def test_an_unexpected_error_is_one_line_and_internal(

@@ -1,4 +1,4 @@
-"""`nora parse` end to end: through scraper.cli.main and through the installed console script."""
+"""`nora parse` end to end: through commands.cli.main and through the installed console script."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from commands.cli import main
 from output.manifest import MANIFEST_NAME, is_complete, read_manifest
 from output.schema import SCHEMAS, TABLE_NAMES
 from output.status import ExitStatus
 from parsers import parse_page
-from scraper.cli import main
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 NORA = Path(sys.executable).with_name("nora")
@@ -203,7 +203,7 @@ def test_console_script_partial_on_damaged_fixture(tmp_path: Path) -> None:
 
 
 def test_progress_bar_only_on_a_terminal_for_many_files(monkeypatch: pytest.MonkeyPatch) -> None:
-    from output.command_parse import PROGRESS_MIN_FILES, _progress
+    from commands.parse import PROGRESS_MIN_FILES, _progress
     from output.inputs import InputFile
 
     files = [InputFile(Path(f"{i}.html"), f"{i}.html") for i in range(PROGRESS_MIN_FILES)]
@@ -243,7 +243,7 @@ def test_special_files_are_skipped_with_a_warning_not_read(tmp_path: Path) -> No
         handle.truncate(33 * 1024 * 1024)
     # bounded even if the guard breaks: 60 s and 1 GiB of address space at most
     result = subprocess.run(
-        [sys.executable, "-m", "scraper.cli", "parse", str(folder), "--out", str(tmp_path / "s")],
+        [sys.executable, "-m", "commands.cli", "parse", str(folder), "--out", str(tmp_path / "s")],
         capture_output=True,
         text=True,
         timeout=60,
@@ -267,7 +267,7 @@ def test_a_full_disk_while_writing_is_storage(tmp_path: Path) -> None:
     long_text = "<p>" + "woord " * 20_000 + "</p>"
     (folder / "page.html").write_text(f'<div class="mw-parser-output">{long_text}</div>')
     result = subprocess.run(
-        [sys.executable, "-m", "scraper.cli", "parse", str(folder), "--out", str(tmp_path / "s")],
+        [sys.executable, "-m", "commands.cli", "parse", str(folder), "--out", str(tmp_path / "s")],
         capture_output=True,
         text=True,
         timeout=60,

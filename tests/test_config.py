@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.config import DEFAULT_SITE, ConfigError, CrawlConfig, build_config
+from scraper.crawl.config import DEFAULT_SITE, CrawlConfig, build_config
+from scraper.errors import ConfigError
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -121,8 +122,8 @@ def test_bad_flag_is_an_error() -> None:
 def test_nora_crawl_with_bad_config_exits_usage(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from commands.cli import main
     from output.status import ExitStatus
-    from scraper.cli import main
 
     bad = write(tmp_path, "delay = -2\n")
     status = main(["crawl", "--config", str(bad), "--data", str(tmp_path), "--no-progress"])
@@ -132,7 +133,7 @@ def test_nora_crawl_with_bad_config_exits_usage(
 
 
 def test_durations_and_shares() -> None:
-    from scraper.config import parse_duration, parse_share
+    from scraper.crawl.config import parse_duration, parse_share
 
     assert parse_duration("x", "max_duration", "6h") == 21600.0
     assert parse_duration("x", "max_duration", "90m") == 5400.0

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from output.history import read_complete_manifest
-from scraper.archive import check_warc
+from scraper.archive.warc import check_warc
 from tests.crawl_support import (
     ROOT,
     count_lines,
@@ -69,7 +69,7 @@ def _offsets(log_dir: Path) -> dict[Path, int]:
 def _crawl_process(site: str, data: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
-            sys.executable, "-m", "scraper.cli", "crawl", "--site", site, "--data", str(data),
+            sys.executable, "-m", "commands.cli", "crawl", "--site", site, "--data", str(data),
             "--delay", "0", "--no-progress", "--contact", "kill-test@example.org",
         ],
         cwd=ROOT,

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from scraper.lock import DataFolderError, DataLock, LockedError
+from scraper.archive.lock import DataLock
+from scraper.errors import DataFolderError, LockedError
 
 HOLD = """
 import sys, time
 from pathlib import Path
-from scraper.lock import DataLock
+from scraper.archive.lock import DataLock
 with DataLock(Path(sys.argv[1])):
     print("held", flush=True)
     time.sleep(60)
@@ -58,8 +59,8 @@ def test_lock_held_by_another_process_then_freed_by_kill(tmp_path: Path) -> None
 
 
 def test_nora_crawl_exits_locked(tmp_path: Path) -> None:
+    from commands.cli import main
     from output.status import ExitStatus
-    from scraper.cli import main
 
     with DataLock(tmp_path):
         status = main(
@@ -79,8 +80,8 @@ def test_the_message_names_the_holder(tmp_path: Path) -> None:
 def test_a_lock_file_that_is_a_symlink_is_refused_not_truncated(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from commands.cli import main
     from output.status import ExitStatus
-    from scraper.cli import main
 
     victim = tmp_path / "precious.txt"
     victim.write_text("keep me\n", encoding="utf-8")
@@ -100,8 +101,8 @@ def test_a_lock_file_that_is_a_symlink_is_refused_not_truncated(
 def test_a_latest_link_out_of_the_data_folder_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from commands.cli import main
     from output.status import ExitStatus
-    from scraper.cli import main
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from scraper.plan import (
+from scraper.archive.rows import RedirectVersion
+from scraper.archive.state import ListedPage
+from scraper.crawl.plan import (
     CHANGED,
     FULL,
     NEW,
@@ -17,8 +19,6 @@ from scraper.plan import (
     PlanInput,
     make_plan,
 )
-from scraper.rows import RedirectVersion
-from scraper.state import ListedPage
 
 T0 = "2026-11-01T00:00:00Z"
 T1 = "2026-11-02T00:00:00Z"

@@ -24,9 +24,9 @@ import requests
 import responses
 
 from output.status import ExitStatus
-from scraper.config import CrawlConfig
-from scraper.crawl import Crawler
-from scraper.state import State
+from scraper.archive.state import State
+from scraper.crawl.config import CrawlConfig
+from scraper.crawl.run import Crawler
 
 SITE = "https://wiki.example"
 
@@ -428,7 +428,7 @@ def test_a_resumed_crawl_that_fetches_more_writes_a_fresh_snapshot(
     def killed(*args: Any) -> None:
         raise KeyboardInterrupt  # stands in for kill -9 between writing and publishing
 
-    monkeypatch.setattr("scraper.publication.publish", killed)
+    monkeypatch.setattr("scraper.crawl.publication.publish", killed)
     with pytest.raises(KeyboardInterrupt):
         crawl(tmp_path)
     monkeypatch.undo()

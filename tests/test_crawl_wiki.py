@@ -21,8 +21,8 @@ import pytest
 import requests
 
 from parsers import parse_page
-from scraper.config import CrawlConfig
-from scraper.crawl import Crawler
+from scraper.crawl.config import CrawlConfig
+from scraper.crawl.run import Crawler
 from tests.crawl_support import (
     nora,
     page_requests,

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from commands.cli import main
 from output.diff import diff_snapshots, load_snapshot
 from output.status import ExitStatus
 from output.verify import verify_folder
-from scraper.cli import main
 from tests.history_factory import day, make_page, write_snapshot
 
 DOEL = "Betrouwbaar (Doel)"

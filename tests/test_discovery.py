@@ -11,19 +11,10 @@ import pytest
 import requests
 import responses
 
-from scraper.client import Client, ClientSettings
-from scraper.discovery import (
-    ContinuationLoop,
-    DiscoveryError,
-    Namespace,
-    SiteInfo,
-    UnknownNamespace,
-    article_url,
-    choose_namespaces,
-    list_pages,
-    list_redirects,
-    read_siteinfo,
-)
+from scraper.crawl.discovery import article_url, list_pages, list_redirects
+from scraper.crawl.siteinfo import Namespace, SiteInfo, choose_namespaces, read_siteinfo
+from scraper.errors import ContinuationLoop, DiscoveryError, UnknownNamespace
+from scraper.net.client import Client, ClientSettings
 
 SITE = "https://wiki.example"
 API = f"{SITE}/api.php"
@@ -274,7 +265,8 @@ def test_article_url_encodes_like_mediawiki() -> None:
 
 
 def test_article_url_never_leaves_the_article_path() -> None:
-    from scraper.articles import TitleOutsideArticlePath, title_problem
+    from scraper.errors import TitleOutsideArticlePath
+    from scraper.net.articles import title_problem
 
     site = site_with(*NS)
     for title in ("../../api.php", "..", "A/../../x", "./a", "A#b"):

@@ -11,16 +11,16 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-import scraper.export as export
+import scraper.archive.export as export
+from commands.cli import main
 from output.history import latest_snapshot, list_snapshots
 from output.snapshot import SnapshotWriter
 from output.status import ExitStatus
 from output.verify import verify_folder
 from parsers import parse_page
-from scraper.archive import read_record
-from scraper.assembly import located, resolved
-from scraper.cli import main
-from scraper.lock import DataLock
+from scraper.archive.assembly import located, resolved
+from scraper.archive.lock import DataLock
+from scraper.archive.warc import read_record
 from tests import test_crawl_run as crawl_mock
 from tests.history_factory import START, archive_crawl, page_url, synthetic_page
 

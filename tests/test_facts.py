@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from parsers.errors import SmwAnswerError
 from parsers.facts import (
     PREDEFINED,
     Schema,
-    SmwAnswerError,
     decode_key,
     decode_title,
     parse_export,

@@ -11,9 +11,8 @@ import duckdb
 import pyarrow.dataset as ds
 import pytest
 
+from output.errors import HistoryError, SnapshotInUseError
 from output.history import (
-    HistoryError,
-    SnapshotInUseError,
     claim_snapshot,
     latest_snapshot,
     list_snapshots,

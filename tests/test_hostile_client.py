@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from scraper.archive import WarcArchive, iter_responses
-from scraper.client import Client, ClientSettings
+from scraper.archive.warc import WarcArchive, iter_responses
 from scraper.errors import RetriesExhausted
-from scraper.transport import TOTAL_TIMEOUT_FACTOR
+from scraper.net.client import Client, ClientSettings
+from scraper.net.transport import TOTAL_TIMEOUT_FACTOR
 from tests.hostile import HostileWiki, Reply, Request
 
 TIMEOUT = 0.25
@@ -66,7 +66,7 @@ def test_the_watchdog_covers_https_and_proxied_connections_too() -> None:
     """No network: the pools the adapter makes use the watched connection classes."""
     import requests
 
-    from scraper.transport import DeadlineAdapter, watch_session
+    from scraper.net.transport import DeadlineAdapter, watch_session
 
     session = requests.Session()
     watch_session(session)

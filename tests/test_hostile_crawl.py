@@ -23,11 +23,11 @@ from typing import Any
 
 import pytest
 
+from commands import cli
 from output.status import ExitStatus
-from scraper import cli
-from scraper.config import CrawlConfig
-from scraper.crawl import Crawler
-from scraper.outcome import CrawlOutcome
+from scraper.crawl.config import CrawlConfig
+from scraper.crawl.outcome import CrawlOutcome
+from scraper.crawl.run import Crawler
 from tests.hostile import HostileWiki, Page, Reply, Request, json_reply
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +70,7 @@ def test_deeply_nested_json_is_malformed_json_not_a_crash(tmp_path: Path) -> Non
 def nora(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """``nora`` in a subprocess, bounded in time (a run that does not end fails the test)."""
     return subprocess.run(
-        [sys.executable, "-m", "scraper.cli", *args],
+        [sys.executable, "-m", "commands.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -318,7 +318,7 @@ def nora_crawl_limited(
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [
-            sys.executable, "-m", "scraper.cli", "crawl", "--site", wiki.url, "--data",
+            sys.executable, "-m", "commands.cli", "crawl", "--site", wiki.url, "--data",
             str(data), "--delay", "0", "--no-progress", "--contact", "tests@example.org",
         ],
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,

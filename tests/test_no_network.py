@@ -17,32 +17,16 @@ import pytest
 
 from parsers import ParsedPage, parse_page
 from tests.golden import fixture_pages
+from tests.offline import NetworkUsed, cut_network
 
 PAGES = fixture_pages()
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 HTTP_CLIENTS = ("requests", "urllib3", "httpx", "http.client", "aiohttp", "urllib.request")
 
 
-class NetworkUsed(BaseException):
-    """Raised by the patched socket layer: parsing tried to reach the network.
-
-    A ``BaseException``: ``parse_page`` turns every ``Exception`` into an
-    ``internal-error`` warning, which would swallow the guard and pass the test.
-    """
-
-
-def _refuse(*args: object, **kwargs: object) -> NoReturn:
-    raise NetworkUsed(f"network access attempted: {args!r}")
-
-
 @pytest.fixture
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(socket.socket, "connect", _refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", _refuse)
-    monkeypatch.setattr(socket.socket, "sendto", _refuse)
-    monkeypatch.setattr(socket, "create_connection", _refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", _refuse)
-    monkeypatch.setattr(socket, "gethostbyname", _refuse)
+    cut_network(monkeypatch)
 
 
 def test_guard_really_blocks(no_network: None) -> None:
@@ -74,7 +58,7 @@ def test_the_guard_is_not_swallowed_by_parse_page(monkeypatch: pytest.MonkeyPatc
         socket.create_connection(("127.0.0.1", 9))
         raise AssertionError("unreachable")
 
-    monkeypatch.setattr(socket, "create_connection", _refuse)
+    cut_network(monkeypatch)
     # parsers.page stays interpreted (setup.py), so its call of extract can be replaced
     monkeypatch.setattr(parsers.page, "extract", reach_out)
     with pytest.raises(NetworkUsed):

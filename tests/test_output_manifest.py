@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from output.errors import ExportError, ManifestError
+from output.errors import ManifestError, OutputError
 from output.manifest import (
     MANIFEST_NAME,
     build_manifest,
@@ -72,5 +72,5 @@ def test_bad_manifests_are_reported(tmp_path: Path, content: bytes | None, expec
         (tmp_path / MANIFEST_NAME).write_bytes(content)
     with pytest.raises(ManifestError, match=expected) as caught:
         read_manifest(tmp_path)
-    assert isinstance(caught.value, ExportError)
+    assert isinstance(caught.value, OutputError)
     assert caught.value.path == str(tmp_path / MANIFEST_NAME)

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 import requests
 
-from scraper.config import CrawlConfig
-from scraper.crawl import Crawler
+from scraper.crawl.config import CrawlConfig
+from scraper.crawl.run import Crawler
 from tests.crawl_support import nora, page_requests, read_table, records
 from tests.test_crawl_wiki import crawl_cli
 from tests.test_facts_wiki import corpus_of

@@ -8,20 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from output.history import (
-    HistoryError,
-    latest_snapshot,
-    list_snapshots,
-    new_snapshot_dir,
-    pin_snapshot,
-    publish,
-)
+from commands.cli import main
+from output.errors import HistoryError
+from output.history import latest_snapshot, list_snapshots, new_snapshot_dir, pin_snapshot, publish
 from output.status import ExitStatus
 from output.verify import verify_folder
-from scraper.archive import WarcArchive
-from scraper.cli import main
-from scraper.export import export_crawl
-from scraper.lock import DataLock
+from scraper.archive.export import export_crawl
+from scraper.archive.lock import DataLock
+from scraper.archive.warc import WarcArchive
 from tests.history_factory import (
     START,
     archive_crawl,

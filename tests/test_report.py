@@ -20,11 +20,12 @@ import lxml.html
 import pytest
 from PIL import Image
 
-from output.charts import ChartError, clean_svg
+from commands.cli import main
+from output.charts import clean_svg
 from output.checks import VALUE_DIFFERS
+from output.errors import ChartError
 from output.status import ExitStatus
 from parsers.records import CheckRecord, ParsedPage
-from scraper.cli import main
 from tests.browser import dump_dom, screenshot
 from tests.history_factory import START, make_page, write_snapshot
 

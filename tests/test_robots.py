@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scraper.robots import MAX_PARSED_BYTES, RobotsPolicy
+from scraper.net.robots import MAX_PARSED_BYTES, RobotsPolicy
 
 URL = "https://wiki.example/robots.txt"
 SITE = "https://wiki.example"

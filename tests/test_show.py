@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from commands.cli import main
+from commands.show import VIEW_POLICY, safe_view
 from output.status import ExitStatus
-from scraper.cli import main
-from scraper.command_show import VIEW_POLICY, safe_view
 from tests.history_factory import START, archive_crawl, synthetic_page
 
 DAY2 = START + timedelta(days=1)

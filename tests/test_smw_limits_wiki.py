@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from scraper.client import Client, ClientSettings
-from scraper.discovery import read_siteinfo
-from scraper.smw import FactsFetcher, smw_site
-from scraper.state import State
+from scraper.archive.state import State
+from scraper.crawl.siteinfo import read_siteinfo
+from scraper.crawl.smw import FactsFetcher, smw_site
+from scraper.net.client import Client, ClientSettings
 
 pytestmark = pytest.mark.wiki
 
@@ -74,7 +74,7 @@ def test_an_offset_wrapped_past_the_upper_bound_is_said_to_be_wrapped(
     scratch_wiki: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 8 a page: as a wiki with more properties than one answer holds
-    monkeypatch.setattr("scraper.smw.LIST_LIMIT", 8)
+    monkeypatch.setattr("scraper.crawl.smw.LIST_LIMIT", 8)
     _limits(scratch_wiki, smwgQMaxLimit=20, smwgQUpperbound=10)
     types, note, requests = _types(scratch_wiki, tmp_path)
     assert len(types) == 16 < DECLARED and requests == 3  # 0, 8, then 16 -> 0 again

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.state import SCHEMA_VERSION, ListedPage, NewFetch, State, StateError
+from scraper.archive.state import SCHEMA_VERSION, ListedPage, NewFetch, State
+from scraper.errors import StateError
 
 
 def page(
@@ -127,9 +128,10 @@ def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
         assert again is not None and not again.listing_done
 
 
-def test_snapshot_sources_stream_listing_with_newest_ok_fetch(tmp_path: Path) -> None:
+def test_archived_pages_stream_listing_with_newest_ok_fetch(tmp_path: Path) -> None:
     with State.open(tmp_path / "s.sqlite") as state:
         c1 = state.begin_crawl("http://w", "t", full=False).id
+        state.store_listing(c1, [page("A", 1), page("B", 1)], [])
         a1 = state.record_fetch(ok(c1, page("A", 1), 100))
         state.finish_crawl(
             c1, status="complete", finished_at="t", pages_listed=1, pages_fetched=1, pages_failed=0
@@ -139,12 +141,18 @@ def test_snapshot_sources_stream_listing_with_newest_ok_fetch(tmp_path: Path) ->
         state.record_fetch(NewFetch(c2, page("A", 2), "u", "changed", "failed", "t", error="x"))
         b2 = state.record_fetch(ok(c2, page("B", 1), 200))
         state.record_fetch(NewFetch(c2, page("C", 1), "u", "new", "gone", "t", http_status=404))
-        rows = list(state.snapshot_sources(c2))
-        assert [(p.title, f.id if f else None, a) for p, f, a in rows] == [
+        rows = [
+            (r.page.title, r.fetch.id if r.fetch else None, r.attempt)
+            for r in state.archived_pages(c2)
+        ]
+        assert rows == [
             ("A", a1, "failed"),  # the previous version, and this crawl's failure
             ("B", b2, "ok"),
             ("C", None, "gone"),
             ("D", None, None),  # never fetched
         ]
+        # crawl 1's record of B is none: B was first archived by the later crawl 2
+        old = [(r.page.title, r.fetch.id if r.fetch else None) for r in state.archived_pages(c1)]
+        assert old == [("A", a1), ("B", None)]
         assert state.crawl_outcomes(c2)["C"][1] == "gone"
         assert list(state.known_versions(before_crawl=c2)) == [("A", a1, 1, page("A").touched)]

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from commands.cli import main
 from output.status import ExitStatus
-from scraper.cli import main
-from scraper.health import lock_state
-from scraper.journal import RunEntry, append_run, journal_path, recent_runs
-from scraper.lock import DataLock
-from scraper.state import STATE_NAME, ListedPage, NewFetch, State
+from scraper.archive.lock import DataLock
+from scraper.archive.paths import STATE_NAME
+from scraper.archive.state import ListedPage, NewFetch, State
+from scraper.crawl.health import lock_state
+from scraper.crawl.journal import RunEntry, append_run, journal_path, recent_runs
 from tests import test_crawl_run as crawl_mock
 from tests.history_factory import archive_crawl, make_page, synthetic_page, write_snapshot
 

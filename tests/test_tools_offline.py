@@ -9,29 +9,18 @@ from __future__ import annotations
 import socket
 from datetime import timedelta
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
+from commands.cli import main
 from output.status import ExitStatus
-from scraper.cli import main
 from tests.history_factory import START, archive_crawl, make_page, synthetic_page, write_snapshot
-
-
-class NetworkUsed(AssertionError):
-    """Raised by the patched socket layer."""
-
-
-def _refuse(*args: object, **kwargs: object) -> NoReturn:
-    raise NetworkUsed(f"network access attempted: {args!r}")
+from tests.offline import NetworkUsed, cut_network
 
 
 @pytest.fixture
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("connect", "connect_ex", "sendto"):
-        monkeypatch.setattr(socket.socket, name, _refuse)
-    for name in ("create_connection", "getaddrinfo", "gethostbyname"):
-        monkeypatch.setattr(socket, name, _refuse)
+    cut_network(monkeypatch)
 
 
 @pytest.fixture

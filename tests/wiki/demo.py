@@ -35,7 +35,7 @@ def nora(*args: str, ok: tuple[int, ...] = (0, 1)) -> int:
     print("$ nora " + " ".join(args), flush=True)
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "scraper.cli", *args], cwd=ROOT, text=True, capture_output=True
+        [sys.executable, "-m", "commands.cli", *args], cwd=ROOT, text=True, capture_output=True
     )
     output = (done.stdout + done.stderr).strip().splitlines()
     shown = [line for line in output if not line.startswith("INFO ")]

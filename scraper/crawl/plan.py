@@ -1,0 +1,258 @@
+"""Which pages a crawl fetches, and why: a pure function of the listing and the state.
+
+A page is fetched when (reason):
+
+- ``new``: no ok fetch of its title exists (a moved page is new under its new title);
+- ``changed``: its last revision id or ``touched`` differs from the newest ok fetch
+  (``touched`` also moves when a template it uses changes);
+- ``retry-failed``: the newest attempt before this crawl failed;
+- ``full``: ``--full`` refetches a page that is otherwise unchanged;
+- ``relation-target``: its "Afgeleide relaties" (computed by SMW from other pages) may
+  have changed without a revision of its own: it is a target of a new, changed or
+  deleted page, or the old or new target of a redirect that changed. A page's
+  targets are its Relaties' links (the HTML) and, when SMW's data is there, every
+  page value of its facts (``Heeft bron`` in Eigenschappen too: the targets SMW itself
+  knows). When the facts of both the old and the new version are whole, only the
+  targets whose relation changed are refetched: each target carries the digest of
+  the subject (page or subobject) naming it, and a target whose digests are the same
+  before and after saw nothing change (an edit of the body text refetches no
+  target). Without facts on both sides every old and new target is refetched. Old
+  targets come from the newest ok fetch before this crawl, new ones from this
+  crawl's fetch, so the plan is recomputed after each round (``Plan.settled``);
+- ``relation-source``: its relations pointed at a page that is gone from the listing
+  (deleted, or moved away), or at a title that is new (its red link turned blue):
+  SMW and MediaWiki render such a link anew without a revision or a new ``touched``
+  of the page that shows it;
+- ``redirect-source``: its relations pointed at a redirect that was created,
+  deleted, edited, or now points elsewhere (redirects are listed with their
+  version; ``scraper.crawl.discovery``).
+
+Every other listed page is ``unchanged``: the snapshot re-parses its archived HTML.
+Pages already fetched in this crawl (a resumed run) are never fetched again.
+Relation targets are titles; a target that is a redirect is followed to its page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from scraper.archive.rows import ListedPage, RedirectVersion
+
+NEW = "new"
+CHANGED = "changed"
+RETRY_FAILED = "retry-failed"
+FULL = "full"
+RELATION_TARGET = "relation-target"
+RELATION_SOURCE = "relation-source"
+REDIRECT_SOURCE = "redirect-source"
+UNCHANGED = "unchanged"
+#: the order reasons are reported in
+REASONS = (
+    NEW, CHANGED, RETRY_FAILED, FULL, RELATION_TARGET, RELATION_SOURCE, REDIRECT_SOURCE,
+    UNCHANGED,
+)  # fmt: skip
+#: reasons whose old and new relation targets are refetched
+_PRIMARY = frozenset({NEW, CHANGED, RETRY_FAILED})
+#: reasons a relation rule may replace (the page would not be fetched otherwise)
+_QUIET = (UNCHANGED, FULL)
+
+FactTargets = Mapping[str, frozenset[str]]  # target -> digests of the subjects naming it
+
+
+def _no_facts(ids: list[int]) -> Mapping[int, FactTargets]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What the state knows of a title's newest ok fetch."""
+
+    fetch_id: int
+    revision_id: int
+    touched: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInput:
+    listing: Mapping[str, ListedPage]  # this crawl's listing, by title
+    baseline_titles: frozenset[str]  # the previous finished crawl's listing
+    prior: Mapping[str, Known]  # newest ok fetch before this crawl, by title
+    failed_last: frozenset[str]  # titles whose newest attempt before this crawl failed
+    done: Mapping[str, int]  # ok fetches of this crawl: title -> fetch id
+    #: fetch ids -> their HTML relation targets (ids without targets may be absent)
+    targets: Callable[[list[int]], Mapping[int, frozenset[str]]]
+    redirects: Mapping[str, str] = field(default_factory=dict)
+    full: bool = False
+    skip: frozenset[str] = frozenset()  # attempted (and failed) in this run: not again now
+    #: fetch ids -> their facts' page values; only fetches whose facts are whole
+    fact_targets: Callable[[list[int]], Mapping[int, FactTargets]] = _no_facts
+    #: this crawl asks SMW for the facts of what it fetches (so new facts will be known)
+    facts_expected: bool = False
+    #: the redirects of this crawl's listing and of the baseline's, with their versions
+    redirect_versions: Mapping[str, RedirectVersion] = field(default_factory=dict)
+    baseline_redirects: Mapping[str, RedirectVersion] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    reasons: Mapping[str, str]  # every listed title -> reason
+    to_fetch: tuple[tuple[ListedPage, str], ...]  # (page, reason), namespace then title order
+    deleted: tuple[str, ...]  # in the baseline listing, gone from this one
+    already_done: int  # fetched earlier in this (resumed) crawl
+    changed_redirects: tuple[str, ...] = ()  # created, deleted, edited or retargeted
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(self.reasons.values())
+
+    @property
+    def settled(self) -> bool:
+        """True when fetching ``to_fetch`` cannot reveal new relation targets to fetch."""
+        return not self.to_fetch
+
+    def summary(self) -> str:
+        counts = self.counts
+        parts = [f"{r} {counts[r]}" for r in REASONS if counts.get(r)]
+        return (
+            f"{len(self.reasons)} pages listed, {len(self.to_fetch)} to fetch"
+            f" ({', '.join(parts) or 'nothing'}); {len(self.deleted)} deleted;"
+            f" {self.already_done} already fetched in this crawl"
+        )
+
+
+def _resolve(title: str, redirects: Mapping[str, str]) -> str:
+    seen: set[str] = set()
+    while title in redirects and title not in seen:  # bounded by the redirect map
+        seen.add(title)
+        title = redirects[title]
+    return title
+
+
+def _own_reason(page: ListedPage, data: PlanInput) -> str:
+    known = data.prior.get(page.title)
+    if page.title in data.failed_last:
+        return RETRY_FAILED
+    if known is None:
+        return NEW
+    if known.revision_id != page.revision_id or known.touched != page.touched:
+        return CHANGED
+    return FULL if data.full else UNCHANGED
+
+
+class _Targets:
+    """The HTML and facts targets of a set of fetches, looked up once."""
+
+    def __init__(self, ids: Iterable[int], data: PlanInput) -> None:
+        wanted = sorted(set(ids))
+        self.html = data.targets(wanted)
+        self.facts = data.fact_targets(wanted)
+
+    def all(self, fetch_id: int | None) -> set[str]:
+        if fetch_id is None:
+            return set()
+        return set(self.html.get(fetch_id, ())) | set(self.facts.get(fetch_id, {}))
+
+    def changed(self, old: int | None, new: int, *, edited: bool = True) -> set[str]:
+        """Targets whose relation differs between two versions.
+
+        Without facts on both sides: every old and new target of an ``edited`` page (a
+        new revision may change any relation), else those that appeared or went.
+        """
+        before, after = self.facts.get(old) if old is not None else None, self.facts.get(new)
+        html = set(self.html.get(old, ())) ^ set(self.html.get(new, ())) if old else set()
+        if old is None or before is None or after is None:
+            return self.all(old) | self.all(new) if edited or old is None else html
+        return html | {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
+
+
+def _changed_targets(
+    primary: list[str], deleted: list[str], reasons: Mapping[str, str], data: PlanInput
+) -> set[str]:
+    """Targets whose Afgeleide relaties may differ: of changed, new and deleted pages, and
+    of pages refetched for another reason whose own relations turned out to differ (SMW
+    renames a moved page in every relation naming it, without a revision anywhere)."""
+    fetched = [t for t in data.done if t in reasons]
+    old = {t: data.prior[t].fetch_id for t in (*primary, *deleted, *fetched) if t in data.prior}
+    new = {t: data.done[t] for t in fetched}
+    found = _Targets([*old.values(), *new.values()], data)
+    out: set[str] = set()
+    chosen = set(primary)
+    for title in primary:
+        waits = data.facts_expected and title in old and old[title] in found.facts
+        if title not in new and title in old and not waits:
+            out |= found.all(old[title])  # when it waits: known once the new facts are
+    for title, fetch_id in new.items():
+        out |= found.changed(old.get(title), fetch_id, edited=title in chosen)
+    for title in deleted:
+        out |= found.all(old.get(title))
+    return {_resolve(t, data.redirects) for t in out}
+
+
+def _sources_of(titles: Iterable[str], data: PlanInput) -> set[str]:
+    """Titles whose newest ok fetch before this crawl had a relation to one of ``titles``."""
+    wanted = set(titles)
+    if not wanted:
+        return set()
+    by_id = {known.fetch_id: title for title, known in data.prior.items()}
+    found = _Targets(by_id, data)
+    return {title for fid, title in by_id.items() if not wanted.isdisjoint(found.all(fid))}
+
+
+def _changed_redirects(data: PlanInput) -> list[str]:
+    """Redirects created, deleted, retargeted, or edited (when both versions are known)."""
+    now = dict(data.redirect_versions) or {a: RedirectVersion(b) for a, b in data.redirects.items()}
+    before = data.baseline_redirects
+    if not before and not data.baseline_titles:
+        return []  # the first crawl: nothing to compare with
+    changed = []
+    for title in sorted(now.keys() | before.keys()):
+        a, b = before.get(title), now.get(title)
+        if a is None or b is None or a.to_title != b.to_title or _edited(a, b):
+            changed.append(title)
+    return changed
+
+
+def _edited(a: RedirectVersion, b: RedirectVersion) -> bool:
+    """Two versions of a redirect differ (unknown when either was listed without one)."""
+    if None in (a.revision_id, b.revision_id, a.touched, b.touched):
+        return False
+    return a.revision_id != b.revision_id or a.touched != b.touched
+
+
+def make_plan(data: PlanInput) -> Plan:
+    reasons = {title: _own_reason(page, data) for title, page in data.listing.items()}
+    primary = [t for t, r in reasons.items() if r in _PRIMARY]
+    new = [t for t, r in reasons.items() if r == NEW and data.baseline_titles]
+    deleted = sorted(data.baseline_titles - data.listing.keys())
+    for target in _changed_targets(primary, deleted, reasons, data):
+        if reasons.get(target) in _QUIET:
+            reasons[target] = RELATION_TARGET
+    for source in _sources_of([*deleted, *new], data):
+        if reasons.get(source) in _QUIET:
+            reasons[source] = RELATION_SOURCE
+    redirects = _changed_redirects(data)
+    if redirects:
+        old_map = {a: v.to_title for a, v in data.baseline_redirects.items()}
+        for title in redirects:
+            for end in (_resolve(title, old_map), _resolve(title, data.redirects)):
+                if reasons.get(end) in _QUIET:
+                    reasons[end] = RELATION_TARGET
+        for source in _sources_of(redirects, data):
+            if reasons.get(source) in _QUIET:
+                reasons[source] = REDIRECT_SOURCE
+    to_fetch = tuple(
+        (data.listing[t], r)
+        for t, r in sorted(
+            reasons.items(), key=lambda item: (data.listing[item[0]].namespace, item[0])
+        )
+        if r != UNCHANGED and t not in data.done and t not in data.skip
+    )
+    return Plan(
+        reasons=reasons,
+        to_fetch=to_fetch,
+        deleted=tuple(deleted),
+        already_done=sum(1 for t in data.done if t in data.listing),
+        changed_redirects=tuple(redirects),
+    )

@@ -1,0 +1,187 @@
+"""The last phase of a crawl: its snapshot, written from the archive, then published or held.
+
+``Publication`` is a part of :class:`scraper.crawl.run.Crawler` (a mixin, kept apart so
+that each module stays small): it writes the crawl's snapshot (``scraper.archive.assembly``),
+reuses one a killed run already wrote when nothing was fetched since, holds it
+back when it would shrink the archive sharply (``output.shrink``: exit HELD,
+crawl status ``held``), and otherwise publishes it (``latest`` and the history
+view) and marks the crawl finished.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+from output.history import (
+    latest_snapshot,
+    new_snapshot_dir,
+    publish,
+    read_complete_manifest,
+    shrink_against_latest,
+    snapshots_dir,
+)
+from output.shrink import MAY_EMPTY, Shrink, is_held
+from output.status import ExitStatus
+from scraper.archive.assembly import Assembled, assemble, recorded
+from scraper.archive.state import CrawlRow, State
+from scraper.crawl.config import CrawlConfig
+from scraper.crawl.outcome import CrawlOutcome, shrink_text
+from scraper.crawl.plan import Plan
+from scraper.crawl.progress import Progress
+from scraper.crawl.siteinfo import SiteInfo
+from scraper.crawl.smw import SmwSite
+
+log = logging.getLogger(__name__)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Publication:
+    """The snapshot phase of a crawl run (see the module docstring)."""
+
+    config: CrawlConfig
+    data_dir: Path
+    warc_dir: Path
+    info: SiteInfo
+    smw: SmwSite | None
+    fetched_now: int
+    accept_shrink: bool
+    _now: Callable[[], datetime]
+    _phase: str
+
+    def _shrink_guard(self, rows: Mapping[str, int]) -> Shrink | None:
+        # facts may empty when this run asks for none (--no-facts, no SMW any more)
+        may_empty = (*MAY_EMPTY, "facts") if self.smw is None else MAY_EMPTY
+        return shrink_against_latest(
+            self.data_dir,
+            rows,
+            max_share=self.config.max_shrink,
+            accept=self.accept_shrink,
+            may_empty=may_empty,
+        )
+
+    def _held(
+        self,
+        state: State,
+        crawl: CrawlRow,
+        done: Assembled,
+        out_dir: Path,
+        listed: int,
+        fetched: int,
+        failed: list[str],
+        plan: Plan,
+    ) -> CrawlOutcome:
+        """The snapshot shrank too much: keep it unpublished, finish the crawl as held."""
+        assert done.shrink is not None
+        what = shrink_text(done.shrink)
+        state.finish_crawl(
+            crawl.id,
+            status="held",
+            finished_at=_iso(self._now()),
+            pages_listed=listed,
+            pages_fetched=fetched,
+            pages_failed=len(failed),
+        )
+        log.error("snapshot %s held, not published: %s", out_dir.name, what)
+        latest = latest_snapshot(self.data_dir)
+        return CrawlOutcome(
+            ExitStatus.HELD,
+            f"NOT PUBLISHED: the snapshot would shrink the archive ({what}). It is kept in "
+            f"{out_dir} for a look (nora diff {latest} {out_dir}); latest still points at "
+            f"the previous one. If the wiki really shrank, run nora crawl --accept-shrink",
+            crawl.id,
+            snapshot_dir=out_dir,
+            listed=listed,
+            fetched=fetched,
+            failed=len(failed),
+            plan=plan,
+        )
+
+    def _snapshot(
+        self, state: State, crawl: CrawlRow, plan: Plan, listed: int, progress: Progress
+    ) -> CrawlOutcome:
+        outcomes = state.crawl_outcomes(crawl.id)
+        fetched = sum(1 for _fid, outcome in outcomes.values() if outcome == "ok")
+        failed_titles = sorted(t for t, (_fid, outcome) in outcomes.items() if outcome == "failed")
+        gone = sum(1 for _fid, outcome in outcomes.values() if outcome == "gone")
+        del outcomes
+        stored = crawl.snapshot_id
+        out_dir = snapshots_dir(self.data_dir) / stored if stored else None
+        manifest = read_complete_manifest(out_dir) if out_dir is not None else None
+        if manifest is not None and is_held(manifest) and self.accept_shrink:
+            assert out_dir is not None
+            shutil.rmtree(out_dir, ignore_errors=True)  # held by a killed run: redo it
+            manifest = None
+        if out_dir is not None and manifest is not None and self.fetched_now:
+            # written by a killed run, but this run fetched more: it is stale. Remove
+            # it unless it was published already (then it stays in the history).
+            if latest_snapshot(self.data_dir) != out_dir.resolve():
+                shutil.rmtree(out_dir, ignore_errors=True)
+            manifest = None
+        if out_dir is None or manifest is None:
+            out_dir = new_snapshot_dir(self.data_dir, self._now())
+            self._phase = f"writing the snapshot of crawl {crawl.id} to {out_dir}"
+            state.set_snapshot_id(crawl.id, out_dir.name)
+            progress.event("snapshot-start", path=str(out_dir))
+            extra: dict[str, object] = {
+                "crawl_id": crawl.id,
+                "site": self.config.site,
+                "generator": self.info.generator,
+                "crawl_started_at": crawl.started_at,
+                "pages_listed": listed,
+                "pages_fetched": fetched,
+                "plan": dict(plan.counts),
+            }
+            done = assemble(
+                state, crawl.id, self.warc_dir, out_dir,
+                inputs=[self.config.site], extra=extra, failed=failed_titles,
+                guard=self._shrink_guard, property_map=self.config.property_map,
+            )  # fmt: skip
+        else:  # written by a run killed before it could publish: reuse it
+            done = recorded(manifest)
+        kept, missing, warnings = done.kept_previous, done.missing, done.with_warnings
+        if done.held:
+            return self._held(state, crawl, done, out_dir, listed, fetched, failed_titles, plan)
+        publish(self.data_dir, out_dir)
+        partial = bool(failed_titles or missing)  # the crawl itself fell short
+        state.finish_crawl(
+            crawl.id,
+            status="partial" if partial else "complete",
+            finished_at=_iso(self._now()),
+            pages_listed=listed,
+            pages_fetched=fetched,
+            pages_failed=len(failed_titles),
+        )
+        progress.event("snapshot", path=str(out_dir), kept_previous=len(kept), missing=len(missing))
+        if done.checks:
+            log.info("%s", done.checks)
+            progress.event("checks", summary=done.checks)
+        message = ""
+        if warnings and not (missing or failed_titles):
+            message = f"{warnings} pages carry parse warnings (see the pages table)"
+        if missing:
+            message = f"{len(missing)} pages have no archived version: {', '.join(missing[:5])}"
+        elif failed_titles:
+            message = f"{len(failed_titles)} pages failed: {', '.join(failed_titles[:5])}"
+        return CrawlOutcome(
+            # output.status: PARTIAL also when pages carry parse warnings
+            ExitStatus.PARTIAL if partial or warnings else ExitStatus.OK,
+            message,
+            crawl.id,
+            snapshot_dir=out_dir,
+            listed=listed,
+            fetched=fetched,
+            failed=len(failed_titles),
+            gone=gone,
+            kept_previous=len(kept),
+            missing=len(missing),
+            warnings=warnings,
+            plan=plan,
+            checks=done.checks,
+        )

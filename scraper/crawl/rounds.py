@@ -1,0 +1,251 @@
+"""The fetch phase of a crawl: rounds of plan -> fetch, each page's HTML and SMW's facts.
+
+``Rounds`` is a part of :class:`scraper.crawl.run.Crawler` (a mixin, like
+``scraper.crawl.publication``): it fetches what the plan says, records each fetch in the
+state right after its WARC record is durable, asks SMW for the facts of the pages
+fetched (``scraper.crawl.smw``, a batch at a time, so a page's facts are at most a batch
+younger than its HTML), then plans again, since the pages just fetched may name new
+relation targets. At the end it asks for the facts of every listed page whose
+archived version has none yet (facts were off, an answer failed, a killed run).
+
+A page whose HTML shows another revision than the one listed was edited between
+listing and fetch: the fetch records the revision it shows (``fetched_revision``),
+the run logs it and the snapshot's manifest names it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from parsers import PARSER_VERSION
+from scraper.archive.recovery import direct_targets, parse_html, reindex
+from scraper.archive.state import CrawlRow, ListedPage, NewFetch, State
+from scraper.crawl.config import CrawlConfig
+from scraper.crawl.discovery import article_url
+from scraper.crawl.outcome import http_error
+from scraper.crawl.plan import Known, Plan, PlanInput, make_plan
+from scraper.crawl.progress import Progress
+from scraper.crawl.siteinfo import SiteInfo
+from scraper.crawl.smw import FactsFetcher, FactsStats, SmwSite
+from scraper.errors import (
+    FetchError,
+    RequestBudgetExhausted,
+    RunLimitReached,
+    SiteUnreachable,
+    TitleOutsideArticlePath,
+)
+from scraper.net.articles import title_problem
+from scraper.net.client import Client
+
+log = logging.getLogger(__name__)
+
+#: plan/fetch rounds: changed pages, their relation targets, the targets of refetched
+#: pages whose own relations turned out to differ; one more finds none
+MAX_ROUNDS = 5
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Rounds:
+    """The fetch phase of a crawl run (see the module docstring)."""
+
+    config: CrawlConfig
+    info: SiteInfo
+    smw: SmwSite | None
+    warc_dir: Path
+    fetched_now: int
+    _now: Callable[[], datetime]
+    _facts: FactsFetcher | None
+
+    def _plan_input(
+        self,
+        state: State,
+        crawl_id: int,
+        listing: dict[str, ListedPage],
+        redirects: dict[str, str],
+        full: bool,
+        skip: frozenset[str],
+    ) -> PlanInput:
+        baseline = state.baseline_crawl(self.config.site, crawl_id)
+        prior = {
+            title: Known(fetch_id, revision, touched)
+            for title, fetch_id, revision, touched in state.known_versions(before_crawl=crawl_id)
+        }
+        this_crawl = state.crawl_outcomes(crawl_id)
+        done = {t: fid for t, (fid, outcome) in this_crawl.items() if outcome == "ok"}
+        gone = frozenset(t for t, (_fid, outcome) in this_crawl.items() if outcome == "gone")
+        return PlanInput(
+            listing=listing,
+            baseline_titles=frozenset(state.listed_titles(baseline.id))
+            if baseline
+            else frozenset(),
+            prior=prior,
+            failed_last=frozenset(state.failed_last(before_crawl=crawl_id)),
+            done=done,
+            targets=state.targets,
+            redirects=redirects,
+            full=full,
+            skip=skip | gone,
+            fact_targets=state.fact_targets,
+            facts_expected=self.smw is not None,
+            redirect_versions=state.redirect_versions(crawl_id),
+            baseline_redirects=state.redirect_versions(baseline.id) if baseline else {},
+        )
+
+    def _fetch_rounds(
+        self, state: State, client: Client, crawl: CrawlRow, full: bool, progress: Progress
+    ) -> Plan:
+        listing = {p.title: p for p in state.listing(crawl.id)}
+        redirects = state.redirects(crawl.id)
+        skip: set[str] = set()
+        self._facts = (
+            FactsFetcher(
+                client,
+                state,
+                crawl.id,
+                self.smw,
+                self.config.site,
+                self.info,
+                getattr(self, "_siteinfo_answer", None),
+            )
+            if self.smw is not None
+            else None
+        )
+        plan = make_plan(self._plan_input(state, crawl.id, listing, redirects, full, frozenset()))
+        progress.event("plan", summary=plan.summary(), counts=dict(plan.counts))
+        if plan.changed_redirects:
+            progress.event("redirects-changed", titles=list(plan.changed_redirects[:100]))
+        for _ in range(MAX_ROUNDS):
+            if plan.settled:
+                break
+            progress.start_fetching(len(plan.to_fetch))
+            for page, reason in plan.to_fetch:
+                self.fetched_now += 1
+                if self._fetch_page(state, client, crawl.id, page, reason, progress) != "ok":
+                    skip.add(page.title)
+            if self._facts is not None:
+                self._facts.flush(self.warc_dir)  # the next plan needs the new facts' targets
+            plan = make_plan(
+                self._plan_input(state, crawl.id, listing, redirects, full, frozenset(skip))
+            )
+            if not plan.settled:
+                progress.event("plan", summary=plan.summary(), counts=dict(plan.counts))
+        else:
+            log.warning("plan not settled after %d rounds: %s", MAX_ROUNDS, plan.summary())
+        if self._facts is not None:
+            for fetch_id, title in state.facts_pending(crawl.id):
+                self._facts.add(fetch_id, title, self.warc_dir)
+            self._facts.flush(self.warc_dir)
+            stats = self._facts.stats
+            progress.event(
+                "facts",
+                requests=stats.requests,
+                pages=stats.pages,
+                missing=stats.missing,
+                incomplete=stats.incomplete,
+                failed_batches=stats.failed_batches,
+                schema_note=stats.schema_note,
+            )
+        return plan
+
+    @property
+    def facts_stats(self) -> FactsStats | None:
+        facts = getattr(self, "_facts", None)
+        return facts.stats if facts is not None else None
+
+    def _fetch_page(
+        self,
+        state: State,
+        client: Client,
+        crawl_id: int,
+        page: ListedPage,
+        reason: str,
+        progress: Progress,
+    ) -> str:
+        try:
+            url = article_url(self.config.site, self.info, page.title)
+        except TitleOutsideArticlePath as exc:  # a listing stored by an older version
+            log.warning("%s: not fetched: %s", page.title, exc)
+            url = ""
+            state.record_fetch(
+                NewFetch(crawl_id, page, url, reason, "failed", _iso(self._now()), error=str(exc))
+            )
+            progress.fetched(page.title, "failed", reason=reason, error=str(exc))
+            return "failed"
+        try:
+            fetched = client.get(url)
+        except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
+            raise  # the run stops here; the next run resumes this crawl
+        except FetchError as exc:
+            log.warning("%s: fetch failed: %s", page.title, exc)
+            state.record_fetch(
+                NewFetch(crawl_id, page, url, reason, "failed", _iso(self._now()), error=str(exc))
+            )
+            progress.fetched(page.title, "failed", reason=reason, error=str(exc))
+            return "failed"
+        targets: set[str] = set()
+        shown: int | None = None
+        if fetched.status == 200:
+            outcome = "ok"
+            parsed = parse_html(fetched.body, url, fetched.fetched_at)
+            targets = direct_targets(parsed)
+            revision = parsed.page.revision_id if parsed is not None else None
+            if revision is not None and revision != page.revision_id:
+                shown = revision
+                log.warning(
+                    "%s: edited between listing and fetch: listed revision %d, fetched %d",
+                    page.title, page.revision_id, revision,
+                )  # fmt: skip
+        else:
+            # 404/410 too: a page the API lists must be served. A wiki whose article
+            # path moved answers 404 for every page; as "gone" they emptied the snapshot.
+            outcome = "failed"
+        record = fetched.record
+        fetch_id = state.record_fetch(
+            NewFetch(
+                crawl_id,
+                page,
+                url,
+                reason,
+                outcome,
+                fetched.fetched_at,
+                http_status=fetched.status,
+                sha256=fetched.sha256,
+                warc_file=record.warc_file if record else None,
+                warc_offset=record.offset if record else None,
+                error=None if outcome == "ok" else http_error(fetched.status),
+                fetched_revision=shown,
+                targets_version=PARSER_VERSION,
+            ),
+            targets,
+        )
+        progress.fetched(page.title, outcome, reason=reason, status=fetched.status)
+        if outcome == "ok" and self._facts is not None and record is not None:
+            self._facts.add(fetch_id, page.title, self.warc_dir)
+        return outcome
+
+    def _reindex(self, state: State, crawl: CrawlRow, full: bool, progress: Progress) -> None:
+        """Index page responses a killed run archived but did not commit."""
+        listing = {p.title: p for p in state.listing(crawl.id)}
+        data = self._plan_input(
+            state, crawl.id, listing, state.redirects(crawl.id), full, frozenset()
+        )
+        wanted = {
+            article_url(self.config.site, self.info, p.title): (p, r)
+            for p, r in make_plan(data).to_fetch
+            if title_problem(p.title) is None
+        }
+        reindex(
+            state,
+            self.warc_dir,
+            crawl.id,
+            wanted,
+            lambda title, warc, offset: progress.event(
+                "reindexed", title=title, warc=warc, offset=offset
+            ),
+        )

@@ -1,0 +1,337 @@
+"""One crawl run: discover -> plan -> fetch and index -> snapshot -> publish.
+
+The run is a function of what is on disk, so ``kill -9`` at any point and the
+same command again continue it:
+
+- the lock (``DATA/crawl.lock``) keeps a second run out while one is going;
+- a crawl row left ``running`` is resumed with its id, its stored listing and its
+  fetches: a page fetched ok in this crawl is never fetched again;
+- each page's index row is committed right after its WARC record is durable;
+  records written but not indexed at a kill (the archive's ``repair()`` has cut
+  any torn tail first) are re-indexed from the WARC files on resume;
+- the snapshot is written by ``SnapshotWriter`` (temporary folder, renamed when
+  complete) and only then published and the crawl marked finished; its id is
+  stored first, so a resumed run finds a snapshot that was already written.
+
+A page that fails (retries exhausted, 5xx, a 404 for a listed page, ...) is
+recorded as failed and the run goes on; the snapshot keeps its previous archived
+version when there is one. ``--max-requests``, ``--max-duration`` or the
+retry-wait budget running out stops the run before the snapshot: the next run
+resumes it. A full disk stops it too, saying what filled. The snapshot lists the
+pages in namespace, then title order; ``scraper.crawl.publication`` writes it and
+publishes it, or holds it back when it would shrink the archive sharply.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from output.errors import storage_failure
+from output.history import (
+    snapshots_dir,
+)
+from output.staging import remove_stale_temps
+from output.status import ExitStatus
+from scraper.archive.lock import DataLock
+from scraper.archive.paths import STATE_NAME, WARC_DIR
+from scraper.archive.state import CrawlRow, ListedPage, State
+from scraper.archive.targets import refresh_targets
+from scraper.archive.warc import WarcArchive
+from scraper.crawl.config import CrawlConfig
+from scraper.crawl.discovery import (
+    ListingBudget,
+    Redirect,
+    list_pages,
+    list_redirects,
+    listing_bound,
+)
+from scraper.crawl.outcome import (
+    CrawlOutcome,
+    discovery_message,
+    discovery_status,
+    stop_reason,
+)
+from scraper.crawl.plan import make_plan
+from scraper.crawl.progress import LOGS_DIR, Progress
+from scraper.crawl.publication import Publication
+from scraper.crawl.rounds import Rounds
+from scraper.crawl.siteinfo import SiteInfo, choose_namespaces, read_siteinfo
+from scraper.crawl.smw import SmwSite, smw_site
+from scraper.errors import (
+    DiscoveryError,
+    FetchError,
+    ListingTooLong,
+    RequestBudgetExhausted,
+    RunLimitReached,
+    SiteUnreachable,
+    UnknownNamespace,
+)
+from scraper.net.client import Client, ClientSettings, Session
+
+log = logging.getLogger(__name__)
+
+#: listed pages stored per transaction while the listing grows
+LISTING_BATCH = 500
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Crawler(Rounds, Publication):
+    """One run of ``nora crawl`` with a config; ``Crawler(...).run()``."""
+
+    def __init__(
+        self,
+        config: CrawlConfig,
+        *,
+        full: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[Path | None], Progress] = lambda path: Progress(path, bar=False),
+        session: Session | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        client_settings: Mapping[str, Any] | None = None,
+        accept_shrink: bool = False,
+    ) -> None:
+        """``client_settings`` overrides ``ClientSettings`` fields (retries, backoff) in tests."""
+        self.config = config
+        self._client_settings = dict(client_settings or {})
+        self.full = full
+        self.dry_run = dry_run
+        #: publish a snapshot even when it shrinks the archive sharply (output.shrink)
+        self.accept_shrink = accept_shrink
+        self._make_progress = progress
+        self._session = session
+        self._now = now
+        self.data_dir = Path(config.data_dir)
+        self.warc_dir = self.data_dir / WARC_DIR
+        #: pages fetched by this run (a resumed crawl's snapshot is stale once it is > 0)
+        self.fetched_now = 0
+        #: what the run is writing, for the message when the disk fills
+        self._phase = f"opening the data folder {self.data_dir}"
+        self._crawl_id: int | None = None
+        #: the wiki's SMW, when it runs it and facts are on (``--no-facts``: None)
+        self.smw: SmwSite | None = None
+        self._facts = None
+
+    # -- the run ---------------------------------------------------------------
+
+    def run(self) -> CrawlOutcome:
+        """One run; a full disk ends it with STORAGE and says what filled (resumable)."""
+        try:
+            return self._locked_run()
+        except Exception as exc:
+            disk = storage_failure(exc)
+            if disk is None:
+                raise
+            log.error("storage failure while %s: %s", self._phase, exc)
+            again = (
+                f"run again to continue crawl {self._crawl_id}"
+                if self._crawl_id is not None
+                else "run again"
+            )
+            return CrawlOutcome(
+                ExitStatus.STORAGE,
+                f"could not write while {self._phase}: {disk}. Nothing already stored is "
+                f"lost (WARC records and index rows are written one by one, a snapshot only "
+                f"appears when whole); free space, then {again}",
+                self._crawl_id,
+            )
+
+    def _locked_run(self) -> CrawlOutcome:
+        started = self._now()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with DataLock(self.data_dir, "crawl"), State.open(self.data_dir / STATE_NAME) as state:
+            archive = (
+                None
+                if self.dry_run
+                else WarcArchive(self.warc_dir, info={"site": self.config.site})
+            )
+            try:
+                if archive is not None and archive.repaired is not None:
+                    log.warning("cut a torn WARC tail: %s", archive.repaired)
+                settings = ClientSettings(
+                    site=self.config.site,
+                    contact=self.config.contact,
+                    delay=self.config.delay,
+                    timeout=self.config.timeout,
+                    max_requests=self.config.max_requests,
+                    max_crawl_delay=self.config.max_crawl_delay,
+                    retry_wait_budget=self.config.retry_wait_budget,
+                    max_duration=self.config.max_duration,
+                )
+                settings = replace(settings, **self._client_settings)
+                with Client(settings, archive, session=self._session) as client:
+                    outcome = self._run(state, client, started)
+                    return _with(
+                        outcome, requests=client.requests_made, seconds=_secs(started, self._now())
+                    )
+            finally:
+                if archive is not None:
+                    archive.close()
+
+    def _run(self, state: State, client: Client, started: datetime) -> CrawlOutcome:
+        site = self.config.site
+        try:
+            client.start()
+            info = read_siteinfo(client)
+            self._siteinfo_answer = client.last
+            namespaces = choose_namespaces(
+                info, self.config.namespaces, self.config.exclude_namespaces
+            )
+        except UnknownNamespace as exc:
+            return CrawlOutcome(ExitStatus.USAGE, str(exc))
+        except (FetchError, DiscoveryError, ListingTooLong) as exc:
+            return CrawlOutcome(discovery_status(exc), discovery_message(exc))
+        self.info = info
+        self.smw = smw_site(info) if self.config.facts else None
+        if self.config.facts and self.smw is None:
+            log.info("%s does not run Semantic MediaWiki: no facts", site)
+        unfinished = state.unfinished_crawl(site)
+        if self.dry_run:
+            return self._dry_run(state, client, info, [n.id for n in namespaces], unfinished)
+        if unfinished is None:
+            crawl = state.begin_crawl(site, _iso(started), full=self.full)
+        else:
+            crawl = unfinished
+            log.info("resuming crawl %d started %s", crawl.id, crawl.started_at)
+            if self.full and not crawl.full:
+                state.set_full(crawl.id)
+        full = self.full or crawl.full
+        self._crawl_id = crawl.id
+        state.set_crawl_facts(crawl.id, self.smw is not None)
+        self._phase = (
+            f"archiving crawl {crawl.id} to {self.warc_dir} and indexing it in "
+            f"{self.data_dir / STATE_NAME}"
+        )
+        remove_stale_temps(snapshots_dir(self.data_dir))
+        log_path = self.data_dir / LOGS_DIR / f"crawl-{crawl.id}.jsonl"
+        with self._make_progress(log_path) as progress:
+            progress.event(
+                "start",
+                crawl_id=crawl.id,
+                site=site,
+                full=full,
+                resumed=unfinished is not None,
+                generator=info.generator,
+                namespaces=[n.id for n in namespaces],
+                smw=self.smw.version if self.smw is not None else None,
+            )
+            if not crawl.listing_done:
+                state.clear_listing(crawl.id)  # a killed run's partial listing: start over
+                try:
+                    redirects = self._discover(
+                        client,
+                        [n.id for n in namespaces],
+                        lambda batch: state.add_listing(crawl.id, batch),
+                    )
+                except (FetchError, DiscoveryError, ListingTooLong) as exc:
+                    status = discovery_status(exc)
+                    progress.event("end", status=status.name, error=str(exc))
+                    why = (
+                        "listing failed" if status == ExitStatus.UNREACHABLE else "listing stopped"
+                    )
+                    return CrawlOutcome(status, f"{why}: {discovery_message(exc)}", crawl.id)
+                listed = state.finish_listing(crawl.id, redirects)
+                progress.event("listed", pages=listed, redirects=len(redirects))
+                del redirects  # the state holds them now
+            else:
+                listed = sum(1 for _ in state.listing(crawl.id))
+                self._reindex(state, crawl, full, progress)
+            recomputed = refresh_targets(state, self.warc_dir)
+            if recomputed:
+                progress.event("targets-recomputed", fetches=recomputed)
+            try:
+                plan = self._fetch_rounds(state, client, crawl, full, progress)
+            except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable) as exc:
+                # each stops the run before its snapshot; the next run continues this crawl
+                status, why = stop_reason(exc)
+                progress.close_bar()
+                progress.event("end", status=status.name, error=str(exc))
+                return CrawlOutcome(
+                    status,
+                    f"{why} ({exc}); run again to continue crawl {crawl.id}",
+                    crawl.id,
+                    listed=listed,
+                    fetched=_fetch_count(state, crawl.id, "ok"),
+                    failed=_fetch_count(state, crawl.id, "failed"),
+                )
+            progress.close_bar()
+            outcome = self._snapshot(state, crawl, plan, listed, progress)
+            progress.event("end", status=outcome.status.name, snapshot=str(outcome.snapshot_dir))
+            return outcome
+
+    # -- discovery ---------------------------------------------------------------
+
+    def _discover(
+        self, client: Client, namespaces: list[int], store: Callable[[list[ListedPage]], None]
+    ) -> list[Redirect]:
+        """List every page (handed to ``store`` a batch at a time, as it comes) and
+        return the redirects; all listings together stay within ``listing_bound``."""
+        budget = ListingBudget(listing_bound(self.info))
+        for ns in namespaces:
+            batch: list[ListedPage] = []
+            for page in list_pages(client, ns, budget):
+                batch.append(page)
+                if len(batch) >= LISTING_BATCH:
+                    store(batch)
+                    batch = []
+            store(batch)
+        return list(list_redirects(client, namespaces, budget))
+
+    def _dry_run(
+        self,
+        state: State,
+        client: Client,
+        info: SiteInfo,
+        namespaces: list[int],
+        unfinished: CrawlRow | None,
+    ) -> CrawlOutcome:
+        pages: list[ListedPage] = []
+        try:
+            redirects = self._discover(client, namespaces, pages.extend)
+        except (FetchError, DiscoveryError, ListingTooLong) as exc:
+            return CrawlOutcome(discovery_status(exc), f"listing failed: {discovery_message(exc)}")
+        current = unfinished.id if unfinished is not None else _next_id(state)
+        data = self._plan_input(
+            state,
+            current,
+            {p.title: p for p in pages},
+            {r.from_title: r.to_title for r in redirects},
+            self.full,
+            frozenset(),
+        )
+        plan = make_plan(data)
+        lines = [f"plan: {plan.summary()}"]
+        lines += [f"  {reason:16} {count}" for reason, count in sorted(plan.counts.items())]
+        lines.append("  (+ new relation targets of fetched pages, known once they are fetched)")
+        return CrawlOutcome(
+            ExitStatus.OK,
+            "\n".join(lines),
+            unfinished.id if unfinished else None,
+            listed=len(pages),
+            plan=plan,
+        )
+
+
+def _fetch_count(state: State, crawl_id: int, outcome: str) -> int:
+    """Pages with this outcome so far in a crawl (for a run that stops early)."""
+    return sum(1 for _fid, found in state.crawl_outcomes(crawl_id).values() if found == outcome)
+
+
+def _next_id(state: State) -> int:
+    crawls = state.crawls()
+    return (crawls[-1].id + 1) if crawls else 1
+
+
+def _secs(start: datetime, end: datetime) -> float:
+    return max(0.0, (end - start).total_seconds())
+
+
+def _with(outcome: CrawlOutcome, *, requests: int, seconds: float) -> CrawlOutcome:
+    return replace(outcome, requests=requests, seconds=seconds)

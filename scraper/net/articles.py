@@ -1,0 +1,68 @@
+"""Article URLs: a page title to the URL a reader opens, and never anywhere else.
+
+MediaWiki refuses titles that hold a control character, one of ``# < > [ ] | { }``,
+or a ``.``/``..`` path segment (``Title::secureAndSplit``), so a listing that
+offers one is broken or hostile: ``../../api.php`` joined to ``/wiki/`` is
+``/api.php``, which the crawler would fetch and store as a page.
+``title_problem`` names what is wrong with such a title (discovery skips it
+with a warning), and ``article_url`` refuses to build a URL that leaves the
+article path, whatever the title.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urljoin, urlsplit
+
+from scraper.errors import TitleOutsideArticlePath
+
+if TYPE_CHECKING:
+    from scraper.crawl.siteinfo import SiteInfo
+
+#: wfUrlencode() leaves these unescaped in article URLs; we build the same URLs
+TITLE_SAFE = ";@$!*(),/~:"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_FORBIDDEN = re.compile(r"[#<>\[\]|{}]")
+
+
+def title_problem(title: str) -> str | None:
+    """Why MediaWiki could not have this title (None: it could)."""
+    if not title.strip():
+        return "an empty title"
+    if _CONTROL.search(title):
+        return "a control character"
+    if _FORBIDDEN.search(title):
+        return "a character MediaWiki titles cannot hold (# < > [ ] | { })"
+    key = title.replace(" ", "_")
+    segments = key.split("/")
+    if "." in segments or ".." in segments:
+        return "a '.' or '..' path segment"
+    return None
+
+
+def article_url(site: str, info: SiteInfo, title: str) -> str:
+    """The URL a reader opens for ``title``: the site's server + articlepath.
+
+    The host comes from the configured ``site`` (the crawler never leaves it); the
+    article path from siteinfo. Titles are encoded as MediaWiki's wfUrlencode does.
+    Raises ``TitleOutsideArticlePath`` for a title MediaWiki could not have, or a
+    URL that would not be under the article path.
+    """
+    encoded = quote(title.replace(" ", "_"), safe=TITLE_SAFE)
+    path = info.articlepath.replace("$1", encoded)
+    server = info.server
+    if server:
+        server_url = urljoin(site + "/", server)
+        if urlsplit(server_url).netloc != urlsplit(site).netloc:
+            server = site  # siteinfo names another host (e.g. behind a proxy): stay on site
+    base = urljoin(site + "/", server or site).rstrip("/") + "/"
+    url = urljoin(base, path)
+    prefix = urljoin(base, info.articlepath.split("$1", 1)[0])
+    problem = title_problem(title)
+    if not url.startswith(prefix) or problem is not None:
+        raise TitleOutsideArticlePath(
+            f"{title!r}: expected a title MediaWiki can have, with a URL under the article "
+            f"path {prefix}; found {problem or 'a URL outside it'} ({url})"
+        )
+    return url
