@@ -24,8 +24,9 @@ from setuptools import setup
 COMPILED = [
     f"parsers/{name}.py"
     for name in (
-        "blocks", "charset", "digest", "document", "extraction", "grid", "labels", "layout",
-        "links", "nesting", "problems", "properties", "relations", "sections", "text",
+        "blocks", "charset", "digest", "document", "endpoints", "extraction", "grid", "labels",
+        "layout", "links", "metadata", "nesting", "problems", "properties", "relations", "sections",
+        "text",
     )
 ]  # fmt: skip
 

@@ -67,6 +67,7 @@ LAYERS: dict[str, int] = {
     "parsers.nesting": 3,
     # the table grid
     "parsers.grid": 4,
+    "parsers.endpoints": 4,
     # text and link primitives
     "parsers.text": 5,
     "parsers.links": 5,

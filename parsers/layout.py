@@ -37,12 +37,12 @@ from __future__ import annotations
 
 from lxml import etree
 
-from parsers import labels, problems, properties, relations
+from parsers import grid, labels, problems, properties, relations
 from parsers.blocks import Block, Region
-from parsers.properties import Property, cells, rows
+from parsers.properties import Property
 from parsers.relations import Relation
 from parsers.sections import Section, block_raw, build
-from parsers.text import inline_text, line_of, normalize
+from parsers.text import inline_text, normalize
 
 # loose text that is no text: whitespace, and the line marks around unwrapped containers
 # (Lingo, for one, wraps the whole content in a second .mw-parser-output)
@@ -138,7 +138,7 @@ class Layout:
                 if self._label_lines(element, known_only=False):
                     continue
             elif element.tag == "table":
-                table_rows = relations.cell_rows(element)
+                table_rows = grid.cell_rows(element)
                 header = relations.find_header(table_rows)
                 if header[0] is not None:
                     pieces += self._read_relation_table(element, kind, (table_rows, *header))
@@ -201,7 +201,7 @@ class Layout:
         Returns whether it was taken, and the raw text of its rows that are not
         records (handed back to the body text).
         """
-        label = properties.caption_label(table) or pending or _title_row_label(table)
+        label = labels.fold(grid.caption(table)) or pending or grid.title_row(table)
         kind = _announces(label)
         if kind == labels.PROPERTIES:
             return True, self._read_property_table(table)
@@ -253,14 +253,3 @@ def _next_is_table(blocks: list[Block], index: int) -> bool:
             continue
         return block.element.tag == "table"
     return False
-
-
-def _title_row_label(table: etree._Element) -> str:
-    """The text of a table's one-cell first row ("Eigenschappen", "Relaties"), or ""."""
-    table_rows = rows(table)
-    if not table_rows:
-        return ""
-    first = cells(table_rows[0])
-    if len(first) != 1:
-        return ""
-    return line_of(first[0])

@@ -28,24 +28,6 @@ from parsers import grid, labels, problems
 from parsers.links import links_of
 from parsers.text import line_of, mark, normalize, raw_text, text_of
 
-_SECTIONS = labels.TABLE_SECTION_TAGS
-
-
-def rows(table: etree._Element) -> list[etree._Element]:
-    """The rows of a table (directly or in thead/tbody/tfoot), not of nested tables.
-
-    Plain child loops: an lxml XPath call costs ~10 us of set-up, more than this.
-    """
-    found: list[etree._Element] = []
-    for child in table:
-        tag = child.tag
-        if tag == "tr":
-            found.append(child)
-        elif tag in _SECTIONS:
-            found += [row for row in child if row.tag == "tr"]
-    return found
-
-
 _BOLD = ("b", "strong")
 _LABEL_LINE_TAGS = ("p", "div")
 _BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "dl", "h2", "h3", "h4", "h5", "h6"})
@@ -61,26 +43,8 @@ class Property(NamedTuple):
     external_links: tuple[str, ...]
 
 
-def cells(row: etree._Element) -> list[etree._Element]:
-    """The ``td``/``th`` children of a table row."""
-    return [cell for cell in row if cell.tag == "td" or cell.tag == "th"]
-
-
-def table_classes(table: etree._Element) -> list[str]:
-    return (table.get("class") or "").split()
-
-
-def caption_label(table: etree._Element) -> str:
-    """Folded caption text of a table, or ""."""
-    for child in table:  # the caption is the first child; no ElementPath query
-        if child.tag == "caption":
-            return labels.fold(line_of(child))
-        break
-    return ""
-
-
 def is_infobox(table: etree._Element) -> bool:
-    return any(name in labels.INFOBOX_CLASSES for name in table_classes(table))
+    return any(name in labels.INFOBOX_CLASSES for name in grid.table_classes(table))
 
 
 def looks_like_property_table(table: etree._Element) -> bool:
@@ -96,8 +60,8 @@ def looks_like_property_table(table: etree._Element) -> bool:
     """
     pairs = 0
     known = False
-    for index, row in enumerate(rows(table)):
-        row_cells = cells(row)
+    for index, row in enumerate(grid.rows(table)):
+        row_cells = grid.cells(row)
         if len(row_cells) < 2:
             continue
         if len(row_cells) > 2:
