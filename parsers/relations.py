@@ -27,7 +27,7 @@ gives no record and no warning, as an empty table does: there is no endpoint to
 record, and a target "" would read as a page named "". A row with another number of
 cells (a full-width "Geen relaties" row) gives no record; its text is handed back.
 
-The older variant is a heading carrying a relation name (``labels.RELATION_NAMES``)
+The older variant is a heading carrying a relation name (``profile.relation_names``)
 over lists in which every item is one internal link (empty paragraphs and trailing
 separators around them tolerated, a colon after the name dropped).
 """
@@ -40,6 +40,7 @@ from lxml import etree
 
 from parsers import endpoints, grid, labels, problems
 from parsers.links import Target, classify
+from parsers.profile import Profile
 from parsers.text import line_of
 
 _LIST_TAGS = ("ul", "ol")
@@ -85,25 +86,28 @@ class Read(NamedTuple):
     leftovers: list[str]  # visible text of rows that give no record (for the body)
 
 
-def roles(header: list[str]) -> tuple[Columns | None, list[str]]:
+def roles(header: list[str], profile: Profile) -> tuple[Columns | None, list[str]]:
     """Column roles from header texts: (None, folded texts) when one is missing."""
     texts = [labels.fold(text) for text in header]
+    targets = profile.target_kinds
     source = relation = target = -1
     kind = ""
     for index, text in enumerate(texts):
-        if text in labels.SOURCE_HEADERS and source < 0:
+        if text in profile.source_headers and source < 0:
             source = index
-        elif text in labels.RELATION_HEADERS and relation < 0:
+        elif text in profile.relation_headers and relation < 0:
             relation = index
-        elif text in labels.TARGET_HEADERS and target < 0:
+        elif text in targets and target < 0:
             target = index
-            kind = labels.TARGET_HEADERS[text]
+            kind = targets[text]
     if min(source, relation, target) < 0:
         return None, texts
     return _new(Columns, (source, relation, target, len(texts), kind)), texts
 
 
-def find_header(table_rows: list[list[etree._Element]]) -> tuple[Header | None, list[str]]:
+def find_header(
+    table_rows: list[list[etree._Element]], profile: Profile
+) -> tuple[Header | None, list[str]]:
     """The header row among the first rows, below title rows; (None, texts seen) if none.
 
     Reads the structure only (no markers), so a table that is not a relation table
@@ -114,19 +118,19 @@ def find_header(table_rows: list[list[etree._Element]]) -> tuple[Header | None, 
     first: list[str] = []
     for index, row in enumerate(table_rows[:HEADER_SEARCH_ROWS]):
         if len(row) >= 3:
-            found, texts = roles([line_of(cell) for cell in row])
+            found, texts = roles([line_of(cell) for cell in row], profile)
             if found is None:
                 return None, texts  # a row of data (or of other headers) comes first
             return _new(Header, (found, index, titled)), texts
         texts = [line_of(cell) for cell in row]
         first = first or [labels.fold(text) for text in texts]
-        kind = labels.block_kind(" ".join(texts))
+        kind = profile.block_kind(" ".join(texts))
         if kind in (labels.DIRECT, labels.DERIVED):
             titled = kind
     return None, first
 
 
-def is_relation_table(table: etree._Element, page_title: str) -> bool:
+def is_relation_table(table: etree._Element, page_title: str, profile: Profile) -> bool:
     """A relation-headed table that is about this page (found outside relation blocks).
 
     A title row naming the block is enough. Else it must show this page as every
@@ -135,7 +139,7 @@ def is_relation_table(table: etree._Element, page_title: str) -> bool:
     headers lists relations between other pages: that is body text.
     """
     table_rows = grid.cell_rows(table)
-    header, _ = find_header(table_rows)
+    header, _ = find_header(table_rows, profile)
     if header is None:
         return False
     if header.kind:
@@ -157,6 +161,7 @@ def read_table(
     kind: str,
     page_title: str,
     where: str,
+    profile: Profile,
     found_header: tuple[list[list[etree._Element]], Header | None, list[str]] | None = None,
 ) -> Read:
     """Kind (given, else a title row's, else the header's), records, warnings, leftovers.
@@ -168,12 +173,12 @@ def read_table(
     """
     if found_header is None:
         table_rows = grid.cell_rows(table)
-        header, texts = find_header(table_rows)
+        header, texts = find_header(table_rows, profile)
     else:
         table_rows, header, texts = found_header
     if header is None:
         shown = " | ".join(texts) if texts else "no header row"
-        detail = f"{where}: expected Vertrekpunt | Relatie | Eindpunt(en), found {shown}"
+        detail = f"{where}: expected {profile.relation_header_hint}, found {shown}"
         return Read(kind, [], [problems.warning(problems.RELATION_COLUMNS, detail)], [])
     found = header.columns
     kind = kind or header.kind or found.kind
