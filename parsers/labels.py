@@ -41,7 +41,7 @@ END_OF_PAGE = b"</html"
 CONFIG_OPENERS = (b"RLCONF", b"mw.config.set")
 """Page configuration: ``RLCONF={...}`` (MediaWiki >= 1.31) or ``mw.config.set({...})``."""
 SCRIPT_END = b"</script"
-CONFIG_KEYS = tuple(
+CONFIG_KEYS: tuple[str, ...] = tuple(
     f'"{key}":'
     for key in (  # in the order MediaWiki writes them
         "wgNamespaceNumber",
