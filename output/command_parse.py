@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,6 +41,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="replace DIR if it exists (only once the new one is whole)",
     )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="TOML profile of the wiki's labels (default: NORA Online)"
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="TOML config whose profile to use (or $NORA_CONFIG)"
+    )
 
 
 def _progress(files: list[InputFile], enabled: bool) -> Iterable[InputFile]:
@@ -51,6 +58,15 @@ def _progress(files: list[InputFile], enabled: bool) -> Iterable[InputFile]:
 
 
 def run(args: argparse.Namespace) -> int:
+    # the one config loader (a command's import: no network stack, and commands sit above
+    # both packages once they have their own)
+    from scraper.config import ConfigError, read_profile
+
+    try:
+        profile = read_profile(args.config, args.profile, os.environ)
+    except ConfigError as error:
+        print(f"nora parse: {error}", file=sys.stderr)
+        return int(ExitStatus.USAGE)
     try:
         files = find_html_files(args.paths)
     except ExportError as error:
@@ -62,7 +78,11 @@ def run(args: argparse.Namespace) -> int:
     checker = Checker()
     try:
         with SnapshotWriter(
-            args.out, force=args.force, command="parse", inputs=[f.name for f in files]
+            args.out,
+            force=args.force,
+            command="parse",
+            inputs=[f.name for f in files],
+            profile=profile,
         ) as writer:
             for item in _progress(files, not args.no_progress):
                 try:
@@ -75,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
                     log.error("%s: expected a readable file, found %s", item.name, error)
                     unreadable.append(item.name)
                     continue
-                parsed = parse_page(data, url=item.name)
+                parsed = parse_page(data, item.name, profile)
                 if parsed.page.warnings:
                     warned.append(item.name)
                     log.info("%s: %s", item.name, "; ".join(parsed.page.warnings))

@@ -25,7 +25,7 @@ from output.errors import ExportError as OutputError
 from output.history import new_snapshot_dir, publish, shrink_against_latest
 from output.shrink import DEFAULT_MAX_SHRINK, Shrink
 from output.status import ExitStatus
-from scraper.config import ConfigError, read_property_map
+from scraper.config import ConfigError, read_profile, read_property_map
 from scraper.export import STATE_NAME, WARC_DIR, ExportError, default_workers, export_crawl
 from scraper.lock import DataFolderError, DataLock, LockedError
 from scraper.state import State, StateError
@@ -58,6 +58,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="TOML config file for property_map (default $NORA_CONFIG, else ./nora.toml)",
     )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="TOML profile of the wiki's labels (default: config's)"
+    )
 
 
 @contextlib.contextmanager
@@ -82,6 +85,7 @@ def run(args: argparse.Namespace) -> int:
         return int(ExitStatus.USAGE)
     try:
         property_map = read_property_map(args.config, os.environ)
+        profile = read_profile(args.config, args.profile, os.environ)
     except ConfigError as error:
         print(f"nora export: {error}", file=sys.stderr)
         return int(ExitStatus.USAGE)
@@ -109,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
                     on_page=tick,
                     guard=guard,
                     property_map=property_map,
+                    profile=profile,
                 )
             held = result.shrink is not None and result.shrink.held
             if not args.out and not held:
