@@ -1,12 +1,12 @@
 """Which block of the content area is a property, a relation, or body text.
 
-Blocks are found by label (``Profile.block_kind``: "Eigenschappen", "Relaties",
-"Afgeleide relaties", prefix-matched after folding, so "Eigenschappen van dit element"
-and "Relaties (2)" count too). A heading carrying one opens the block; the block runs
-to the next heading of the same or a higher level, so its sub-headings inherit it.
-Inside a block the parser takes what the block is about and hands everything else
-back to the body text, in order, under the heading it stands under (the block's or a
-sub-heading's), with an ``unplaced`` warning that says where:
+Blocks are found by the profile's labels (``labels.block_kind`` over ``Profile.blocks``;
+NORA: "Eigenschappen", "Relaties", "Afgeleide relaties"), prefix-matched after folding,
+so "Eigenschappen van dit element" and "Relaties (2)" count too. A heading carrying one
+opens the block; the block runs to the next heading of the same or a higher level, so
+its sub-headings inherit it. Inside a block the parser takes what the block is about and
+hands everything else back to the body text, in order, under the heading it stands under
+(the block's or a sub-heading's), with an ``unplaced`` warning that says where:
 
 * property block: its tables are property tables; "Label: value" lines (``p``,
   ``div``) and definition lists are properties;
@@ -56,6 +56,9 @@ class Layout:
     def __init__(self, page_title: str, profile: Profile) -> None:
         self.page_title = page_title
         self.profile = profile
+        # looked up for every heading: kept here, typed, for the compiled code
+        self._blocks: tuple[tuple[str, str], ...] = profile.blocks
+        self._relation_names: frozenset[str] = profile.relation_names
         self.properties: list[Property] = []
         self.relations: list[tuple[str, Relation]] = []  # (kind, record)
         self.sections: list[Section] = []
@@ -72,13 +75,13 @@ class Layout:
                 continue
             if scope and heading.level <= scope_level:
                 scope = ""
-            kind = self.profile.block_kind(heading.text)
+            kind = labels.block_kind(heading.text, self._blocks)
             if kind:
                 scope, scope_level = kind, heading.level
                 self._block(kind, region.blocks, heading, opens=True)
             elif scope:
                 self._block(scope, region.blocks, heading, opens=False)
-            elif labels.fold(heading.text) in self.profile.relation_names and self._relation_list(
+            elif labels.fold(heading.text) in self._relation_names and self._relation_list(
                 region.blocks, heading
             ):
                 continue
@@ -120,7 +123,7 @@ class Layout:
         if (
             not opens
             and kind != labels.PROPERTIES
-            and labels.fold(heading.text) in self.profile.relation_names
+            and labels.fold(heading.text) in self._relation_names
             and self._relation_list(blocks, heading)
         ):
             return
@@ -249,7 +252,7 @@ def _announces(label: str, profile: Profile) -> str:
     sentence starting with "Relaties ..." above a table names nothing."""
     if not label or len(label.split()) > labels.MAX_ANNOUNCEMENT_WORDS:
         return ""
-    return profile.block_kind(label)
+    return labels.block_kind(label, profile.blocks)
 
 
 def _next_is_table(blocks: list[Block], index: int) -> bool:

@@ -56,7 +56,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from parsers.labels import DERIVED, DIRECT, PROPERTIES, fold
+from parsers.labels import DERIVED, DIRECT, PROPERTIES, block_kind, fold
 
 BLOCK_KINDS = (PROPERTIES, DIRECT, DERIVED)
 RELATION_KINDS = (DIRECT, DERIVED)
@@ -147,13 +147,7 @@ class Profile:
         names it, so "Eigenschappen van dit element" and "Relaties (2)" do too,
         "Relatiesoorten" not.
         """
-        folded = fold(text)
-        for label, kind in self.blocks:
-            if folded.startswith(label):
-                rest = folded[len(label) : len(label) + 1]
-                if not rest or not rest.isalnum():
-                    return kind
-        return ""
+        return block_kind(text, self.blocks)
 
     def canonical(self) -> str:
         """The profile's values as one stable JSON text (sorted keys and sets; its name

@@ -124,7 +124,7 @@ def find_header(
             return _new(Header, (found, index, titled)), texts
         texts = [line_of(cell) for cell in row]
         first = first or [labels.fold(text) for text in texts]
-        kind = profile.block_kind(" ".join(texts))
+        kind = labels.block_kind(" ".join(texts), profile.blocks)
         if kind in (labels.DIRECT, labels.DERIVED):
             titled = kind
     return None, first
