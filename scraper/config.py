@@ -283,19 +283,12 @@ def parse_profile(where: str, value: object) -> Profile:
 
 def read_profile_file(path: Path) -> Profile:
     """The profile of a TOML file: its ``[profile]`` table, else its top-level keys."""
-    where = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw: dict[str, Any] = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(where, f"expected a valid TOML profile, found an error: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(where, f"expected a readable TOML profile file, found {exc}") from exc
+    raw = _load_toml(path)
     table = raw["profile"] if isinstance(raw.get("profile"), dict) else raw
     try:
         return from_mapping(table)
     except ProfileError as error:
-        raise ConfigError(where, f"profile.{error}") from None
+        raise ConfigError(str(path), f"profile.{error}") from None
 
 
 def read_profile(
@@ -341,13 +334,7 @@ def find_config_file(explicit: str | Path | None, env: Mapping[str, str]) -> Pat
 def read_config_file(path: Path) -> dict[str, object]:
     """The crawl settings of one TOML file, validated, keyed by dataclass field."""
     where = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw: dict[str, Any] = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(where, f"expected valid TOML, found an error: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(where, f"cannot read: {exc}") from exc
+    raw = _load_toml(path)
     table: dict[str, Any] = raw.get("crawl", raw) if isinstance(raw.get("crawl"), dict) else raw
     out: dict[str, object] = {}
     if table is not raw and "profile" in raw:  # a [profile] table beside the [crawl] table
@@ -360,6 +347,17 @@ def read_config_file(path: Path) -> dict[str, object]:
             raise ConfigError(where, f"unknown key {key!r}; expected one of {known}")
         out[_KEYS[key]] = _coerce(where, _KEYS[key], value)
     return out
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    """One TOML file as a dict; a file that cannot be read or parsed is a ConfigError."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"expected valid TOML, found an error: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read: {exc}") from exc
 
 
 def build_config(
