@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from output.manifest import read_manifest
@@ -228,6 +229,30 @@ def test_profile_error_carries_the_key() -> None:
 
 
 # --- the commands ---------------------------------------------------------------------------
+
+
+def test_export_workers_parse_with_the_profile_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gemma: Profile
+) -> None:
+    import scraper.export as export
+    from tests.history_factory import archive_crawl
+
+    html = PAGE.read_bytes()
+    names = [f"Zaakregistratiecomponent {n}" for n in range(4)]
+    pages = [(name, html.replace(b"Zaakregistratiecomponent", name.encode())) for name in names]
+    archive_crawl(tmp_path, pages)
+    monkeypatch.setattr(export, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(export, "CHUNK_PAGES", 1)
+    for workers in (1, 2):
+        out = tmp_path / f"gemma-{workers}"
+        result = export.export_crawl(tmp_path, out, workers=workers, profile=gemma)
+        assert result.manifest["extra"]["workers"] == workers
+        assert result.manifest["parser_profile"]["name"] == "gemma"
+        types = pq.read_table(out / "pages.parquet", columns=["element_type"]).column(0)
+        assert types.to_pylist() == ["Referentiecomponent"] * len(names)
+        assert result.with_warnings == 0
+    plain = export.export_crawl(tmp_path, tmp_path / "nora", workers=2)
+    assert plain.with_warnings == len(names)  # the Bedient list, unplaced under NORA
 
 
 def test_nora_parse_with_the_gemma_profile_records_it_in_the_manifest(tmp_path: Path) -> None:
