@@ -3,8 +3,10 @@
 ``parse_page`` has a speed contract (``make bench-parse``: at least 0.8x the
 throughput of a bare ``lxml.html.fromstring``). The parser modules are plain,
 fully typed Python; mypyc (part of mypy) compiles them to C extensions, about 1.2x
-faster. ``parsers/page.py`` (which must accept any object) and ``parsers/records.py``
-(the record dataclasses whose slots ``parsers.extraction`` fills) stay interpreted.
+faster. ``parsers/page.py`` (which must accept any object), ``parsers/records.py``
+(the record dataclasses whose slots ``parsers.extraction`` fills) and
+``parsers/profile.py`` (a wiki's labels: a frozen dataclass that is loaded from TOML,
+pickled to export workers and looked up a few times per table) stay interpreted.
 
 Set ``NORA_PURE_PYTHON=1`` to install without compiling; a build that cannot compile
 (no C compiler, no mypyc) installs the pure package too. With an editable install
@@ -24,8 +26,9 @@ from setuptools import setup
 COMPILED = [
     f"parsers/{name}.py"
     for name in (
-        "blocks", "charset", "digest", "document", "extraction", "grid", "labels", "layout",
-        "links", "nesting", "problems", "properties", "relations", "sections", "text",
+        "blocks", "charset", "digest", "document", "endpoints", "extraction", "grid", "labels",
+        "layout", "links", "metadata", "nesting", "problems", "properties", "relations", "sections",
+        "text",
     )
 ]  # fmt: skip
 

@@ -93,6 +93,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="do not ask Semantic MediaWiki for its data (no facts table, no SMW checks)",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="TOML profile of the wiki's labels (default: NORA Online)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -115,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
                 "retry_wait_budget": args.retry_wait_budget,
                 "max_shrink": args.max_shrink,
                 "facts": False if args.no_facts else None,
+                "profile": args.profile,
             },
         )
     except ScraperError as exc:

@@ -23,7 +23,7 @@ from output.errors import OutputError
 from output.status import ExitStatus
 from scraper.archive.export import default_workers
 from scraper.archive.reexport import reexport
-from scraper.crawl.config import read_property_map
+from scraper.crawl.config import read_profile, read_property_map
 from scraper.errors import ScraperError
 
 
@@ -53,6 +53,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="TOML config file for property_map (default $NORA_CONFIG, else ./nora.toml)",
     )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="TOML profile of the wiki's labels (default: config's)"
+    )
 
 
 @contextlib.contextmanager
@@ -75,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         return usage("export", f"expected --workers >= 1, found {args.workers}")
     try:
         property_map = read_property_map(args.config, os.environ)
+        profile = read_profile(args.config, args.profile, os.environ)
         with _progress(not args.no_progress) as tick:
             done = reexport(
                 data_dir,
@@ -85,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
                 accept_shrink=args.accept_shrink,
                 on_page=tick,
                 property_map=property_map,
+                profile=profile,
             )
     except (ScraperError, OutputError) as error:
         return fail("export", error)

@@ -9,6 +9,7 @@ a device or a file over the cap is skipped with a warning (PARTIAL too).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterable
 
@@ -17,6 +18,8 @@ from output.errors import OutputError
 from output.inputs import InputFile, find_html_files
 from output.saved import snapshot_saved
 from output.status import ExitStatus
+from scraper.crawl.config import read_profile
+from scraper.errors import ScraperError
 
 #: show a progress bar (on a terminal) from this many input files on
 PROGRESS_MIN_FILES = 50
@@ -35,6 +38,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="replace DIR if it exists (only once the new one is whole)",
     )
     parser.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="TOML profile of the wiki's labels (default: NORA Online)"
+    )
+    parser.add_argument(
+        "--config", metavar="FILE", help="TOML config whose profile to use (or $NORA_CONFIG)"
+    )
 
 
 def _progress(files: list[InputFile], enabled: bool) -> Iterable[InputFile]:
@@ -47,12 +56,20 @@ def _progress(files: list[InputFile], enabled: bool) -> Iterable[InputFile]:
 
 def run(args: argparse.Namespace) -> int:
     try:
+        profile = read_profile(args.config, args.profile, os.environ)
+    except ScraperError as error:
+        return fail("parse", error)
+    try:
         files = find_html_files(args.paths)
     except OutputError as error:
         return fail("parse", error)
     try:
         done = snapshot_saved(
-            files, args.out, force=args.force, shown=_progress(files, not args.no_progress)
+            files,
+            args.out,
+            force=args.force,
+            shown=_progress(files, not args.no_progress),
+            profile=profile,
         )
     except OutputError as error:
         return fail("parse", error)

@@ -17,6 +17,7 @@ from typing import Any
 
 from output.errors import ManifestError
 from output.schema import SCHEMA_VERSION
+from parsers.profile import NORA, Profile
 from parsers.records import PARSER_VERSION
 
 MANIFEST_NAME = "manifest.json"
@@ -55,13 +56,19 @@ def build_manifest(
     extra: Mapping[str, Any],
     rows: Mapping[str, int],
     files: Mapping[str, Mapping[str, Any]],
+    profile: Profile = NORA,
 ) -> dict[str, Any]:
-    """The manifest as a dict, keys in the documented order, ``complete`` last."""
+    """The manifest as a dict, keys in the documented order, ``complete`` last.
+
+    ``parser_profile`` names the labels the pages were parsed with: the profile's
+    name and the SHA-256 of its values (``parsers.profile.Profile.sha256``).
+    """
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": TOOL_NAME,
         "tool_version": tool_version(),
         "parser_version": PARSER_VERSION,
+        "parser_profile": {"name": profile.name, "sha256": profile.sha256},
         "command": command,
         "created_at": utc_timestamp(created_at),
         "inputs": list(inputs),

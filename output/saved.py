@@ -19,6 +19,7 @@ from output.errors import UnreadableInputError
 from output.inputs import InputFile, read_page
 from output.snapshot import SnapshotWriter
 from parsers import parse_page
+from parsers.profile import NORA, Profile
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +41,14 @@ class SavedRun:
 
 def snapshot_saved(
     files: list[InputFile], out: Path | str, *, force: bool = False,
-    shown: Iterable[InputFile] | None = None,
+    shown: Iterable[InputFile] | None = None, profile: Profile = NORA,
 ) -> SavedRun:  # fmt: skip
-    """Parse ``files`` into a snapshot in ``out``; ``shown`` is ``files`` behind a progress bar."""
+    """Parse ``files`` into a snapshot in ``out`` with the wiki's ``profile``; ``shown`` is
+    ``files`` behind a progress bar."""
     done = SavedRun()
     checker = Checker()
     with SnapshotWriter(
-        out, force=force, command="parse", inputs=[f.name for f in files]
+        out, force=force, command="parse", inputs=[f.name for f in files], profile=profile
     ) as writer:
         for item in files if shown is None else shown:
             try:
@@ -59,7 +61,7 @@ def snapshot_saved(
                 log.error("%s: expected a readable file, found %s", item.name, error)
                 done.unreadable.append(item.name)
                 continue
-            parsed = parse_page(data, url=item.name)
+            parsed = parse_page(data, item.name, profile)
             if parsed.page.warnings:
                 done.warned.append(item.name)
                 log.info("%s: %s", item.name, "; ".join(parsed.page.warnings))

@@ -35,6 +35,7 @@ from output.manifest import build_manifest, file_digest, write_manifest
 from output.schema import SCHEMAS, TABLE_NAMES, to_record_batch
 from output.staging import fsync_dir, make_temp_beside, swap_into_place
 from output.tabular import TableWriter
+from parsers.profile import NORA, Profile
 from parsers.records import ParsedPage
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class SnapshotWriter:
         created_at: datetime | None = None,
         batch_rows: int = BATCH_ROWS,
         row_group_rows: int = ROW_GROUP_ROWS,
+        profile: Profile = NORA,
     ) -> None:
         self.out_dir = Path(out_dir)
         if not Path(os.path.abspath(self.out_dir)).name:
@@ -91,6 +93,7 @@ class SnapshotWriter:
         self.extra: dict[str, Any] = dict(extra or {})
         json.dumps(self.extra)  # fail now, not after the whole export
         self.created_at = created_at
+        self.profile = profile  # the manifest names the labels the pages were parsed with
         self._batch_rows = max(1, batch_rows)
         self._row_group_rows = max(1, row_group_rows)
         self._buffers: dict[str, list[object]] = {name: [] for name in TABLE_NAMES}
@@ -255,6 +258,7 @@ class SnapshotWriter:
             extra=self.extra,
             rows={name: self._writers[name].rows for name in TABLE_NAMES},
             files=files,
+            profile=self.profile,
         )
         write_manifest(self._temp, manifest)
         fsync_dir(self._temp)

@@ -10,11 +10,9 @@ never parsed whole when it need not be:
   windows-1252 (as browsers do) with a warning. A BOM or another declared
   charset (``<meta charset>``, http-equiv content type, XML declaration) is
   transcoded to UTF-8 once (``to_utf8``).
-* Metadata (``wgPageName``, ids, ``wgCategories`` ...) is read from the
-  ``RLCONF={...}`` / ``mw.config.set({...})`` script by string search and
-  ``json``'s raw decoder, key by key; the MediaWiki 1.2x minified form
-  (``!0``/``!1``) falls back to a per-key regular expression. ``<head>`` is
-  never parsed.
+* Metadata (``wgPageName``, ids, ``wgCategories`` ...) is read from the page
+  config script by string search (``parsers.metadata``); ``<head>`` is never
+  parsed.
 * C0 control characters (other than TAB, LF, CR; FF becomes a space) and the
   noncharacters U+FFFE/U+FFFF, raw or as character references, are removed
   from the slice before parsing: never
@@ -37,16 +35,13 @@ never parsed whole when it need not be:
 
 from __future__ import annotations
 
-import html
-import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
-from parsers import labels, nesting, problems
+from parsers import labels, metadata, nesting, problems
 from parsers.charset import guess
 
 _PARSER = etree.HTMLParser(  # type: ignore[call-arg]  # default_doctype: lxml-stubs lag
@@ -69,10 +64,6 @@ _PARSER = etree.HTMLParser(  # type: ignore[call-arg]  # default_doctype: lxml-s
 _CONTROLS = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)])
 _FORM_FEED_AS_SPACE = bytes.maketrans(b"\x0c", b" ")
 _NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
-
-# json's C scanner (what ``JSONDecoder.raw_decode`` wraps): one value at an index
-_SCAN: Callable[[str, int], tuple[Any, int]] = vars(json.JSONDecoder())["scan_once"]
-_CONFIG_KEYS = tuple((key, key[1:-2], len(key)) for key in labels.CONFIG_KEYS)
 
 
 @dataclass
@@ -109,12 +100,12 @@ def load(raw: bytes) -> Document:
         )
     start = _content_start(raw) if is_full else -1
     head_end = start if start >= 0 else min(len(raw), 20000)  # where metadata is looked for
-    meta = _read_config(raw, 0, head_end)
+    meta = metadata.read_config(raw, 0, head_end)
     end = len(raw)
     if "wgPageName" not in meta and is_full:  # old skins may set it at the bottom
         if start >= 0:
             end = _catlinks_end(raw, start)
-        meta = {**_read_config(raw, end if start >= 0 else 0, len(raw)), **meta}
+        meta = {**metadata.read_config(raw, end if start >= 0 else 0, len(raw)), **meta}
     if start >= 0:
         if isinstance(meta.get("wgCategories"), list):  # the category box is not needed
             end = _content_end(raw, start, len(raw))
@@ -137,7 +128,7 @@ def load(raw: bytes) -> Document:
     if meta.get("_error"):
         warnings.append(problems.warning(problems.METADATA, str(meta.pop("_error"))))
     # the regular expressions below only run when the metadata lacks the answer
-    first_heading = "" if "wgPageName" in meta else _first_heading(raw, head_end)
+    first_heading = "" if "wgPageName" in meta else metadata.first_heading(raw, head_end)
     redirected_from = ""
     if (
         "wgRedirectedFrom" not in meta
@@ -145,7 +136,7 @@ def load(raw: bytes) -> Document:
         and ("wgPageName" not in meta or raw.find(labels.CONFIG_OPENERS[0], 0, head_end) < 0)
         and raw.find(labels.REDIRECTED_FROM_MARKER, 0, head_end) >= 0
     ):
-        redirected_from = _redirected_from(raw, head_end)
+        redirected_from = metadata.redirected_from(raw, head_end)
     tree = _parse(body)
     if tree is not None and nesting.too_deep(_PARSER):
         body = nesting.flatten(body)
@@ -298,107 +289,3 @@ def _content_root(
     if is_full:
         return None
     return body if body is not None else tree
-
-
-def _read_config(raw: bytes, start: int, end: int) -> dict[str, Any]:
-    """The ``wg`` keys the page row needs, from ``RLCONF`` / ``mw.config.set`` objects.
-
-    Plain ``bytes.find`` for the openers and the keys, and ``json``'s raw decoder
-    for each value only: a regular expression over the head of the page, or
-    decoding the whole object, cost more than the rest of the metadata work.
-    Old minified configs (``!0``/``!1``) fall back to ``_config_by_key``.
-    MediaWiki writes one ``RLCONF`` holding every key; once it gave the page
-    name, the rest of the head is not searched (two more scans of it).
-    """
-    meta: dict[str, Any] = {}
-    for opener in labels.CONFIG_OPENERS:
-        at = raw.find(opener, start, end)
-        while at >= 0:
-            brace = raw.find(b"{", at + len(opener), end)
-            if brace < 0 or raw[at + len(opener) : brace].strip(b" =(\t\r\n"):
-                at = raw.find(opener, at + len(opener), end)
-                continue
-            stop = raw.find(labels.SCRIPT_END, brace, end)
-            chunk = raw[brace : stop if stop > 0 else end].decode("utf-8", "replace")
-            for key, value in _config_keys(chunk).items():
-                meta.setdefault(key, value)
-            if opener == labels.CONFIG_OPENERS[0] and "wgPageName" in meta:
-                return meta
-            at = raw.find(opener, brace, end)
-    return meta
-
-
-def _config_keys(chunk: str) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    position = 0  # keys come in MediaWiki's order: search on from the previous one
-    scan = _SCAN  # raw_decode without its Python wrapper (StopIteration: no value there)
-    for key, name, size in _CONFIG_KEYS:
-        at = chunk.find(key, position)
-        if at < 0:
-            at = chunk.find(key, 0, position)
-            if at < 0:
-                continue
-        try:
-            found[name], end = scan(chunk, at + size)
-        except (StopIteration, ValueError, RecursionError):
-            return _config_by_key(chunk)  # not JSON (minified ``!0``): key by key
-        position = end
-    if not found and '"wgPageName"' in chunk:  # spaced JSON: the regular expression copes
-        return _config_by_key(chunk)
-    return found
-
-
-def _config_by_key(text: str) -> dict[str, Any]:
-    """Read the needed keys one by one from a config object that is not JSON."""
-    found: dict[str, Any] = {}
-    for match in labels.CONFIG_KEY_RE.finditer(text):
-        raw = match.group(2)
-        value: Any
-        if raw == "!0":
-            value = True
-        elif raw == "!1":
-            value = False
-        else:
-            try:
-                value = json.loads(raw)
-            except (ValueError, RecursionError):
-                continue
-        found.setdefault(match.group(1), value)
-    cats = labels.CATEGORIES_KEY_RE.search(text)
-    if cats:
-        try:
-            found["wgCategories"] = json.loads(cats.group(1))
-        except (ValueError, RecursionError):
-            found["_error"] = "expected a JSON list in wgCategories, found something else"
-    return found
-
-
-def _first_heading(raw: bytes, end: int) -> str:
-    match = labels.FIRST_HEADING_RE.search(raw, 0, end)
-    if not match:
-        return ""
-    inner = match.group(1).decode("utf-8", "replace")
-    return " ".join(html.unescape(labels.TAG_RE.sub("", inner)).split())
-
-
-def _redirected_from(raw: bytes, end: int) -> str:
-    match = labels.REDIRECTED_FROM_RE.search(raw, 0, end)
-    if not match:
-        return ""
-    inner = match.group(1).decode("utf-8", "replace")
-    title = _attribute(inner, "title")
-    if title:
-        return title
-    anchor = inner.find("<a")
-    return " ".join(
-        html.unescape(labels.TAG_RE.sub("", inner[anchor:] if anchor >= 0 else "")).split()
-    )
-
-
-def _attribute(fragment: str, name: str) -> str:
-    key = f'{name}="'
-    at = fragment.find(key)
-    if at < 0:
-        return ""
-    end = fragment.find('"', at + len(key))
-    return html.unescape(fragment[at + len(key) : end]) if end > 0 else ""

@@ -9,7 +9,7 @@ field are in the ``parsers.page`` docstring.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +20,7 @@ from parsers.blocks import regions
 from parsers.digest import content_sha256
 from parsers.layout import Layout
 from parsers.links import classify, title_from_url
+from parsers.profile import Profile
 from parsers.records import (
     PARSER_VERSION,
     PageRecord,
@@ -89,8 +90,11 @@ _PAGE_SET = _setters(
 _PARSED_SET = _setters(ParsedPage, ("page", "properties", "relations", "sections"))
 
 
-def extract(raw: bytes, warnings: list[str], url: str, fetched_at: str) -> ParsedPage:
-    """All records of one page from its UTF-8 bytes (``warnings``: found so far)."""
+def extract(
+    raw: bytes, warnings: list[str], url: str, fetched_at: str, profile: Profile
+) -> ParsedPage:
+    """All records of one page from its UTF-8 bytes (``warnings``: found so far), read
+    with ``profile``'s labels."""
     doc = document.load(raw)
     warnings.extend(doc.warnings)
     meta = doc.meta
@@ -99,7 +103,7 @@ def extract(raw: bytes, warnings: list[str], url: str, fetched_at: str) -> Parse
         warnings.append(
             problems.warning(problems.NO_TITLE, "expected metadata, a heading or a url, found none")
         )
-    layout = Layout(title)
+    layout = Layout(title, profile)
     is_redirect = meta.get("wgIsRedirect") is True
     if doc.root is not None:
         root = doc.root
@@ -111,10 +115,10 @@ def extract(raw: bytes, warnings: list[str], url: str, fetched_at: str) -> Parse
             )
         layout.run(regions(root))
     warnings.extend(layout.warnings)
-    historical = _historical(layout)
-    element_type = _property_type(layout)
+    historical = _historical(layout, profile)
+    element_type = _property_type(layout, profile)
     if not element_type and doc.root is not None:
-        element_type = _icon_type(doc.root)
+        element_type = _icon_type(doc.root, profile)
     redirected_from = meta.get("wgRedirectedFrom")
     if not isinstance(redirected_from, str) or not redirected_from:
         redirected_from = doc.redirected_from
@@ -125,7 +129,7 @@ def extract(raw: bytes, warnings: list[str], url: str, fetched_at: str) -> Parse
         meta,
         warnings,
         layout,
-        categories=_categories(meta, doc.tree),
+        categories=_categories(meta, doc.tree, profile),
         element_type=element_type,
         redirected_from=redirected_from.replace("_", " "),
         is_redirect=is_redirect,
@@ -133,7 +137,7 @@ def extract(raw: bytes, warnings: list[str], url: str, fetched_at: str) -> Parse
     )
 
 
-def failed(url: str, fetched_at: str, detail: str) -> ParsedPage:
+def failed(url: str, fetched_at: str, detail: str, profile: Profile) -> ParsedPage:
     """The page row of a page whose parsing hit a bug: title from the url, a warning."""
     title = _title_from_url(url)
     return _assemble(
@@ -142,7 +146,7 @@ def failed(url: str, fetched_at: str, detail: str) -> ParsedPage:
         fetched_at,
         {},
         [problems.warning(problems.INTERNAL_ERROR, detail)],
-        Layout(title),
+        Layout(title, profile),
         categories=(),
         element_type="",
         redirected_from="",
@@ -211,7 +215,7 @@ def _assemble(
     page = new(PageRecord)
     (ti, na, pi, ri, ur, et, ca, fe, cs, pv, wa, rf, ir, hi, wf, wo) = _PAGE_SET  # unrolled
     ti(page, title)
-    na(page, _namespace(meta, title))
+    na(page, _namespace(meta, title, layout.profile))
     pi(page, _positive_int(meta.get("wgArticleId")))
     ri(page, _positive_int(meta.get("wgRevisionId")) or _positive_int(meta.get("wgCurRevisionId")))
     ur(page, url)
@@ -259,13 +263,13 @@ def _title_from_url(url: str) -> str:
     return " ".join(name.replace("_", " ").split())
 
 
-def _namespace(meta: dict[str, Any], title: str) -> int:
+def _namespace(meta: dict[str, Any], title: str, profile: Profile) -> int:
     number = meta.get("wgNamespaceNumber")
     if isinstance(number, int) and not isinstance(number, bool):
         return number
     prefix, colon, _ = title.partition(":")
     if colon:
-        return labels.NAMESPACES.get(labels.fold(prefix), 0)
+        return profile.namespace_numbers.get(labels.fold(prefix), 0)
     return 0
 
 
@@ -275,7 +279,9 @@ def _positive_int(value: object) -> int | None:
     return None
 
 
-def _categories(meta: dict[str, Any], tree: etree._Element | None) -> tuple[str, ...]:
+def _categories(
+    meta: dict[str, Any], tree: etree._Element | None, profile: Profile
+) -> tuple[str, ...]:
     listed = meta.get("wgCategories")
     if isinstance(listed, list):
         names = [c.replace("_", " ") for c in listed if isinstance(c, str)]
@@ -293,20 +299,21 @@ def _categories(meta: dict[str, Any], tree: etree._Element | None) -> tuple[str,
         target = classify(anchor, "")
         name = target.title if target is not None and not isinstance(target, str) else ""
         name = name or " ".join((anchor.text or "").split())
-        for prefix in labels.CATEGORY_PREFIXES:
+        for prefix in profile.category_prefixes:
             name = name.removeprefix(prefix)
         if name:
             names.append(name)
     return tuple(dict.fromkeys(names))
 
 
-def _historical(layout: Layout) -> bool:
-    """The banner of historical principles is in the body text (or a property value)."""
+def _historical(layout: Layout, profile: Profile) -> bool:
+    """A historical marker (NORA: the banner of historical principles) is in the body
+    text or a property value."""
     # one substring search over all texts: a marker holds no newline, so joining
     # with newlines cannot make a match that no single text has
     texts = "\n".join([section.text for section in layout.sections])
     values = "\n".join([prop.value for prop in layout.properties])
-    for marker in labels.HISTORICAL_MARKERS:
+    for marker in profile.historical_markers:
         if not marker or "\n" in marker:  # not so for NORA's banner; kept exact anyway
             if any(marker in section.text for section in layout.sections):
                 return True
@@ -317,28 +324,32 @@ def _historical(layout: Layout) -> bool:
     return False
 
 
-def _property_type(layout: Layout) -> str:
+def _property_type(layout: Layout, profile: Profile) -> str:
+    names = profile.element_type_properties
     for prop in layout.properties:
-        if labels.fold(prop.label) in labels.ELEMENT_TYPE_PROPERTIES and prop.value:
+        if labels.fold(prop.label) in names and prop.value:
             return prop.value.split("\n", 1)[0]
     return ""
 
 
-def _icon_type(root: etree._Element) -> str:
+def _icon_type(root: etree._Element, profile: Profile) -> str:
     """First image whose file name stem is a known element type, else ""."""
     for image in root.iter("img"):
-        found = _type_from_file(image.get("src") or "") or _type_from_file(image.get("alt") or "")
+        types = profile.element_types_by_fold
+        found = _type_from_file(image.get("src") or "", types) or _type_from_file(
+            image.get("alt") or "", types
+        )
         if found:
             return found
         parent = image.getparent()
         if parent is not None and parent.tag == "a":
-            found = _type_from_file(parent.get("href") or "")
+            found = _type_from_file(parent.get("href") or "", types)
             if found:
                 return found
     return ""
 
 
-def _type_from_file(path: str) -> str:
+def _type_from_file(path: str, types: Mapping[str, str]) -> str:
     if not path:
         return ""
     name = path.split("?", 1)[0].rsplit("/", 1)[-1]
@@ -349,4 +360,4 @@ def _type_from_file(path: str) -> str:
     if "px-" in name:
         name = labels.THUMB_PREFIX_RE.sub("", name)
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return labels.KNOWN_ELEMENT_TYPES_BY_FOLD.get(labels.fold(stem.replace("_", " ")), "")
+    return types.get(labels.fold(stem.replace("_", " ")), "")

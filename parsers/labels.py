@@ -1,8 +1,11 @@
-"""Every label text, selector, pattern and known name the parsers key on, as data.
+"""Every selector, pattern and marker of MediaWiki's own markup the parsers key on, as data.
 
 NORA Online's own CSS classes are not known (see NORA-PAGES.md), so the parsers
-key on label text and on MediaWiki's stable markup. When live HTML disagrees with
-what is written here, one edit in this module adapts every parser.
+key on label text and on MediaWiki's stable markup. What one wiki names in its own
+words - block, property and relation labels, element types, namespaces - is its
+profile (``parsers.profile``; NORA Online's is ``NORA``); what MediaWiki, Semantic
+MediaWiki and their extensions write on every wiki of the platform is here. When
+live HTML disagrees with either, one edit adapts every parser.
 
 Label comparisons are made on ``fold(text)``: case-folded, whitespace collapsed
 and a trailing ":" dropped, so "Eigenschappen:" and "eigenschappen" match too.
@@ -38,7 +41,7 @@ END_OF_PAGE = b"</html"
 CONFIG_OPENERS = (b"RLCONF", b"mw.config.set")
 """Page configuration: ``RLCONF={...}`` (MediaWiki >= 1.31) or ``mw.config.set({...})``."""
 SCRIPT_END = b"</script"
-CONFIG_KEYS = tuple(
+CONFIG_KEYS: tuple[str, ...] = tuple(
     f'"{key}":'
     for key in (  # in the order MediaWiki writes them
         "wgNamespaceNumber",
@@ -138,30 +141,24 @@ HEADING_TAGS = {"h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 CONTAINER_TAGS = frozenset({"div", "section", "center", "article", "main", "span", "font"})
 """Wrappers that are descended into when a heading sits inside them."""
 
-# --- labels ---------------------------------------------------------------------
+# --- blocks and MediaWiki's markup ---------------------------------------------------
 
 PROPERTIES = "properties"
 DIRECT, DERIVED = "direct", "derived"
-BLOCK_LABELS: tuple[tuple[str, str], ...] = (
-    ("afgeleide relaties", DERIVED),
-    ("inkomende relaties", DERIVED),
-    ("relaties", DIRECT),
-    ("eigenschappen", PROPERTIES),
-    ("kenmerken", PROPERTIES),
-)
-"""Folded block labels and the block they open, longest first: a heading, caption or
-title row *starting* with one (then a space, "(", ":" or nothing) opens that block, so
-"Eigenschappen van dit element" and "Relaties (2)" do too, "Relatiesoorten" not."""
-PROPERTY_BLOCK_LABELS = frozenset(label for label, kind in BLOCK_LABELS if kind == PROPERTIES)
-RELATION_BLOCK_LABELS: dict[str, str] = {
-    label: kind for label, kind in BLOCK_LABELS if kind != PROPERTIES
-}
+"""The blocks a profile's labels open (``Profile.blocks``): the property block, the
+direct relations (Relaties) and the derived ones (Afgeleide relaties)."""
 
 
-def block_kind(text: str) -> str:
-    """``PROPERTIES``, ``DIRECT`` or ``DERIVED`` when ``text`` names a block, else ""."""
+def block_kind(text: str, blocks: tuple[tuple[str, str], ...]) -> str:
+    """The kind of the first of ``blocks`` (folded label, kind; longest first) that ``text``
+    starts with, then a space, "(", ":" or nothing; else "". So "Eigenschappen van dit
+    element" and "Relaties (2)" name their blocks, "Relatiesoorten" none.
+
+    Here, compiled, rather than in ``parsers.profile`` (interpreted): it runs for every
+    heading, caption and title row, and as interpreted code it cost ~3% of a page.
+    """
     folded = fold(text)
-    for label, kind in BLOCK_LABELS:
+    for label, kind in blocks:
         if folded.startswith(label):
             rest = folded[len(label) : len(label) + 1]
             if not rest or not rest.isalnum():
@@ -169,94 +166,12 @@ def block_kind(text: str) -> str:
     return ""
 
 
-PROPERTY_HEADER_LABELS = frozenset(
-    {"eigenschap", "eigenschappen", "kenmerk", "kenmerken", "waarde", "waarden", "gegeven"}
-)
-"""Header cells of a property table's optional header row ("Eigenschap | Waarde")."""
-
-KNOWN_PROPERTY_LABELS = frozenset(
-    fold(label)
-    for label in (
-        *("ID", "Elementtype", "Type", "Beschrijving", "Toelichting", "Stelling", "Rationale"),
-        *("Implicaties", "Publicatiedatum", "Organisatie", "Locatie", "Externe verwijzing"),
-        *("Interne verwijzing", "Brontype", "Dossier", "Laag binnen vijflaagsmodel"),
-        *("Contactpersoon", "Status", "Status actualiteit", "Status toelichting", "Heeft bron"),
-        *("Vastgesteld in", "Gebruikte synoniem(en)", "Bron", "Contact", "Eigenaar"),
-        *("Versie", "Definitie", "Doel", "Thema", "Domein", "Bronvermelding"),
-    )
-)
-"""Property labels seen on NORA pages (NORA-PAGES.md): one of them in a table's first
-column marks a property table found without a heading or caption."""
-SOURCE_HEADERS = frozenset({"vertrekpunt", "van", "bron"})
-RELATION_HEADERS = frozenset({"relatie", "relatietype", "relatie naam"})
-TARGET_HEADERS: dict[str, str] = {"eindpunten": "direct", "eindpunt": "derived"}
-"""Endpoint header text; the plural heads Relaties, the singular Afgeleide relaties."""
-
-RELATION_NAMES = frozenset(
-    fold(n)
-    for n in (
-        "Is relevant binnen",
-        "Is gerelateerd aan",
-        "Realiseert",
-        "Wordt gerealiseerd door",
-        "Is beinvloed door",
-        "Is beïnvloed door",
-        "Beïnvloedt",
-        "Heeft bron",
-        "Bron van",
-        "Vastgesteld in",
-        "Groepeert",
-        "Is onderdeel van",
-        "Breder",
-        "Smaller",
-        "Implementeert",
-        "Is afgeleid van",
-        "Maakt gebruik van",
-        "Conformeert aan",
-        "Wordt beheerd door",
-        "Heeft implicatie",
-        "Is implicatie van",
-        "Gerelateerd",
-    )
-)
-"""Relation names that, as a heading over a list of links, form the older relation list."""
-
-ELEMENT_TYPE_PROPERTIES = frozenset({"elementtype", "type", "element type", "soort element"})
-
-KNOWN_ELEMENT_TYPES = (
-    "Bouwsteen",
-    "Standaard",
-    "FS-Standaard",
-    "Begrip",
-    "Bron",
-    "Beleidskader",
-    "Thema",
-    "Domein",
-    "Generieke Functie",
-    "Afspraak",
-    "Kernwaarde",
-    "Kwaliteitsdoel",
-    "Doel",
-    "Architectuurprincipe",
-    "Implicatie",
-    "Basisprincipe",
-    "Afgeleid principe",
-)
-"""Element types of NORA-PAGES.md (plus "Doel" of the 2020 infobox pages): an image in
-the content whose file is named after one of these is the element-type icon."""
-KNOWN_ELEMENT_TYPES_BY_FOLD = {fold(t): t for t in KNOWN_ELEMENT_TYPES}
-
-HISTORICAL_MARKERS = ("Historie van de NORA",)
-NOT_PROPERTY_LABELS = frozenset({"nb", "n.b.", "let op", "let wel", "opmerking"})
-"""Bold lead-ins that start a sentence, not a "Label: value" property."""
-
 MAX_LABEL_LENGTH = 80
 MAX_LABEL_WORDS = 8
 MAX_ANNOUNCEMENT_WORDS = 5
 """A caption, title row or pseudo-heading naming a block is this short at most
 ("Eigenschappen van dit element"); a longer text is a sentence, not a label."""
 
-INFOBOX_CLASSES = ("infobox", "toccolours")
 HEADING_WRAPPER_CLASS = "mw-heading"
 """MediaWiki >= 1.43: ``div.mw-heading > h2`` instead of ``h2 > span.mw-headline``."""
 CONTENT_TEXT_ID = "mw-content-text"
@@ -282,51 +197,6 @@ RED_LINK_SUFFIXES = (" (de pagina bestaat niet)", " (page does not exist)")
 ARTICLE_PATH_PREFIXES = ("/wiki/", "./")
 SCRIPT_PATH_MARKERS = ("index.php",)
 THUMB_PREFIX_RE = re.compile(r"^(?:lossy-|lossless-)?(?:page\d+-)?\d+px-")
-
-# --- namespaces -----------------------------------------------------------------
-
-NAMESPACES: dict[str, int] = {
-    "media": -2,
-    "speciaal": -1,
-    "special": -1,
-    "overleg": 1,
-    "talk": 1,
-    "gebruiker": 2,
-    "user": 2,
-    "overleg gebruiker": 3,
-    "user talk": 3,
-    "project": 4,
-    "nora online": 4,
-    "overleg project": 5,
-    "bestand": 6,
-    "afbeelding": 6,
-    "file": 6,
-    "image": 6,
-    "overleg bestand": 7,
-    "mediawiki": 8,
-    "overleg mediawiki": 9,
-    "sjabloon": 10,
-    "template": 10,
-    "overleg sjabloon": 11,
-    "help": 12,
-    "overleg help": 13,
-    "categorie": 14,
-    "category": 14,
-    "overleg categorie": 15,
-    "eigenschap": 102,
-    "property": 102,
-    "overleg eigenschap": 103,
-    "formulier": 106,
-    "form": 106,
-    "overleg formulier": 107,
-    "concept": 108,
-    "overleg concept": 109,
-}
-"""Dutch (and canonical English) namespace names; custom ones (FS, Werkruimte) have no
-known number and give 0 unless the page metadata says otherwise."""
-
-CATEGORY_PREFIXES = ("Categorie:", "Category:")
-
 
 # --- hardening (issue 11): kept together at the end of the module ------------------
 

@@ -1,12 +1,12 @@
 """Which block of the content area is a property, a relation, or body text.
 
-Blocks are found by label (``labels.block_kind``: "Eigenschappen", "Relaties",
-"Afgeleide relaties", prefix-matched after folding, so "Eigenschappen van dit element"
-and "Relaties (2)" count too). A heading carrying one opens the block; the block runs
-to the next heading of the same or a higher level, so its sub-headings inherit it.
-Inside a block the parser takes what the block is about and hands everything else
-back to the body text, in order, under the heading it stands under (the block's or a
-sub-heading's), with an ``unplaced`` warning that says where:
+Blocks are found by the profile's labels (``labels.block_kind`` over ``Profile.blocks``;
+NORA: "Eigenschappen", "Relaties", "Afgeleide relaties"), prefix-matched after folding,
+so "Eigenschappen van dit element" and "Relaties (2)" count too. A heading carrying one
+opens the block; the block runs to the next heading of the same or a higher level, so
+its sub-headings inherit it. Inside a block the parser takes what the block is about and
+hands everything else back to the body text, in order, under the heading it stands under
+(the block's or a sub-heading's), with an ``unplaced`` warning that says where:
 
 * property block: its tables are property tables; "Label: value" lines (``p``,
   ``div``) and definition lists are properties;
@@ -37,12 +37,13 @@ from __future__ import annotations
 
 from lxml import etree
 
-from parsers import labels, problems, properties, relations
+from parsers import grid, labels, problems, properties, relations
 from parsers.blocks import Block, Region
-from parsers.properties import Property, cells, rows
+from parsers.profile import Profile
+from parsers.properties import Property
 from parsers.relations import Relation
 from parsers.sections import Section, block_raw, build
-from parsers.text import inline_text, line_of, normalize
+from parsers.text import inline_text, normalize
 
 # loose text that is no text: whitespace, and the line marks around unwrapped containers
 # (Lingo, for one, wraps the whole content in a second .mw-parser-output)
@@ -52,8 +53,12 @@ _BLANK = labels.LINE_MARK + " \t\r\n"
 class Layout:
     """Walks the regions once and collects drafts of every record, plus warnings."""
 
-    def __init__(self, page_title: str) -> None:
+    def __init__(self, page_title: str, profile: Profile) -> None:
         self.page_title = page_title
+        self.profile = profile
+        # looked up for every heading: kept here, typed, for the compiled code
+        self._blocks: tuple[tuple[str, str], ...] = profile.blocks
+        self._relation_names: frozenset[str] = profile.relation_names
         self.properties: list[Property] = []
         self.relations: list[tuple[str, Relation]] = []  # (kind, record)
         self.sections: list[Section] = []
@@ -70,13 +75,13 @@ class Layout:
                 continue
             if scope and heading.level <= scope_level:
                 scope = ""
-            kind = labels.block_kind(heading.text)
+            kind = labels.block_kind(heading.text, self._blocks)
             if kind:
                 scope, scope_level = kind, heading.level
                 self._block(kind, region.blocks, heading, opens=True)
             elif scope:
                 self._block(scope, region.blocks, heading, opens=False)
-            elif labels.fold(heading.text) in labels.RELATION_NAMES and self._relation_list(
+            elif labels.fold(heading.text) in self._relation_names and self._relation_list(
                 region.blocks, heading
             ):
                 continue
@@ -105,7 +110,7 @@ class Layout:
             raw = block_raw(element)
             if _next_is_table(blocks, index):
                 label = inline_text(raw)
-                if _announces(label):
+                if _announces(label, self.profile):
                     pending = label
                     continue
             pieces.append(raw)
@@ -118,7 +123,7 @@ class Layout:
         if (
             not opens
             and kind != labels.PROPERTIES
-            and labels.fold(heading.text) in labels.RELATION_NAMES
+            and labels.fold(heading.text) in self._relation_names
             and self._relation_list(blocks, heading)
         ):
             return
@@ -138,8 +143,8 @@ class Layout:
                 if self._label_lines(element, known_only=False):
                     continue
             elif element.tag == "table":
-                table_rows = relations.cell_rows(element)
-                header = relations.find_header(table_rows)
+                table_rows = grid.cell_rows(element)
+                header = relations.find_header(table_rows, self.profile)
                 if header[0] is not None:
                     pieces += self._read_relation_table(element, kind, (table_rows, *header))
                     continue
@@ -167,12 +172,14 @@ class Layout:
 
     def _label_lines(self, element: etree._Element, *, known_only: bool) -> bool:
         """Read ``element`` as "Label: value" lines or a definition list, if it is one."""
-        segments = properties.label_paragraph_segments(element)
+        segments = properties.label_paragraph_segments(element, self.profile)
         if segments is not None:
             self.properties.extend(properties.read_label_paragraph(segments, self.page_title))
             return True
         if element.tag == "dl":
-            found = properties.read_definition_list(element, self.page_title, known_only=known_only)
+            found = properties.read_definition_list(
+                element, self.page_title, self.profile, known_only=known_only
+            )
             if found is not None:
                 self.properties.extend(found)
                 return True
@@ -201,22 +208,26 @@ class Layout:
         Returns whether it was taken, and the raw text of its rows that are not
         records (handed back to the body text).
         """
-        label = properties.caption_label(table) or pending or _title_row_label(table)
-        kind = _announces(label)
+        label = labels.fold(grid.caption(table)) or pending or grid.title_row(table)
+        kind = _announces(label, self.profile)
         if kind == labels.PROPERTIES:
             return True, self._read_property_table(table)
         if kind:
             return True, self._read_relation_table(table, kind)
-        if lead and (properties.is_infobox(table) or properties.looks_like_property_table(table)):
+        profile = self.profile
+        if lead and (
+            properties.is_infobox(table, profile)
+            or properties.looks_like_property_table(table, profile)
+        ):
             return True, self._read_property_table(table)
-        if relations.is_relation_table(table, self.page_title):
+        if relations.is_relation_table(table, self.page_title, profile):
             return True, self._read_relation_table(table, "")
         return False, []
 
     def _read_property_table(self, table: etree._Element) -> list[str]:
         self._tables += 1
         found, warnings, leftovers = properties.read_table(
-            table, self.page_title, f"property table {self._tables}"
+            table, self.page_title, f"property table {self._tables}", self.profile
         )
         self.properties.extend(found)
         self.warnings.extend(warnings)
@@ -230,18 +241,18 @@ class Layout:
     ) -> list[str]:
         self._tables += 1
         where = f"relation table {self._tables}"
-        read = relations.read_table(table, kind, self.page_title, where, found)
+        read = relations.read_table(table, kind, self.page_title, where, self.profile, found)
         self.relations += [(read.kind, record) for record in read.records]
         self.warnings.extend(read.warnings)
         return [labels.LINE_MARK + text + labels.LINE_MARK for text in read.leftovers]
 
 
-def _announces(label: str) -> str:
+def _announces(label: str, profile: Profile) -> str:
     """The block a caption, title row or pseudo-heading names: a short text only, so a
     sentence starting with "Relaties ..." above a table names nothing."""
     if not label or len(label.split()) > labels.MAX_ANNOUNCEMENT_WORDS:
         return ""
-    return labels.block_kind(label)
+    return labels.block_kind(label, profile.blocks)
 
 
 def _next_is_table(blocks: list[Block], index: int) -> bool:
@@ -253,14 +264,3 @@ def _next_is_table(blocks: list[Block], index: int) -> bool:
             continue
         return block.element.tag == "table"
     return False
-
-
-def _title_row_label(table: etree._Element) -> str:
-    """The text of a table's one-cell first row ("Eigenschappen", "Relaties"), or ""."""
-    table_rows = rows(table)
-    if not table_rows:
-        return ""
-    first = cells(table_rows[0])
-    if len(first) != 1:
-        return ""
-    return line_of(first[0])

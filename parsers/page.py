@@ -1,25 +1,28 @@
 """``parse_page``: one page's HTML (str or bytes) in, the records of four tables out.
 
+Labels, element types and namespaces come from a ``parsers.profile.Profile``
+(NORA Online's by default); MediaWiki's own markup from ``parsers.labels``.
 Page fields and their sources, first found wins:
 
 * ``title``: ``wgPageName`` ("_" as space), else ``h1#firstHeading``, else the
   url (``/wiki/X``, ``?title=X``), else the url taken as a file name (stem).
 * ``namespace``: ``wgNamespaceNumber``, else the title's prefix looked up in
-  ``labels.NAMESPACES`` (Dutch and English names), else 0.
+  the profile's ``namespaces`` (NORA: Dutch and English names), else 0.
 * ``page_id``: ``wgArticleId``; ``revision_id``: ``wgRevisionId``, else
   ``wgCurRevisionId`` (0 counts as unknown: ``None``).
 * ``element_type``: the value (first line) of a property labelled Elementtype
-  or Type (``labels.ELEMENT_TYPE_PROPERTIES``); else the element-type icon: the
+  or Type (the profile's ``element_type_properties``); else the element-type icon: the
   first image in the content whose file name stem ("Bron.png" -> "Bron",
-  thumbnail size prefixes removed) is a known type (``labels.KNOWN_ELEMENT_TYPES``);
+  thumbnail size prefixes removed) is a known type (the profile's ``element_types``);
   else "".
 * ``categories``: ``wgCategories``, else the links of ``#catlinks`` (normal and
-  hidden), without the "Categorie:" prefix.
+  hidden), without the "Categorie:" prefix (the profile's ``category_prefixes``).
 * ``redirected_from``: ``wgRedirectedFrom``, else the link of
   ``span.mw-redirectedfrom``; ``is_redirect``: ``wgIsRedirect`` (or a
   ``.redirectMsg`` in the content when there is no metadata); ``historical``:
-  the body text or a property value mentions "Historie van de NORA" (the banner
-  of historical principles).
+  the body text or a property value holds one of the profile's
+  ``historical_markers`` (NORA: "Historie van de NORA", the banner of
+  historical principles).
 * ``content_sha256``: SHA-256 (lowercase hex) of the UTF-8 bytes of the page's
   content fields joined by U+001F, in this order: title, element type; the
   number of categories, each category; the number of properties, then per
@@ -48,15 +51,25 @@ from __future__ import annotations
 
 from parsers import charset, problems
 from parsers.extraction import extract, failed
+from parsers.profile import NORA, Profile
 from parsers.records import ParsedPage
 
 
-def parse_page(html: str | bytes, url: str | None = None, *, fetched_at: str = "") -> ParsedPage:
-    """Parse one page; never raises on input (problems become page warnings).
+def parse_page(
+    html: str | bytes,
+    url: str | None = None,
+    profile: Profile = NORA,
+    *,
+    fetched_at: str = "",
+) -> ParsedPage:
+    """Parse one page with ``profile``'s labels (NORA Online's by default); never raises
+    on input (problems become page warnings).
 
     Plain Python on purpose: the modules it calls may be compiled with mypyc,
     which checks argument types on entry; here any object is accepted.
     """
+    if not isinstance(profile, Profile):  # a caller's mistake, not damaged input: say so
+        raise TypeError(f"profile: expected a parsers.profile.Profile, found {profile!r}")
     where = url or ""
     try:
         warnings: list[str] = []
@@ -70,6 +83,6 @@ def parse_page(html: str | bytes, url: str | None = None, *, fetched_at: str = "
             warnings.append(
                 problems.warning(problems.NOT_HTML, f"expected str or bytes, found {found}")
             )
-        return extract(raw, warnings, where, fetched_at)
+        return extract(raw, warnings, where, fetched_at, profile)
     except Exception as error:  # the contract: never raise on input
-        return failed(where, fetched_at, f"{type(error).__name__}: {error}")
+        return failed(where, fetched_at, f"{type(error).__name__}: {error}", profile)

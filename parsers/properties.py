@@ -26,25 +26,8 @@ from lxml import etree
 
 from parsers import grid, labels, problems
 from parsers.links import links_of
+from parsers.profile import Profile
 from parsers.text import line_of, mark, normalize, raw_text, text_of
-
-_SECTIONS = labels.TABLE_SECTION_TAGS
-
-
-def rows(table: etree._Element) -> list[etree._Element]:
-    """The rows of a table (directly or in thead/tbody/tfoot), not of nested tables.
-
-    Plain child loops: an lxml XPath call costs ~10 us of set-up, more than this.
-    """
-    found: list[etree._Element] = []
-    for child in table:
-        tag = child.tag
-        if tag == "tr":
-            found.append(child)
-        elif tag in _SECTIONS:
-            found += [row for row in child if row.tag == "tr"]
-    return found
-
 
 _BOLD = ("b", "strong")
 _LABEL_LINE_TAGS = ("p", "div")
@@ -61,33 +44,15 @@ class Property(NamedTuple):
     external_links: tuple[str, ...]
 
 
-def cells(row: etree._Element) -> list[etree._Element]:
-    """The ``td``/``th`` children of a table row."""
-    return [cell for cell in row if cell.tag == "td" or cell.tag == "th"]
+def is_infobox(table: etree._Element, profile: Profile) -> bool:
+    return any(name in profile.infobox_classes for name in grid.table_classes(table))
 
 
-def table_classes(table: etree._Element) -> list[str]:
-    return (table.get("class") or "").split()
-
-
-def caption_label(table: etree._Element) -> str:
-    """Folded caption text of a table, or ""."""
-    for child in table:  # the caption is the first child; no ElementPath query
-        if child.tag == "caption":
-            return labels.fold(line_of(child))
-        break
-    return ""
-
-
-def is_infobox(table: etree._Element) -> bool:
-    return any(name in labels.INFOBOX_CLASSES for name in table_classes(table))
-
-
-def looks_like_property_table(table: etree._Element) -> bool:
+def looks_like_property_table(table: etree._Element, profile: Profile) -> bool:
     """A table found without heading or caption whose rows look like label/value pairs.
 
     Its two-cell rows carry label-shaped first cells (short, not a sentence) and one of
-    them a known property label (``labels.KNOWN_PROPERTY_LABELS``), or there are at
+    them a known property label (``profile.property_labels``), or there are at
     least two such rows. A header row "Eigenschap | Waarde" and full-width rows (one
     cell) are allowed; a row of three or more cells, or a header row of anything else,
     is not. So an icon or definition table standing first is passed over, and a
@@ -96,21 +61,21 @@ def looks_like_property_table(table: etree._Element) -> bool:
     """
     pairs = 0
     known = False
-    for index, row in enumerate(rows(table)):
-        row_cells = cells(row)
+    for index, row in enumerate(grid.rows(table)):
+        row_cells = grid.cells(row)
         if len(row_cells) < 2:
             continue
         if len(row_cells) > 2:
             return False
         label = labels.fold(line_of(row_cells[0]))
         if index == 0 and all(cell.tag == "th" for cell in row_cells):
-            if label in labels.PROPERTY_HEADER_LABELS:
+            if label in profile.property_headers:
                 continue
             return False
         if not is_label_shaped(label):
             return False
         pairs += 1
-        known = known or label in labels.KNOWN_PROPERTY_LABELS
+        known = known or label in profile.property_labels
     return pairs >= 2 or (pairs == 1 and known)
 
 
@@ -125,18 +90,18 @@ def is_label_shaped(folded: str) -> bool:
 
 
 def read_table(
-    table: etree._Element, page_title: str, where: str
+    table: etree._Element, page_title: str, where: str, profile: Profile
 ) -> tuple[list[Property], list[str], list[str]]:
     """Label/value rows of a property table, warnings, and the raw marked text of rows
     that are no property (a full-width description row): handed back to the body."""
     found: list[Property] = []
     warnings: list[str] = []
     leftovers: list[str] = []
-    infobox = is_infobox(table)
+    infobox = is_infobox(table, profile)
     for index, row in enumerate(grid.read(table)):
         width = len(row)
         header = width == 2 and index == 0 and row[0].header and row[1].header and not infobox
-        if header and labels.fold(grid.line(row[0].raw)) in labels.PROPERTY_HEADER_LABELS:
+        if header and labels.fold(grid.line(row[0].raw)) in profile.property_headers:
             continue  # "Eigenschap | Waarde"
         if width == 2 and not (index == 0 and row[0].header and row[1].header and not infobox):
             label = grid.line(row[0].raw).rstrip(":").strip()
@@ -157,7 +122,7 @@ def read_table(
             else:
                 found.append(_new(Property, (label, normalize(value.raw), (), ())))
             continue
-        if not width or _is_title_row(row, index, infobox):
+        if not width or _is_title_row(row, index, infobox, profile):
             continue
         text = normalize("".join(cell.raw for cell in row))
         detail = f"{where} row {index}: expected 2 cells (label, value), found {width}"
@@ -168,13 +133,13 @@ def read_table(
     return found, warnings, leftovers
 
 
-def _is_title_row(row: list[grid.Cell], index: int, infobox: bool) -> bool:
+def _is_title_row(row: list[grid.Cell], index: int, infobox: bool, profile: Profile) -> bool:
     """A one-cell title row ("Eigenschappen", an infobox name or image), or a header row."""
     if index == 0 and all(cell.header for cell in row):
         return True
     if len(row) == 1:
         cell_text = labels.fold(grid.line(row[0].raw))
-        return infobox or cell_text in labels.PROPERTY_BLOCK_LABELS or not cell_text
+        return infobox or cell_text in profile.property_blocks or not cell_text
     return False
 
 
@@ -191,7 +156,9 @@ def _value(label: str, element: etree._Element, page_title: str) -> Property:
     )
 
 
-def label_paragraph_segments(paragraph: etree._Element) -> list[list[etree._Element]] | None:
+def label_paragraph_segments(
+    paragraph: etree._Element, profile: Profile
+) -> list[list[etree._Element]] | None:
     """Children of a "Label: value" paragraph (``p`` or ``div``), one list per property;
     None if not one.
 
@@ -203,7 +170,7 @@ def label_paragraph_segments(paragraph: etree._Element) -> list[list[etree._Elem
     if paragraph.tag not in _LABEL_LINE_TAGS or (paragraph.text and not paragraph.text.isspace()):
         return None
     children = list(paragraph)
-    if not children or not _is_label(children[0]):
+    if not children or not _is_label(children[0], profile):
         return None
     if paragraph.tag != "p" and any(child.tag in _BLOCKS for child in children):
         return None  # a div holding paragraphs or tables is a wrapper, not one line
@@ -214,7 +181,7 @@ def label_paragraph_segments(paragraph: etree._Element) -> list[list[etree._Elem
         starts_line = (previous.tag == "br" and (not before or before.isspace())) or (
             _line_break_before(before)
         )
-        if starts_line and child.tag in _BOLD and _is_label(child):
+        if starts_line and child.tag in _BOLD and _is_label(child, profile):
             segments.append([])
         segments[-1].append(child)
         previous = child
@@ -226,7 +193,7 @@ def _line_break_before(text: str) -> bool:
     return at >= 0 and text[at:].isspace()
 
 
-def _is_label(element: etree._Element) -> bool:
+def _is_label(element: etree._Element, profile: Profile) -> bool:
     if element.tag not in _BOLD:
         return False
     label = line_of(element)
@@ -237,12 +204,12 @@ def _is_label(element: etree._Element) -> bool:
         return False
     return (
         0 < len(label) <= labels.MAX_LABEL_LENGTH
-        and labels.fold(label) not in labels.NOT_PROPERTY_LABELS
+        and labels.fold(label) not in profile.not_property_labels
     )
 
 
 def read_definition_list(
-    element: etree._Element, page_title: str, *, known_only: bool
+    element: etree._Element, page_title: str, profile: Profile, *, known_only: bool
 ) -> list[Property] | None:
     """Properties of a ``<dl>`` of label (``dt``) and value (``dd``) pairs, or None.
 
@@ -265,7 +232,8 @@ def read_definition_list(
             return None
     if not pairs:
         return None
-    if known_only and not any(labels.fold(lb) in labels.KNOWN_PROPERTY_LABELS for lb, _ in pairs):
+    known = profile.property_labels
+    if known_only and not any(labels.fold(lb) in known for lb, _ in pairs):
         return None
     found: list[Property] = []
     for label, values in pairs:

@@ -11,15 +11,15 @@ like any other query, so a relation-headed table found outside a relation block 
 only when its rows are about this page (``is_relation_table``); an overview listing
 other pages' relations is body text.
 
-Each data row gives one record per endpoint: the endpoint cell is split on its
-internal links (commas, line breaks and other separators between them are not text);
-a cell without links gives one record with its text. Source and target are page
-titles (see ``parsers.links``); a self-link (``a.mw-selflink``, or ``strong.selflink``
-before MediaWiki 1.28) is the page itself. When an endpoint cell holds text beside
-its links ("Wet X (art. 2), Y"), that cell's whole text is kept with each of its
-records (``text``, the ``target_text`` column) and the caller warns. A link to a
-redirect keeps the redirect's title: the crawler, which knows the redirects, resolves
-it in the snapshot.
+Each data row gives one record per endpoint (``parsers.endpoints``): the endpoint cell
+is split on its internal links (commas, line breaks and other separators between them
+are not text); a cell without links gives one record with its text. Source and target
+are page titles (see ``parsers.links``); a self-link (``a.mw-selflink``, or
+``strong.selflink`` before MediaWiki 1.28) is the page itself. When an endpoint cell
+holds text beside its links ("Wet X (art. 2), Y"), that cell's whole text is kept with
+each of its records (``text``, the ``target_text`` column) and the caller warns. A
+link to a redirect keeps the redirect's title: the crawler, which knows the redirects,
+resolves it in the snapshot.
 
 An endpoint cell (source or target) with no link and no text - a relation the
 wiki lists without any endpoint, or a row cut off mid-link in a damaged page -
@@ -27,7 +27,7 @@ gives no record and no warning, as an empty table does: there is no endpoint to
 record, and a target "" would read as a page named "". A row with another number of
 cells (a full-width "Geen relaties" row) gives no record; its text is handed back.
 
-The older variant is a heading carrying a relation name (``labels.RELATION_NAMES``)
+The older variant is a heading carrying a relation name (``profile.relation_names``)
 over lists in which every item is one internal link (empty paragraphs and trailing
 separators around them tolerated, a colon after the name dropped).
 """
@@ -38,14 +38,12 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from parsers import labels, problems
+from parsers import endpoints, grid, labels, problems
 from parsers.links import Target, classify
-from parsers.text import line_of, text_of
+from parsers.profile import Profile
+from parsers.text import line_of
 
 _LIST_TAGS = ("ul", "ol")
-_CELL_TAGS = frozenset(labels.CELL_TAGS)
-_SECTIONS = labels.TABLE_SECTION_TAGS
-_SELF_LINK = labels.SELF_LINK_CLASS
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
 #: how far down a table its header row may stand (title rows above it)
 HEADER_SEARCH_ROWS = 3
@@ -75,7 +73,7 @@ class Header(NamedTuple):
     """Where a relation table's header row stands and what it says."""
 
     columns: Columns
-    at: int  # index of the header row in ``cell_rows``
+    at: int  # index of the header row in ``grid.cell_rows``
     kind: str  # named by a title row above the header, else ""
 
 
@@ -88,56 +86,28 @@ class Read(NamedTuple):
     leftovers: list[str]  # visible text of rows that give no record (for the body)
 
 
-def cell_rows(table: etree._Element) -> list[list[etree._Element]]:
-    """The table's own rows as lists of cells, in order (not those of nested tables).
-
-    Rows are ``tr`` elements directly in the table or in thead/tbody/tfoot; cells
-    found outside any ``tr`` form a row of their own where they stand.
-    """
-    out: list[list[etree._Element]] = []
-    loose: list[etree._Element] = []
-    for child in table:
-        tag = child.tag
-        if tag == "tr":
-            if loose:
-                out.append(loose)
-                loose = []
-            out.append([cell for cell in child if cell.tag in _CELL_TAGS])
-        elif tag in _CELL_TAGS:
-            loose.append(child)
-        elif tag in _SECTIONS:
-            for row in child:
-                if row.tag == "tr":
-                    if loose:
-                        out.append(loose)
-                        loose = []
-                    out.append([cell for cell in row if cell.tag in _CELL_TAGS])
-                elif row.tag in _CELL_TAGS:
-                    loose.append(row)
-    if loose:
-        out.append(loose)
-    return out
-
-
-def roles(header: list[str]) -> tuple[Columns | None, list[str]]:
+def roles(header: list[str], profile: Profile) -> tuple[Columns | None, list[str]]:
     """Column roles from header texts: (None, folded texts) when one is missing."""
     texts = [labels.fold(text) for text in header]
+    targets = profile.target_kinds
     source = relation = target = -1
     kind = ""
     for index, text in enumerate(texts):
-        if text in labels.SOURCE_HEADERS and source < 0:
+        if text in profile.source_headers and source < 0:
             source = index
-        elif text in labels.RELATION_HEADERS and relation < 0:
+        elif text in profile.relation_headers and relation < 0:
             relation = index
-        elif text in labels.TARGET_HEADERS and target < 0:
+        elif text in targets and target < 0:
             target = index
-            kind = labels.TARGET_HEADERS[text]
+            kind = targets[text]
     if min(source, relation, target) < 0:
         return None, texts
     return _new(Columns, (source, relation, target, len(texts), kind)), texts
 
 
-def find_header(table_rows: list[list[etree._Element]]) -> tuple[Header | None, list[str]]:
+def find_header(
+    table_rows: list[list[etree._Element]], profile: Profile
+) -> tuple[Header | None, list[str]]:
     """The header row among the first rows, below title rows; (None, texts seen) if none.
 
     Reads the structure only (no markers), so a table that is not a relation table
@@ -148,19 +118,19 @@ def find_header(table_rows: list[list[etree._Element]]) -> tuple[Header | None, 
     first: list[str] = []
     for index, row in enumerate(table_rows[:HEADER_SEARCH_ROWS]):
         if len(row) >= 3:
-            found, texts = roles([line_of(cell) for cell in row])
+            found, texts = roles([line_of(cell) for cell in row], profile)
             if found is None:
                 return None, texts  # a row of data (or of other headers) comes first
             return _new(Header, (found, index, titled)), texts
         texts = [line_of(cell) for cell in row]
         first = first or [labels.fold(text) for text in texts]
-        kind = labels.block_kind(" ".join(texts))
+        kind = labels.block_kind(" ".join(texts), profile.blocks)
         if kind in (labels.DIRECT, labels.DERIVED):
             titled = kind
     return None, first
 
 
-def is_relation_table(table: etree._Element, page_title: str) -> bool:
+def is_relation_table(table: etree._Element, page_title: str, profile: Profile) -> bool:
     """A relation-headed table that is about this page (found outside relation blocks).
 
     A title row naming the block is enough. Else it must show this page as every
@@ -168,8 +138,8 @@ def is_relation_table(table: etree._Element, page_title: str) -> bool:
     row alone counts too (an empty block). An overview's query table with the same
     headers lists relations between other pages: that is body text.
     """
-    table_rows = cell_rows(table)
-    header, _ = find_header(table_rows)
+    table_rows = grid.cell_rows(table)
+    header, _ = find_header(table_rows, profile)
     if header is None:
         return False
     if header.kind:
@@ -179,23 +149,11 @@ def is_relation_table(table: etree._Element, page_title: str) -> bool:
         if len(row) != columns.width:
             continue
         if not (
-            _names_page(row[columns.source], page_title)
-            or _names_page(row[columns.target], page_title)
+            endpoints.names_page(row[columns.source], page_title)
+            or endpoints.names_page(row[columns.target], page_title)
         ):
             return False
     return True
-
-
-def _names_page(cell: etree._Element, page_title: str) -> bool:
-    """The cell links to the page itself (a self-link, or a link to its title)."""
-    for anchor in cell.iter("a", "strong"):
-        if not labels.SELF_LINK_CLASSES.isdisjoint((anchor.get("class") or "").split()):
-            return True
-        if anchor.tag == "a" and page_title:
-            target = classify(anchor, page_title)
-            if isinstance(target, Target) and target.title == page_title:
-                return True
-    return False
 
 
 def read_table(
@@ -203,23 +161,24 @@ def read_table(
     kind: str,
     page_title: str,
     where: str,
+    profile: Profile,
     found_header: tuple[list[list[etree._Element]], Header | None, list[str]] | None = None,
 ) -> Read:
     """Kind (given, else a title row's, else the header's), records, warnings, leftovers.
 
-    ``found_header``: ``cell_rows`` and ``find_header`` of the table when the caller
-    has them already. Cells are read directly, not through ``parsers.grid``: a
+    ``found_header``: ``grid.cell_rows`` and ``find_header`` of the table when the caller
+    has them already. Cells are read by ``parsers.endpoints``, not ``grid.read``: a
     relation cell is either plain text (read as is) or links (whose targets are all
     that is needed), so no cell text has to be serialised in the common case.
     """
     if found_header is None:
-        table_rows = cell_rows(table)
-        header, texts = find_header(table_rows)
+        table_rows = grid.cell_rows(table)
+        header, texts = find_header(table_rows, profile)
     else:
         table_rows, header, texts = found_header
     if header is None:
         shown = " | ".join(texts) if texts else "no header row"
-        detail = f"{where}: expected Vertrekpunt | Relatie | Eindpunt(en), found {shown}"
+        detail = f"{where}: expected {profile.relation_header_hint}, found {shown}"
         return Read(kind, [], [problems.warning(problems.RELATION_COLUMNS, detail)], [])
     found = header.columns
     kind = kind or header.kind or found.kind
@@ -229,11 +188,11 @@ def read_table(
     width = found.width
     source_at, relation_at, target_at = found.source, found.relation, found.target
     new = _new
-    endpoints = _endpoints
+    read_cell = endpoints.endpoints
     for index, row_cells in enumerate(table_rows[header.at + 1 :], start=header.at + 1):
         if len(row_cells) != width:
             if row_cells:
-                text = " ".join(filter(None, (_cell_line(cell) for cell in row_cells)))
+                text = " ".join(filter(None, (endpoints.cell_line(cell) for cell in row_cells)))
                 warnings.append(
                     problems.warning(
                         problems.RELATION_ROW,
@@ -251,7 +210,7 @@ def read_table(
         else:  # plain text, as nearly always: line_of inlined
             value = cell.text
             relation = " ".join(value.split()) if value else ""
-        targets, beside = endpoints(row_cells[target_at], page_title)
+        targets, beside = read_cell(row_cells[target_at], page_title)
         if not targets:
             continue
         if beside:
@@ -263,126 +222,14 @@ def read_table(
                 )
             )
         cell = row_cells[source_at]
-        if page_title and len(cell) == 1 and _is_self_link(cell[0]):  # every NORA row
+        if page_title and len(cell) == 1 and endpoints.is_self_link(cell[0]):  # every NORA row
             for target, exists in targets:
                 records.append(new(Relation, (page_title, relation, target, exists, beside)))
             continue
-        for source, _ in endpoints(cell, page_title)[0]:
+        for source, _ in read_cell(cell, page_title)[0]:
             for target, exists in targets:
                 records.append(new(Relation, (source, relation, target, exists, beside)))
     return Read(kind, records, warnings, leftovers)
-
-
-def _is_self_link(element: etree._Element) -> bool:
-    """``<a class="mw-selflink selflink">`` with nothing nested: the page itself."""
-    return element.tag == "a" and element.get("class") == _SELF_LINK and not len(element)
-
-
-def _endpoints(cell: etree._Element, page_title: str) -> tuple[list[Target], str]:
-    """Internal link targets of a cell, in order without repeats (else its text), and
-    the cell's text when it holds text beside those links ("" otherwise).
-
-    Empty (no link and no text): no endpoints, so the row gives no record.
-    """
-    count = len(cell)
-    if count == 1 and not (cell.text and not cell.text.isspace()):
-        anchor = cell[0]  # the usual cell: one link and nothing nested (a self-link, a title)
-        tail = anchor.tail
-        if anchor.tag == "a" and not len(anchor) and not (tail and not tail.isspace()):
-            only = classify(anchor, page_title)
-            if only.__class__ is Target and only[0]:  # type: ignore[index]
-                return [only], ""  # type: ignore[list-item]
-            return _text_endpoint(cell), ""
-    if count:
-        targets: list[Target] = []
-        linked: list[etree._Element] = []
-        seen: set[str] = set()
-        for anchor in _anchors(cell):
-            if anchor.tag == "strong":  # a self-link before MediaWiki 1.28
-                if not page_title:
-                    continue
-                target: Target | str | None = _new(Target, (page_title, True))
-            else:
-                target = classify(anchor, page_title)
-            if isinstance(target, Target):
-                linked.append(anchor)
-                if target.title and target.title not in seen:
-                    seen.add(target.title)
-                    targets.append(target)
-        if targets:
-            return targets, _beside(cell, linked)
-    return _text_endpoint(cell), ""
-
-
-def _beside(cell: etree._Element, linked: list[etree._Element]) -> str:
-    """The cell's text (one line) if anything but its links and separators is there.
-
-    Read off the cell's own text pieces (its text, the tails of its children) when it
-    holds nothing but the links and ``<br>``: no serialising. Anything else in it (a
-    nested list, a span, an external link) takes the cell's whole text.
-    """
-    pieces = [cell.text or ""]
-    taken = set(linked)
-    for child in cell:
-        if child.tag != "br" and child not in taken:
-            break
-        pieces.append(child.tail or "")
-    else:
-        return _cell_line(cell) if _has_words("".join(pieces)) else ""
-    rest = _cell_line(cell)
-    for anchor in linked:
-        text = line_of(anchor)
-        at = rest.find(text) if text else -1
-        if at >= 0:
-            rest = rest[:at] + " " + rest[at + len(text) :]
-    return _cell_line(cell) if _has_words(rest) else ""
-
-
-_SEPARATORS_AS_SPACE = str.maketrans(dict.fromkeys(labels.ENDPOINT_SEPARATORS, " "))
-
-
-def _has_words(text: str) -> bool:
-    """Text that is more than separators (", ", ";", "en" ...) and whitespace."""
-    words = text.translate(_SEPARATORS_AS_SPACE).split()
-    return any(word.casefold() not in labels.ENDPOINT_SEPARATOR_WORDS for word in words)
-
-
-def _text_endpoint(cell: etree._Element) -> list[Target]:
-    text = _cell_line(cell)
-    return [_new(Target, (text, True))] if text else []
-
-
-def _anchors(cell: etree._Element) -> list[etree._Element]:
-    """The ``<a>`` (and pre-1.28 ``strong.selflink``) elements below ``cell``, in order.
-
-    A relation cell usually holds nothing but links and text: then its children
-    are read directly, which costs a fraction of setting up lxml's tag-filtered
-    descendant iterator. Anything nested (a child with children) takes that
-    iterator after all.
-    """
-    found: list[etree._Element] = []
-    for child in cell:
-        if len(child):
-            return [e for e in cell.iterdescendants("a", "strong") if _is_anchor(e)]
-        tag = child.tag
-        if tag == "a" or (tag == "strong" and _is_anchor(child)):
-            found.append(child)
-    return found
-
-
-def _is_anchor(element: etree._Element) -> bool:
-    """A link, or a self-link before MediaWiki 1.28 (``strong.selflink``)."""
-    if element.tag == "a":
-        return True
-    classes = (element.get("class") or "").split()
-    return element.tag == "strong" and not labels.SELF_LINK_CLASSES.isdisjoint(classes)
-
-
-def _cell_line(cell: etree._Element) -> str:
-    """The text of a cell on one line, per the text rules."""
-    if not len(cell):
-        return line_of(cell)
-    return " ".join(text_of(cell).split())
 
 
 def read_list(
@@ -411,7 +258,7 @@ def read_list(
             if not isinstance(target, Target) or not target.title:
                 return None
             rest = line_of(item).replace(line_of(anchors[0]), "", 1)
-            if _has_words(rest.replace(".", " ").replace(":", " ")):
+            if endpoints.has_words(rest.replace(".", " ").replace(":", " ")):
                 return None
             records.append(_new(Relation, (page_title, relation, target.title, target.exists, "")))
     return records or None

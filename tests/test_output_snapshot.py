@@ -17,6 +17,7 @@ from output.errors import SnapshotExistsError, SnapshotWriteError
 from output.manifest import MANIFEST_NAME, is_complete, read_manifest
 from output.schema import SCHEMA_VERSION, SCHEMAS, TABLE_NAMES, page_batches, to_record_batch
 from output.snapshot import SnapshotWriter
+from parsers.profile import NORA
 from parsers.records import (
     PARSER_VERSION,
     PageRecord,
@@ -90,13 +91,14 @@ def test_writes_every_table_file_and_the_manifest(tmp_path: Path) -> None:
     manifest = read_manifest(snap)
     assert manifest == writer.manifest
     assert list(manifest) == [
-        "schema_version", "tool", "tool_version", "parser_version", "command", "created_at",
-        "inputs", "extra", "tables", "files", "complete",
+        "schema_version", "tool", "tool_version", "parser_version", "parser_profile", "command",
+        "created_at", "inputs", "extra", "tables", "files", "complete",
     ]  # fmt: skip
     assert is_complete(manifest)
     assert manifest["schema_version"] == SCHEMA_VERSION
     assert manifest["tool"] == "nora-archive" and manifest["tool_version"]
     assert manifest["parser_version"] == PARSER_VERSION
+    assert manifest["parser_profile"] == {"name": "nora", "sha256": NORA.sha256}
     assert manifest["created_at"] == "2026-11-29T08:00:01Z"
     assert manifest["inputs"] == ["a.html"] and manifest["extra"] == {"note": "x"}
     expected_rows = {

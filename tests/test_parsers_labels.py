@@ -1,22 +1,22 @@
-"""Labels are data (parsers.labels) and warnings have one spelling (parsers.problems)."""
+"""Labels are data (parsers.labels, parsers.profile) and warnings have one spelling
+(parsers.problems)."""
 
 from __future__ import annotations
 
 from parsers import labels, problems
+from parsers.profile import NORA
 
 
 def test_fold_ignores_case_space_and_colon() -> None:
     assert labels.fold("  Eigen\u00a0schappen : ") == "eigen schappen"
-    assert labels.fold("Eigenschappen:") in labels.PROPERTY_BLOCK_LABELS
-    assert labels.RELATION_BLOCK_LABELS[labels.fold("Afgeleide Relaties")] == "derived"
+    assert labels.fold("Eigenschappen:") in NORA.property_blocks
+    assert NORA.block_kind("Afgeleide Relaties") == "derived"
 
 
 def test_known_types_and_namespaces() -> None:
-    assert labels.KNOWN_ELEMENT_TYPES_BY_FOLD[labels.fold("afgeleid principe")] == (
-        "Afgeleid principe"
-    )
-    assert labels.NAMESPACES["categorie"] == 14
-    assert labels.NAMESPACES["eigenschap"] == 102
+    assert NORA.element_types_by_fold[labels.fold("afgeleid principe")] == "Afgeleid principe"
+    assert NORA.namespace_numbers["categorie"] == 14
+    assert NORA.namespace_numbers["eigenschap"] == 102
 
 
 def test_warning_spelling() -> None:

@@ -6,6 +6,7 @@ from lxml import etree
 
 from parsers.blocks import regions
 from parsers.layout import Layout
+from parsers.profile import NORA
 from parsers.text import remove_noise
 
 
@@ -15,7 +16,7 @@ def laid_out(html: str) -> Layout:
     ).find(".//div")
     assert root is not None
     remove_noise(root)
-    layout = Layout("Pagina")
+    layout = Layout("Pagina", NORA)
     layout.run(regions(root))
     return layout
 

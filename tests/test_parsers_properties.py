@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from parsers import parse_page
+from parsers.profile import NORA
 from parsers.properties import label_paragraph_segments, looks_like_property_table
 
 
@@ -63,7 +64,7 @@ def test_table_with_header_row_is_not_a_property_table() -> None:
     )
     table = root.find(".//table")
     assert table is not None
-    assert not looks_like_property_table(table)
+    assert not looks_like_property_table(table, NORA)
     assert pairs("<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>") == []
 
 
@@ -92,7 +93,7 @@ def test_several_labels_in_one_paragraph_split_at_br() -> None:
         ".//p"
     )
     assert root is not None
-    segments = label_paragraph_segments(root)
+    segments = label_paragraph_segments(root, NORA)
     assert segments is not None and len(segments) == 2
 
 

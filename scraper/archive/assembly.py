@@ -32,6 +32,7 @@ from output.agreement import resolve
 from output.checks import Checker
 from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
+from parsers.profile import NORA, Profile
 from parsers.records import FactRecord, ParsedPage, RedirectRecord
 from scraper.archive.factsread import FactsReader, read_schema
 from scraper.archive.recovery import parse_html
@@ -114,6 +115,7 @@ def assemble(
     failed: list[str],
     guard: Callable[[Mapping[str, int]], Shrink | None] | None = None,
     property_map: Mapping[str, str] | None = None,
+    profile: Profile = NORA,
 ) -> Assembled:
     """Write the snapshot of crawl ``crawl_id`` to ``out_dir`` (atomically, via the writer).
 
@@ -128,7 +130,9 @@ def assemble(
     reader = _facts_reader(state, crawl_id, warc_dir)
     tally = FactsTally()
     checker = Checker(property_map)
-    with SnapshotWriter(out_dir, command="crawl", inputs=inputs, extra=dict(extra)) as writer:
+    with SnapshotWriter(
+        out_dir, command="crawl", inputs=inputs, extra=dict(extra), profile=profile
+    ) as writer:
         for listed in state.archived_pages(crawl_id):
             page, row, attempt = listed.page, listed.fetch, listed.attempt
             if attempt == "gone":
@@ -150,7 +154,7 @@ def assemble(
                 log.error("%s: archived record unreadable: %s", page.title, exc)
                 missing.append(page.title)
                 continue
-            parsed = parse_html(body, row.url, row.fetched_at)
+            parsed = parse_html(body, row.url, row.fetched_at, profile)
             if parsed is None:
                 missing.append(page.title)
                 continue

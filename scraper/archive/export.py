@@ -39,6 +39,7 @@ from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from parsers import ParsedPage, parse_page
 from parsers.facts import Schema
+from parsers.profile import NORA, Profile
 from parsers.records import FactRecord
 from scraper.archive.assembly import FactsTally, located, redirect_records, resolved
 from scraper.archive.factsread import FactsReader, crawl_redirects, crawl_schema
@@ -192,12 +193,17 @@ def page_sources(
 _warc_dir: Path | None = None
 _redirects: dict[str, str] = {}
 _facts: FactsReader | None = None
+_profile: Profile = NORA
 
 
 def _init_worker(
-    warc_dir: str, redirects: dict[str, str] | None = None, schema: Schema | None = None
+    warc_dir: str,
+    redirects: dict[str, str] | None = None,
+    schema: Schema | None = None,
+    profile: Profile = NORA,
 ) -> None:
-    global _warc_dir, _redirects, _facts
+    global _warc_dir, _redirects, _facts, _profile
+    _profile = profile
     _warc_dir = Path(warc_dir)
     _redirects = dict(redirects or {})
     _facts = FactsReader(_warc_dir, schema) if schema is not None else None
@@ -212,7 +218,7 @@ def parse_source(source: PageSource) -> Exported | str:
         _head, body = read_record(_warc_dir, source.warc_file, source.warc_offset)
     except ArchiveError as error:
         return f"{source.title}: {error}"
-    parsed = parse_page(body, source.url, fetched_at=source.fetched_at)
+    parsed = parse_page(body, source.url, _profile, fetched_at=source.fetched_at)
     parsed = resolved(located(parsed, source.warc_file, source.warc_offset), _redirects)
     facts: tuple[FactRecord, ...] = ()
     status = source.facts_status
@@ -288,10 +294,11 @@ def parsed_chunks(
     parallel: bool,
     redirects: dict[str, str] | None = None,
     schema: Schema | None = None,
+    profile: Profile = NORA,
 ) -> Iterator[Chunk]:
     """Every source parsed, in order, a chunk at a time; in ``workers`` processes when
     ``parallel``."""
-    args = (str(warc_dir), redirects or {}, schema)
+    args = (str(warc_dir), redirects or {}, schema, profile)
     if not parallel or workers <= 1:
         _init_worker(*args)
         yield from map(parse_chunk, _chunks(sources))
@@ -345,6 +352,7 @@ def export_crawl(
     on_page: Callable[[], None] | None = None,
     guard: Callable[[Mapping[str, int]], Shrink | None] | None = None,
     property_map: Mapping[str, str] | None = None,
+    profile: Profile = NORA,
 ) -> ExportResult:
     """Write crawl ``crawl_id`` (default: the newest finished one) as a snapshot in ``out_dir``.
 
@@ -373,7 +381,12 @@ def export_crawl(
         checker = Checker(property_map)
         tally = FactsTally()
         with SnapshotWriter(
-            out_dir, force=force, command="export", inputs=[crawl.site], extra=extra
+            out_dir,
+            force=force,
+            command="export",
+            inputs=[crawl.site],
+            extra=extra,
+            profile=profile,
         ) as writer:
             chunks = parsed_chunks(
                 page_sources(db, crawl.id, facts=schema is not None),
@@ -382,6 +395,7 @@ def export_crawl(
                 parallel=parallel,
                 redirects=redirects,
                 schema=schema,
+                profile=profile,
             )
             for chunk in chunks:
                 for message in chunk.unreadable:

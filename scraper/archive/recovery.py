@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from parsers import PARSER_VERSION, ParsedPage, parse_page
+from parsers.profile import NORA, Profile
 from scraper.archive.state import ListedPage, NewFetch, State
 from scraper.archive.warc import iter_responses, warc_files
 from scraper.errors import ArchiveError
@@ -22,10 +23,12 @@ from scraper.errors import ArchiveError
 log = logging.getLogger(__name__)
 
 
-def parse_html(body: bytes, url: str, fetched_at: str) -> ParsedPage | None:
+def parse_html(
+    body: bytes, url: str, fetched_at: str, profile: Profile = NORA
+) -> ParsedPage | None:
     """``parse_page``, guarded: it promises not to raise, and a bug must not stop a crawl."""
     try:
-        return parse_page(body, url, fetched_at=fetched_at)
+        return parse_page(body, url, profile, fetched_at=fetched_at)
     except Exception:
         log.exception("%s: parse_page raised", url)
         return None

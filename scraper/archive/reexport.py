@@ -16,6 +16,7 @@ from pathlib import Path
 
 from output.history import new_snapshot_dir, publish, shrink_against_latest
 from output.shrink import DEFAULT_MAX_SHRINK, Shrink
+from parsers.profile import NORA, Profile
 from scraper.archive.export import ExportResult, export_crawl
 from scraper.archive.lock import DataLock
 from scraper.archive.paths import STATE_NAME, WARC_DIR
@@ -41,12 +42,13 @@ def reexport(
     accept_shrink: bool = False,
     on_page: Callable[[], None] | None = None,
     property_map: Mapping[str, str] | None = None,
+    profile: Profile = NORA,
 ) -> Reexport:
     """Export crawl ``crawl_id`` (default: the newest finished) under the data folder's lock."""
     with DataLock(data_dir, "export"):
         if (data_dir / STATE_NAME).is_file():
             with State.open(data_dir / STATE_NAME) as state:
-                refresh_targets(state, data_dir / WARC_DIR)
+                refresh_targets(state, data_dir / WARC_DIR, profile=profile)
         target = out if out is not None else new_snapshot_dir(data_dir, datetime.now(UTC))
         guard = None
         if out is None:  # only a snapshot to be published is compared with latest
@@ -65,6 +67,7 @@ def reexport(
             on_page=on_page,
             guard=guard,
             property_map=property_map,
+            profile=profile,
         )
         held = result.shrink is not None and result.shrink.held
         if out is None and not held:

@@ -17,6 +17,7 @@ import logging
 from pathlib import Path
 
 from parsers import PARSER_VERSION
+from parsers.profile import NORA, Profile
 from scraper.archive.recovery import direct_targets, parse_html
 from scraper.archive.state import State
 from scraper.archive.warc import read_record
@@ -25,7 +26,9 @@ from scraper.errors import ArchiveError
 log = logging.getLogger(__name__)
 
 
-def refresh_targets(state: State, warc_dir: Path, version: str = PARSER_VERSION) -> int:
+def refresh_targets(
+    state: State, warc_dir: Path, version: str = PARSER_VERSION, profile: Profile = NORA
+) -> int:
     """Recompute the stale targets (see the module docstring); returns how many fetches."""
     stale = state.stale_targets(version)
     if not stale:
@@ -39,7 +42,7 @@ def refresh_targets(state: State, warc_dir: Path, version: str = PARSER_VERSION)
         except ArchiveError as exc:
             log.warning("%s: targets not recomputed: %s", title, exc)
             continue
-        parsed = parse_html(body, url, head.fetched_at)
+        parsed = parse_html(body, url, head.fetched_at, profile)
         if parsed is None:
             continue
         state.replace_targets(fetch_id, direct_targets(parsed), version)

@@ -9,7 +9,7 @@ Precedence, lowest to highest (each later source overrides the earlier ones):
 4. command-line flags (``--site``, ``--data``, ``--contact``, ``--delay``,
    ``--namespace``, ``--exclude-namespace``, ``--max-requests``,
    ``--max-duration``, ``--max-crawl-delay``, ``--retry-wait-budget``,
-   ``--max-shrink``, ``--no-facts``).
+   ``--max-shrink``, ``--no-facts``, ``--profile``).
 
 Example ``nora.toml``::
 
@@ -27,6 +27,9 @@ Example ``nora.toml``::
     max_shrink = 0.10               # share of pages a snapshot may lose unheld
     facts = true                    # ask Semantic MediaWiki for its data (--no-facts)
 
+    profile = "profiles/gemma.toml" # the wiki's labels (a file, relative to this one),
+                                    # or a [profile] table here (parsers.profile); absent: NORA
+
     [property_map]                  # Eigenschappen label -> SMW property, for the checks
     "Laag binnen vijflaagsmodel" = "Laag"   # (inferred from the crawl when not given;
     "Toelichting" = ""                      #  "" says: this label has no SMW property)
@@ -42,6 +45,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from parsers.errors import ProfileError
+from parsers.profile import NORA, Profile, from_mapping
 from scraper.errors import ConfigError
 
 DEFAULT_SITE = "https://www.noraonline.nl"
@@ -75,6 +80,8 @@ class CrawlConfig:
     facts: bool = True
     #: Eigenschappen label -> SMW property ("" for none), overriding what the checks infer
     property_map: Mapping[str, str] = field(default_factory=dict)
+    #: the wiki's labels, element types and namespaces (NORA Online's by default)
+    profile: Profile = NORA
     #: where each setting came from ("default", the file path, "env", "flag"): for --dry-run
     sources: Mapping[str, str] = field(default_factory=dict, compare=False)
 
@@ -101,6 +108,7 @@ _KEYS: dict[str, str] = {
     "max_shrink": "max_shrink",
     "facts": "facts",
     "property_map": "property_map",
+    "profile": "profile",
 }
 
 _DURATION_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -225,6 +233,8 @@ def _coerce(where: str, name: str, value: object) -> object:
         return value
     if name in ("namespaces", "exclude_namespaces"):
         return _check_namespaces(where, name, value)
+    if name == "profile":
+        return parse_profile(where, value)
     raise ConfigError(where, f"unknown setting {name!r}")  # pragma: no cover - guarded by _KEYS
 
 
@@ -243,6 +253,50 @@ def parse_property_map(where: str, value: object) -> dict[str, str]:
             )
         out[" ".join(label.split())] = " ".join(prop.replace("_", " ").split())
     return out
+
+
+def parse_profile(where: str, value: object) -> Profile:
+    """A profile from a ``[profile]`` table, or from the TOML file a string names (relative
+    to the config file ``where`` names; from the command line, to the working folder)."""
+    if isinstance(value, Profile):
+        return value
+    if isinstance(value, dict):
+        try:
+            return from_mapping(value)
+        except ProfileError as error:
+            raise ConfigError(where, f"profile.{error}") from None
+    if isinstance(value, str | Path) and str(value).strip():
+        path = Path(value).expanduser()
+        if not path.is_absolute() and where not in ("command line", ""):
+            path = Path(where).parent / path
+        return read_profile_file(path)
+    raise ConfigError(
+        where, f"profile: expected a [profile] table or a TOML file name, found {value!r}"
+    )
+
+
+def read_profile_file(path: Path) -> Profile:
+    """The profile of a TOML file: its ``[profile]`` table, else its top-level keys."""
+    raw = _load_toml(path)
+    table = raw["profile"] if isinstance(raw.get("profile"), dict) else raw
+    try:
+        return from_mapping(table)
+    except ProfileError as error:
+        raise ConfigError(str(path), f"profile.{error}") from None
+
+
+def read_profile(
+    config_file: str | Path | None, profile_file: str | Path | None, env: Mapping[str, str]
+) -> Profile:
+    """The profile for ``nora parse`` and ``nora export``: ``--profile FILE``, else the
+    config file's ``profile`` (``--config``, ``$NORA_CONFIG``, ``./nora.toml``), else NORA."""
+    if profile_file:
+        return parse_profile("command line", str(profile_file))
+    path = find_config_file(config_file, env)
+    if path is None:
+        return NORA
+    found = read_config_file(path).get("profile", NORA)
+    return found if isinstance(found, Profile) else NORA
 
 
 def read_property_map(config_file: str | Path | None, env: Mapping[str, str]) -> dict[str, str]:
@@ -274,15 +328,11 @@ def find_config_file(explicit: str | Path | None, env: Mapping[str, str]) -> Pat
 def read_config_file(path: Path) -> dict[str, object]:
     """The crawl settings of one TOML file, validated, keyed by dataclass field."""
     where = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw: dict[str, Any] = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(where, f"expected valid TOML, found an error: {exc}") from exc
-    except OSError as exc:
-        raise ConfigError(where, f"cannot read: {exc}") from exc
+    raw = _load_toml(path)
     table: dict[str, Any] = raw.get("crawl", raw) if isinstance(raw.get("crawl"), dict) else raw
     out: dict[str, object] = {}
+    if table is not raw and "profile" in raw:  # a [profile] table beside the [crawl] table
+        out["profile"] = _coerce(where, "profile", raw["profile"])
     for key, value in table.items():
         if key == "crawl":
             continue
@@ -291,6 +341,17 @@ def read_config_file(path: Path) -> dict[str, object]:
             raise ConfigError(where, f"unknown key {key!r}; expected one of {known}")
         out[_KEYS[key]] = _coerce(where, _KEYS[key], value)
     return out
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    """One TOML file as a dict; a file that cannot be read or parsed is a ConfigError."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"expected valid TOML, found an error: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read: {exc}") from exc
 
 
 def build_config(

@@ -142,6 +142,7 @@ class Publication:
                 state, crawl.id, self.warc_dir, out_dir,
                 inputs=[self.config.site], extra=extra, failed=failed_titles,
                 guard=self._shrink_guard, property_map=self.config.property_map,
+                profile=self.config.profile,
             )  # fmt: skip
         else:  # written by a run killed before it could publish: reuse it
             done = recorded(manifest)

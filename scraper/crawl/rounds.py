@@ -192,7 +192,7 @@ class Rounds:
         shown: int | None = None
         if fetched.status == 200:
             outcome = "ok"
-            parsed = parse_html(fetched.body, url, fetched.fetched_at)
+            parsed = parse_html(fetched.body, url, fetched.fetched_at, self.config.profile)
             targets = direct_targets(parsed)
             revision = parsed.page.revision_id if parsed is not None else None
             if revision is not None and revision != page.revision_id:

@@ -243,7 +243,7 @@ class Crawler(Rounds, Publication):
             else:
                 listed = sum(1 for _ in state.listing(crawl.id))
                 self._reindex(state, crawl, full, progress)
-            recomputed = refresh_targets(state, self.warc_dir)
+            recomputed = refresh_targets(state, self.warc_dir, profile=self.config.profile)
             if recomputed:
                 progress.event("targets-recomputed", fetches=recomputed)
             try:
