@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import scraper.archive.warc
-from scraper.archive.export import default_workers
 from scraper.archive.paths import STATE_NAME
+from scraper.archive.reparse import default_workers
 from scraper.archive.state import ListedPage, NewFetch, State
 from scraper.archive.warc import WarcArchive
 from tests.history_factory import SITE, START, page_url, synthetic_page

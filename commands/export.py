@@ -21,8 +21,8 @@ from pathlib import Path
 from commands.exits import fail, usage
 from output.errors import OutputError
 from output.status import ExitStatus
-from scraper.archive.export import default_workers
 from scraper.archive.reexport import reexport
+from scraper.archive.reparse import default_workers
 from scraper.crawl.config import read_profile, read_property_map
 from scraper.errors import ScraperError
 

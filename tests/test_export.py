@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import scraper.archive.export as export
+import scraper.archive.reparse as reparse
 from commands.cli import main
 from output.history import latest_snapshot, list_snapshots
 from output.snapshot import SnapshotWriter
@@ -100,7 +101,7 @@ def test_export_latest_crawl_offline_in_parallel(
 ) -> None:
     data, _first, second = two_crawls
     monkeypatch.setattr(export, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(export, "CHUNK_PAGES", 3)
+    monkeypatch.setattr(reparse, "CHUNK_PAGES", 3)
     assert main(["export", "--data", str(data), "--workers", "2"]) == ExitStatus.OK
     out = latest_snapshot(data)
     assert out is not None and out.parent == (data / "snapshots").resolve()
@@ -136,7 +137,7 @@ def test_one_worker_and_two_give_identical_files(
 ) -> None:
     data, _first, _second = two_crawls
     monkeypatch.setattr(export, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(export, "CHUNK_PAGES", 2)
+    monkeypatch.setattr(reparse, "CHUNK_PAGES", 2)
     serial = export.export_crawl(data, tmp_path / "serial", workers=1)
     pooled = export.export_crawl(data, tmp_path / "pooled", workers=2)
     assert serial.manifest["extra"]["workers"] == 1 and pooled.manifest["extra"]["workers"] == 2
@@ -189,13 +190,13 @@ def test_reading_ahead_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     data = tmp_path / "data"
     pages = [synthetic_page(n) for n in range(60)]
     archive_crawl(data, pages)
-    monkeypatch.setattr(export, "CHUNK_PAGES", 2)
+    monkeypatch.setattr(reparse, "CHUNK_PAGES", 2)
     # the chunks out and unconsumed, and the one the feeder is filling
-    limit = export.CHUNK_PAGES * (export.CHUNKS_AHEAD * 2 + 1)
+    limit = reparse.CHUNK_PAGES * (reparse.CHUNKS_AHEAD * 2 + 1)
     produced = 0
     db = export.connect_state(data)
 
-    def counting() -> Iterator[export.PageSource]:
+    def counting() -> Iterator[reparse.PageSource]:
         nonlocal produced
         for source in export.page_sources(db, 1):
             produced += 1
@@ -203,8 +204,8 @@ def test_reading_ahead_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
     consumed = 0
     ahead = []
-    for chunk in export.parsed_chunks(counting(), data / "warc", workers=2, parallel=True):
-        assert chunk.unreadable == () and chunk.pages == chunk.read <= export.CHUNK_PAGES
+    for chunk in reparse.parsed_chunks(counting(), data / "warc", workers=2, parallel=True):
+        assert chunk.unreadable == () and chunk.pages == chunk.read <= reparse.CHUNK_PAGES
         consumed += chunk.read
         ahead.append(produced - consumed)
     db.close()

@@ -237,6 +237,7 @@ def test_export_workers_parse_with_the_profile_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gemma: Profile
 ) -> None:
     import scraper.archive.export as export
+    import scraper.archive.reparse as reparse
     from tests.history_factory import archive_crawl
 
     html = PAGE.read_bytes()
@@ -244,7 +245,7 @@ def test_export_workers_parse_with_the_profile_given(
     pages = [(name, html.replace(b"Zaakregistratiecomponent", name.encode())) for name in names]
     archive_crawl(tmp_path, pages)
     monkeypatch.setattr(export, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(export, "CHUNK_PAGES", 1)
+    monkeypatch.setattr(reparse, "CHUNK_PAGES", 1)
     for workers in (1, 2):
         out = tmp_path / f"gemma-{workers}"
         result = export.export_crawl(tmp_path, out, workers=workers, profile=gemma)

@@ -7,53 +7,34 @@ was fetched by an earlier crawl); pages C found gone are left out. That is
 the selection ``scraper.crawl.run`` makes, so exporting a crawl with the same
 parser gives the same tables as its own snapshot.
 
-It streams: the page list comes from a SQLite cursor and goes out in chunks of
-``CHUNK_PAGES``; for each chunk a worker reads the WARC records by offset,
-parses them and builds the chunk's rows as Arrow batches (and what the checks
-need of each page). The ``SnapshotWriter`` gets the batches in order and only
-writes them, so the one process every row passes through does little per row.
-A semaphore keeps at most a few chunks in flight, so memory stays flat however
-large the archive. With more than one worker and enough pages, the chunks run
-in a ``multiprocessing`` pool (``imap``: results come back in input order, so
-the output is deterministic and the same with any number of workers).
+It streams: the page list comes from a SQLite cursor, the pages are parsed a
+chunk at a time (``scraper.archive.reparse``: in a pool of workers when there
+are enough of them, each chunk's rows built as Arrow batches there), and the
+``SnapshotWriter`` gets the batches in order and only writes them.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from output.checks import CheckedPage, Checker, checked_page
-from output.schema import page_batches, to_record_batch
+from output.checks import Checker
 from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
-from parsers import ParsedPage, parse_page
-from parsers.facts import Schema
 from parsers.profile import NORA, Profile
-from parsers.records import FactRecord
-from scraper.archive.assembly import FactsTally, located, redirect_records, resolved
-from scraper.archive.factsread import FactsReader, crawl_redirects, crawl_schema
+from scraper.archive.assembly import FactsTally, redirect_records
+from scraper.archive.factsread import crawl_redirects, crawl_schema
 from scraper.archive.fetchindex import crawl_pages
 from scraper.archive.paths import STATE_NAME, WARC_DIR
-from scraper.archive.warc import read_record
-from scraper.errors import ArchiveError, CrawlUnavailable
+from scraper.archive.reparse import PageSource, default_workers, parsed_chunks
+from scraper.errors import CrawlUnavailable
 
 log = logging.getLogger(__name__)
 
-#: pages handed to a worker at a time (their rows come back as one batch per table)
-CHUNK_PAGES = 64
-#: chunks each worker may have read ahead of the writer
-CHUNKS_AHEAD = 4
 #: below this many pages a pool costs more than it saves
 PARALLEL_MIN_PAGES = 200
 
@@ -65,43 +46,6 @@ class CrawlInfo:
     started_at: str
     status: str
     snapshot_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class PageSource:
-    """Where one page of the crawl is archived (the task sent to a worker)."""
-
-    title: str
-    url: str
-    fetched_at: str
-    warc_file: str | None
-    warc_offset: int | None
-    #: the archived SMW answer holding the page's facts, and how whole (None: no answer)
-    facts_file: str | None = None
-    facts_offset: int | None = None
-    facts_status: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Exported:
-    """One page as a worker gives it back: parsed, with its facts."""
-
-    parsed: ParsedPage
-    facts: tuple[FactRecord, ...]
-    facts_status: str | None  # as PageSource.facts_status; "unreadable" when it failed
-
-
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    """Some pages as a worker gives them back: their rows built, ready to be written."""
-
-    batches: dict[str, pa.RecordBatch]  # pages, properties, relations, sections, facts
-    pages: int  # pages parsed (rows of ``pages``)
-    read: int  # sources taken, parsed or not (for progress)
-    with_warnings: int
-    checked: tuple[CheckedPage, ...]
-    unreadable: tuple[str, ...]
-    tally: FactsTally
 
 
 @dataclass(slots=True)
@@ -186,154 +130,6 @@ def page_sources(
             listed.facts_offset,
             listed.facts_status,
         )
-
-
-# -- parsing, in this process or in a worker -------------------------------------------
-
-_warc_dir: Path | None = None
-_redirects: dict[str, str] = {}
-_facts: FactsReader | None = None
-_profile: Profile = NORA
-
-
-def _init_worker(
-    warc_dir: str,
-    redirects: dict[str, str] | None = None,
-    schema: Schema | None = None,
-    profile: Profile = NORA,
-) -> None:
-    global _warc_dir, _redirects, _facts, _profile
-    _profile = profile
-    _warc_dir = Path(warc_dir)
-    _redirects = dict(redirects or {})
-    _facts = FactsReader(_warc_dir, schema) if schema is not None else None
-
-
-def parse_source(source: PageSource) -> Exported | str:
-    """Read and parse one page (and its facts); a string says why it could not be read."""
-    assert _warc_dir is not None, "call _init_worker first"
-    if source.warc_file is None or source.warc_offset is None:
-        return f"{source.title}: expected an archived version, found none"
-    try:
-        _head, body = read_record(_warc_dir, source.warc_file, source.warc_offset)
-    except ArchiveError as error:
-        return f"{source.title}: {error}"
-    parsed = parse_page(body, source.url, _profile, fetched_at=source.fetched_at)
-    parsed = resolved(located(parsed, source.warc_file, source.warc_offset), _redirects)
-    facts: tuple[FactRecord, ...] = ()
-    status = source.facts_status
-    where = (source.facts_file, source.facts_offset)
-    if _facts is not None and where[0] is not None and where[1] is not None and status != "missing":
-        found = _facts.facts(parsed.page.title, where[0], where[1])
-        facts, status = (found, status) if found is not None else ((), "unreadable")
-    return Exported(parsed, facts, status if _facts is not None else None)
-
-
-def parse_chunk(sources: Sequence[PageSource]) -> Chunk:
-    """Read and parse some pages; their rows as Arrow batches, in the order given."""
-    parsed: list[ParsedPage] = []
-    facts: list[FactRecord] = []
-    checked: list[CheckedPage] = []
-    unreadable: list[str] = []
-    tally = FactsTally()
-    for source in sources:
-        item = parse_source(source)
-        if isinstance(item, str):
-            unreadable.append(item)
-            continue
-        if _facts is not None:
-            _count(tally, item)
-        parsed.append(item.parsed)
-        facts.extend(item.facts)
-        checked.append(checked_page(item.parsed, item.facts if item.facts_status == "ok" else None))
-    batches = page_batches(parsed) | {"facts": to_record_batch("facts", facts)}
-    warned = sum(bool(p.page.warnings) for p in parsed)
-    return Chunk(
-        batches, len(parsed), len(sources), warned, tuple(checked), tuple(unreadable), tally
-    )
-
-
-def _chunks(sources: Iterable[PageSource]) -> Iterator[list[PageSource]]:
-    items = iter(sources)
-    while chunk := list(islice(items, CHUNK_PAGES)):
-        yield chunk
-
-
-class _Bounded:
-    """An iterator that blocks once ``limit`` chunks are out and not yet consumed.
-
-    ``Pool.imap`` drains its input as fast as it can; this keeps it from
-    reading the whole archive ahead of the writer.
-    """
-
-    def __init__(self, items: Iterable[list[PageSource]], limit: int) -> None:
-        self._items = iter(items)
-        self._slots = threading.Semaphore(limit)
-        self._stopped = threading.Event()
-
-    def __iter__(self) -> Iterator[list[PageSource]]:
-        for item in self._items:
-            self._slots.acquire()
-            if self._stopped.is_set():
-                return
-            yield item
-
-    def consumed(self) -> None:
-        self._slots.release()
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._slots.release()
-
-
-def parsed_chunks(
-    sources: Iterable[PageSource],
-    warc_dir: Path,
-    *,
-    workers: int,
-    parallel: bool,
-    redirects: dict[str, str] | None = None,
-    schema: Schema | None = None,
-    profile: Profile = NORA,
-) -> Iterator[Chunk]:
-    """Every source parsed, in order, a chunk at a time; in ``workers`` processes when
-    ``parallel``."""
-    args = (str(warc_dir), redirects or {}, schema, profile)
-    if not parallel or workers <= 1:
-        _init_worker(*args)
-        yield from map(parse_chunk, _chunks(sources))
-        return
-    bounded = _Bounded(_chunks(sources), limit=CHUNKS_AHEAD * workers)
-    pool = multiprocessing.Pool(workers, initializer=_init_worker, initargs=args)
-    try:
-        for result in pool.imap(parse_chunk, bounded):
-            bounded.consumed()
-            yield result
-        pool.close()
-    finally:
-        bounded.stop()  # unblock the feeder thread so the pool can shut down
-        pool.terminate()
-        pool.join()
-
-
-def _count(tally: FactsTally, item: Exported) -> None:
-    """Count one page's facts as the crawl's snapshot does (``scraper.archive.assembly``)."""
-    if item.facts_status is None or item.facts_status == "unreadable":
-        tally.without += 1
-        return
-    if item.facts_status == "missing":
-        tally.missing += 1
-        return
-    tally.pages += 1
-    tally.rows += len(item.facts)
-    tally.incomplete += item.facts_status != "ok"
-
-
-def default_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def count_pages(db: sqlite3.Connection, crawl_id: int) -> int:

@@ -39,9 +39,10 @@ from typing import BinaryIO
 
 from warcio.warcwriter import WARCWriter
 
-from scraper.archive.export import CrawlInfo, PageSource, choose_crawl, connect_state, page_sources
+from scraper.archive.export import CrawlInfo, choose_crawl, connect_state, page_sources
 from scraper.archive.integrity import iter_members
 from scraper.archive.paths import WARC_DIR
+from scraper.archive.reparse import PageSource
 from scraper.archive.warc import warc_files
 from scraper.errors import ArchiveError, PackageError
 from scraper.net.useragent import tool_version
