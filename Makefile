@@ -26,7 +26,7 @@ $(VENV)/.installed: pyproject.toml setup.py $(wildcard parsers/*.py)
 
 install: $(VENV)/.installed ## create .venv with the package and its dev tools
 
-test: install prerequisites ## the whole test suite, the loopback test wiki included
+test: prerequisites install ## the whole test suite, the loopback test wiki included
 	$(PY) -m pytest
 
 prerequisites: ## the system packages the tests need: installed as root, else the command to run
