@@ -78,6 +78,8 @@ class Chunk:
 
 # -- parsing, in this process or in a worker -------------------------------------------
 
+# What the pool's initializer gives each worker process, kept for the life of that process
+# (set in this process too when there is no pool).
 _warc_dir: Path | None = None
 _redirects: dict[str, str] = {}
 _facts: FactsReader | None = None
