@@ -50,3 +50,44 @@ def test_the_check_sees_a_lazy_import_against_the_direction(tmp_path: Path) -> N
         "from parsers import parse_page\n\ndef f():\n    import scraper.net.client\n"
     )
     assert violations(tmp_path) == ["output/bad.py:4: output imports scraper"]
+
+
+def _outside_the_trees() -> list[str]:
+    """Every exception class defined in a package and not under that package's root."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from commands.errors import CommandError
+    from output.errors import OutputError
+    from parsers.errors import ParserError
+    from scraper.errors import ScraperError
+
+    roots: dict[str, type[BaseException]] = {
+        "commands": CommandError, "scraper": ScraperError,
+        "output": OutputError, "parsers": ParserError,
+    }  # fmt: skip
+    found = []
+    for package, root in roots.items():
+        names = [package] + [
+            info.name
+            for info in pkgutil.walk_packages(
+                importlib.import_module(package).__path__, f"{package}."
+            )
+        ]
+        for name in names:
+            module = importlib.import_module(name)
+            for attr, value in vars(module).items():
+                if (
+                    inspect.isclass(value)
+                    and issubclass(value, BaseException)
+                    and value.__module__ == module.__name__
+                    and not attr.startswith("_")  # a module's own control flow, drawn in its tree
+                    and not issubclass(value, root)
+                ):
+                    found.append(f"{name}.{attr}")
+    return found
+
+
+def test_every_error_class_is_in_its_packages_tree() -> None:
+    assert _outside_the_trees() == []
