@@ -94,6 +94,12 @@ def _continued(
         request.update({str(k): str(v) for k, v in cont.items()})
 
 
+def _answer_pages(answer: dict[str, Any]) -> list[Any]:
+    """The ``pages`` of a generator answer, as a list (formatversion=1 keys them by id)."""
+    pages = (answer.get("query") or {}).get("pages") or []
+    return list(pages.values()) if isinstance(pages, dict) else list(pages)
+
+
 def list_pages(
     api: Api, namespace: int, budget: ListingBudget | None = None
 ) -> Iterator[ListedPage]:
@@ -117,9 +123,7 @@ def list_pages(
     }
     where = f"allpages namespace {namespace}"
     for answer in _continued(api, params, where, budget):
-        pages = (answer.get("query") or {}).get("pages") or []
-        if isinstance(pages, dict):  # formatversion=1: keyed by page id
-            pages = list(pages.values())
+        pages = _answer_pages(answer)
         fresh = 0
         budget.take(where, len(pages))
         for page in pages:
@@ -207,9 +211,7 @@ def list_redirects(
         }
         where = f"redirect pages namespace {ns}"
         for answer in _continued(api, params, where, budget):
-            pages = (answer.get("query") or {}).get("pages") or []
-            if isinstance(pages, dict):  # formatversion=1: keyed by page id
-                pages = list(pages.values())
+            pages = _answer_pages(answer)
             if budget is not None:
                 budget.take(where, len(pages))
             for entry in pages:

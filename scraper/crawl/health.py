@@ -30,6 +30,7 @@ from output.history import HISTORY_DIR, SNAPSHOTS_DIR, latest_snapshot, read_com
 from scraper.archive.lock import LOCK_NAME, parse_holder
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.crawl.journal import RunEntry, recent_runs
+from scraper.net.wire import iso_utc
 
 DIFFS_DIR = "diffs"  # = commands.diff.DIFFS_DIR
 #: a page whose newest attempts failed this many crawls in a row is listed
@@ -85,10 +86,6 @@ class Health:
     disk: dict[str, int] = field(default_factory=dict)  # bytes per part
     files: dict[str, int] = field(default_factory=dict)  # files per part
     lock: LockState = field(default_factory=lambda: LockState(False))
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse(text: str | None) -> datetime | None:
@@ -292,7 +289,7 @@ def gather(data_dir: Path, *, max_age_hours: float, now: datetime | None = None)
     """Everything ``nora status`` shows about ``data_dir``."""
     data_dir = Path(data_dir)
     now = now or datetime.now(UTC)
-    health = Health(str(data_dir), _iso(now), max_age_hours)
+    health = Health(str(data_dir), iso_utc(now), max_age_hours)
     runs = recent_runs(data_dir)
     health.last_run = runs[-1] if runs else None
     db = _connect(data_dir)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from output.history import (
@@ -34,12 +34,9 @@ from scraper.crawl.plan import Plan
 from scraper.crawl.progress import Progress
 from scraper.crawl.siteinfo import SiteInfo
 from scraper.crawl.smw import SmwSite
+from scraper.net.wire import iso_utc
 
 log = logging.getLogger(__name__)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Publication:
@@ -83,7 +80,7 @@ class Publication:
         state.finish_crawl(
             crawl.id,
             status="held",
-            finished_at=_iso(self._now()),
+            finished_at=iso_utc(self._now()),
             pages_listed=listed,
             pages_fetched=fetched,
             pages_failed=len(failed),
@@ -154,7 +151,7 @@ class Publication:
         state.finish_crawl(
             crawl.id,
             status="partial" if partial else "complete",
-            finished_at=_iso(self._now()),
+            finished_at=iso_utc(self._now()),
             pages_listed=listed,
             pages_fetched=fetched,
             pages_failed=len(failed_titles),

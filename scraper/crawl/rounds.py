@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from parsers import PARSER_VERSION
@@ -39,16 +39,13 @@ from scraper.errors import (
 )
 from scraper.net.articles import title_problem
 from scraper.net.client import Client
+from scraper.net.wire import iso_utc
 
 log = logging.getLogger(__name__)
 
 #: plan/fetch rounds: changed pages, their relation targets, the targets of refetched
 #: pages whose own relations turned out to differ; one more finds none
 MAX_ROUNDS = 5
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Rounds:
@@ -173,7 +170,9 @@ class Rounds:
             log.warning("%s: not fetched: %s", page.title, exc)
             url = ""
             state.record_fetch(
-                NewFetch(crawl_id, page, url, reason, "failed", _iso(self._now()), error=str(exc))
+                NewFetch(
+                    crawl_id, page, url, reason, "failed", iso_utc(self._now()), error=str(exc)
+                )
             )
             progress.fetched(page.title, "failed", reason=reason, error=str(exc))
             return "failed"
@@ -184,7 +183,9 @@ class Rounds:
         except FetchError as exc:
             log.warning("%s: fetch failed: %s", page.title, exc)
             state.record_fetch(
-                NewFetch(crawl_id, page, url, reason, "failed", _iso(self._now()), error=str(exc))
+                NewFetch(
+                    crawl_id, page, url, reason, "failed", iso_utc(self._now()), error=str(exc)
+                )
             )
             progress.fetched(page.title, "failed", reason=reason, error=str(exc))
             return "failed"

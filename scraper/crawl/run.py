@@ -72,15 +72,12 @@ from scraper.errors import (
     UnknownNamespace,
 )
 from scraper.net.client import Client, ClientSettings, Session
+from scraper.net.wire import iso_utc
 
 log = logging.getLogger(__name__)
 
 #: listed pages stored per transaction while the listing grows
 LISTING_BATCH = 500
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Crawler(Rounds, Publication):
@@ -196,7 +193,7 @@ class Crawler(Rounds, Publication):
         if self.dry_run:
             return self._dry_run(state, client, info, [n.id for n in namespaces], unfinished)
         if unfinished is None:
-            crawl = state.begin_crawl(site, _iso(started), full=self.full)
+            crawl = state.begin_crawl(site, iso_utc(started), full=self.full)
         else:
             crawl = unfinished
             log.info("resuming crawl %d started %s", crawl.id, crawl.started_at)
