@@ -91,8 +91,8 @@ def _declared_charset(data: bytes) -> str:
             if end:
                 return value[:end].decode("ascii")
         at = data.find(b"charset", at + 7, 4096)
-    if data.startswith(b"<?xml"):
-        match = labels.XML_ENCODING_RE.search(data, 0, 4096)
+    if data.startswith(b"<?xml"):  # the declaration itself, not a lookalike further on
+        match = labels.XML_ENCODING_RE.match(data, 0, 4096)
         if match:
             return match.group(1).decode("ascii")
     return ""

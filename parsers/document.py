@@ -173,7 +173,8 @@ def _catlinks_end(text: bytes, start: int) -> int:
     """End of the category box after ``start`` (the end of the text without one).
 
     Counts ``<div`` and ``</div`` (lowercase, as MediaWiki writes them) from the
-    box's opening tag; plain finds, the box is small.
+    box's opening tag; plain finds, each searching on from where it last stopped
+    (searching both from every tag rescanned a run of ``<div`` per tag).
     """
     cat_at = -1
     for marker in labels.CATLINKS_MARKERS:
@@ -184,20 +185,20 @@ def _catlinks_end(text: bytes, start: int) -> int:
         return len(text)
     at = text.rfind(b"<", 0, cat_at)
     depth = 1  # inside the box's own <div
+    opening = text.find(b"<div", at + 1)
+    closing = text.find(b"</div", at + 1)
     while True:
-        opening = text.find(b"<div", at + 1)
-        closing = text.find(b"</div", at + 1)
         if closing < 0:
             return len(text)
         if 0 <= opening < closing:
             depth += 1
-            at = opening
+            opening = text.find(b"<div", opening + 1)
             continue
         depth -= 1
-        at = closing
         if depth <= 0:
             close = text.find(b">", closing)
             return len(text) if close < 0 else close + 1
+        closing = text.find(b"</div", closing + 1)
 
 
 def _content_end(raw: bytes, start: int, end: int) -> int:

@@ -61,6 +61,7 @@ _SUBOBJECT_LINK = "Has_subobject"
 _QUERY_FRAGMENT = "_QUERY"
 _ENTITY_RE = re.compile(r"<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(['\"])(.*?)\2\s*>", re.S)
 _DOCTYPE_RE = re.compile(r"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.S)
+_REFERENCE_RE = re.compile(r"&([A-Za-z_][\w.-]*+);")  # an entity name as _ENTITY_RE reads it
 #: Escaper::decodeUri's replacements, in its order (str_replace applies them one by one)
 _DECODE = (
     ("-2A", "*"), ("-2C", ","), ("-3B", ";"), ("-3C", "<"), ("-3E", ">"), ("-28", "("),
@@ -215,8 +216,9 @@ def _expand_entities(text: str) -> str:
     body = text[: doctype.start()] + text[doctype.end() :]
     if not entities:
         return body
-    names = "|".join(re.escape(name) for name in sorted(entities, key=len, reverse=True))
-    return re.sub(f"&({names});", lambda m: entities[m[1]], body)
+    # one pattern for every reference, looked up after: an alternation of the declared
+    # names was tried name by name at every "&" of the answer
+    return _REFERENCE_RE.sub(lambda m: entities.get(m[1], m[0]), body)
 
 
 def _root(body: bytes | str) -> etree._Element:

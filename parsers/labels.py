@@ -59,31 +59,29 @@ REDIRECTED_FROM_MARKER = b"mw-redirectedfrom"
 
 CONFIG_KEY_RE = re.compile(
     r'"(wgPageName|wgTitle|wgNamespaceNumber|wgArticleId|wgRevisionId|wgCurRevisionId|'
-    r'wgIsRedirect|wgRedirectedFrom|wgCanonicalNamespace)"\s*:\s*'
-    r'("(?:[^"\\]|\\.)*"|-?\d+|true|false|null|!0|!1)'
+    r'wgIsRedirect|wgRedirectedFrom|wgCanonicalNamespace)"\s*+:\s*+'
+    r'("(?:[^"\\]|\\.)*+"|-?\d++|true|false|null|!0|!1)'
 )
 """Fallback when the config object is not valid JSON: the few keys we need, one by one."""
 
-CATEGORIES_KEY_RE = re.compile(r'"wgCategories"\s*:\s*(\[[^\]]*\])')
+CATEGORIES_KEY_OPEN_RE = re.compile(r'"wgCategories"\s*+:\s*+\[')
+"""Where the fallback reads ``wgCategories`` (the list runs to the first "]")."""
 
 XML_ENCODING_RE = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+"""Matched once, at the start of a page that opens with ``<?xml``, in its first 4 KiB."""
 
-FIRST_HEADING_RE = re.compile(
-    rb"""<h1\b[^>]*\bid=["']?firstHeading["']?[^>]*>(.*?)</h1\s*>""", re.IGNORECASE | re.DOTALL
-)
-REDIRECTED_FROM_RE = re.compile(
-    rb"""<span\b[^>]*\bclass=["'][^"']*\bmw-redirectedfrom\b[^>]*>(.*?)</span\s*>""",
-    re.IGNORECASE | re.DOTALL,
-)
-TAG_RE = re.compile(r"<[^>]*>")
+FIRST_HEADING_ID = b"firstheading"
+"""``h1#firstHeading``'s id, lowercase: the heading is found by string search
+(``parsers.metadata``), matching tag and attribute names case-insensitively."""
 
 CONTROL_REFERENCE_RE = re.compile(
-    rb"&#(?:[xX]0*(?P<hex>[1-8bBcCeEfF]|1[0-9a-fA-F]|[fF][fF][fF][eEfF])(?![0-9a-fA-F])"
-    rb"|0*(?P<dec>[1-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9]));?"
+    rb"&#(?:[xX]0*+(?P<hex>[1-8bBcCeEfF]|1[0-9a-fA-F]|[fF][fF][fF][eEfF])(?![0-9a-fA-F])"
+    rb"|0*+(?P<dec>[1-8]|1[124-9]|2[0-9]|3[01]|6553[45])(?![0-9]));?"
 )
 """Numeric character references to what ``parsers.document`` removes from the bytes
 (C0 controls but TAB, LF, CR; U+FFFE, U+FFFF): the parser would turn them into
-the characters themselves. ``&#0;`` is left alone (the parser makes it U+FFFD)."""
+the characters themselves. ``&#0;`` is left alone (the parser makes it U+FFFD).
+Possessive ``0*+``: no digit alternative starts with 0, so nothing is given back."""
 
 LINE_MARK = "\ue000"
 """Private-use character the text extractor uses as a line break inside lxml text.
@@ -112,14 +110,16 @@ NOISE_CLASSES = frozenset(
 EDIT_SECTION_OPEN = b'<span class="mw-editsection">'
 EDIT_SECTION_RE = re.compile(
     rb'<span class="mw-editsection"><span class="mw-editsection-bracket">\[</span>'
-    rb"(?:<a [^<>]*>(?:<span>)?[^<>]*(?:</span>)?</a>"
-    rb'|<span class="mw-editsection-divider">[^<>]*</span>)+'
+    rb"(?:<a [^<>]*+>(?:<span>)?+[^<>]*+(?:</span>)?+</a>"
+    rb'|<span class="mw-editsection-divider">[^<>]*+</span>)++'
     rb'<span class="mw-editsection-bracket">\]</span></span>'
 )
 """MediaWiki's edit link next to a heading, exactly as it writes it (1.2x-1.43: one
 link, or source and visual editor links with a divider). Cut from the page bytes
 before parsing: a sixth of the elements of a typical page, never text. Anything
-else spelled differently is still removed from the tree (``mw-editsection``)."""
+else spelled differently is still removed from the tree (``mw-editsection``).
+Possessive throughout: what each part leaves over can only start the next part, so
+nothing given back could make a failed match succeed; it fails in one pass."""
 NOISE_DIV_CLASSES = frozenset({"mw-lingo-tooltip"})
 """Lingo 3 puts all definitions in ``div.mw-lingo-tooltip`` boxes; Lingo 2 uses
 ``span.mw-lingo-tooltip`` around the term itself, which must stay."""
@@ -154,8 +154,7 @@ def block_kind(text: str, blocks: tuple[tuple[str, str], ...]) -> str:
     starts with, then a space, "(", ":" or nothing; else "". So "Eigenschappen van dit
     element" and "Relaties (2)" name their blocks, "Relatiesoorten" none.
 
-    Here, compiled, rather than in ``parsers.profile`` (interpreted): it runs for every
-    heading, caption and title row, and as interpreted code it cost ~3% of a page.
+    It runs for every heading, caption and title row.
     """
     folded = fold(text)
     for label, kind in blocks:
@@ -233,8 +232,10 @@ FLATTEN_DEPTH = 512
 """Tags nested deeper than this are dropped (their text kept) from a page that hit
 libxml2's depth limit, before it is parsed again."""
 
-TAG_TOKEN_RE = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^>]*?)?(/?)>")
-"""A start or end tag, for counting depth (``parsers.nesting``)."""
+TAG_NAME_RE = re.compile(rb"<(/?)([A-Za-z][A-Za-z0-9:-]*+)")
+"""The start of a start or end tag, for counting depth (``parsers.nesting``, which finds
+the tag's end by string search: a pattern spanning the attributes rescanned the rest
+of the page from every unclosed ``<a x``)."""
 
 FLATTEN_HARD_DEPTH = 1536
 """Past FLATTEN_DEPTH, elements other than inline ones may nest on to this depth
