@@ -16,9 +16,7 @@ export WIKI_DIR WIKI_PORT WIKI_PAGES
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
-# parser sources too: the editable install compiles them with mypyc (setup.py), and the
-# compiled modules beside them must never be older than the code
-$(VENV)/.installed: pyproject.toml setup.py $(wildcard parsers/*.py)
+$(VENV)/.installed: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'

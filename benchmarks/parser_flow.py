@@ -1,12 +1,9 @@
 """How one page's HTML flows through the parser modules: a reproducible count.
 
-    NORA_PURE_PYTHON=1 python -m benchmarks.parser_flow [FIXTURE ... | --all]
+    python -m benchmarks.parser_flow [FIXTURE ... | --all]
 
-The parser modules are compiled with mypyc, and compiled functions are invisible
-to ``sys.setprofile``. With ``NORA_PURE_PYTHON=1`` set, this script imports the
-``parsers`` package from its ``.py`` sources even where compiled modules sit
-beside them (an import hook, installed before anything imports ``parsers``), so
-every parser function call is seen.
+Every parser function call is seen by ``sys.setprofile`` (the parsers are plain
+Python).
 
 For each page (default: ``fixtures/bron-vector-caption.html``, a typical element
 page with Eigenschappen, Relaties and Afgeleide relaties; ``--all``: every
@@ -33,16 +30,11 @@ same code and page give the same counts on any machine.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
-import importlib.util
 import json
-import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType, ModuleType
+from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,36 +73,6 @@ LAYERS: dict[str, int] = {
 
 #: function names of the table grid, wherever they are defined
 GRID_HELPERS = frozenset({"rows", "cells", "cell_rows", "table_classes", "caption_label"})
-
-
-class _SourceFirst(importlib.abc.MetaPathFinder):
-    """Finds ``parsers`` and its modules as ``.py`` sources, never as compiled modules."""
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        del path, target
-        if fullname != "parsers" and not fullname.startswith("parsers."):
-            return None
-        base = ROOT.joinpath(*fullname.split("."))
-        if base.is_dir():
-            return importlib.util.spec_from_file_location(
-                fullname, base / "__init__.py", submodule_search_locations=[str(base)]
-            )
-        source = base.with_suffix(".py")
-        return (
-            importlib.util.spec_from_file_location(fullname, source) if source.is_file() else None
-        )
-
-
-def _pure_python() -> None:
-    if os.environ.get("NORA_PURE_PYTHON", "").strip() in ("", "0"):
-        raise SystemExit(
-            "set NORA_PURE_PYTHON=1: compiled parser functions are invisible to the tracer"
-        )
-    if any(name == "parsers" or name.startswith("parsers.") for name in sys.modules):
-        raise SystemExit("parsers was imported before the source-first import hook")
-    sys.meta_path.insert(0, _SourceFirst())
 
 
 def _module(frame: FrameType | None) -> str:
@@ -179,7 +141,6 @@ def trace(html: bytes, url: str) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _pure_python()
     names = list(sys.argv[1:] if argv is None else argv) or list(DEFAULT_PAGES)
     every = names == ["--all"]
     if every:

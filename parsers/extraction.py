@@ -1,8 +1,7 @@
 """Page fields and records from a page's UTF-8 bytes (the work behind ``parse_page``).
 
-Kept apart from ``parsers.page`` so that this and the other parser modules can
-be compiled with mypyc while ``parse_page``, which must accept and survive any
-argument, stays plain Python (see ``parsers.page``). The rules for each page
+Kept apart from ``parsers.page``, which must accept and survive any argument
+and so checks what it is given before calling here. The rules for each page
 field are in the ``parsers.page`` docstring.
 """
 

@@ -56,7 +56,7 @@ class Layout:
     def __init__(self, page_title: str, profile: Profile) -> None:
         self.page_title = page_title
         self.profile = profile
-        # looked up for every heading: kept here, typed, for the compiled code
+        # looked up for every heading: kept here
         self._blocks: tuple[tuple[str, str], ...] = profile.blocks
         self._relation_names: frozenset[str] = profile.relation_names
         self.properties: list[Property] = []

@@ -65,8 +65,7 @@ def parse_page(
     """Parse one page with ``profile``'s labels (NORA Online's by default); never raises
     on input (problems become page warnings).
 
-    Plain Python on purpose: the modules it calls may be compiled with mypyc,
-    which checks argument types on entry; here any object is accepted.
+    Any object is accepted here; the modules it calls expect the types they declare.
     """
     if not isinstance(profile, Profile):  # a caller's mistake, not damaged input: say so
         raise TypeError(f"profile: expected a parsers.profile.Profile, found {profile!r}")

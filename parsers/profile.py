@@ -15,9 +15,8 @@ case, whitespace, a trailing colon), so a profile may spell them as the wiki doe
 
 A profile is frozen and pure data: the same profile always parses a page the same
 way, and ``sha256`` (of ``canonical``, the profile's values in one stable JSON
-text, its name left out) tells in a manifest which labels made a snapshot. Kept
-interpreted (not compiled by mypyc, like ``parsers.records``): the readers look
-its values up a few times per table or heading, never per cell.
+text, its name left out) tells in a manifest which labels made a snapshot. The
+readers look its values up a few times per table or heading, never per cell.
 
 The TOML keys (all optional but ``name``)::
 

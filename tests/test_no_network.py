@@ -59,7 +59,7 @@ def test_the_guard_is_not_swallowed_by_parse_page(monkeypatch: pytest.MonkeyPatc
         raise AssertionError("unreachable")
 
     cut_network(monkeypatch)
-    # parsers.page stays interpreted (setup.py), so its call of extract can be replaced
+    # parsers.page calls extract through its module globals, so it can be replaced
     monkeypatch.setattr(parsers.page, "extract", reach_out)
     with pytest.raises(NetworkUsed):
         parse_page(PAGES[0].read_bytes(), url=PAGES[0].name)
