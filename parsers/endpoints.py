@@ -102,12 +102,18 @@ def _beside(cell: etree._Element, linked: list[etree._Element]) -> str:
     return cell_line(cell) if has_words(rest) else ""
 
 
-_SEPARATORS_AS_SPACE = str.maketrans(dict.fromkeys(labels.ENDPOINT_SEPARATORS, " "))
+_SEPARATORS_AS_SPACE = str.maketrans(
+    dict.fromkeys([*labels.ENDPOINT_SEPARATORS, labels.LINE_MARK], " ")
+)
 
 
-def has_words(text: str) -> bool:
-    """Text that is more than separators (", ", ";", "en" ...) and whitespace."""
-    words = text.translate(_SEPARATORS_AS_SPACE).split()
+def has_words(text: str, also: str = "") -> bool:
+    """Text that is more than separators (", ", ";", "en" ...), whitespace and the
+    characters in ``also``."""
+    text = text.translate(_SEPARATORS_AS_SPACE)
+    for char in also:
+        text = text.replace(char, " ")
+    words = text.split()
     return any(word.casefold() not in labels.ENDPOINT_SEPARATOR_WORDS for word in words)
 
 
