@@ -303,6 +303,8 @@ def _read_row(
             )
         )
     sources = endpoints.endpoints(source_cell.element, page_title)[0]
+    if not sources:  # a relation listed without source: no record
+        harvest.claimed.append(relation)
     for source, _ in sources:
         for target, exists in targets:
             harvest.relations.append((kind, Relation(source, relation, target, exists, beside)))
