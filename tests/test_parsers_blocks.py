@@ -53,7 +53,8 @@ def test_loose_text_is_kept_in_order() -> None:
 def test_walk_sees_query_results_and_the_whole_text() -> None:
     seen = walk(
         root(
-            '<p>x<span class="smwttcontent">uitleg</span></p><ul class="smw-format ul-format"><li>a</li></ul>'
+            '<p>x<span class="smwttcontent">uitleg</span></p>'
+            '<ul class="smw-format ul-format"><li>a</li></ul>'
         )
     )
     assert seen.shows_query_results

@@ -54,4 +54,3 @@ def test_body_table_is_text_rows_as_lines() -> None:
         '<h2><span class="mw-headline">V</span></h2>'
         "<table><tr><th>Wie</th><th>Wat</th></tr><tr><td>A</td><td>B</td></tr></table>"
     ) == [("V", 2, "Wie Wat\nA B")]
-
