@@ -203,3 +203,21 @@ def test_conservation_names_the_words_in_no_record() -> None:
     assert conservation.lost(content, ["ID\n1", "Status\nok"]) == "verborgen extra"
     assert conservation.lost(content, ["ID 1", "Status ok", "extra verborgen"]) == ""
     assert conservation.lost("a a b", ["a b"]) == "a"  # counted, not only present
+
+
+def test_shows_query_results_on_real_smw_renderings() -> None:
+    """SMW 5.1's own result markup marks it; #info, format=template rows and hand-written
+    tables do not (fixtures rendered by the real engine, tests/wiki/fixtures.py)."""
+    from tests.golden import FIXTURES, parse_fixture
+
+    expected = {
+        "smw-relations-ask-table.html": True,  # table.smwtable
+        "smw-relations-broadtable.html": True,
+        "overview-smw-query-table.html": True,
+        "smw-properties-transposed-ask.html": True,
+        "smw-info-tooltip.html": False,  # #info: a tooltip, no query
+        "smw-relations-template-rows.html": False,  # format=template writes no SMW markup
+        "bron-seed-full-page.html": False,  # a hand-written wikitable
+    }
+    got = {name: parse_fixture(FIXTURES / name).page.shows_query_results for name in expected}
+    assert got == expected
