@@ -16,8 +16,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from parsers.labels import LINE_MARK
+
 _WORD = re.compile(r"\w+")
 EXCERPT_WORDS = 30
+
+
+def _held_verbatim(content: str, accounted: list[str]) -> bool:
+    """The quick answer for the usual block: every whitespace-separated token of
+    ``content`` is in ``accounted`` as often, spelled alike. When not (a label's colon
+    dropped, a case changed), the words decide."""
+    need = Counter(content.replace(LINE_MARK, " ").split())
+    held = Counter(" ".join(accounted).replace(LINE_MARK, " ").split())
+    return all(held[token] >= count for token, count in need.items())
 
 
 def words(text: str) -> list[str]:
@@ -27,16 +38,18 @@ def words(text: str) -> list[str]:
 
 def lost(content: str, accounted: list[str]) -> str:
     """Words of ``content`` that ``accounted`` does not hold (as many times), in order."""
+    if _held_verbatim(content, accounted):
+        return ""
     shown = words(content)
     if not shown:
         return ""
     held = Counter(words("\n".join(accounted)))
-    missing = Counter(shown) - held
+    missing = {w: n - held[w] for w, n in Counter(shown).items() if held[w] < n}
     if not missing:
         return ""
     out: list[str] = []
     for word in shown:
-        if missing[word] > 0:
+        if missing.get(word, 0) > 0:
             missing[word] -= 1
             out.append(word)
             if len(out) >= EXCERPT_WORDS:

@@ -62,7 +62,7 @@ def extract(
             )
         tables = Tables()
         blocks = classify_blocks(walked.pieces, title, profile, tables)
-        reading = read(walked, blocks, title, profile, tables)
+        reading = read(blocks, title, profile, tables)
     warnings.extend(reading.warnings)
     historical = _historical(reading, profile)
     element_type = _property_type(reading, profile)

@@ -124,26 +124,30 @@ def read_table(table: Table, page_title: str, where: str, profile: Profile) -> H
     for index, row in enumerate(table.rows):
         cells = row.cells
         width = len(cells)
-        row_text = _row_raw(row)
-        if not width or is_blank(row_text):
+        if not width:
             continue
-        if not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
-            harvest.claimed.append(row_text)  # SMW's "... meer resultaten": query chrome
+        if row.element is not None and not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+            harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
             continue
         all_header = all(cell.header for cell in cells)
         if width == 2 and not (index == 0 and all_header and not infobox):
             label = line_of(cells[0].element).rstrip(":").strip()
             value = cells[1].element
+            raw = raw_text(value)
             if not label:
-                harvest.leftovers.append(_MARK + raw_text(value) + _MARK)
-                harvest.notes.append(
-                    problems.warning(
-                        problems.FULL_WIDTH_ROW,
-                        f"{where} row {index}: a value without label, kept as body text",
+                if not is_blank(raw):
+                    harvest.leftovers.append(_MARK + raw + _MARK)
+                    harvest.notes.append(
+                        problems.warning(
+                            problems.FULL_WIDTH_ROW,
+                            f"{where} row {index}: a value without label, kept as body text",
+                        )
                     )
-                )
                 continue
-            harvest.properties.append(_value(label, [value], raw_text(value), page_title))
+            harvest.properties.append(_value(label, [value], raw, page_title))
+            continue
+        row_text = _row_raw(row)
+        if is_blank(row_text):
             continue
         if width == 2 or (width == 1 and _is_title_row(row, all_header, infobox, profile)):
             harvest.claimed.append(row_text)  # a header, title or group row

@@ -11,9 +11,13 @@ Sections: text before the first heading is the section with heading "" and level
 when it holds text; every body heading gives a section, even an empty one; a block's
 heading gives one only when text was handed back under it.
 
-Then the conservation account (``parsers.conservation``): every visible word of the
-content area must be in a record, a note-worthy leftover, or a reader's claim (chrome
-such as header rows and query footers, the display text of linked endpoints).
+Conservation (``parsers.conservation``), per block a reader took: every visible word of
+its pieces must be in the reader's records, in what it handed back to the body, or in
+its claims (chrome such as header rows, title and group rows, query footers and
+printout labels; the display text of linked endpoints); else a ``lost`` warning names
+the words. Body blocks become section text as they are, and the walk's pieces cover
+the whole content area, so that accounts for every visible text of the page
+(tests/test_conservation.py checks the whole page too).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from parsers.profile import Profile
 from parsers.sections import Section
 from parsers.table import Tables
 from parsers.text import normalize
-from parsers.walk import Piece, Walk
+from parsers.walk import Piece
 
 
 @dataclass(slots=True)
@@ -41,18 +45,14 @@ class Reading:
     warnings: list[str] = field(default_factory=list)
 
 
-def read(
-    walk: Walk, blocks: list[Block], page_title: str, profile: Profile, tables: Tables
-) -> Reading:
-    """Run the readers over ``blocks`` and account for every text of ``walk``."""
+def read(blocks: list[Block], page_title: str, profile: Profile, tables: Tables) -> Reading:
+    """Run the readers over ``blocks``, accounting for every text of the blocks they take."""
     reading = Reading()
-    claimed: list[str] = [piece.text for piece in walk.pieces if piece.level]  # headings
     texts: dict[int, list[str]] = {}
     regions: dict[int, Block] = {}
     for block in blocks:
         first = regions.setdefault(block.region, block)
         raw = texts.setdefault(block.region, [])
-        claimed += block.claimed
         if block.kind == BODY:
             raw += [_piece_raw(piece) for piece in block.pieces]
             continue
@@ -62,9 +62,9 @@ def read(
         reading.relations += harvest.relations
         reading.warnings += harvest.warnings
         reading.notes += harvest.notes
-        claimed += harvest.claimed
         raw += harvest.leftovers
-        left = normalize("".join(harvest.leftovers))
+        _account(block, harvest, reading)
+        left = normalize("".join(harvest.leftovers)) if harvest.leftovers else ""
         if left and not first.body_region:
             reading.notes.append(
                 problems.warning(
@@ -79,18 +79,25 @@ def read(
                 reading.sections.append(Section("", 0, text))
         elif block.body_region or text:
             reading.sections.append(Section(block.heading, block.level, text))
-    accounted = claimed + [f"{p.label}\n{p.value}" for p in reading.properties]
-    accounted += [f"{r.source}\n{r.relation}\n{r.target}\n{r.text}" for _, r in reading.relations]
-    accounted += [f"{s.heading}\n{s.text}" for s in reading.sections]
-    lost = conservation.lost(walk.text, accounted)
+    return reading
+
+
+def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
+    """Conservation for one block a reader took: every word of its pieces is in the
+    reader's records, claims or leftovers, or a ``lost`` warning says which are not.
+    (Body blocks go to the sections as they are, by construction.)"""
+    shown = "".join(_piece_raw(piece) for piece in block.pieces)
+    accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
+    accounted += [f"{p.label}\n{p.value}" for p in harvest.properties]
+    accounted += [f"{r.source}\n{r.relation}\n{r.target}\n{r.text}" for _, r in harvest.relations]
+    lost = conservation.lost(shown, accounted)
     if lost:
         reading.warnings.append(
             problems.warning(
                 problems.LOST,
-                f"visible text in no record: {problems.excerpt(lost)}",
+                f"{block.where}: visible text in no record: {problems.excerpt(lost)}",
             )
         )
-    return reading
 
 
 def _piece_raw(piece: Piece) -> str:

@@ -37,6 +37,7 @@ further-results link is chrome.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
@@ -77,7 +78,7 @@ class Header(NamedTuple):
     kind: str  # named by a title row above the header, else ""
 
 
-def roles(cells: list[Cell], profile: Profile, named: bool) -> Columns | None:
+def roles(cells: Sequence[Cell], profile: Profile, named: bool) -> Columns | None:
     """Column roles from header cells; None when a needed one is missing (the relation
     column is not needed when a sub-heading names the relation: ``named``)."""
     found: dict[str, int] = {}
@@ -252,14 +253,16 @@ def _read_row(
     harvest: Harvest,
 ) -> None:
     where = f"{block.where} row {index}"
-    row_text = _row_raw(row)
     cells = row.cells
-    if not cells or is_blank(row_text):
+    if not cells:
         return
-    if not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
-        harvest.claimed.append(row_text)  # SMW's "... meer resultaten": query chrome
+    if row.element is not None and not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+        harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
         return
     if len(cells) == 1:
+        row_text = _row_raw(row)
+        if is_blank(row_text):
+            return
         harvest.leftovers.append(_MARK + row_text + _MARK)
         harvest.notes.append(
             problems.warning(
@@ -289,8 +292,9 @@ def _read_row(
     relation = line_of(relation_cell.element) if relation_cell is not None else ""
     relation = relation or name
     targets, beside = endpoints.endpoints(target_cell.element, page_title)
-    harvest.claimed.append(raw_text(target_cell.element))
-    harvest.claimed.append(raw_text(source_cell.element))
+    for cell in (source_cell, target_cell):
+        if len(cell.element):  # a link's display text (a plain text cell is its record)
+            harvest.claimed.append(raw_text(cell.element))
     if not targets:  # a relation listed without endpoint (or cut off): no record
         harvest.claimed.append(relation)
         return

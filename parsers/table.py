@@ -20,6 +20,7 @@ the block classifier and the property and relation readers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -32,9 +33,9 @@ MAX_COLSPAN = 1000  # the standard's clamps
 MAX_ROWSPAN = 65534
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Cell:
-    """One ``td``/``th`` and the slots it covers (x, y: its top-left slot)."""
+class Cell(NamedTuple):
+    """One ``td``/``th`` and the slots it covers (x, y: its top-left slot). Compared by
+    identity where it matters (``is``): two cells never share slots."""
 
     element: etree._Element
     x: int
@@ -51,15 +52,8 @@ class Row:
     element: etree._Element | None  # the ``tr`` (None for loose cells)
     y: int
     slots: tuple[Cell | None, ...]
-
-    @property
-    def cells(self) -> list[Cell]:
-        """The distinct cells of the row, left to right (a colspan cell once)."""
-        out: list[Cell] = []
-        for cell in self.slots:
-            if cell is not None and (not out or out[-1] is not cell):
-                out.append(cell)
-        return out
+    #: the distinct cells of the row, left to right (a colspan cell once)
+    cells: tuple[Cell, ...]
 
     @property
     def classes(self) -> list[str]:
@@ -102,9 +96,11 @@ class Tables:
 
 
 def _span(cell: etree._Element, name: str, default: int, low: int, high: int) -> int:
-    value = (cell.get(name) or "").strip()
+    value = cell.get(name)
+    if value is None:
+        return default
     digits = ""
-    for char in value:  # the standard's "rules for parsing non-negative integers"
+    for char in value.strip():  # the standard's "rules for parsing non-negative integers"
         if not char.isdigit():
             break
         digits += char
@@ -114,53 +110,73 @@ def _span(cell: etree._Element, name: str, default: int, low: int, high: int) ->
 
 
 class _Former:
-    """The forming-a-table algorithm's state (``form``)."""
+    """The forming-a-table algorithm's state (``form``); the grid as a list of rows."""
 
     def __init__(self, row_count: int) -> None:
         self.row_count = row_count  # a span past the last row only makes empty rows
-        self.slots: dict[tuple[int, int], Cell] = {}
+        self.grid: list[list[Cell | None]] = []
         self.width = 0
-        self.height = 0
         self.y = 0
         self.growing: list[Cell] = []  # rowspan=0 cells of the current row group
         self.rows: list[tuple[etree._Element | None, int]] = []
 
+    def _slot_row(self, y: int) -> list[Cell | None]:
+        while len(self.grid) <= y:
+            self.grid.append([])
+        return self.grid[y]
+
     def row(self, element: etree._Element | None, cells: list[etree._Element]) -> None:
-        if self.y == self.height:
-            self.height += 1
-        self._grow()
+        current = self._slot_row(self.y)
+        self._grow(current)
+        if not current and all(
+            cell.get("colspan") is None and cell.get("rowspan") is None for cell in cells
+        ):  # the common row: nothing spans into it, nothing spans out of it
+            y = self.y
+            current.extend(
+                [Cell(cell, x, y, 1, 1, cell.tag == "th") for x, cell in enumerate(cells)]
+            )
+            self.width = max(self.width, len(current))
+            self.rows.append((element, y))
+            self.y += 1
+            return
         x = 0
         for cell in cells:
-            while x < self.width and (x, self.y) in self.slots:
+            while x < len(current) and current[x] is not None:
                 x += 1
-            if x == self.width:
-                self.width += 1
             colspan = _span(cell, "colspan", 1, 1, MAX_COLSPAN)
             rowspan = _span(cell, "rowspan", 1, 0, MAX_ROWSPAN)
             grows = rowspan == 0
             rowspan = min(rowspan or 1, max(1, self.row_count - self.y))
-            self.width = max(self.width, x + colspan)
-            self.height = max(self.height, self.y + rowspan)
             placed = Cell(cell, x, self.y, colspan, rowspan, cell.tag == "th")
             for dy in range(rowspan):
-                for dx in range(colspan):
-                    self.slots.setdefault((x + dx, self.y + dy), placed)
+                _cover(self._slot_row(self.y + dy), x, colspan, placed)
             if grows:
                 self.growing.append(placed)
             x += colspan
+            self.width = max(self.width, x)
+        self.width = max(self.width, len(current))
         self.rows.append((element, self.y))
         self.y += 1
 
-    def _grow(self) -> None:
+    def _grow(self, current: list[Cell | None]) -> None:
         for cell in self.growing:
-            for dx in range(cell.width):
-                self.slots.setdefault((cell.x + dx, self.y), cell)
+            _cover(current, cell.x, cell.width, cell)
 
     def end_group(self) -> None:
-        while self.y < self.height:
-            self._grow()
+        while self.y < len(self.grid):
+            self._grow(self.grid[self.y])
             self.y += 1
         self.growing = []
+
+
+def _cover(row: list[Cell | None], x: int, width: int, cell: Cell) -> None:
+    """Let ``cell`` cover ``width`` slots of ``row`` from ``x`` (slots already covered,
+    a table model error, keep their first cell)."""
+    if len(row) < x + width:
+        row.extend([None] * (x + width - len(row)))
+    for at in range(x, x + width):
+        if row[at] is None:
+            row[at] = cell
 
 
 def form(table: etree._Element) -> Table:
@@ -208,9 +224,13 @@ def form(table: etree._Element) -> Table:
     flush()
     former.end_group()
     width = former.width
-    slots = former.slots
-    rows = tuple(
-        Row(element, y, tuple(slots.get((x, y)) for x in range(width)))
-        for element, y in former.rows
-    )
-    return Table(table, caption, width, rows)
+    rows = []
+    for element, y in former.rows:
+        slots = former.grid[y]
+        slots = slots + [None] * (width - len(slots))
+        distinct: list[Cell] = []
+        for cell in slots:
+            if cell is not None and (not distinct or distinct[-1] is not cell):
+                distinct.append(cell)
+        rows.append(Row(element, y, tuple(slots), tuple(distinct)))
+    return Table(table, caption, width, tuple(rows))

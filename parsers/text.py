@@ -42,6 +42,8 @@ def mark_lines(root: etree._Element) -> None:
 
 def raw_text(element: etree._Element) -> str:
     """All text below ``element`` (markers included, tail excluded)."""
+    if not len(element):  # no child elements (most cells): the text is all there is
+        return element.text or ""
     value = etree.tostring(element, method="text", encoding="unicode", with_tail=False)
     return value if isinstance(value, str) else ""
 

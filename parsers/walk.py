@@ -23,19 +23,19 @@ span.mw-headline`` (MediaWiki <= 1.42) and ``div.mw-heading > h2`` (>= 1.43).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
 from parsers import labels
-from parsers.text import line_of, mark_lines, normalize, raw_text
+from parsers.text import line_of, mark_lines
 
 _STRUCTURE = (*labels.HEADING_TAGS, "table")
 _HEADING_WRAPPER = labels.HEADING_WRAPPER_CLASS
 _NOISE_TAGS = frozenset(labels.NOISE_TAGS)
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
     """A heading, a top-level element, or loose text between elements."""
 
     element: etree._Element | None
@@ -50,8 +50,6 @@ class Walk:
     pieces: tuple[Piece, ...]
     #: the content shows SMW inline query results
     shows_query_results: bool
-    #: the whole visible text of the content area, per the text rules
-    text: str
 
 
 def walk(root: etree._Element) -> Walk:
@@ -60,7 +58,7 @@ def walk(root: etree._Element) -> Walk:
     mark_lines(root)
     pieces: list[Piece] = []
     _flatten(root, pieces)
-    return Walk(tuple(pieces), shows_results, normalize(raw_text(root)))
+    return Walk(tuple(pieces), shows_results)
 
 
 def _drop_noise(root: etree._Element) -> bool:
@@ -71,18 +69,23 @@ def _drop_noise(root: etree._Element) -> bool:
     results = labels.QUERY_RESULT_CLASSES
     noise_ids = labels.NOISE_IDS
     shows_results = False
+    plain: set[str] = set()  # class values seen to be neither noise nor query results
     for element in root.iter():
         value = element.get("class")
         if value is None:  # script, style, or a class-less #toc
             if element.tag in _NOISE_TAGS or element.get("id") in noise_ids:
                 doomed.append(element)
             continue
+        if value in plain:  # class values repeat (brackets, headlines): decided once
+            continue
         tokens = value.split()
         is_div_noise = element.tag == "div" and not div_classes.isdisjoint(tokens)
         if is_div_noise or not classes.isdisjoint(tokens):
             doomed.append(element)
-        elif not shows_results and not results.isdisjoint(tokens):
+        elif not results.isdisjoint(tokens):
             shows_results = True
+        elif div_classes.isdisjoint(tokens):  # a div-only noise class is decided per tag
+            plain.add(value)
     for element in doomed:
         drop(element)
     return shows_results

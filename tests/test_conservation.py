@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 import requests
 
-from parsers import parse_page
+from parsers import conservation, document, parse_page
+from parsers.text import raw_text
+from parsers.walk import walk
 from tests.golden import fixture_pages, parse_fixture
 from tests.mutations import MUTATIONS, mutable_fixtures, mutate
 from tests.wiki.compare import actual, differences, page_url
@@ -29,6 +31,21 @@ def lost(warnings: tuple[str, ...]) -> list[str]:
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_no_fixture_loses_visible_text(page: Path) -> None:
     assert lost(parse_fixture(page).page.warnings) == []
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_the_walk_covers_the_whole_content_area(page: Path) -> None:
+    """The pieces stage 1 hands on hold every word of the content area: the parse-time
+    account of the blocks (parsers.reading) then covers the whole page."""
+    doc = document.load(page.read_bytes())
+    if doc.root is None:
+        return
+    pieces = walk(doc.root).pieces
+    shown = "".join(
+        piece.text if piece.element is None or piece.level else raw_text(piece.element)
+        for piece in pieces
+    )
+    assert sorted(conservation.words(shown)) == sorted(conservation.words(raw_text(doc.root)))
 
 
 def test_no_mutation_loses_visible_text() -> None:
