@@ -279,6 +279,7 @@ def _read_row(
         or target_cell is None
         or (columns.relation >= 0 and relation_cell is None)
     ):
+        row_text = _row_raw(row)
         harvest.leftovers.append(_MARK + row_text + _MARK)
         harvest.warnings.append(
             problems.warning(
