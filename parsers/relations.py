@@ -297,7 +297,7 @@ def _read_row(
         if len(cell.element):  # a link's display text (a plain text cell is its record)
             harvest.claimed.append(raw_text(cell.element))
     if not targets:  # a relation listed without endpoint (or cut off): no record
-        harvest.claimed.append(relation)
+        harvest.claimed += [relation, raw_text(source_cell.element)]
         return
     if beside:
         harvest.warnings.append(
@@ -309,7 +309,7 @@ def _read_row(
         )
     sources = endpoints.endpoints(source_cell.element, page_title)[0]
     if not sources:  # a relation listed without source: no record
-        harvest.claimed.append(relation)
+        harvest.claimed += [relation, raw_text(target_cell.element)]
     for source, _ in sources:
         for target, exists in targets:
             harvest.relations.append((kind, Relation(source, relation, target, exists, beside)))
