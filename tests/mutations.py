@@ -8,8 +8,9 @@ the old skin's missing ``.mw-parser-output``; and issue 17's layout classes: rel
 split per relation type as tables, as SMW ``format=ul`` and as ``format=list``, header
 label variants, a rowspan'd Vertrekpunt, property group rows, SMW's ``tr.smwfooter``,
 ``headers=hide``, property blocks as a bold-label list and as a grid of divs), with
-plain lxml, knowing nothing of the parser. ``check`` then states what must hold: the properties and relations equal
-the unmutated fixture's (or, where the variation changes meaning, the stated result),
+plain lxml, knowing nothing of the parser. ``check`` then states what must hold: the
+properties and relations equal the unmutated fixture's (or, where the variation changes
+meaning, the stated result),
 nothing the parser found before is lost (every word of every record still appears in
 some record), the text the mutation added lands in a record, and the mutation brings
 no new warning (a variation the parser reads completely is no cause for one; a ``lost``
