@@ -13,6 +13,7 @@ and a trailing ":" dropped, so "Eigenschappen:" and "eigenschappen" match too.
 
 from __future__ import annotations
 
+import functools
 import re
 
 
@@ -166,6 +167,7 @@ def block_kind(text: str, blocks: tuple[tuple[str, str], ...]) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=4096)  # header texts repeat on every page of a wiki
 def header_forms(text: str) -> frozenset[str]:
     """The forms a column header label is compared in: case, spaces and punctuation
     ignored (only letters and digits kept), a parenthesised plural both dropped and

@@ -28,11 +28,13 @@ from typing import NamedTuple
 from lxml import etree
 
 from parsers import labels
-from parsers.text import line_of, mark_lines
+from parsers.text import line_of
 
 _STRUCTURE = (*labels.HEADING_TAGS, "table")
 _HEADING_WRAPPER = labels.HEADING_WRAPPER_CLASS
 _NOISE_TAGS = frozenset(labels.NOISE_TAGS)
+_BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)
+_CELL_TAGS = frozenset(labels.CELL_TAGS)
 
 
 class Piece(NamedTuple):
@@ -55,14 +57,15 @@ class Walk:
 def walk(root: etree._Element) -> Walk:
     """Clean and mark ``root`` (the content area), then flatten it into pieces."""
     shows_results = _drop_noise(root)
-    mark_lines(root)
     pieces: list[Piece] = []
     _flatten(root, pieces)
     return Walk(tuple(pieces), shows_results)
 
 
 def _drop_noise(root: etree._Element) -> bool:
-    """Drop noise below ``root``; whether SMW query result markup was seen."""
+    """Drop noise below ``root`` and mark lines, in one pass; whether SMW query result
+    markup was seen. (A dropped block's line marks stay with the text after it: a line
+    break where a block was.)"""
     doomed: list[etree._Element] = []
     classes = labels.NOISE_CLASSES
     div_classes = labels.NOISE_DIV_CLASSES
@@ -70,7 +73,16 @@ def _drop_noise(root: etree._Element) -> bool:
     noise_ids = labels.NOISE_IDS
     shows_results = False
     plain: set[str] = set()  # class values seen to be neither noise nor query results
+    blocks = _BLOCK_TAGS
+    cells = _CELL_TAGS
+    mark = labels.LINE_MARK
     for element in root.iter():
+        tag = element.tag
+        if tag in blocks:
+            element.text = mark + (element.text or "")
+            element.tail = mark + (element.tail or "")
+        elif tag in cells:
+            element.tail = " " + (element.tail or "")
         value = element.get("class")
         if value is None:  # script, style, or a class-less #toc
             if element.tag in _NOISE_TAGS or element.get("id") in noise_ids:
