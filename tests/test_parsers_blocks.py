@@ -7,6 +7,7 @@ from lxml import etree
 from parsers.blocks import BODY, PROPERTIES, RELATIONS, classify, regions
 from parsers.labels import LINE_MARK
 from parsers.profile import NORA
+from parsers.reading import read
 from parsers.table import Tables
 from parsers.walk import walk
 
@@ -91,9 +92,23 @@ def test_a_captioned_table_in_body_text_is_a_block_of_its_own() -> None:
     ]
 
 
-def test_classification_reads_only() -> None:
-    tree = root("<h2>Eigenschappen</h2><table><tr><th>ID</th><td>1</td></tr></table>")
+def test_stages_2_and_3_read_only() -> None:
+    """After the walk, classifying and reading every kind of block leaves the tree as it
+    was (the readers serialise, never move or mark)."""
+    tree = root(
+        "<p><b>ID:</b> 1<br><b>Status:</b> <a href='/wiki/S'>S</a></p>"
+        "<h2>Eigenschappen</h2><table><tr><th colspan=2>Algemeen</th></tr>"
+        "<tr><th>ID</th><td>1</td></tr></table><ul><li><b>Bron:</b> x</li></ul>"
+        "<dl><dt>Type</dt><dd>y</dd></dl><div><div><div>Eigenaar</div><div>z</div></div></div>"
+        "<h2>Relaties</h2><table><tr><th>Vertrekpunt</th><th>Relatie</th><th>Eindpunten</th>"
+        "</tr><tr><td rowspan=2><a class='mw-selflink selflink'>P</a></td><td>r</td>"
+        "<td><a href='/wiki/A'>A</a></td></tr><tr><td>s</td><td>B, tekst</td></tr></table>"
+        "<h3>groepeert</h3><ul><li><a href='/wiki/C'>C</a></li></ul><p>Zie ook.</p>"
+    )
     pieces = walk(tree).pieces
     before = etree.tostring(tree)
-    classify(pieces, "P", NORA, Tables())
+    tables = Tables()
+    blocks = classify(pieces, "P", NORA, tables)
+    reading = read(blocks, "P", NORA, tables)
     assert etree.tostring(tree) == before
+    assert len(reading.properties) == 5 and len(reading.relations) == 3
