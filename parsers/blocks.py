@@ -151,6 +151,8 @@ def _body(
         out.append(Block(BODY, "", text, level, tuple(body), "", where, region, True))
         body.clear()
 
+    before_table = _before_table(items)
+
     for at, piece in enumerate(items):
         element = piece.element
         if element is None:
@@ -186,7 +188,7 @@ def _body(
         if pending is not None:
             body.append(pending)
             pending = None
-        if _next_is_table(items, at) and _announces(inline_text(raw_text(element)), profile):
+        if before_table[at] and _announces(inline_text(raw_text(element)), profile):
             pending = piece
             continue
         body.append(piece)
@@ -236,11 +238,16 @@ def _announces(label: str, profile: Profile) -> str:
     return labels.block_kind(label, profile.blocks)
 
 
-def _next_is_table(items: list[Piece], index: int) -> bool:
-    for piece in items[index + 1 :]:
-        if piece.element is None:
-            if not is_blank(piece.text):
-                return False
-            continue
-        return piece.element.tag == "table"
-    return False
+def _before_table(items: list[Piece]) -> list[bool]:
+    """For each piece: the next piece that shows anything is a table (one backward pass,
+    so a long region costs linear time)."""
+    out = [False] * len(items)
+    next_is_table = False
+    for at in range(len(items) - 1, -1, -1):
+        out[at] = next_is_table
+        piece = items[at]
+        if piece.element is not None:
+            next_is_table = piece.element.tag == "table"
+        elif not is_blank(piece.text):
+            next_is_table = False
+    return out

@@ -89,7 +89,8 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
     shown = "".join(_piece_raw(piece) for piece in block.pieces)
     accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
     accounted += [f"{p.label}\n{p.value}" for p in harvest.properties]
-    accounted += [f"{r.source}\n{r.relation}\n{r.target}\n{r.text}" for _, r in harvest.relations]
+    accounted += [f"{r.source}\n{r.relation}\n{r.target}" for _, r in harvest.relations]
+    accounted += dict.fromkeys(r.text for _, r in harvest.relations if r.text)  # once each
     lost = conservation.lost(shown, accounted)
     if lost:
         reading.warnings.append(

@@ -48,7 +48,7 @@ from parsers.links import Target, classify
 from parsers.profile import Profile
 from parsers.properties import block_raw
 from parsers.table import Cell, Row, Table, Tables
-from parsers.text import is_blank, line_of, normalize, raw_text
+from parsers.text import inline_text, is_blank, line_of, normalize, raw_text
 
 if TYPE_CHECKING:
     from parsers.blocks import Block
@@ -389,37 +389,33 @@ def _list_item(
     """One list item (or an inline list): its links as relations, None if it holds words
     beside its links and printout labels."""
     harvest = Harvest()
-    text = raw_text(item)
-    rest = normalize(text).replace("\n", " ")
     source_label = False
     for label in item.iter("span"):
         if labels.QUERY_FIELD_LABEL_CLASS in (label.get("class") or "").split():
-            label_text = line_of(label)
-            forms = labels.header_forms(label_text)
+            forms = labels.header_forms(line_of(label))
             roles_hit = {profile.header_roles[f][0] for f in forms if f in profile.header_roles}
             source_label = source_label or roles_hit == {SOURCE}
-            rest = _remove_once(rest, label_text)
     targets: list[Target] = []
     seen: set[str] = set()
+    anchors = 0
     for anchor in item.iter("a"):
         if _in_field_label(anchor, item):
             continue
+        anchors += 1
         href = anchor.get("href") or ""
         if any(marker in href for marker in labels.QUERY_FURTHER_RESULTS_HREFS):
-            rest = _remove_once(rest, line_of(anchor))  # further results: query chrome
-            continue
+            continue  # further results: query chrome
         target = classify(anchor, page_title)
         if not isinstance(target, Target) or not target.title:
             return None
-        rest = _remove_once(rest, line_of(anchor))
         if target.title not in seen:
             seen.add(target.title)
             targets.append(target)
-    if not targets and not is_blank(text) and rest == normalize(text).replace("\n", " "):
+    if not anchors:
         return None  # no link at all: prose
-    if _has_label_words(rest, profile):
+    if _has_label_words(inline_text("".join(_outside_links(item))), profile):
         return None
-    harvest.claimed.append(text)
+    harvest.claimed.append(raw_text(item))
     reverse = source_label or kind == labels.DERIVED
     for target in targets:
         if reverse:
@@ -428,6 +424,23 @@ def _list_item(
             record = Relation(page_title, name, target.title, target.exists, "")
         harvest.relations.append((kind, record))
     return harvest
+
+
+def _outside_links(element: etree._Element) -> list[str]:
+    """The raw text pieces below ``element`` outside its links and printout labels, in
+    no particular order (only the words matter): one walk, no recursion."""
+    out = [element.text or ""]
+    skipped: set[etree._Element] = set()
+    for node in element.iterdescendants():
+        if node.getparent() in skipped:
+            skipped.add(node)  # inside a link or a label: neither its text nor its tail
+            continue
+        if node.tag == "a" or labels.QUERY_FIELD_LABEL_CLASS in (node.get("class") or "").split():
+            skipped.add(node)
+        else:
+            out.append(node.text or "")
+        out.append(node.tail or "")
+    return out
 
 
 def _has_label_words(rest: str, profile: Profile) -> bool:
@@ -448,11 +461,6 @@ def _in_field_label(anchor: etree._Element, stop: etree._Element) -> bool:
         if labels.QUERY_FIELD_LABEL_CLASS in (parent.get("class") or "").split():
             return True
     return False
-
-
-def _remove_once(text: str, part: str) -> str:
-    at = text.find(part) if part else -1
-    return text[:at] + " " + text[at + len(part) :] if at >= 0 else text
 
 
 def _is_empty_paragraph(element: etree._Element) -> bool:

@@ -8,7 +8,10 @@ row; ``rowspan=0`` grows to the end of its row group; row groups (``thead``,
 them. So a Vertrekpunt cell spanning three rows stands in each of those rows, and a
 ``<th colspan=2>`` group row is one cell over the whole width, wherever it stands.
 
-Beyond the standard, for templates that forget a ``tr``: ``td``/``th`` cells directly
+Beyond the standard: spanning cells may cover at most ``SPAN_BUDGET_PER_ROW`` slots per
+row of the table together (past that a cell covers its own slot only), so a hostile
+table of n rows each spanning all n costs linear time, not n * n. For templates that
+forget a ``tr``: ``td``/``th`` cells directly
 in the table or a row group form a row of their own where they stand. Rows a span
 reaches past the last ``tr`` are not reported (their cells are in earlier rows).
 
@@ -31,6 +34,9 @@ _SECTIONS = frozenset(labels.TABLE_SECTION_TAGS)
 _CELL_TAGS = frozenset(labels.CELL_TAGS)
 MAX_COLSPAN = 1000  # the standard's clamps
 MAX_ROWSPAN = 65534
+SPAN_BUDGET_PER_ROW = 64
+"""Slots that spanning cells may cover, per row of the table: far beyond any real
+table (a rowspan'd Vertrekpunt, group rows), and it keeps hostile spans linear."""
 
 
 class Cell(NamedTuple):
@@ -114,6 +120,9 @@ class _Former:
 
     def __init__(self, row_count: int) -> None:
         self.row_count = row_count  # a span past the last row only makes empty rows
+        #: slots spanning cells may still cover: a table of n rows whose every row starts
+        #: a rowspan=n cell would otherwise cost n * n (time linear in the page instead)
+        self.span_budget = SPAN_BUDGET_PER_ROW * (row_count + 1)
         self.grid: list[list[Cell | None]] = []
         self.width = 0
         self.y = 0
@@ -147,6 +156,11 @@ class _Former:
             rowspan = _span(cell, "rowspan", 1, 0, MAX_ROWSPAN)
             grows = rowspan == 0
             rowspan = min(rowspan or 1, max(1, self.row_count - self.y))
+            if colspan * rowspan > 1:
+                if colspan * rowspan > self.span_budget:  # past the budget: one slot
+                    colspan = rowspan = 1
+                    grows = False
+                self.span_budget -= colspan * rowspan
             placed = Cell(cell, x, self.y, colspan, rowspan, cell.tag == "th")
             for dy in range(rowspan):
                 _cover(self._slot_row(self.y + dy), x, colspan, placed)
