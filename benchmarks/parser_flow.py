@@ -22,7 +22,7 @@ and reports:
   calls that go sideways instead of down;
 - ``grid outside the grid``: calls to the table-grid helpers (``GRID_HELPERS``:
   a table's rows, a row's cells, its classes, its caption) answered by a module
-  other than ``parsers.grid``, i.e. by a block reader that others call sideways.
+  other than ``parsers.table``, i.e. by a block reader that others call sideways.
 
 The last line is one JSON object with the numbers per page. Deterministic: the
 same code and page give the same counts on any machine.
@@ -44,35 +44,37 @@ DEFAULT_PAGES = ("bron-vector-caption.html",)
 LAYERS: dict[str, int] = {
     "parsers.page": 0,
     "parsers.extraction": 1,
-    # orchestration: the page slice, the regions, which block is which
+    # the pipeline: load, stage 1 (walk), stage 3's driver, the accounts
     "parsers.document": 2,
-    "parsers.blocks": 2,
-    "parsers.layout": 2,
+    "parsers.walk": 2,
+    "parsers.reading": 2,
     "parsers.digest": 2,
-    # block readers and the page's raw-text helpers
-    "parsers.properties": 3,
-    "parsers.relations": 3,
-    "parsers.relationlist": 3,
-    "parsers.sections": 3,
+    # stage 2 (blocks) asks the readers' shape tests; stage 3's readers
+    "parsers.blocks": 3,
+    "parsers.properties": 4,
+    "parsers.relations": 4,
+    "parsers.conservation": 4,
+    "parsers.sections": 4,
     "parsers.metadata": 3,
     "parsers.charset": 3,
     "parsers.nesting": 3,
-    # the table grid
-    "parsers.grid": 4,
-    "parsers.endpoints": 4,
+    # the table model
+    "parsers.table": 5,
+    "parsers.endpoints": 5,
     # text and link primitives
-    "parsers.text": 5,
-    "parsers.links": 5,
+    "parsers.text": 6,
+    "parsers.links": 6,
     # data
-    "parsers.labels": 6,
-    "parsers.profile": 6,
-    "parsers.problems": 6,
-    "parsers.records": 6,
+    "parsers.labels": 7,
+    "parsers.profile": 7,
+    "parsers.problems": 7,
+    "parsers.records": 7,
+    "parsers.harvest": 7,
 }
 
 
 #: function names of the table grid, wherever they are defined
-GRID_HELPERS = frozenset({"rows", "cells", "cell_rows", "table_classes", "caption_label"})
+GRID_HELPERS = frozenset({"form", "rows", "cells", "cell_rows", "table_classes", "title_row"})
 
 
 def _module(frame: FrameType | None) -> str:
@@ -91,7 +93,7 @@ def trace(html: bytes, url: str) -> dict[str, Any]:
     parse_page(html, url)  # warm: first-call imports and caches are not the flow
     timeline: list[str] = []
     edges: Counter[tuple[str, str]] = Counter()
-    stray: Counter[str] = Counter()  # grid helpers run outside parsers.grid
+    stray: Counter[str] = Counter()  # table helpers run outside parsers.table
 
     def note(module: str) -> None:
         if module and (not timeline or timeline[-1] != module):
@@ -106,7 +108,7 @@ def trace(html: bytes, url: str) -> dict[str, Any]:
                 if caller and caller != callee:
                     edges[(caller, callee)] += 1
                 name = frame.f_code.co_name
-                if name in GRID_HELPERS and callee != "parsers.grid":
+                if name in GRID_HELPERS and callee != "parsers.table":
                     stray[f"{callee}.{name}"] += 1
                 note(callee)
         elif event == "return":
@@ -155,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{path.name}: {result['modules']} modules, {result['returns']} returns to a "
             f"module left before, {len(result['edges'])} module edges, "
             f"{result['against_layers_calls']} calls against the layers, "
-            f"{result['grid_outside_grid_calls']} grid calls outside parsers.grid"
+            f"{result['grid_outside_grid_calls']} grid calls outside parsers.table"
         )
         for edge, count in ({} if every else result["edges"]).items():
             mark = "  <- against the layers" if edge in result["against_layers"] else ""

@@ -1,105 +1,253 @@
-"""The content area as a flat run of headings and top-level blocks, cut into regions.
+"""Stage 2: the walk's pieces as a list of classified blocks.
 
-MediaWiki puts headings at the top of ``.mw-parser-output``; templates sometimes
-wrap them, or a table, in a ``div``. So the walk descends into a wrapper only when
-a heading or a table sits inside it, and otherwise keeps each child whole (a table, a list, a
-paragraph). Both heading markups are recognised: ``h2 > span.mw-headline``
-(MediaWiki <= 1.42, the edit link inside the heading) and ``div.mw-heading > h2``
-(>= 1.43, the edit link beside it); edit links are noise and already gone.
+A block is a run of pieces under one heading and what it is: a **property** block, a
+**relation** block (its kind, ``direct`` or ``derived``, when the heading says it, and
+its relation name when a sub-heading names one relation type), or **body** text.
+Found by the profile's labels (``Profile.blocks``; NORA: "Eigenschappen", "Relaties",
+"Afgeleide relaties"), prefix-matched after folding, so "Eigenschappen van dit element"
+and "Relaties (2)" count too:
 
-A region is a heading (``None`` for the text before the first one) and the blocks
-up to the next heading of any level.
+* a heading carrying a block label opens the block; it runs to the next heading of
+  the same or a higher level, so its sub-headings inherit it. Inside a relation block
+  every sub-heading names the relation type of what stands under it ("groepeert" over
+  a ``Vertrekpunt | Eindpunt`` table or a list of links);
+* outside blocks, a heading carrying a known relation name
+  (``profile.relation_names``) over nothing but lists of links is the older relation
+  list;
+* in body text, a table announces itself by its caption, its title row or a
+  pseudo-heading (a short paragraph naming a block right before it); a table whose
+  header row has the relation columns and whose rows are about this page is a
+  relation block too (an overview's query table listing other pages is body text);
+  and before the first heading only, the infobox, "Label: value" lines, definition
+  lists of known property labels and tables whose rows look like label/value pairs
+  are property blocks, wherever they stand there.
+
+A table's CSS class never decides: Semantic MediaWiki renders every query table (a
+Relaties block, an Afgeleide relaties block, a page's own properties, an overview) as
+``table.sortable.wikitable.smwtable``.
+
+Stage 2 reads only: the classification looks at texts and the table model
+(``parsers.table``), never changes the tree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from lxml import etree
 
-from parsers import labels
-from parsers.text import line_of
+from parsers import labels, properties, relations
+from parsers.profile import Profile
+from parsers.table import Tables
+from parsers.text import inline_text, is_blank, raw_text
+from parsers.walk import Piece
 
-_STRUCTURE = (*labels.HEADING_TAGS, "table")
-_HEADING_WRAPPER = labels.HEADING_WRAPPER_CLASS
-_MARK = labels.LINE_MARK
+BODY, PROPERTIES, RELATIONS = "body", "properties", "relations"
 
 
 class Block(NamedTuple):
-    """A heading, a top-level element, or loose text between elements.
+    """A classified run of pieces (module docstring)."""
 
-    A tuple, built with ``_new``: a page has dozens, and a dataclass ``__init__``
-    cost several times as much.
-    """
-
-    element: etree._Element | None
-    text: str = ""  # raw text of a loose text block; heading text for headings
-    level: int = 0  # heading level, 0 for non-headings
-
-
-_new = tuple.__new__
-
-
-@dataclass(slots=True)
-class Region:
-    """A heading (or ``None`` before the first heading) and the blocks under it."""
-
-    heading: Block | None
-    blocks: list[Block] = field(default_factory=list)
+    kind: str  # BODY, PROPERTIES or RELATIONS
+    relation_kind: str  # DIRECT or DERIVED when the block's heading says so, else ""
+    heading: str | None  # the heading the pieces stand under (None: before the first)
+    level: int
+    pieces: tuple[Piece, ...]
+    relation_name: str = ""  # a sub-heading naming the relation type of its table or list
+    where: str = ""  # where on the page, for notes and warnings
+    region: int = 0  # index of the heading's region: the body text of one heading is one section
+    body_region: bool = True  # the heading is a body heading (a section even when empty)
+    claimed: tuple[str, ...] = ()  # texts that named the block (a pseudo-heading)
 
 
-_MARK_BLOCK = Block(None, _MARK)
-
-
-def regions(root: etree._Element) -> list[Region]:
-    """Cut the content area into regions, in document order."""
-    out = [Region(None)]
-    flat: list[Block] = []
-    _walk(root, flat)
-    for block in flat:
-        if block.level:
-            out.append(Region(block))
+def regions(pieces: tuple[Piece, ...]) -> list[tuple[Piece | None, list[Piece]]]:
+    """The pieces cut at every heading: (heading or None, the pieces under it)."""
+    out: list[tuple[Piece | None, list[Piece]]] = [(None, [])]
+    for piece in pieces:
+        if piece.level:
+            out.append((piece, []))
         else:
-            out[-1].blocks.append(block)
+            out[-1][1].append(piece)
     return out
 
 
-def _walk(parent: etree._Element, out: list[Block]) -> None:
-    text = parent.text
-    if text and not text.isspace():
-        out.append(_new(Block, (None, text, 0)))
-    headings = labels.HEADING_TAGS
-    containers = labels.CONTAINER_TAGS
-    for child in parent:
-        tag = child.tag
-        if isinstance(tag, str):  # not a comment or processing instruction
-            level = headings.get(tag, 0)
-            if level:
-                out.append(_new(Block, (child, line_of(child), level)))
-            elif tag == "div" and _HEADING_WRAPPER in (child.get("class") or "").split():
-                _heading_wrapper(child, out)
-            elif tag in containers and _holds_structure(child):
-                out.append(_MARK_BLOCK)
-                _walk(child, out)
-                out.append(_MARK_BLOCK)
-            else:
-                out.append(_new(Block, (child, "", 0)))
-        tail = child.tail
-        if tail and not tail.isspace():
-            out.append(_new(Block, (None, tail, 0)))
+def classify(
+    pieces: tuple[Piece, ...], page_title: str, profile: Profile, tables: Tables
+) -> list[Block]:
+    """The blocks of a page, in document order (module docstring)."""
+    out: list[Block] = []
+    scope = ""  # the block kind the current heading stands in ("": none)
+    scope_level = 0
+    for index, (heading, items) in enumerate(regions(pieces)):
+        if heading is None:
+            out += _body(index, None, items, page_title, profile, tables)
+            continue
+        if scope and heading.level <= scope_level:
+            scope = ""
+        kind = labels.block_kind(heading.text, profile.blocks)
+        where = f"under {heading.text!r} (h{heading.level})"
+        if kind:
+            scope, scope_level = kind, heading.level
+            out.append(_block(kind, heading, items, "", where, index))
+        elif scope:
+            name = heading.text if scope != labels.PROPERTIES else ""
+            out.append(_block(scope, heading, items, name, where, index))
+        elif (
+            labels.fold(heading.text) in profile.relation_names
+            and relations.is_link_list(
+                [p.element for p in items if p.element is not None], page_title, profile
+            )
+            and all(p.element is not None or is_blank(p.text) for p in items)
+        ):
+            out.append(
+                Block(
+                    RELATIONS,
+                    labels.DIRECT,
+                    heading.text,
+                    heading.level,
+                    tuple(items),
+                    heading.text,
+                    where,
+                    index,
+                    False,
+                )
+            )
+        else:
+            out += _body(index, heading, items, page_title, profile, tables)
+    return out
 
 
-def _heading_wrapper(wrapper: etree._Element, out: list[Block]) -> None:
-    """``div.mw-heading``: the heading is the h2..h6 inside; anything else is noise."""
-    for child in wrapper:
-        level = labels.HEADING_TAGS.get(child.tag, 0) if isinstance(child.tag, str) else 0
-        if level:
-            out.append(_new(Block, (child, line_of(child), level)))
-            return
-    out.append(_new(Block, (wrapper, "", 0)))
+def _block(
+    kind: str, heading: Piece, items: list[Piece], name: str, where: str, region: int
+) -> Block:
+    if kind == labels.PROPERTIES:
+        return Block(
+            PROPERTIES, "", heading.text, heading.level, tuple(items), "", where, region, False
+        )
+    return Block(
+        RELATIONS, kind, heading.text, heading.level, tuple(items), name, where, region, False
+    )
 
 
-def _holds_structure(element: etree._Element) -> bool:
-    """A wrapper around a heading or a table (e.g. the floating Doel infobox)."""
-    return len(element) > 0 and next(element.iter(*_STRUCTURE), None) is not None
+def _body(
+    region: int,
+    heading: Piece | None,
+    items: list[Piece],
+    page_title: str,
+    profile: Profile,
+    tables: Tables,
+) -> list[Block]:
+    """A body region: body text, with the tables (and, before the first heading, the
+    label/value lines) that announce themselves cut out as blocks of their own."""
+    lead = heading is None
+    text = heading.text if heading is not None else None
+    level = heading.level if heading is not None else 0
+    where = f"under {text!r} (h{level})" if heading is not None else "before the first heading"
+    out: list[Block] = []
+    body: list[Piece] = []
+    pending: Piece | None = None  # a pseudo-heading right before a table
+
+    def flush() -> None:
+        out.append(Block(BODY, "", text, level, tuple(body), "", where, region, True))
+        body.clear()
+
+    before_table = _before_table(items)
+
+    for at, piece in enumerate(items):
+        element = piece.element
+        if element is None:
+            body.append(piece)
+            continue
+        if element.tag == "table":
+            named = pending
+            pending = None
+            found = _announced_table(element, named, lead, page_title, profile, tables)
+            if found is None:
+                if named is not None:
+                    body.append(named)
+                body.append(piece)
+                continue
+            kind, relation_kind, by_pending = found
+            flush()
+            claimed = (
+                (raw_text(named.element),)
+                if by_pending and named and named.element is not None
+                else ()
+            )
+            if named is not None and not by_pending:
+                body.append(named)
+                flush()
+            out.append(
+                Block(kind, relation_kind, text, level, (piece,), "", where, region, True, claimed)
+            )
+            continue
+        if lead and properties.read_pairs(element, page_title, profile, known_only=True):
+            flush()
+            out.append(Block(PROPERTIES, "", text, level, (piece,), "", where, region, True))
+            continue
+        if pending is not None:
+            body.append(pending)
+            pending = None
+        if before_table[at] and _announces(inline_text(raw_text(element)), profile):
+            pending = piece
+            continue
+        body.append(piece)
+    if pending is not None:
+        body.append(pending)
+    flush()
+    return out
+
+
+def _announced_table(
+    element: etree._Element,
+    pending: Piece | None,
+    lead: bool,
+    page_title: str,
+    profile: Profile,
+    tables: Tables,
+) -> tuple[str, str, bool] | None:
+    """(block kind, relation kind, named by the pseudo-heading) of a table that
+    announces itself, or None for a body table."""
+    table = tables(element)
+    caption = labels.fold(table.caption)
+    pending_label = (
+        inline_text(raw_text(pending.element)) if pending and pending.element is not None else ""
+    )
+    label = caption or pending_label or table.title_row()
+    kind = _announces(label, profile)
+    by_pending = bool(kind) and not caption and bool(pending_label)
+    if kind == labels.PROPERTIES:
+        return PROPERTIES, "", by_pending
+    if kind:
+        return RELATIONS, kind, by_pending
+    if lead and (
+        properties.is_infobox(table, profile)
+        or properties.looks_like_property_table(table, profile)
+    ):
+        return PROPERTIES, "", False
+    if relations.is_about_page(table, page_title, profile):
+        return RELATIONS, "", False
+    return None
+
+
+def _announces(label: str, profile: Profile) -> str:
+    """The block a caption, title row or pseudo-heading names: a short text only, so a
+    sentence starting with "Relaties ..." above a table names nothing."""
+    if not label or len(label.split()) > labels.MAX_ANNOUNCEMENT_WORDS:
+        return ""
+    return labels.block_kind(label, profile.blocks)
+
+
+def _before_table(items: list[Piece]) -> list[bool]:
+    """For each piece: the next piece that shows anything is a table (one backward pass,
+    so a long region costs linear time)."""
+    out = [False] * len(items)
+    next_is_table = False
+    for at in range(len(items) - 1, -1, -1):
+        out[at] = next_is_table
+        piece = items[at]
+        if piece.element is not None:
+            next_is_table = piece.element.tag == "table"
+        elif not is_blank(piece.text):
+            next_is_table = False
+    return out

@@ -93,21 +93,31 @@ def _beside(cell: etree._Element, linked: list[etree._Element]) -> str:
         pieces.append(child.tail or "")
     else:
         return cell_line(cell) if has_words("".join(pieces)) else ""
-    rest = cell_line(cell)
+    whole = cell_line(cell)
+    kept: list[str] = []
+    start = 0  # links stand in the text in order: one pass, not a search from the start
     for anchor in linked:
         text = line_of(anchor)
-        at = rest.find(text) if text else -1
+        at = whole.find(text, start) if text else -1
         if at >= 0:
-            rest = rest[:at] + " " + rest[at + len(text) :]
-    return cell_line(cell) if has_words(rest) else ""
+            kept.append(whole[start:at])
+            start = at + len(text)
+    kept.append(whole[start:])
+    return whole if has_words(" ".join(kept)) else ""
 
 
-_SEPARATORS_AS_SPACE = str.maketrans(dict.fromkeys(labels.ENDPOINT_SEPARATORS, " "))
+_SEPARATORS_AS_SPACE = str.maketrans(
+    dict.fromkeys([*labels.ENDPOINT_SEPARATORS, labels.LINE_MARK], " ")
+)
 
 
-def has_words(text: str) -> bool:
-    """Text that is more than separators (", ", ";", "en" ...) and whitespace."""
-    words = text.translate(_SEPARATORS_AS_SPACE).split()
+def has_words(text: str, also: str = "") -> bool:
+    """Text that is more than separators (", ", ";", "en" ...), whitespace and the
+    characters in ``also``."""
+    text = text.translate(_SEPARATORS_AS_SPACE)
+    for char in also:
+        text = text.replace(char, " ")
+    words = text.split()
     return any(word.casefold() not in labels.ENDPOINT_SEPARATOR_WORDS for word in words)
 
 

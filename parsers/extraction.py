@@ -1,25 +1,28 @@
 """Page fields and records from a page's UTF-8 bytes (the work behind ``parse_page``).
 
-Kept apart from ``parsers.page``, which must accept and survive any argument
-and so checks what it is given before calling here. The rules for each page
-field are in the ``parsers.page`` docstring.
+The pipeline: ``parsers.document`` loads the page (content area and metadata); stage
+1, ``parsers.walk``, drops noise and marks lines in one walk; stage 2,
+``parsers.blocks``, classifies the pieces into property, relation and body blocks;
+stage 3, ``parsers.reading``, hands each block to its reader (``parsers.properties``,
+``parsers.relations``, over the table model of ``parsers.table``) and accounts for
+every visible text (``parsers.conservation``). Only stage 1 changes the tree. The
+rules for each page field are in the ``parsers.page`` docstring.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from parsers import document, labels, problems
-from parsers.blocks import regions
+from parsers.blocks import classify as classify_blocks
 from parsers.digest import content_sha256
-from parsers.layout import Layout
 from parsers.links import classify, title_from_url
 from parsers.profile import Profile
+from parsers.reading import Reading, read
 from parsers.records import (
     PARSER_VERSION,
     PageRecord,
@@ -28,65 +31,8 @@ from parsers.records import (
     RelationRecord,
     SectionRecord,
 )
-from parsers.text import remove_noise
-
-
-def _setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
-    """The slot setters of a frozen record type, in field order.
-
-    Records are built by filling their slots directly: the frozen dataclass
-    ``__init__`` goes through ``object.__setattr__`` per field and cost ~1.4 us
-    per record, a tenth of a small page. Checked against the record's fields at
-    import, so a field added in ``parsers.records`` fails loudly here instead of
-    leaving a slot unset.
-    """
-    found = tuple(f.name for f in dataclasses.fields(cls))
-    if found != names or "__post_init__" in vars(cls):
-        raise TypeError(f"{cls.__name__}: expected fields {names}, found {found}")
-    return tuple(vars(cls)[name].__set__ for name in names)
-
-
-_new_object = object.__new__
-_PROPERTY_SET = _setters(
-    PropertyRecord, ("title", "position", "property", "value", "links", "external_links")
-)
-_RELATION_SET = _setters(
-    RelationRecord,
-    (
-        "title",
-        "kind",
-        "position",
-        "source",
-        "relation",
-        "target",
-        "target_exists",
-        "target_text",
-        "target_resolved",
-    ),
-)
-_SECTION_SET = _setters(SectionRecord, ("title", "position", "heading", "level", "text"))
-_PAGE_SET = _setters(
-    PageRecord,
-    (
-        "title",
-        "namespace",
-        "page_id",
-        "revision_id",
-        "url",
-        "element_type",
-        "categories",
-        "fetched_at",
-        "content_sha256",
-        "parser_version",
-        "warnings",
-        "redirected_from",
-        "is_redirect",
-        "historical",
-        "warc_file",
-        "warc_offset",
-    ),
-)
-_PARSED_SET = _setters(ParsedPage, ("page", "properties", "relations", "sections"))
+from parsers.table import Tables
+from parsers.walk import walk
 
 
 def extract(
@@ -102,20 +48,24 @@ def extract(
         warnings.append(
             problems.warning(problems.NO_TITLE, "expected metadata, a heading or a url, found none")
         )
-    layout = Layout(title, profile)
+    reading = Reading()
     is_redirect = meta.get("wgIsRedirect") is True
+    shows_query_results = False
     if doc.root is not None:
         root = doc.root
-        remove_noise(root)
+        walked = walk(root)
+        shows_query_results = walked.shows_query_results
         if "wgIsRedirect" not in meta:  # no metadata: the redirect notice says it
             notice = labels.REDIRECT_NOTICE_CLASS
             is_redirect = notice.encode() in doc.source and any(
                 notice in (div.get("class") or "").split() for div in root.iter("div")
             )
-        layout.run(regions(root))
-    warnings.extend(layout.warnings)
-    historical = _historical(layout, profile)
-    element_type = _property_type(layout, profile)
+        tables = Tables()
+        blocks = classify_blocks(walked.pieces, title, profile, tables)
+        reading = read(blocks, title, profile, tables)
+    warnings.extend(reading.warnings)
+    historical = _historical(reading, profile)
+    element_type = _property_type(reading, profile)
     if not element_type and doc.root is not None:
         element_type = _icon_type(doc.root, profile)
     redirected_from = meta.get("wgRedirectedFrom")
@@ -127,12 +77,14 @@ def extract(
         fetched_at,
         meta,
         warnings,
-        layout,
+        reading,
+        profile,
         categories=_categories(meta, doc.tree, profile),
         element_type=element_type,
         redirected_from=redirected_from.replace("_", " "),
         is_redirect=is_redirect,
         historical=historical,
+        shows_query_results=shows_query_results,
     )
 
 
@@ -145,12 +97,14 @@ def failed(url: str, fetched_at: str, detail: str, profile: Profile) -> ParsedPa
         fetched_at,
         {},
         [problems.warning(problems.INTERNAL_ERROR, detail)],
-        Layout(title, profile),
+        Reading(),
+        profile,
         categories=(),
         element_type="",
         redirected_from="",
         is_redirect=False,
         historical=False,
+        shows_query_results=False,
     )
 
 
@@ -160,82 +114,54 @@ def _assemble(
     fetched_at: str,
     meta: dict[str, Any],
     warnings: list[str],
-    layout: Layout,
+    reading: Reading,
+    profile: Profile,
     *,
     categories: tuple[str, ...],
     element_type: str,
     redirected_from: str,
     is_redirect: bool,
     historical: bool,
+    shows_query_results: bool,
 ) -> ParsedPage:
-    new = _new_object
-    t, o, k, v, li, ex = _PROPERTY_SET
-    props_list: list[PropertyRecord] = []
-    for position, (label, value, links, external) in enumerate(layout.properties):
-        record = new(PropertyRecord)
-        t(record, title)
-        o(record, position)
-        k(record, label)
-        v(record, value)
-        li(record, links)
-        ex(record, external)
-        props_list.append(record)
-    props = tuple(props_list)
-    t, ki, o, so, rn, ta, ok, tt, tr = _RELATION_SET
+    props = tuple(
+        PropertyRecord(title, position, p.label, p.value, p.links, p.external_links)
+        for position, p in enumerate(reading.properties)
+    )
     counters: dict[str, int] = {}
     rels: list[RelationRecord] = []
-    for kind, (source, relation, target, exists, text) in layout.relations:
+    for kind, r in reading.relations:
         position = counters.get(kind, 0)
         counters[kind] = position + 1
-        rel = new(RelationRecord)
-        t(rel, title)
-        ki(rel, kind)
-        o(rel, position)
-        so(rel, source)
-        rn(rel, relation)
-        ta(rel, target)
-        ok(rel, exists)
-        tt(rel, text)
-        tr(rel, "")  # through the redirects: filled in by the caller that knows them
-        rels.append(rel)
-    t, o, he, le, te = _SECTION_SET
-    sects_list: list[SectionRecord] = []
-    for position, (heading, level, text) in enumerate(layout.sections):
-        section = new(SectionRecord)
-        t(section, title)
-        o(section, position)
-        he(section, heading)
-        le(section, level)
-        te(section, text)
-        sects_list.append(section)
-    sects = tuple(sects_list)
+        rels.append(
+            RelationRecord(title, kind, position, r.source, r.relation, r.target, r.exists, r.text)
+        )
     relations = tuple(rels)
+    sects = tuple(
+        SectionRecord(title, position, s.heading, s.level, s.text)
+        for position, s in enumerate(reading.sections)
+    )
     digest = content_sha256(title, element_type, categories, props, relations, sects)
-    page = new(PageRecord)
-    (ti, na, pi, ri, ur, et, ca, fe, cs, pv, wa, rf, ir, hi, wf, wo) = _PAGE_SET  # unrolled
-    ti(page, title)
-    na(page, _namespace(meta, title, layout.profile))
-    pi(page, _positive_int(meta.get("wgArticleId")))
-    ri(page, _positive_int(meta.get("wgRevisionId")) or _positive_int(meta.get("wgCurRevisionId")))
-    ur(page, url)
-    et(page, element_type)
-    ca(page, categories)
-    fe(page, fetched_at)
-    cs(page, digest)
-    pv(page, PARSER_VERSION)
-    wa(page, tuple(dict.fromkeys(warnings)) if warnings else ())
-    rf(page, redirected_from)
-    ir(page, is_redirect)
-    hi(page, historical)
-    wf(page, "")  # the archive location: filled in by the caller that knows it
-    wo(page, None)
-    parsed = new(ParsedPage)
-    pa, pr, re, se = _PARSED_SET
-    pa(parsed, page)
-    pr(parsed, props)
-    re(parsed, relations)
-    se(parsed, sects)
-    return parsed
+    page = PageRecord(
+        title=title,
+        namespace=_namespace(meta, title, profile),
+        page_id=_positive_int(meta.get("wgArticleId")),
+        revision_id=_positive_int(meta.get("wgRevisionId"))
+        or _positive_int(meta.get("wgCurRevisionId")),
+        url=url,
+        element_type=element_type,
+        categories=categories,
+        fetched_at=fetched_at,
+        content_sha256=digest,
+        parser_version=PARSER_VERSION,
+        warnings=tuple(dict.fromkeys(warnings)),
+        redirected_from=redirected_from,
+        is_redirect=is_redirect,
+        historical=historical,
+        notes=tuple(dict.fromkeys(reading.notes)),
+        shows_query_results=shows_query_results,
+    )
+    return ParsedPage(page, props, relations, sects)
 
 
 def _title(meta: dict[str, Any], first_heading: str, url: str) -> str:
@@ -305,27 +231,27 @@ def _categories(
     return tuple(dict.fromkeys(names))
 
 
-def _historical(layout: Layout, profile: Profile) -> bool:
+def _historical(reading: Reading, profile: Profile) -> bool:
     """A historical marker (NORA: the banner of historical principles) is in the body
     text or a property value."""
     # one substring search over all texts: a marker holds no newline, so joining
     # with newlines cannot make a match that no single text has
-    texts = "\n".join([section.text for section in layout.sections])
-    values = "\n".join([prop.value for prop in layout.properties])
+    texts = "\n".join([section.text for section in reading.sections])
+    values = "\n".join([prop.value for prop in reading.properties])
     for marker in profile.historical_markers:
         if not marker or "\n" in marker:  # not so for NORA's banner; kept exact anyway
-            if any(marker in section.text for section in layout.sections):
+            if any(marker in section.text for section in reading.sections):
                 return True
-            if any(marker in prop.value for prop in layout.properties):
+            if any(marker in prop.value for prop in reading.properties):
                 return True
         elif marker in texts or marker in values:
             return True
     return False
 
 
-def _property_type(layout: Layout, profile: Profile) -> str:
+def _property_type(reading: Reading, profile: Profile) -> str:
     names = profile.element_type_properties
-    for prop in layout.properties:
+    for prop in reading.properties:
         if labels.fold(prop.label) in names and prop.value:
             return prop.value.split("\n", 1)[0]
     return ""

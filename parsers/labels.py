@@ -13,6 +13,7 @@ and a trailing ":" dropped, so "Eigenschappen:" and "eigenschappen" match too.
 
 from __future__ import annotations
 
+import functools
 import re
 
 
@@ -163,6 +164,57 @@ def block_kind(text: str, blocks: tuple[tuple[str, str], ...]) -> str:
             if not rest or not rest.isalnum():
                 return kind
     return ""
+
+
+@functools.lru_cache(maxsize=4096)  # header texts repeat on every page of a wiki
+def header_forms(text: str) -> frozenset[str]:
+    """The forms a column header label is compared in: case, spaces and punctuation
+    ignored (only letters and digits kept), a parenthesised plural both dropped and
+    joined, so "Eindpunt(en)" is both "eindpunt" and "eindpunten", "Relatie(s)" both
+    "relatie" and "relaties"."""
+    folded = text.casefold()
+    forms = {_letters(folded)}
+    if "(" in folded:
+        without = []
+        depth = 0
+        for char in folded:
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth = max(0, depth - 1)
+            elif not depth:
+                without.append(char)
+        forms.add(_letters("".join(without)))
+    forms.discard("")
+    return frozenset(forms)
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in text if char.isalnum())
+
+
+# --- Semantic MediaWiki's query result markup (SMW 5.1, vendor/smw/README.md) -------------
+
+QUERY_RESULT_CLASSES = frozenset({"smwtable", "smw-format", "smwfooter"})
+"""Classes only SMW's inline query results carry: ``table.smwtable`` (formats table and
+broadtable), ``ul/ol/span.smw-format`` (ul, ol, list), ``tr.smwfooter`` (more results).
+A page showing one has ``shows_query_results``."""
+QUERY_FOOTER_CLASSES = frozenset({"smwfooter"})
+"""The last row of a query table that reached its ``limit=``: a link to further results
+("... meer resultaten", or the query's ``searchlabel=``), query chrome, not data."""
+QUERY_FURTHER_RESULTS_HREFS = (
+    "Speciaal:Vragen",
+    "Special:Ask",
+    "Speciaal%3AVragen",
+    "Special%3AAsk",
+)
+"""The further-results link of list formats points at Special:Ask (Dutch: Vragen)."""
+QUERY_FIELD_LABEL_CLASS = "smw-field-label"
+"""``format=ul``/``list``: the printout's label before each value ("Eindpunt: ")."""
+QUERY_ROW_CLASS = "smw-row"
+"""``format=ul``/``ol``/``list``: one result row (``li.smw-row``, ``span.smw-row``)."""
+PRINTOUT_SEPARATORS = frozenset(":()")
+"""Punctuation around printout labels in list formats ("Eindpunt: X (Vertrekpunt: Y)")."""
 
 
 MAX_LABEL_LENGTH = 80

@@ -35,16 +35,23 @@ Page fields and their sources, first found wins:
   ``parsers.digest``. It moves with the content only: chrome, request ids,
   parser-report comments, fetch times and ids are outside it.
 
-``parse_page`` never raises on input: damage and anything the parsers could not
-place become ``warnings`` ("code: detail", codes in ``parsers.problems``); an
-unexpected internal error becomes an ``internal-error`` warning.
+* ``notes``: what an operator may want to know although nothing was lost or misread
+  (text kept as body text inside a block, a relation table read by position; codes
+  in ``parsers.problems.NOTE_CODES``).
+* ``shows_query_results``: the content holds SMW inline query result markup
+  (``labels.QUERY_RESULT_CLASSES``).
 
-Speed: the work is in ``parsers.extraction`` and the modules it calls. As plain
-Python ``parse_page`` runs at ~0.81-0.85x (medians) the throughput of a bare
-``lxml.html.fromstring`` over the fixtures (``benchmarks/bench_parse.py``, on the
-loaded 2-core build machine); the HTML parse of the content slice is ~20-25% of
-its time, the rest is ~0.3-1 us of Python per element, link or record touched
-plus ~20 us of fixed work per page.
+``parse_page`` never raises on input: damage, visible text that landed in no record
+(``lost``) and whatever may be misread become ``warnings`` ("code: detail", codes in
+``parsers.problems``); an unexpected internal error becomes an ``internal-error``
+warning.
+
+Speed: the work is in ``parsers.extraction`` and the pipeline it runs. Measured on
+the loaded 2-core build machine (load average 8-11), best of 15 per fixture summed
+over the fixtures: 24.6 ms against 13.9 ms for the parser before the pipeline
+(issue 17); ``benchmarks/bench_parse.py`` medians 0.40x against 0.57x of a bare
+``lxml.html.fromstring`` in the same hour. The table model, the one walk that marks
+every line and the per-block conservation account are most of the difference.
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ PROPERTY_ROW = "property-row"  # a row of the property table that is not label +
 RELATION_COLUMNS = "relation-columns"  # a relation table whose headers are not known
 RELATION_ROW = "relation-row"  # a relation row with the wrong number of cells
 RELATION_TEXT = "relation-text"  # an endpoint cell with text beside its links (target_text)
-UNPLACED = "unplaced"  # content under a property/relation heading that is neither
 INTERNAL_ERROR = "internal-error"  # a parser bug caught so that parse_page never raises
 TOO_DEEP = "too-deep"  # nested deeper than the HTML parser goes: flattened, text kept
+LOST = "lost"  # visible text of the content area that landed in no record (conservation)
 
 CODES = (
     EMPTY,
@@ -35,17 +35,25 @@ CODES = (
     RELATION_COLUMNS,
     RELATION_ROW,
     RELATION_TEXT,
-    UNPLACED,
     INTERNAL_ERROR,
     TOO_DEEP,
+    LOST,
 )
+
+# Notes (``pages.notes``): what an operator may want to know although nothing is lost or
+# misread. Spelled like warnings, "code: detail".
+BODY_TEXT = "body-text"  # text in a property or relation block, kept as body text
+BY_POSITION = "by-position"  # a relation table without header row, read by column position
+FULL_WIDTH_ROW = "full-width-row"  # a one-cell row in a property or relation table: body text
+
+NOTE_CODES = (BODY_TEXT, BY_POSITION, FULL_WIDTH_ROW)
 
 
 MAX_DETAIL = 400
 
 
 def warning(code: str, detail: str) -> str:
-    """Spell one warning. Details say where first (block, table, row), then what was
+    """Spell one warning (or note). Details say where first (block, table, row), then what was
     found, quoted through ``excerpt``; only an overlong detail is cut, at the end."""
     detail = " ".join(detail.split())
     if len(detail) > MAX_DETAIL:

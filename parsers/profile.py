@@ -56,7 +56,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parsers.errors import ProfileError
-from parsers.labels import DERIVED, DIRECT, PROPERTIES, block_kind, fold
+from parsers.labels import DERIVED, DIRECT, PROPERTIES, block_kind, fold, header_forms
 
 BLOCK_KINDS = (PROPERTIES, DIRECT, DERIVED)
 RELATION_KINDS = (DIRECT, DERIVED)
@@ -116,6 +116,9 @@ class Profile:
     target_kinds: Mapping[str, str] = field(init=False, repr=False, compare=False)
     namespace_numbers: Mapping[str, int] = field(init=False, repr=False, compare=False)
     element_types_by_fold: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    #: header form (``labels.header_forms``) -> (role, kind): role "source", "relation" or
+    #: "target"; kind the relation kind a target header implies ("" for the others)
+    header_roles: Mapping[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         derived = {
@@ -123,6 +126,7 @@ class Profile:
             "target_kinds": dict(self.target_headers),
             "namespace_numbers": dict(self.namespaces),
             "element_types_by_fold": {fold(t): t for t in self.element_types},
+            "header_roles": _header_roles(self),
         }
         for name, value in derived.items():
             object.__setattr__(self, name, value)  # frozen: derived once, here
@@ -145,6 +149,21 @@ class Profile:
     def sha256(self) -> str:
         """SHA-256 (hex) of ``canonical()``: recorded in the manifest beside the name."""
         return hashlib.sha256(self.canonical().encode("utf-8")).hexdigest()
+
+
+def _header_roles(profile: Profile) -> dict[str, tuple[str, str]]:
+    roles: dict[str, tuple[str, str]] = {}
+    for label, kind in profile.target_headers:
+        for form in header_forms(label):
+            roles[form] = ("target", kind)
+    for role, headers in (
+        ("relation", profile.relation_headers),
+        ("source", profile.source_headers),
+    ):
+        for label in headers:
+            for form in header_forms(label):
+                roles[form] = (role, "")
+    return roles
 
 
 def _values(profile: Profile) -> dict[str, Any]:

@@ -1,74 +1,102 @@
-"""The Eigenschappen block: label/value pairs in every variant of NORA-PAGES.md.
+"""The label/value reader: the Eigenschappen block in every shape NORA-PAGES.md lists.
 
-* A two-column table (``th`` or ``td`` labels) under an "Eigenschappen" heading,
-  with "Eigenschappen" as caption (or as a one-cell title row), or - with no
-  heading at all - a table before any section heading whose rows look like
-  label/value pairs (``looks_like_property_table``), wherever it stands there. A
-  header row "Eigenschap | Waarde" is skipped; a full-width row is handed back to
-  the body text with a warning.
+* A table of label/value rows (``th`` or ``td`` labels), read over the table model
+  (``parsers.table``): a row of two cells is a property; a header row "Eigenschap |
+  Waarde", a title row ("Eigenschappen", an infobox name) and group rows (one header
+  cell over the whole width, ``<th colspan=2>Algemeen</th>`` ... ``Beheer``) are
+  chrome; a one-cell row of data (a description) is handed back to the body text with
+  a note; a row of three or more cells is handed back with a ``property-row`` warning.
 * The "Doel (2020)" infobox (``table.infobox``) of label/value rows.
-* "Label: value" paragraphs: a ``<p>`` (or a ``<div>`` of inline content) whose
-  first child is ``<b>``/``<strong>`` with text ending in ":" (or followed by
-  ":"); several such lines in one paragraph, split by ``<br>`` or by a source line
-  break before the bold label, are one property each. A bold lead-in such as
-  "NB:" is not a label.
-* A definition list of ``dt`` labels and ``dd`` values (``read_definition_list``).
+* "Label: value" paragraphs: a ``<p>`` (or a ``<div>`` of inline content) whose first
+  child is ``<b>``/``<strong>`` with text ending in ":" (or followed by ":"); several
+  such lines in one paragraph, split by ``<br>`` or by a source line break before the
+  bold label, are one property each. A bold lead-in such as "NB:" is not a label.
+* A bulleted (or numbered) list whose every item starts with such a bold label.
+* A definition list of ``dt`` labels and ``dd`` values.
+* A grid of ``div``s: one row ``div`` per property holding a label element and a
+  value element.
 
-A label is its cell's text on one line without a trailing ":"; a value follows
-the text rules, with its internal link targets (``links``) and external URLs.
+A label is its text on one line without a trailing ":"; a value follows the text
+rules, with its internal link targets (``links``) and external URLs. Nothing here
+changes the tree: values are read by serialising the elements that hold them.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from parsers import grid, labels, problems
+from parsers import labels, problems
+from parsers.harvest import Harvest, Property
 from parsers.links import links_of
 from parsers.profile import Profile
-from parsers.text import line_of, mark, normalize, raw_text, text_of
+from parsers.table import Row, Table, Tables
+from parsers.text import is_blank, line_of, normalize, raw_text, raw_with_tail
+
+if TYPE_CHECKING:
+    from parsers.blocks import Block
 
 _BOLD = ("b", "strong")
 _LABEL_LINE_TAGS = ("p", "div")
+_LIST_TAGS = ("ul", "ol")
 _BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "dl", "h2", "h3", "h4", "h5", "h6"})
-_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
+_MARK = labels.LINE_MARK
 
 
-class Property(NamedTuple):
-    """One label/value pair before it gets its position."""
+def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Harvest:
+    """Properties of a property block; what is no property goes back to the body."""
+    harvest = Harvest()
+    for piece in block.pieces:
+        element = piece.element
+        if element is None:
+            harvest.leftovers.append(piece.text)
+            continue
+        if element.tag == "table":
+            harvest.add(read_table(tables(element), page_title, block.where, profile))
+            continue
+        found = read_pairs(element, page_title, profile, known_only=False)
+        if found is not None:
+            harvest.properties += found
+            continue
+        harvest.leftovers.append(block_raw(element))
+    return harvest
 
-    label: str
-    value: str
-    links: tuple[str, ...]
-    external_links: tuple[str, ...]
+
+def block_raw(element: etree._Element) -> str:
+    """Raw marked text of one top-level element, ending a line when it is a block."""
+    raw = raw_text(element)
+    return raw + _MARK if element.tag in labels.BLOCK_TAGS else raw
 
 
-def is_infobox(table: etree._Element, profile: Profile) -> bool:
-    return any(name in profile.infobox_classes for name in grid.table_classes(table))
+# --- tables ------------------------------------------------------------------------------
 
 
-def looks_like_property_table(table: etree._Element, profile: Profile) -> bool:
+def is_infobox(table: Table, profile: Profile) -> bool:
+    return any(name in profile.infobox_classes for name in table.classes)
+
+
+def looks_like_property_table(table: Table, profile: Profile) -> bool:
     """A table found without heading or caption whose rows look like label/value pairs.
 
     Its two-cell rows carry label-shaped first cells (short, not a sentence) and one of
-    them a known property label (``profile.property_labels``), or there are at
-    least two such rows. A header row "Eigenschap | Waarde" and full-width rows (one
-    cell) are allowed; a row of three or more cells, or a header row of anything else,
-    is not. So an icon or definition table standing first is passed over, and a
-    transposed SMW query of the page's own values (``smwtable``) is one. Structure
-    only: a table that is not one stays fit for the body text.
+    them a known property label (``profile.property_labels``), or there are at least
+    two such rows. A header row "Eigenschap | Waarde" and full-width rows (one cell)
+    are allowed; a row of three or more cells, or a header row of anything else, is
+    not. So an icon or definition table standing first is passed over, and a
+    transposed SMW query of the page's own values (``smwtable``) is one.
     """
     pairs = 0
     known = False
-    for index, row in enumerate(grid.rows(table)):
-        row_cells = grid.cells(row)
-        if len(row_cells) < 2:
+    for index, row in enumerate(table.rows):
+        cells = row.cells
+        if len(cells) < 2:
             continue
-        if len(row_cells) > 2:
+        if len(cells) > 2:
             return False
-        label = labels.fold(line_of(row_cells[0]))
-        if index == 0 and all(cell.tag == "th" for cell in row_cells):
+        label = labels.fold(line_of(cells[0].element))
+        if index == 0 and all(cell.header for cell in cells):
             if label in profile.property_headers:
                 continue
             return False
@@ -89,71 +117,94 @@ def is_label_shaped(folded: str) -> bool:
     )
 
 
-def read_table(
-    table: etree._Element, page_title: str, where: str, profile: Profile
-) -> tuple[list[Property], list[str], list[str]]:
-    """Label/value rows of a property table, warnings, and the raw marked text of rows
-    that are no property (a full-width description row): handed back to the body."""
-    found: list[Property] = []
-    warnings: list[str] = []
-    leftovers: list[str] = []
+def read_table(table: Table, page_title: str, where: str, profile: Profile) -> Harvest:
+    """Label/value rows of a property table; chrome rows claimed, the rest handed back."""
+    harvest = Harvest(claimed=[table.caption])
     infobox = is_infobox(table, profile)
-    for index, row in enumerate(grid.read(table)):
-        width = len(row)
-        header = width == 2 and index == 0 and row[0].header and row[1].header and not infobox
-        if header and labels.fold(grid.line(row[0].raw)) in profile.property_headers:
-            continue  # "Eigenschap | Waarde"
-        if width == 2 and not (index == 0 and row[0].header and row[1].header and not infobox):
-            label = grid.line(row[0].raw).rstrip(":").strip()
-            value = row[1]
+    for index, row in enumerate(table.rows):
+        cells = row.cells
+        width = len(cells)
+        if not width:
+            continue
+        if row.element is not None and not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+            harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
+            continue
+        all_header = all(cell.header for cell in cells)
+        if width == 2 and not (index == 0 and all_header and not infobox):
+            label = line_of(cells[0].element).rstrip(":").strip()
+            value = cells[1].element
+            raw = raw_text(value)
             if not label:
-                if normalize(value.raw):
-                    warnings.append(
+                if not is_blank(raw):
+                    harvest.leftovers.append(_MARK + raw + _MARK)
+                    harvest.notes.append(
                         problems.warning(
-                            problems.PROPERTY_ROW,
-                            f"{where} row {index}: expected a label, found an empty cell",
+                            problems.FULL_WIDTH_ROW,
+                            f"{where} row {index}: a value without label, kept as body text",
                         )
                     )
                 continue
-            if value.anchors:
-                internal, external = links_of(value.anchors, page_title)
-                links = tuple([target.title for target in internal])
-                found.append(_new(Property, (label, normalize(value.raw), links, tuple(external))))
-            else:
-                found.append(_new(Property, (label, normalize(value.raw), (), ())))
+            harvest.properties.append(_value(label, [value], raw, page_title))
             continue
-        if not width or _is_title_row(row, index, infobox, profile):
+        row_text = _row_raw(row)
+        if is_blank(row_text):
             continue
-        text = normalize("".join(cell.raw for cell in row))
-        detail = f"{where} row {index}: expected 2 cells (label, value), found {width}"
-        if text:
-            leftovers.append("".join(labels.LINE_MARK + cell.raw for cell in row))
-            detail += f"; kept as body text: {problems.excerpt(text)}"
-        warnings.append(problems.warning(problems.PROPERTY_ROW, detail))
-    return found, warnings, leftovers
+        if width == 2 or (width == 1 and _is_title_row(row, all_header, infobox, profile)):
+            harvest.claimed.append(row_text)  # a header, title or group row
+            continue
+        harvest.leftovers.append(_MARK + row_text + _MARK)
+        if width == 1:
+            harvest.notes.append(
+                problems.warning(
+                    problems.FULL_WIDTH_ROW,
+                    f"{where} row {index}: kept as body text: "
+                    f"{problems.excerpt(normalize(row_text))}",
+                )
+            )
+        else:
+            harvest.warnings.append(
+                problems.warning(
+                    problems.PROPERTY_ROW,
+                    f"{where} row {index}: expected 2 cells (label, value), found {width}; "
+                    f"kept as body text: {problems.excerpt(normalize(row_text))}",
+                )
+            )
+    return harvest
 
 
-def _is_title_row(row: list[grid.Cell], index: int, infobox: bool, profile: Profile) -> bool:
-    """A one-cell title row ("Eigenschappen", an infobox name or image), or a header row."""
-    if index == 0 and all(cell.header for cell in row):
+def _row_raw(row: Row) -> str:
+    return " ".join(raw_text(cell.element) for cell in row.cells)
+
+
+def _is_title_row(row: Row, all_header: bool, infobox: bool, profile: Profile) -> bool:
+    """A one-cell title or group row: a header cell, the block's name, an infobox's name."""
+    if all_header or infobox:
         return True
-    if len(row) == 1:
-        cell_text = labels.fold(grid.line(row[0].raw))
-        return infobox or cell_text in profile.property_blocks or not cell_text
-    return False
+    text = labels.fold(line_of(row.cells[0].element))
+    return text in profile.property_blocks or not text
 
 
-def _value(label: str, element: etree._Element, page_title: str) -> Property:
-    if not len(element):  # plain text: no links to look for
-        return Property(label, text_of(element), (), ())
-    anchors = mark(element)  # one walk marks lines and finds the links
-    internal, external = links_of(anchors, page_title)
-    return Property(
-        label,
-        normalize(raw_text(element)),
-        tuple(target.title for target in internal),
-        tuple(external),
-    )
+# --- label/value pairs outside tables ----------------------------------------------------
+
+
+def read_pairs(
+    element: etree._Element, page_title: str, profile: Profile, *, known_only: bool
+) -> list[Property] | None:
+    """``element`` read as label/value pairs (lines, a list, a definition list, a grid of
+    divs), or None when it is none of those. ``known_only``: a definition list counts
+    only with a known property label (before the first heading)."""
+    segments = label_paragraph_segments(element, profile)
+    if segments is not None:
+        return [_segment(segment, page_title) for segment in segments]
+    if element.tag == "dl":
+        return read_definition_list(element, page_title, profile, known_only=known_only)
+    if known_only:
+        return None
+    if element.tag in _LIST_TAGS:
+        return _read_label_list(element, page_title, profile)
+    if element.tag == "div":
+        return _read_div_grid(element, page_title)
+    return None
 
 
 def label_paragraph_segments(
@@ -164,10 +215,9 @@ def label_paragraph_segments(
 
     A new property starts at a bold label that follows a ``<br>`` (nothing but
     whitespace between) or a source line break; any other ``<br>`` is part of
-    the value. Checked without touching the tree, so a paragraph that is not a
-    property block stays intact for the body text.
+    the value.
     """
-    if paragraph.tag not in _LABEL_LINE_TAGS or (paragraph.text and not paragraph.text.isspace()):
+    if paragraph.tag not in _LABEL_LINE_TAGS or not is_blank(paragraph.text or ""):
         return None
     children = list(paragraph)
     if not children or not _is_label(children[0], profile):
@@ -177,7 +227,7 @@ def label_paragraph_segments(
     segments: list[list[etree._Element]] = [[children[0]]]
     previous = children[0]
     for child in children[1:]:
-        before = previous.tail or ""
+        before = (previous.tail or "").replace(_MARK, "")
         starts_line = (previous.tag == "br" and (not before or before.isspace())) or (
             _line_break_before(before)
         )
@@ -208,6 +258,52 @@ def _is_label(element: etree._Element, profile: Profile) -> bool:
     )
 
 
+def _segment(segment: list[etree._Element], page_title: str) -> Property:
+    """One "Label: value" line: the bold label, then the rest up to the next label."""
+    bold = segment[0]
+    label = line_of(bold).rstrip(":").strip()
+    raw = (bold.tail or "").lstrip().removeprefix(":")
+    raw += "".join(raw_with_tail(child) for child in segment[1:])
+    return _value(label, segment[1:], raw, page_title)
+
+
+def _read_label_list(
+    element: etree._Element, page_title: str, profile: Profile
+) -> list[Property] | None:
+    """A list whose every item starts with a bold ``Label:``: one property per item."""
+    found: list[Property] = []
+    for item in element:
+        if item.tag != "li":
+            return None
+        children = list(item)
+        if not is_blank(item.text or "") or not children or not _is_label(children[0], profile):
+            return None
+        found.append(_segment(children, page_title))
+    return found or None
+
+
+def _read_div_grid(element: etree._Element, page_title: str) -> list[Property] | None:
+    """A grid of divs: a row ``div`` per property, holding a label and a value element
+    (a wrapper of one grid is looked through)."""
+    while len(element) == 1 and element[0].tag == "div" and is_blank(element.text or ""):
+        element = element[0]
+    rows = list(element)
+    if not rows or not is_blank(element.text or ""):
+        return None
+    found: list[Property] = []
+    for row in rows:
+        parts = list(row)
+        if row.tag != "div" or len(parts) != 2 or not is_blank(row.text or ""):
+            return None
+        if any(not is_blank(part.tail or "") for part in parts) or not is_blank(row.tail or ""):
+            return None
+        label = line_of(parts[0]).rstrip(":").strip()
+        if not is_label_shaped(labels.fold(label)):
+            return None
+        found.append(_value(label, [parts[1]], raw_text(parts[1]), page_title))
+    return found
+
+
 def read_definition_list(
     element: etree._Element, page_title: str, profile: Profile, *, known_only: bool
 ) -> list[Property] | None:
@@ -217,7 +313,7 @@ def read_definition_list(
     label: a body definition list before the first heading stays body text). A ``dt``
     without ``dd`` is a property with an empty value; several ``dd`` join as lines.
     """
-    if element.tag != "dl" or (element.text and not element.text.isspace()):
+    if element.tag != "dl" or not is_blank(element.text or ""):
         return None
     pairs: list[tuple[str, list[etree._Element]]] = []
     for child in element:
@@ -235,24 +331,15 @@ def read_definition_list(
     known = profile.property_labels
     if known_only and not any(labels.fold(lb) in known for lb, _ in pairs):
         return None
-    found: list[Property] = []
-    for label, values in pairs:
-        holder = etree.Element("div")
-        for value in values:
-            holder.append(value)  # moves the dd, with its tail
-        found.append(_value(label, holder, page_title))
-    return found
+    return [
+        _value(label, values, "".join(_MARK + raw_text(v) + _MARK for v in values), page_title)
+        for label, values in pairs
+    ]
 
 
-def read_label_paragraph(segments: list[list[etree._Element]], page_title: str) -> list[Property]:
-    """One property per segment; moves each segment into its own element to read it."""
-    found: list[Property] = []
-    for segment in segments:
-        bold = segment[0]
-        label = line_of(bold).rstrip(":").strip()
-        holder = etree.Element("p")
-        holder.text = (bold.tail or "").lstrip().removeprefix(":")
-        for child in segment[1:]:
-            holder.append(child)  # moves the child, with its tail
-        found.append(_value(label, holder, page_title))
-    return found
+def _value(label: str, holders: Iterable[etree._Element], raw: str, page_title: str) -> Property:
+    anchors = [a for holder in holders for a in holder.iter("a")]
+    internal, external = links_of(anchors, page_title)
+    return Property(
+        label, normalize(raw), tuple(target.title for target in internal), tuple(external)
+    )

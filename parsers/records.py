@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-PARSER_VERSION = "2.0.0"
+PARSER_VERSION = "3.0.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,13 @@ class PageRecord:
     redirected_from: str
     is_redirect: bool
     historical: bool
+    #: what an operator may want to know although nothing was lost or misread ("code:
+    #: detail", codes in ``parsers.problems.NOTE_CODES``): text in a property or relation
+    #: block kept as body text, a relation table read by column position ...
+    notes: tuple[str, ...] = ()
+    #: the content renders Semantic MediaWiki inline query results (SMW's own result
+    #: markup: ``table.smwtable``, ``.smw-format`` lists, ``tr.smwfooter``)
+    shows_query_results: bool = False
     #: where the page's archived response record is (filled in by the crawl/export side,
     #: never by the parser): WARC file name under DATA/warc and byte offset; "" / None
     #: for pages parsed from loose files

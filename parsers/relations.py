@@ -1,276 +1,468 @@
-"""Relaties (``direct``) and Afgeleide relaties (``derived``).
+"""The relation readers: Relaties (``direct``) and Afgeleide relaties (``derived``).
 
-A relation table is found by its header row - Vertrekpunt | Relatie | Eindpunt(en),
-in any order, with more columns allowed - in any of its first rows: a title row
-("Relaties", "Afgeleide relaties") may stand above it and then names the kind; header
-cells outside any ``tr`` (a template that forgot it) form a row of their own. Without
-a title row the kind comes from the block it stands in, else from the endpoint header
-(plural: direct, singular: derived). A table's class decides nothing: Semantic
-MediaWiki renders Relaties and Afgeleide relaties as query tables (``table.smwtable``)
-like any other query, so a relation-headed table found outside a relation block is one
-only when its rows are about this page (``is_relation_table``); an overview listing
-other pages' relations is body text.
+**Tables**, read over the table model (``parsers.table``), so a Vertrekpunt cell that
+spans three rows is the source of each of them. Columns get their role from the
+header row's labels (``profile.header_roles``; ``labels.header_forms``: case, spaces
+and punctuation ignored, "Eindpunt(en)" and "(s)" plurals understood): a source and a
+target column are needed, and a relation column unless the block's sub-heading names
+the relation (``Block.relation_name``: one sub-heading per relation type with a
+``Vertrekpunt | Eindpunt`` table under it). The header row may stand below title rows
+("Relaties", "Afgeleide relaties"), which then name the kind. Without a header row
+(SMW's ``headers=hide``), and only in a block whose heading says it holds relations,
+three columns are read by position as source, relation, target (two as source,
+target under a relation sub-heading), with a ``by-position`` note naming the
+assumption. A table whose columns cannot be told gets a ``relation-columns`` warning
+and is handed back whole to the body text: nothing vanishes.
 
-Each data row gives one record per endpoint (``parsers.endpoints``): the endpoint cell
-is split on its internal links (commas, line breaks and other separators between them
-are not text); a cell without links gives one record with its text. Source and target
-are page titles (see ``parsers.links``); a self-link (``a.mw-selflink``, or
-``strong.selflink`` before MediaWiki 1.28) is the page itself. When an endpoint cell
-holds text beside its links ("Wet X (art. 2), Y"), that cell's whole text is kept with
-each of its records (``text``, the ``target_text`` column) and the caller warns. A
-link to a redirect keeps the redirect's title: the crawler, which knows the redirects,
-resolves it in the snapshot.
+Each data row gives one record per endpoint (``parsers.endpoints``): an endpoint cell
+is split on its internal links (separators between them are not text); a cell
+without links gives one record with its text; an empty endpoint cell gives none.
+``tr.smwfooter`` (SMW's "... meer resultaten") is query chrome; a one-cell row ("Geen
+relaties") is handed back to the body with a note; a row missing a role's cell, with
+a ``relation-row`` warning. A column without a header (SMW's main column) is chrome;
+a column with another header is handed back to the body text.
 
-An endpoint cell (source or target) with no link and no text - a relation the
-wiki lists without any endpoint, or a row cut off mid-link in a damaged page -
-gives no record and no warning, as an empty table does: there is no endpoint to
-record, and a target "" would read as a page named "". A row with another number of
-cells (a full-width "Geen relaties" row) gives no record; its text is handed back.
+The kind comes from the block, else from a title row, else from the endpoint header
+(plural: direct, singular: derived), else ``direct``.
 
-The older variant is a heading carrying a relation name (``profile.relation_names``)
-over lists in which every item is one internal link (empty paragraphs and trailing
-separators around them tolerated, a colon after the name dropped).
+**Lists**: under a relation sub-heading (or, outside any block, a heading carrying a
+known relation name, ``profile.relation_names``: the older template), a list whose
+every item holds internal links and nothing else but separators and printout labels:
+SMW's ``format=ul`` (``li.smw-row``, each value prefixed by the printout's label,
+"Eindpunt: ", several joined by ", "), ``format=list`` (the same inline in one
+paragraph), or a plain list of links. In a derived block, or after a source label
+("Vertrekpunt: "), the link is the source and the page the target. SMW's
+further-results link is chrome.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
 
-from parsers import endpoints, grid, labels, problems
+from parsers import endpoints, labels, problems
+from parsers.harvest import Harvest, Relation
 from parsers.links import Target, classify
 from parsers.profile import Profile
-from parsers.text import line_of
+from parsers.properties import block_raw
+from parsers.table import Cell, Row, Table, Tables
+from parsers.text import inline_text, is_blank, line_of, normalize, raw_text
+
+if TYPE_CHECKING:
+    from parsers.blocks import Block
 
 _LIST_TAGS = ("ul", "ol")
-_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
+_INLINE_LIST_TAGS = ("p", "div", "span")
+_MARK = labels.LINE_MARK
 #: how far down a table its header row may stand (title rows above it)
 HEADER_SEARCH_ROWS = 3
-
-
-class Relation(NamedTuple):
-    """One endpoint of one relation row, before it gets its position."""
-
-    source: str
-    relation: str
-    target: str
-    exists: bool
-    text: str  # the endpoint cell's text when it holds more than its links, else ""
+SOURCE, RELATION, TARGET = "source", "relation", "target"
 
 
 class Columns(NamedTuple):
-    """Cell indexes of the three roles, from the header row (a tuple: one per table)."""
+    """Column (slot) indexes of the three roles (relation -1: from the sub-heading)."""
 
     source: int
     relation: int
     target: int
-    width: int
-    kind: str  # kind implied by the endpoint header
+    kind: str  # the kind the endpoint header implies ("" when it does not say)
 
 
 class Header(NamedTuple):
     """Where a relation table's header row stands and what it says."""
 
     columns: Columns
-    at: int  # index of the header row in ``grid.cell_rows``
+    at: int  # index of the header row in ``Table.rows``
     kind: str  # named by a title row above the header, else ""
 
 
-class Read(NamedTuple):
-    """What one relation table gave."""
-
-    kind: str
-    records: list[Relation]
-    warnings: list[str]
-    leftovers: list[str]  # visible text of rows that give no record (for the body)
-
-
-def roles(header: list[str], profile: Profile) -> tuple[Columns | None, list[str]]:
-    """Column roles from header texts: (None, folded texts) when one is missing."""
-    texts = [labels.fold(text) for text in header]
-    targets = profile.target_kinds
-    source = relation = target = -1
-    kind = ""
-    for index, text in enumerate(texts):
-        if text in profile.source_headers and source < 0:
-            source = index
-        elif text in profile.relation_headers and relation < 0:
-            relation = index
-        elif text in targets and target < 0:
-            target = index
-            kind = targets[text]
-    if min(source, relation, target) < 0:
-        return None, texts
-    return _new(Columns, (source, relation, target, len(texts), kind)), texts
+def roles(cells: Sequence[Cell], profile: Profile, named: bool) -> Columns | None:
+    """Column roles from header cells; None when a needed one is missing (the relation
+    column is not needed when a sub-heading names the relation: ``named``)."""
+    found: dict[str, int] = {}
+    kinds: set[str] = set()
+    for cell in cells:
+        forms = labels.header_forms(line_of(cell.element))
+        hits = {profile.header_roles[form] for form in forms if form in profile.header_roles}
+        role_names = {role for role, _ in hits}
+        if len(role_names) != 1:
+            continue
+        role = role_names.pop()
+        if role not in found:
+            found[role] = cell.x
+            if role == TARGET:
+                kinds = {kind for _, kind in hits}
+    if SOURCE not in found or TARGET not in found or (RELATION not in found and not named):
+        return None
+    kind = kinds.pop() if len(kinds) == 1 else ""
+    return Columns(found[SOURCE], found.get(RELATION, -1), found[TARGET], kind)
 
 
-def find_header(
-    table_rows: list[list[etree._Element]], profile: Profile
-) -> tuple[Header | None, list[str]]:
-    """The header row among the first rows, below title rows; (None, texts seen) if none.
-
-    Reads the structure only (no markers), so a table that is not a relation table
-    stays fit for the body text. The header texts decide, not th vs td: templates
-    write the header row either way.
-    """
+def find_header(table: Table, profile: Profile, named: bool) -> tuple[Header | None, list[str]]:
+    """The header row among the first rows, below title rows; (None, texts seen) if none."""
     titled = ""
     first: list[str] = []
-    for index, row in enumerate(table_rows[:HEADER_SEARCH_ROWS]):
-        if len(row) >= 3:
-            found, texts = roles([line_of(cell) for cell in row], profile)
-            if found is None:
-                return None, texts  # a row of data (or of other headers) comes first
-            return _new(Header, (found, index, titled)), texts
-        texts = [line_of(cell) for cell in row]
-        first = first or [labels.fold(text) for text in texts]
+    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
+        cells = row.cells
+        texts = [line_of(cell.element) for cell in cells]
+        if len(cells) >= 2:
+            columns = roles(cells, profile, named)
+            if columns is None:
+                return None, texts
+            return Header(columns, index, titled), texts
+        first = first or texts
         kind = labels.block_kind(" ".join(texts), profile.blocks)
         if kind in (labels.DIRECT, labels.DERIVED):
             titled = kind
     return None, first
 
 
-def is_relation_table(table: etree._Element, page_title: str, profile: Profile) -> bool:
+def is_about_page(table: Table, page_title: str, profile: Profile) -> bool:
     """A relation-headed table that is about this page (found outside relation blocks).
 
-    A title row naming the block is enough. Else it must show this page as every
-    data row's source (Relaties) or among its targets (Afgeleide relaties); a header
-    row alone counts too (an empty block). An overview's query table with the same
-    headers lists relations between other pages: that is body text.
+    A title row naming the block is enough. Else it must show this page as every data
+    row's source (Relaties) or among its targets (Afgeleide relaties); a header row
+    alone counts too (an empty block). An overview's query table with the same headers
+    lists relations between other pages: that is body text.
     """
-    table_rows = grid.cell_rows(table)
-    header, _ = find_header(table_rows, profile)
+    header, _ = find_header(table, profile, named=False)
     if header is None:
         return False
     if header.kind:
         return True
     columns = header.columns
-    for row in table_rows[header.at + 1 :]:
-        if len(row) != columns.width:
+    for row in table.rows[header.at + 1 :]:
+        if not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+            continue
+        source, target = row.slots[columns.source], row.slots[columns.target]
+        if source is None or target is None or source is target:
             continue
         if not (
-            endpoints.names_page(row[columns.source], page_title)
-            or endpoints.names_page(row[columns.target], page_title)
+            endpoints.names_page(source.element, page_title)
+            or endpoints.names_page(target.element, page_title)
         ):
             return False
     return True
 
 
-def read_table(
-    table: etree._Element,
-    kind: str,
-    page_title: str,
-    where: str,
-    profile: Profile,
-    found_header: tuple[list[list[etree._Element]], Header | None, list[str]] | None = None,
-) -> Read:
-    """Kind (given, else a title row's, else the header's), records, warnings, leftovers.
+def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Harvest:
+    """Relations of a relation block; what is none goes back to the body."""
+    harvest = Harvest()
+    for piece in block.pieces:
+        element = piece.element
+        if element is None:
+            if block.relation_name and _is_separator_text(piece.text):
+                harvest.claimed.append(piece.text)
+            else:
+                harvest.leftovers.append(piece.text)
+            continue
+        if element.tag == "table":
+            harvest.add(read_table(tables(element), block, page_title, profile))
+            continue
+        listed = read_list(element, block.relation_name, block.relation_kind, page_title, profile)
+        if listed is not None:
+            harvest.add(listed)
+            continue
+        harvest.leftovers.append(block_raw(element))
+    return harvest
 
-    ``found_header``: ``grid.cell_rows`` and ``find_header`` of the table when the caller
-    has them already. Cells are read by ``parsers.endpoints``, not ``grid.read``: a
-    relation cell is either plain text (read as is) or links (whose targets are all
-    that is needed), so no cell text has to be serialised in the common case.
-    """
-    if found_header is None:
-        table_rows = grid.cell_rows(table)
-        header, texts = find_header(table_rows, profile)
-    else:
-        table_rows, header, texts = found_header
+
+def _is_separator_text(text: str) -> bool:
+    return not endpoints.has_words(text)
+
+
+def read_table(table: Table, block: Block, page_title: str, profile: Profile) -> Harvest:
+    """Records of one relation table (module docstring)."""
+    harvest = Harvest(claimed=[table.caption])
+    name = block.relation_name.rstrip(": ").strip()
+    header, texts = find_header(table, profile, named=bool(name))
+    kind = block.relation_kind
     if header is None:
-        shown = " | ".join(texts) if texts else "no header row"
-        detail = f"{where}: expected {profile.relation_header_hint}, found {shown}"
-        return Read(kind, [], [problems.warning(problems.RELATION_COLUMNS, detail)], [])
-    found = header.columns
-    kind = kind or header.kind or found.kind
-    records: list[Relation] = []
-    warnings: list[str] = []
-    leftovers: list[str] = []
-    width = found.width
-    source_at, relation_at, target_at = found.source, found.relation, found.target
-    new = _new
-    read_cell = endpoints.endpoints
-    for index, row_cells in enumerate(table_rows[header.at + 1 :], start=header.at + 1):
-        if len(row_cells) != width:
-            if row_cells:
-                text = " ".join(filter(None, (endpoints.cell_line(cell) for cell in row_cells)))
-                warnings.append(
-                    problems.warning(
-                        problems.RELATION_ROW,
-                        f"{where} row {index}: expected {width} cells, found "
-                        f"{len(row_cells)}"
-                        + (f"; kept as body text: {problems.excerpt(text)}" if text else ""),
-                    )
-                )
-                if text:
-                    leftovers.append(text)
-            continue
-        cell = row_cells[relation_at]
-        if len(cell):
-            relation = line_of(cell)
-        else:  # plain text, as nearly always: line_of inlined
-            value = cell.text
-            relation = " ".join(value.split()) if value else ""
-        targets, beside = read_cell(row_cells[target_at], page_title)
-        if not targets:
-            continue
-        if beside:
-            warnings.append(
+        columns = _by_position(table, block, name)
+        if columns is None:
+            shown = " | ".join(texts) if texts else "no header row"
+            harvest.warnings.append(
                 problems.warning(
-                    problems.RELATION_TEXT,
-                    f"{where} row {index}: expected only links in the endpoint cell, found "
-                    f"text beside them; kept in target_text: {problems.excerpt(beside)}",
+                    problems.RELATION_COLUMNS,
+                    f"{block.where}: expected {profile.relation_header_hint}, found {shown}; "
+                    "kept as body text",
                 )
             )
-        cell = row_cells[source_at]
-        if page_title and len(cell) == 1 and endpoints.is_self_link(cell[0]):  # every NORA row
-            for target, exists in targets:
-                records.append(new(Relation, (page_title, relation, target, exists, beside)))
+            harvest.leftovers.append(block_raw(table.element))
+            return harvest
+        shape = "source, relation, target" if columns.relation >= 0 else "source, target"
+        harvest.notes.append(
+            problems.warning(
+                problems.BY_POSITION,
+                f"{block.where}: a table without header row under a relations heading, "
+                f"read by position as {shape}",
+            )
+        )
+        start = 0
+    else:
+        columns = header.columns
+        kind = kind or header.kind
+        start = header.at + 1
+        for row in table.rows[:start]:
+            harvest.claimed.append(_row_raw(row))
+    kind = kind or columns.kind or labels.DIRECT
+    roles_at = {columns.source, columns.relation, columns.target}
+    header_cells = table.rows[start - 1].slots if start else ()
+    for index in range(start, len(table.rows)):
+        row = table.rows[index]
+        _read_row(
+            row, index, columns, roles_at, header_cells, name, kind, block, page_title, harvest
+        )
+    return harvest
+
+
+def _by_position(table: Table, block: Block, name: str) -> Columns | None:
+    """Roles by position in a table without header row, where the block's heading says
+    it holds relations: 3 columns (source, relation, target), or 2 (source, target)
+    under a sub-heading naming the relation. Every row must fill every column."""
+    if not block.relation_kind or not table.rows:
+        return None
+    if table.width == 3:
+        columns = Columns(0, 1, 2, "")
+    elif table.width == 2 and name:
+        columns = Columns(0, -1, 1, "")
+    else:
+        return None
+    for row in table.rows:
+        if not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
             continue
-        for source, _ in read_cell(cell, page_title)[0]:
-            for target, exists in targets:
-                records.append(new(Relation, (source, relation, target, exists, beside)))
-    return Read(kind, records, warnings, leftovers)
+        if any(cell is None for cell in row.slots) or len(row.cells) != table.width:
+            return None
+        if any(cell.header for cell in row.cells):
+            return None
+    return columns
+
+
+def _read_row(
+    row: Row,
+    index: int,
+    columns: Columns,
+    roles_at: set[int],
+    header_cells: tuple[Cell | None, ...],
+    name: str,
+    kind: str,
+    block: Block,
+    page_title: str,
+    harvest: Harvest,
+) -> None:
+    where = f"{block.where} row {index}"
+    cells = row.cells
+    if not cells:
+        return
+    if row.element is not None and not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+        harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
+        return
+    if len(cells) == 1:
+        row_text = _row_raw(row)
+        if is_blank(row_text):
+            return
+        harvest.leftovers.append(_MARK + row_text + _MARK)
+        harvest.notes.append(
+            problems.warning(
+                problems.FULL_WIDTH_ROW,
+                f"{where}: kept as body text: {problems.excerpt(normalize(row_text))}",
+            )
+        )
+        return
+    source_cell = row.slots[columns.source]
+    target_cell = row.slots[columns.target]
+    relation_cell = row.slots[columns.relation] if columns.relation >= 0 else None
+    if (
+        source_cell is None
+        or target_cell is None
+        or (columns.relation >= 0 and relation_cell is None)
+    ):
+        row_text = _row_raw(row)
+        harvest.leftovers.append(_MARK + row_text + _MARK)
+        harvest.warnings.append(
+            problems.warning(
+                problems.RELATION_ROW,
+                f"{where}: expected a cell in every column, found {len(cells)}; "
+                f"kept as body text: {problems.excerpt(normalize(row_text))}",
+            )
+        )
+        return
+    _other_columns(row, roles_at, header_cells, harvest)
+    relation = line_of(relation_cell.element) if relation_cell is not None else ""
+    relation = relation or name
+    targets, beside = endpoints.endpoints(target_cell.element, page_title)
+    for cell in (source_cell, target_cell):
+        if len(cell.element):  # a link's display text (a plain text cell is its record)
+            harvest.claimed.append(raw_text(cell.element))
+    if not targets:  # a relation listed without endpoint (or cut off): no record
+        harvest.claimed += [relation, raw_text(source_cell.element)]
+        return
+    if beside:
+        harvest.warnings.append(
+            problems.warning(
+                problems.RELATION_TEXT,
+                f"{where}: expected only links in the endpoint cell, found text beside them; "
+                f"kept in target_text: {problems.excerpt(beside)}",
+            )
+        )
+    sources = endpoints.endpoints(source_cell.element, page_title)[0]
+    if not sources:  # a relation listed without source: no record
+        harvest.claimed += [relation, raw_text(target_cell.element)]
+    for source, _ in sources:
+        for target, exists in targets:
+            harvest.relations.append((kind, Relation(source, relation, target, exists, beside)))
+
+
+def _other_columns(
+    row: Row,
+    roles_at: set[int],
+    header_cells: tuple[Cell | None, ...],
+    harvest: Harvest,
+) -> None:
+    """Cells outside the role columns: SMW's main column (no header) is chrome; a
+    column with a header of its own goes back to the body text."""
+    for cell in row.cells:
+        if any(x in roles_at for x in range(cell.x, cell.x + cell.width)):
+            continue
+        text = raw_text(cell.element)
+        head = header_cells[cell.x] if cell.x < len(header_cells) else None
+        if head is None or not line_of(head.element):
+            harvest.claimed.append(text)
+        else:
+            harvest.leftovers.append(f"{_MARK}{line_of(head.element)}: {text}{_MARK}")
+
+
+def _row_raw(row: Row) -> str:
+    return " ".join(raw_text(cell.element) for cell in row.cells)
+
+
+# --- lists -------------------------------------------------------------------------------
 
 
 def read_list(
-    elements: list[etree._Element], relation: str, page_title: str
-) -> list[Relation] | None:
-    """Records of the older "relation heading + list of links" form, or None if not it.
+    element: etree._Element, name: str, kind: str, page_title: str, profile: Profile
+) -> Harvest | None:
+    """Records of a relation list under relation ``name`` (module docstring), or None."""
+    name = name.rstrip(": ").strip()
+    if element.tag in _LIST_TAGS:
+        items = list(element)
+        if not items or any(item.tag != "li" for item in items) or not is_blank(element.text or ""):
+            return None
+    elif element.tag in _INLINE_LIST_TAGS:
+        items = [element]
+    else:
+        return None
+    harvest = Harvest()
+    for item in items:
+        if not is_blank(item.tail or "") and element.tag in _LIST_TAGS:
+            return None
+        read = _list_item(item, name, kind or labels.DIRECT, page_title, profile)
+        if read is None:
+            return None
+        if read.relations and not name:
+            return None  # a list of links names no relation without a sub-heading
+        harvest.add(read)
+    return harvest
 
-    Tolerated around the lists: empty paragraphs (``<p><br></p>``, as MediaWiki
-    writes them); in an item: separators after the link ("[[X]],").
-    """
-    relation = relation.rstrip(": ").strip()
-    records: list[Relation] = []
-    for element in elements:
+
+def is_link_list(pieces_elements: list[etree._Element], page_title: str, profile: Profile) -> bool:
+    """Every element a list of links (empty paragraphs around them tolerated): the older
+    "relation heading + list of links" form, found outside blocks."""
+    lists = 0
+    for element in pieces_elements:
         if element.tag not in _LIST_TAGS:
             if _is_empty_paragraph(element):
                 continue
+            return False
+        read = read_list(element, "probe", labels.DIRECT, page_title, profile)
+        if read is None or not read.relations:
+            return False
+        lists += 1
+    return lists > 0
+
+
+def _list_item(
+    item: etree._Element, name: str, kind: str, page_title: str, profile: Profile
+) -> Harvest | None:
+    """One list item (or an inline list): its links as relations, None if it holds words
+    beside its links and printout labels."""
+    harvest = Harvest()
+    source_label = False
+    for label in item.iter("span"):
+        if labels.QUERY_FIELD_LABEL_CLASS in (label.get("class") or "").split():
+            forms = labels.header_forms(line_of(label))
+            roles_hit = {profile.header_roles[f][0] for f in forms if f in profile.header_roles}
+            source_label = source_label or roles_hit == {SOURCE}
+    targets: list[Target] = []
+    seen: set[str] = set()
+    anchors = 0
+    for anchor in item.iter("a"):
+        if _in_field_label(anchor, item):
+            continue
+        anchors += 1
+        href = anchor.get("href") or ""
+        if any(marker in href for marker in labels.QUERY_FURTHER_RESULTS_HREFS):
+            continue  # further results: query chrome
+        target = classify(anchor, page_title)
+        if not isinstance(target, Target) or not target.title:
             return None
-        items = [item for item in element if item.tag == "li"]
-        if not items or len(items) != len(element):
-            return None
-        for item in items:
-            anchors = list(item.iter("a"))
-            if len(anchors) != 1:
-                return None
-            target = classify(anchors[0], page_title)
-            if not isinstance(target, Target) or not target.title:
-                return None
-            rest = line_of(item).replace(line_of(anchors[0]), "", 1)
-            if endpoints.has_words(rest.replace(".", " ").replace(":", " ")):
-                return None
-            records.append(_new(Relation, (page_title, relation, target.title, target.exists, "")))
-    return records or None
+        if target.title not in seen:
+            seen.add(target.title)
+            targets.append(target)
+    if not anchors:
+        return None  # no link at all: prose
+    if _has_label_words(inline_text("".join(_outside_links(item))), profile):
+        return None
+    harvest.claimed.append(raw_text(item))
+    reverse = source_label or kind == labels.DERIVED
+    for target in targets:
+        if reverse:
+            record = Relation(target.title, name, page_title, True, "")
+        else:
+            record = Relation(page_title, name, target.title, target.exists, "")
+        harvest.relations.append((kind, record))
+    return harvest
+
+
+def _outside_links(element: etree._Element) -> list[str]:
+    """The raw text pieces below ``element`` outside its links and printout labels, in
+    no particular order (only the words matter): one walk, no recursion."""
+    out = [element.text or ""]
+    skipped: set[etree._Element] = set()
+    for node in element.iterdescendants():
+        if node.getparent() in skipped:
+            skipped.add(node)  # inside a link or a label: neither its text nor its tail
+            continue
+        if node.tag == "a" or labels.QUERY_FIELD_LABEL_CLASS in (node.get("class") or "").split():
+            skipped.add(node)
+        else:
+            out.append(node.text or "")
+        out.append(node.tail or "")
+    return out
+
+
+def _has_label_words(rest: str, profile: Profile) -> bool:
+    """Words left beside the links that are not separators or printout labels."""
+    words = []
+    for word in rest.replace(":", " ").replace("(", " ").replace(")", " ").split():
+        forms = labels.header_forms(word)
+        if forms and all(form in profile.header_roles for form in forms):
+            continue
+        words.append(word)
+    return endpoints.has_words(" ".join(words), ".")
+
+
+def _in_field_label(anchor: etree._Element, stop: etree._Element) -> bool:
+    for parent in anchor.iterancestors():
+        if parent is stop:
+            return False
+        if labels.QUERY_FIELD_LABEL_CLASS in (parent.get("class") or "").split():
+            return True
+    return False
 
 
 def _is_empty_paragraph(element: etree._Element) -> bool:
     """``<p>`` (or ``div``) holding no text: whitespace and ``<br>`` only."""
-    if element.tag not in ("p", "div"):
-        return False
-    if element.text and not element.text.isspace():
-        return False
-    for child in element:
-        if child.tag != "br" or (child.tail and not child.tail.isspace()):
-            return False
-    return True
+    return element.tag in ("p", "div") and is_blank(raw_text(element))

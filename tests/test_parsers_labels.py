@@ -21,9 +21,10 @@ def test_known_types_and_namespaces() -> None:
 
 def test_warning_spelling() -> None:
     assert problems.warning(problems.TRUNCATED, "a\n b") == "truncated: a b"
-    long = problems.warning(problems.UNPLACED, "x" * 900)
+    long = problems.warning(problems.BODY_TEXT, "x" * 900)
     assert len(long) < problems.MAX_DETAIL + 20 and long.endswith("...")
     # an excerpt keeps the start and the end of what it quotes, and stays short
     quoted = problems.excerpt("begin " + "midden " * 100 + "einde")
     assert quoted.startswith("'begin") and quoted.endswith("einde'") and len(quoted) <= 122
     assert len(set(problems.CODES)) == len(problems.CODES)
+    assert not set(problems.CODES) & set(problems.NOTE_CODES)

@@ -1,9 +1,8 @@
-"""Body sections (parsers.sections, parsers.blocks, parsers.layout via parse_page)."""
+"""Body sections (parsers.blocks, parsers.reading via parse_page)."""
 
 from __future__ import annotations
 
 from parsers import parse_page
-from parsers.sections import Section, build
 
 
 def sections(body: str) -> list[tuple[str, int, str]]:
@@ -55,8 +54,3 @@ def test_body_table_is_text_rows_as_lines() -> None:
         '<h2><span class="mw-headline">V</span></h2>'
         "<table><tr><th>Wie</th><th>Wat</th></tr><tr><td>A</td><td>B</td></tr></table>"
     ) == [("V", 2, "Wie Wat\nA B")]
-
-
-def test_build() -> None:
-    assert build(None, 0, [" "]) is None
-    assert build("Kop", 2, []) == Section("Kop", 2, "")

@@ -1,11 +1,12 @@
-"""Text rules (parsers.text): lines, whitespace, noise."""
+"""Text rules (parsers.text) over a tree stage 1 (parsers.walk) cleaned and marked."""
 
 from __future__ import annotations
 
 from lxml import etree
 
 from parsers import parse_page
-from parsers.text import inline_text, normalize, raw_text, remove_noise, text_of
+from parsers.text import inline_text, normalize, raw_text, text_of
+from parsers.walk import walk
 
 _PARSER = etree.HTMLParser()
 
@@ -14,6 +15,7 @@ def element(html: str) -> etree._Element:
     root = etree.fromstring(f"<html><body>{html}</body></html>", _PARSER)
     body = root.find("body")
     assert body is not None
+    walk(body[0])  # stage 1: noise dropped, lines marked
     return body[0]
 
 
@@ -59,20 +61,18 @@ def test_noise_removed_and_following_text_kept() -> None:
         '<span class="mw-lingo-tooltip-tip">Burgerservicenummer</span></span> telt.</p>'
         '<div class="mw-lingo-tooltip" id="x1">definitie</div></div>'
     )
-    remove_noise(div)
     assert text_of(div) == "Een afnemer is hier.\nBSN telt."
 
 
 def test_tocnumber_is_not_toc() -> None:
     div = element('<div><span class="tocnumber">1</span> blijft</div>')
-    remove_noise(div)
     assert text_of(div) == "1 blijft"
 
 
 def test_inline_text_and_normalize() -> None:
     assert inline_text("a\ue000 b\n c") == "a b c"
     assert normalize("  a  ") == "a"
-    assert raw_text(element("<p>x<b>y</b></p>")) == "xy"
+    assert inline_text(raw_text(element("<p>x<b>y</b></p>"))) == "xy"
 
 
 def test_noise_is_removed_on_any_element() -> None:

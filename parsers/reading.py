@@ -1,0 +1,107 @@
+"""Stage 3: each classified block handed to its reader; the page's records and accounts.
+
+Property blocks go to ``parsers.properties``, relation blocks to ``parsers.relations``,
+body blocks become section text. What a reader hands back (``Harvest.leftovers``: a
+paragraph after a property table, "Er zijn (nog) geen afgeleide relaties." under
+Afgeleide relaties, a one-cell row) joins the body text under the heading it stands
+under, in order; inside a property or relation block that earns a ``body-text`` note,
+not a warning: nothing is lost or misread.
+
+Sections: text before the first heading is the section with heading "" and level 0
+when it holds text; every body heading gives a section, even an empty one; a block's
+heading gives one only when text was handed back under it.
+
+Conservation (``parsers.conservation``), per block a reader took: every visible word of
+its pieces must be in the reader's records, in what it handed back to the body, or in
+its claims (chrome such as header rows, title and group rows, query footers and
+printout labels; the display text of linked endpoints); else a ``lost`` warning names
+the words. Body blocks become section text as they are, and the walk's pieces cover
+the whole content area, so that accounts for every visible text of the page
+(tests/test_conservation.py checks the whole page too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parsers import conservation, problems, properties, relations
+from parsers.blocks import BODY, PROPERTIES, Block
+from parsers.harvest import Harvest, Property, Relation
+from parsers.profile import Profile
+from parsers.sections import Section
+from parsers.table import Tables
+from parsers.text import normalize
+from parsers.walk import Piece
+
+
+@dataclass(slots=True)
+class Reading:
+    """The records of one page before they get their positions, and its accounts."""
+
+    properties: list[Property] = field(default_factory=list)
+    relations: list[tuple[str, Relation]] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def read(blocks: list[Block], page_title: str, profile: Profile, tables: Tables) -> Reading:
+    """Run the readers over ``blocks``, accounting for every text of the blocks they take."""
+    reading = Reading()
+    texts: dict[int, list[str]] = {}
+    regions: dict[int, Block] = {}
+    for block in blocks:
+        first = regions.setdefault(block.region, block)
+        raw = texts.setdefault(block.region, [])
+        if block.kind == BODY:
+            raw += [_piece_raw(piece) for piece in block.pieces]
+            continue
+        reader = properties.read if block.kind == PROPERTIES else relations.read
+        harvest: Harvest = reader(block, page_title, profile, tables)
+        reading.properties += harvest.properties
+        reading.relations += harvest.relations
+        reading.warnings += harvest.warnings
+        reading.notes += harvest.notes
+        raw += harvest.leftovers
+        _account(block, harvest, reading)
+        left = normalize("".join(harvest.leftovers)) if harvest.leftovers else ""
+        if left and not first.body_region:
+            reading.notes.append(
+                problems.warning(
+                    problems.BODY_TEXT,
+                    f"{block.where}: kept as body text: {problems.excerpt(left)}",
+                )
+            )
+    for region, block in regions.items():
+        text = normalize("".join(texts[region]))
+        if block.heading is None:
+            if text:
+                reading.sections.append(Section("", 0, text))
+        elif block.body_region or text:
+            reading.sections.append(Section(block.heading, block.level, text))
+    return reading
+
+
+def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
+    """Conservation for one block a reader took: every word of its pieces is in the
+    reader's records, claims or leftovers, or a ``lost`` warning says which are not.
+    (Body blocks go to the sections as they are, by construction.)"""
+    shown = "".join(_piece_raw(piece) for piece in block.pieces)
+    accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
+    accounted += [f"{p.label}\n{p.value}" for p in harvest.properties]
+    accounted += [f"{r.source}\n{r.relation}\n{r.target}" for _, r in harvest.relations]
+    accounted += dict.fromkeys(r.text for _, r in harvest.relations if r.text)  # once each
+    lost = conservation.lost(shown, accounted)
+    if lost:
+        reading.warnings.append(
+            problems.warning(
+                problems.LOST,
+                f"{block.where}: visible text in no record: {problems.excerpt(lost)}",
+            )
+        )
+
+
+def _piece_raw(piece: Piece) -> str:
+    if piece.element is None:
+        return piece.text
+    return properties.block_raw(piece.element)
