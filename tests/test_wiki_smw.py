@@ -28,7 +28,7 @@ from tests.wiki.compare import actual, differences
 from tests.wiki.corpus import build, parse_now
 from tests.wiki.generator import MONTHS
 from tests.wiki.handle import LoopbackWiki
-from tests.wiki.model import Corpus, Page, smw_simple
+from tests.wiki.model import Corpus, Page, smw_simple, smw_sortkey
 from tests.wiki.richtext import Info, Lingo, inlines
 
 NOW = "2026-11-29T08:00:00Z"
@@ -90,7 +90,12 @@ def test_derived_rows_are_the_inverse_of_stored_relations() -> None:
             for rel in other.relations
             if page.title in {corpus.resolve(t) for t in rel.targets}
         }
-        assert shown == expected, page.title
+        if page.derived_limit and len(expected) > page.derived_limit:  # the first rows only
+            assert shown < expected and len(shown) == page.derived_limit, page.title
+            order = sorted(expected, key=lambda row: (smw_sortkey(row[0]), row[1]))
+            assert shown == set(order[: page.derived_limit]), page.title
+        else:
+            assert shown == expected, page.title
         for source, name in shown:
             targets = {r["target"] for r in rows if (r["source"], r["relation"]) == (source, name)}
             assert page.title in targets
