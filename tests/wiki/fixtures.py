@@ -151,13 +151,19 @@ def _relaties(path: str) -> str:
     return f"//h2[.//*[@id='Relaties']]/following-sibling::{path}"
 
 
+def _plain(page: Page) -> bool:
+    """An element page without SMW's factbox: the factbox abbreviates long values and keeps
+    them whole in a hidden tooltip, which would blur what a class fixture is about."""
+    return _element(page) and not page.factbox
+
+
 def _multi(page: Page) -> bool:
     return len(page.relations) >= 2 and any(len(r.targets) > 1 for r in page.relations)
 
 
 LAYOUTS: dict[str, Layout] = {
     "relations-split-table": Layout(
-        lambda c, p: _element(p) and p.rel_style == "split-table" and _multi(p),
+        lambda c, p: _plain(p) and p.rel_style == "split-table" and _multi(p),
         (_relaties("h3[1]/following-sibling::*[1][self::table[contains(@class,'smwtable')]]"),
          "//table[contains(@class,'smwtable')][count(.//tr[1]/th) = 2]"),
         (),
@@ -165,7 +171,7 @@ LAYOUTS: dict[str, Layout] = {
         "#ask table Vertrekpunt | Eindpunt (endpoints joined by <br>)",
     ),
     "relations-split-ul": Layout(
-        lambda c, p: _element(p) and p.rel_style == "split-ul" and p.rel_item_label and _multi(p),
+        lambda c, p: _plain(p) and p.rel_style == "split-ul" and p.rel_item_label and _multi(p),
         ("//ul[contains(@class,'ul-format')]/li/span/span[@class='smw-field-label']"
          "//span[@class='smwttcontent']",
          "//ul[contains(@class,'ul-format')]/li[count(.//span[@class='smw-value']) > 1]"),
@@ -174,14 +180,14 @@ LAYOUTS: dict[str, Layout] = {
         "printout label 'Eindpunt: ' (with its tooltip), several links joined by ', '",
     ),
     "relations-split-ul-unlabelled": Layout(
-        lambda c, p: _element(p) and p.rel_style == "split-ul" and not p.rel_item_label
+        lambda c, p: _plain(p) and p.rel_style == "split-ul" and not p.rel_item_label
         and _multi(p),
         ("//ul[contains(@class,'ul-format')]/li[count(.//span[@class='smw-value']) > 1]",),
         ("//span[@class='smw-field-label']",),
         "as relations-split-ul, the query blanking the label (?Eindpunt=): links only",
     ),
     "relations-split-list": Layout(
-        lambda c, p: _element(p) and p.rel_style == "split-list" and p.rel_item_label
+        lambda c, p: _plain(p) and p.rel_style == "split-list" and p.rel_item_label
         and _multi(p),
         ("//p/span[contains(@class,'list-format')]//span[@class='smw-field-label']",),
         (),
@@ -189,7 +195,7 @@ LAYOUTS: dict[str, Layout] = {
         "paragraph, 'Eindpunt: ' (with its tooltip) before the links",
     ),
     "relations-header-variants": Layout(
-        lambda c, p: _element(p) and p.rel_style == "caption"
+        lambda c, p: _plain(p) and p.rel_style == "caption"
         and p.rel_header == REL_HEADER_VARIANTS[1] and len(p.relations) >= 2,
         ("//table[caption[normalize-space()='Relaties']]//th[normalize-space()='Eindpunt(en)']",),
         ("//h2[.//*[@id='Relaties']]",),
@@ -197,14 +203,14 @@ LAYOUTS: dict[str, Layout] = {
         "Eindpunt(en), after the last body section",
     ),
     "relations-rowspan": Layout(
-        lambda c, p: _element(p) and p.rel_style == "rowspan" and len(p.relations) == 3,
+        lambda c, p: _plain(p) and p.rel_style == "rowspan" and len(p.relations) == 3,
         (_relaties("table[1]//td[@rowspan='3']"),),
         (),
         "a hand-written Relaties table whose Vertrekpunt cell spans three rows (rows 2-3 "
         "have two cells)",
     ),
     "properties-group-rows": Layout(
-        lambda c, p: _element(p) and p.prop_style == "groups" and len(p.properties) >= 6,
+        lambda c, p: _plain(p) and p.prop_style == "groups" and len(p.properties) >= 6,
         ("//table[@id='eigenschappen']//th[@colspan='2' and normalize-space()='Algemeen']",
          "//table[@id='eigenschappen']//th[@colspan='2' and normalize-space()='Beheer']"),
         (),
@@ -212,7 +218,7 @@ LAYOUTS: dict[str, Layout] = {
         "its label/value rows",
     ),
     "relations-query-limit-table": Layout(
-        lambda c, p: _element(p) and p.rel_style == "ask" and p.rel_limit > 0
+        lambda c, p: _plain(p) and p.rel_style == "ask" and p.rel_limit > 0
         and not p.rel_searchlabel,
         (_relaties("table[1]//tr[contains(@class,'smwfooter')]"
                    "//a[normalize-space()='... meer resultaten']"),),
@@ -221,7 +227,7 @@ LAYOUTS: dict[str, Layout] = {
         "SMW's '... meer resultaten' link; the truth holds the rows shown",
     ),
     "relations-query-limit-broadtable": Layout(
-        lambda c, p: _element(p) and p.rel_style == "broadtable" and p.rel_limit > 0
+        lambda c, p: _plain(p) and p.rel_style == "broadtable" and p.rel_limit > 0
         and bool(p.rel_searchlabel),
         (_relaties("table[1][contains(@class,'broadtable')]//tr[contains(@class,'smwfooter')]"),),
         (),
@@ -229,26 +235,26 @@ LAYOUTS: dict[str, Layout] = {
         "the query's searchlabel= text; the truth holds the rows shown",
     ),
     "relations-headers-hide": Layout(
-        lambda c, p: _element(p) and p.rel_style == "ask-nohead" and _multi(p),
+        lambda c, p: _plain(p) and p.rel_style == "ask-nohead" and _multi(p),
         (_relaties("table[1][contains(@class,'smwtable')]//tr[count(td) = 3]"),),
         (_relaties("table[1]//th"),),
         "Relaties as #ask format=table with headers=hide: no header row, three columns "
         "(Vertrekpunt, Relatie, Eindpunt) under the Relaties heading",
     ),
     "properties-bullets": Layout(
-        lambda c, p: _element(p) and p.prop_style == "bullets" and len(p.properties) >= 3,
+        lambda c, p: _plain(p) and p.prop_style == "bullets" and len(p.properties) >= 3,
         ("//h2[.//*[@id='Eigenschappen']]/following-sibling::*[1][self::ul]/li[b]",),
         (),
         "Eigenschappen as a bulleted list, each item starting with a bold 'Label:'",
     ),
     "properties-div-grid": Layout(
-        lambda c, p: _element(p) and p.prop_style == "grid" and len(p.properties) >= 3,
+        lambda c, p: _plain(p) and p.prop_style == "grid" and len(p.properties) >= 3,
         ("//div[@class='eigenschappen']/div/div[@class='eigenschap-label']",),
         (),
         "Eigenschappen as a grid of divs: a label div and a value div per row",
     ),
     "properties-text-after": Layout(
-        lambda c, p: _element(p) and p.prop_style in ("heading", "show", "ask", "groups")
+        lambda c, p: _plain(p) and p.prop_style in ("heading", "show", "ask", "groups")
         and bool(p.props_after) and p.element_type == "Kwaliteitsdoel",
         ("//h2[.//*[@id='Eigenschappen']]/following-sibling::*[1][self::table]"
          "/following-sibling::*[1]"
@@ -258,7 +264,7 @@ LAYOUTS: dict[str, Layout] = {
         "...'): body text of a section headed Eigenschappen, no warning",
     ),
     "derived-empty-sentence": Layout(
-        lambda c, p: _element(p) and c.shows_no_derived(p) and p.derived_style != "static",
+        lambda c, p: _plain(p) and c.shows_no_derived(p) and p.derived_style != "static",
         (f"//h2[.//*[@id='Afgeleide_relaties']]/following-sibling::*[1]"
          f"[self::p[normalize-space()='{NO_DERIVED}']]",),
         (),

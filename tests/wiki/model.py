@@ -5,7 +5,11 @@ properties with ``#set`` and stores each relation as a subobject (Vertrekpunt, R
 Eindpunt), the way a knowledge model keeps relation objects. Its blocks are shown in
 one of several forms (``Page.prop_style``, ``rel_style``, ``derived_style``): the
 hand-written tables of the templates NORA might use, or real SMW queries (``#ask``
-tables, broad tables, template rows, a transposed table, ``#show`` values).
+tables, broad tables, template rows, a transposed table, ``#show`` values), and the
+layout classes of issue 17 (relations split per relation name over tables, ``ul`` and
+``list`` queries; header label variants; rowspan and group rows; reached query limits;
+``headers=hide``; list and div property blocks; text after blocks). What the truth says
+of those is written down in tests/wiki/README.md.
 
 ``Corpus.truth`` gives, for every page, exactly what ``parse_page`` must extract from
 its rendered HTML (rules in DESIGN.md), derived from the model alone, never from the
