@@ -411,7 +411,7 @@ def _pair(wiki: LoopbackWiki) -> tuple[str, str]:
     relate to yet."""
     corpus = _corpus(wiki)
     for b in corpus:
-        if b.kind == "element" and b.ns == 0 and b.derived_style == "ask":
+        if b.kind == "element" and b.ns == 0 and b.derived_style == "ask" and not b.derived_limit:
             for a in corpus:
                 fits = a.kind == "element" and a.ns == 0 and a.rel_style == "table"
                 if fits and a is not b and b.title not in a.direct_targets():
