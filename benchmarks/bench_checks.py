@@ -100,7 +100,7 @@ def main() -> int:
 def pair(corpus: Any) -> tuple[str, str]:
     """A page with hand-written Relaties and one whose Afgeleide relaties are a query."""
     for b in corpus:
-        if b.kind != "element" or b.ns != 0 or b.derived_style != "ask":
+        if b.kind != "element" or b.ns != 0 or b.derived_style != "ask" or b.derived_limit:
             continue
         if not corpus.incoming(b.title):
             continue

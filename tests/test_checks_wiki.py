@@ -75,7 +75,7 @@ def _pair(wiki: Any) -> tuple[str, str]:
     one incoming relation shown) such that A does not relate to B yet."""
     corpus = corpus_of(wiki)
     for b in corpus:
-        if b.kind != "element" or b.ns != 0 or b.derived_style != "ask":
+        if b.kind != "element" or b.ns != 0 or b.derived_style != "ask" or b.derived_limit:
             continue
         if not corpus.incoming(b.title):
             continue

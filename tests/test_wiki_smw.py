@@ -28,8 +28,17 @@ from tests.wiki.compare import actual, differences
 from tests.wiki.corpus import build, parse_now
 from tests.wiki.generator import MONTHS
 from tests.wiki.handle import LoopbackWiki
-from tests.wiki.model import Corpus, Page, smw_simple
-from tests.wiki.richtext import Info, Lingo, inlines
+from tests.wiki.model import (
+    NO_DERIVED,
+    REL_HEADER_VARIANTS,
+    REL_STYLES_SPLIT,
+    Corpus,
+    Page,
+    property_groups,
+    smw_simple,
+    smw_sortkey,
+)
+from tests.wiki.richtext import Info, Lingo, blocks_text, inlines
 
 NOW = "2026-11-29T08:00:00Z"
 
@@ -59,6 +68,24 @@ def test_corpus_uses_every_smw_form() -> None:
     pieces = [piece for p in corpus for s in p.sections for piece in inlines(s.body)]
     assert any(isinstance(piece, Lingo) for piece in pieces)
     assert any(isinstance(piece, Info) for piece in pieces)
+    assert {"groups", "bullets", "grid"} <= set(props)
+    assert {"ask-nohead", "caption", "rowspan", "split-table", "split-ul", "split-list"} <= set(
+        rels
+    )
+    assert "ask-nohead" in derived
+    assert {p.rel_header for p in elements if p.rel_style in ("caption", "rowspan")} == set(
+        REL_HEADER_VARIANTS
+    )
+    limited = [p for p in elements if p.rel_limit]
+    assert {p.rel_style for p in limited} == {"ask", "broadtable", "ask-nohead"}
+    assert {bool(p.rel_searchlabel) for p in limited} == {True, False}
+    split = [p for p in elements if p.rel_style in ("split-ul", "split-list")]
+    assert {p.rel_item_label for p in split} == {True, False}
+    assert any(p.derived_limit and len(corpus.incoming(p.title)) > p.derived_limit
+               for p in elements)  # fmt: skip
+    assert sum(corpus.shows_no_derived(p) for p in elements) >= 5
+    assert sum(bool(p.props_after) for p in elements) >= 20
+    assert any(len(property_groups(p)) == 3 for p in elements if p.prop_style == "groups")
     overviews = [q for p in corpus for q in p.queries]
     relation_like = [q for q in overviews if q.mainlabel == v.REL_SOURCE]
     assert relation_like and [c for c, _ in relation_like[0].printouts] == ["Relatie", "Eindpunt"]
@@ -90,7 +117,12 @@ def test_derived_rows_are_the_inverse_of_stored_relations() -> None:
             for rel in other.relations
             if page.title in {corpus.resolve(t) for t in rel.targets}
         }
-        assert shown == expected, page.title
+        if page.derived_limit and len(expected) > page.derived_limit:  # the first rows only
+            assert shown < expected and len(shown) == page.derived_limit, page.title
+            order = sorted(expected, key=lambda row: (smw_sortkey(row[0]), row[1]))
+            assert shown == set(order[: page.derived_limit]), page.title
+        else:
+            assert shown == expected, page.title
         for source, name in shown:
             targets = {r["target"] for r in rows if (r["source"], r["relation"]) == (source, name)}
             assert page.title in targets
@@ -159,6 +191,62 @@ def test_smw_api_agrees_with_the_model(testwiki: LoopbackWiki) -> None:
             for subject, printouts in _ask(testwiki, f"[[{name}::+]]|?{name}")
         }
         assert found == expected, name
+
+
+def _shown_rows(wiki: LoopbackWiki, query: str, limit: int) -> list[tuple[str, ...]]:
+    """The first ``limit`` results of an ``action=ask`` query, each as its printouts'
+    first values (pages by title), in SMW's order."""
+    params = {"action": "ask", "format": "json", "query": f"{query}|limit={limit}"}
+    data = requests.get(wiki.api_url, params=params, timeout=120).json()
+    results = data["query"]["results"]
+    return [
+        tuple(
+            str(values[0]["fulltext"] if isinstance(values[0], dict) else values[0])
+            for values in result["printouts"].values()
+        )
+        for result in (results.values() if isinstance(results, dict) else ())
+    ]
+
+
+@pytest.mark.wiki
+def test_smw_api_agrees_with_the_truth_of_layout_classes(testwiki: LoopbackWiki) -> None:
+    """The rows a reached ``limit=`` shows and the endpoints under each split sub-heading
+    are what SMW itself answers for the same query (sort and limit included)."""
+    corpus = _corpus(testwiki)
+    checked = 0
+    for page in corpus:
+        if page.kind != "element":
+            continue
+        truth = corpus.truth(page)
+        rows: dict[str, dict[int, tuple[str, ...]]] = {"direct": {}, "derived": {}}
+        for r in truth["relations"]:  # one key per table row, in row order
+            key = (r["source"], r["relation"]) if r["kind"] == "derived" else (r["relation"],)
+            rows[r["kind"]].setdefault(r["row"], key)
+        if page.rel_limit:
+            query = f"[[{v.REL_SOURCE}::{page.title}]]|?{v.REL_NAME}|sort={v.REL_NAME}|order=asc"
+            shown = list(rows["direct"].values())
+            assert _shown_rows(testwiki, query, page.rel_limit) == shown, page.title
+            checked += 1
+        if page.shows_derived and page.derived_limit and page.derived_style != "template":
+            query = (f"[[{v.REL_TARGET}::{page.title}]]|?{v.REL_SOURCE}|?{v.REL_NAME}"
+                     f"|sort={v.REL_SOURCE},{v.REL_NAME}|order=asc,asc")  # fmt: skip
+            shown = list(rows["derived"].values())
+            assert _shown_rows(testwiki, query, page.derived_limit) == shown, page.title
+            checked += 1
+        if page.rel_style in REL_STYLES_SPLIT:
+            for rel in page.relations:
+                query = f"[[{v.REL_SOURCE}::{page.title}]][[{v.REL_NAME}::{rel.name}]]"
+                found = [
+                    sorted(t["fulltext"] for t in printouts[v.REL_TARGET])
+                    for _, printouts in _ask(testwiki, f"{query}|?{v.REL_TARGET}")
+                ]
+                expected = sorted(
+                    r["target"] for r in truth["relations"]
+                    if r["kind"] == "direct" and r["relation"] == rel.name
+                )  # fmt: skip
+                assert found == [expected], (page.title, rel.name)
+            checked += 1
+    assert checked > 40
 
 
 # --- what the wiki renders ---------------------------------------------------------------
@@ -258,7 +346,104 @@ def test_wiki_renders_every_smw_form(testwiki: LoopbackWiki) -> None:
     assert heads == ["Vertrekpunt", "Relatie", "Eindpunt"]
 
 
-_PLACES = ("p", "h2", "h3", "td", "th", "li", "b", "dd")
+_PLACES = ("p", "h2", "h3", "td", "th", "li", "b", "dd", "div")  # div: a grid property value
+
+
+def _text(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.text_content().replace("\u00a0", " ").split())
+
+
+def _titles(elements: list[lxml.html.HtmlElement]) -> set[str]:
+    """Page links in ``elements``: their titles (red links without MediaWiki's suffix),
+    property pages (an SMW printout's label) and self links left out."""
+    return {
+        a.get("title", "").removesuffix(" (de pagina bestaat niet)")
+        for e in elements
+        for a in e.xpath(".//a[@title]")
+        if not a.get("title", "").startswith("Eigenschap:")
+    }
+
+
+def _layout_problems(corpus: Corpus, page: Page, tree: lxml.html.HtmlElement) -> list[str]:
+    """What the rendered page does not show of the layout the model gave it."""
+    out: list[str] = []
+
+    def want(ok: object, what: str) -> None:
+        if not ok:
+            out.append(what)
+
+    relaties = _block(tree, "Relaties")
+    if page.rel_style in REL_STYLES_SPLIT:
+        heads = [i for i, e in enumerate(relaties) if e.tag == "h3"] + [len(relaties)]
+        names = [_text(relaties[i].xpath(".//span[@class='mw-headline']")[0]) for i in heads[:-1]]
+        want(names == [r.name for r in page.relations], f"sub-headings {names}")
+        for rel, start, end in zip(page.relations, heads, heads[1:], strict=False):
+            shown = _titles(relaties[start + 1 : end])
+            want(shown == set(corpus.stored_targets(rel)), f"{rel.name}: {shown}")
+        labels = tree.xpath("//div[@id='mw-content-text']//span[@class='smw-field-label']")
+        if page.rel_style != "split-table" and page.relations:
+            want(bool(labels) == page.rel_item_label, "item labels")
+            fmt = page.rel_style.removeprefix("split-")
+            want(tree.xpath(f"//*[contains(@class,'{fmt}-format')]"), f"format={fmt}")
+    tables = [e for e in relaties if e.tag == "table"]
+    if page.rel_style == "caption":
+        found = tree.xpath("//table[caption[normalize-space()='Relaties']]")
+        want(found and not relaties, "a caption, no heading")
+        header = [_text(th) for th in found[0].xpath(".//tr[1]/th")] if found else []
+        want(header == [" ".join(h.replace("&#160;", " ").split()) for h in page.rel_header],
+             f"header {header}")  # fmt: skip
+    if page.rel_style == "rowspan" and len(page.relations) > 1:
+        want(tables and tables[0].xpath(f".//td[@rowspan='{len(page.relations)}']"), "rowspan")
+    if page.rel_style == "ask-nohead" and page.relations:
+        want(tables and not tables[0].xpath(".//th"), "no header row")
+    if page.rel_limit:
+        footer = tables[0].xpath(".//tr[contains(@class,'smwfooter')]") if tables else []
+        want(footer and _text(footer[0]) == (page.rel_searchlabel or "... meer resultaten"),
+             "footer")  # fmt: skip
+        want(len(tables[0].xpath(".//tr[@data-row-number]")) == page.rel_limit, "rows shown")
+    derived = _block(tree, "Afgeleide relaties")
+    incoming = len(corpus.incoming(page.title))
+    if page.shows_derived and page.derived_limit and incoming > page.derived_limit:
+        want([e for e in derived if e.xpath(".//tr[contains(@class,'smwfooter')]")], "footer")
+    if corpus.shows_no_derived(page):
+        want([_text(e) for e in derived] == [NO_DERIVED], "no-derived sentence")
+    eigenschappen = _block(tree, "Eigenschappen")
+    labels = [p.label for p in page.properties]
+    if page.prop_style == "groups":
+        groups = tree.xpath("//table[@id='eigenschappen']//th[@colspan='2']")
+        want([_text(g) for g in groups] == [g for g, _ in property_groups(page)], "group rows")
+    if page.prop_style == "bullets":
+        bold = [_text(b).rstrip(":") for b in eigenschappen[0].xpath("./li/b")]
+        want(eigenschappen[0].tag == "ul" and bold == labels, f"bullets {bold}")
+    if page.prop_style == "grid":
+        cells = [_text(d) for d in tree.xpath("//div[@class='eigenschap-label']")]
+        want(cells == labels, f"grid {cells}")
+    if page.props_after:
+        after = [_text(e) for e in eigenschappen[1:] if e.tag == "p"]  # tooltips unread
+        first = blocks_text(page.props_after[:1])
+        want(after[:1] == [first] and len(after) == len(page.props_after), f"text after {after}")
+    return out
+
+
+@pytest.mark.wiki
+def test_wiki_renders_every_layout_class(testwiki: LoopbackWiki) -> None:
+    """Every page given one of the layout classes of issue 17 shows it, as the model says:
+    relation names from sub-headings, header labels, rowspan, query footers and limits,
+    headers=hide, group rows, list and div property blocks, text after blocks."""
+    corpus = _corpus(testwiki)
+    pages = [
+        p for p in corpus if p.kind == "element" and (
+            p.rel_style in ("caption", "rowspan", "ask-nohead", *REL_STYLES_SPLIT)
+            or p.prop_style in ("groups", "bullets", "grid") or p.rel_limit
+            or p.derived_limit or p.props_after or corpus.shows_no_derived(p))
+    ]  # fmt: skip
+    assert len(pages) > testwiki.pages // 3
+    problems = {}
+    for page in pages:
+        found = _layout_problems(corpus, page, _page(testwiki, page)[1])
+        if found:
+            problems[page.title] = found
+    assert problems == {}
 
 
 def _visible(cell: lxml.html.HtmlElement) -> str:
@@ -282,7 +467,7 @@ def _pair(wiki: LoopbackWiki) -> tuple[str, str]:
     relate to yet."""
     corpus = _corpus(wiki)
     for b in corpus:
-        if b.kind == "element" and b.ns == 0 and b.derived_style == "ask":
+        if b.kind == "element" and b.ns == 0 and b.derived_style == "ask" and not b.derived_limit:
             for a in corpus:
                 fits = a.kind == "element" and a.ns == 0 and a.rel_style == "table"
                 if fits and a is not b and b.title not in a.direct_targets():

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from tests.wiki import vocabulary as v
-from tests.wiki.model import Page, Property, Relation, Section
+from tests.wiki.model import (
+    DERIVED_STYLES_DEFAULT,
+    PROP_STYLES_HEADED,
+    PROP_STYLES_INLINE,
+    REL_HEADER_VARIANTS,
+    Page,
+    Property,
+    Relation,
+    Section,
+)
 from tests.wiki.richtext import (
     Block,
     Blocks,
@@ -31,10 +41,16 @@ from tests.wiki.richtext import (
     parts_text,
 )
 
-PROP_STYLES = (("heading", 24), ("caption", 30), ("none", 16), ("ask", 18), ("show", 12))
+PROP_STYLES = (("heading", 24), ("caption", 30), ("none", 16), ("ask", 18), ("show", 12),
+               ("groups", 10), ("bullets", 8), ("grid", 8))  # fmt: skip
 # how Relaties and Afgeleide relaties are shown (model.REL_STYLES, model.DERIVED_STYLES)
-REL_STYLES = (("table", 30), ("ask", 30), ("broadtable", 10), ("template", 20), ("ask-main", 10))
-DERIVED_STYLES = (("static", 25), ("ask", 35), ("broadtable", 15), ("template", 25))
+REL_STYLES = (("table", 30), ("ask", 30), ("broadtable", 10), ("template", 20), ("ask-main", 10),
+              ("ask-nohead", 6), ("caption", 6), ("rowspan", 6), ("split-table", 7),
+              ("split-ul", 7), ("split-list", 6))  # fmt: skip
+DERIVED_STYLES = (("static", 25), ("ask", 35), ("broadtable", 15), ("template", 25),
+                  ("ask-nohead", 8))  # fmt: skip
+SEARCH_LABELS = ("", "", "Alle relaties tonen")  # "": SMW's own "... meer resultaten"
+UNRELATED_SHARE = 0.08  # element pages no relation points to: Afgeleide relaties stay empty
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")  # fmt: skip
 
@@ -46,6 +62,7 @@ class Generator:
         self.taken: set[str] = set()
         self.elements: list[str] = []  # titles that may be linked and related to
         self.by_type: dict[str, list[str]] = {}
+        self.unrelated: set[str] = set()  # never a relation's endpoint
 
     # --- titles --------------------------------------------------------------------------
 
@@ -96,6 +113,8 @@ class Generator:
                 return title
 
     def register(self, title: str, etype: str) -> None:
+        if self.rng.random() < UNRELATED_SHARE:
+            self.unrelated.add(title)
         self.elements.append(title)
         self.by_type.setdefault(etype, []).append(title)
 
@@ -245,7 +264,7 @@ class Generator:
         labels = labels or list(v.TYPES[etype][2][:2])
         if style == "ask":  # the transposed query shows SMW properties only
             labels = [lb for lb in labels if lb in v.SMW_PROPERTIES] or ["ID"]
-        single = style == "colon"
+        single = style in PROP_STYLES_INLINE
         smw = style in ("ask", "show")
         props = tuple(Property(lb, self.value(lb, etype, ident, single, smw)) for lb in labels)
         headings = rng.sample(v.HEADINGS, rng.randint(1, 4))
@@ -261,6 +280,7 @@ class Generator:
         rel_style = "headings" if style == "colon" else _weighted(rng, REL_STYLES)
         relations = self.relations(title, rel_style)
         derived = "" if rel_style == "headings" else _weighted(rng, DERIVED_STYLES)
+        layout = self.layout(etype, style, rel_style, derived, len(relations))
         cats = [v.TYPES[etype][1]]
         if rng.random() < 0.4:
             cats.append(rng.choice(v.LAYERS))
@@ -274,12 +294,44 @@ class Generator:
             rel_sep=", " if rng.random() < 0.7 else "<br />", derived_style=derived,
             named_subobjects=rng.random() < 0.5, factbox=rng.random() < 0.15,
             categories=tuple(cats), hidden_categories=hidden, notoc=rng.random() < 0.5,
+            **layout,
         )  # fmt: skip
         return _replace(page, over)
 
+    def layout(
+        self, etype: str, prop_style: str, rel_style: str, derived: str, relations: int
+    ) -> dict[str, Any]:
+        """The finer choices of a page's blocks: header labels, query limits, item labels,
+        the sentence of an empty derived block, text after the property block."""
+        rng = self.rng
+        out: dict[str, Any] = {}
+        if rel_style in ("caption", "rowspan"):
+            out["rel_header"] = rng.choice(REL_HEADER_VARIANTS)
+        limited = rel_style in ("ask", "broadtable", "ask-nohead") and relations >= 3
+        if limited and rng.random() < 0.4:  # the limit is reached: SMW's footer row follows
+            out["rel_limit"] = rng.randint(1, relations - 1)
+            out["rel_searchlabel"] = rng.choice(SEARCH_LABELS)
+        if rel_style in ("split-ul", "split-list"):
+            out["rel_item_label"] = rng.random() < 0.6
+        if derived in ("ask", "broadtable", "ask-nohead") and rng.random() < 0.2:
+            out["derived_limit"] = rng.randint(1, 3)
+        if derived in DERIVED_STYLES_DEFAULT:
+            out["derived_default"] = rng.random() < 0.6
+        after = 0.7 if etype == "Kwaliteitsdoel" else 0.2  # a goal replacing an older one
+        if prop_style in PROP_STYLES_HEADED and rng.random() < after:
+            out["props_after"] = self.replaces(etype)
+        return out
+
+    def replaces(self, etype: str) -> Blocks:
+        """Body text after a property block: which element this one replaces."""
+        subject = "Dit kwaliteitsdoel" if etype == "Kwaliteitsdoel" else "Dit element"
+        older = self.rng.choice(self.by_type.get(etype) or self.elements)
+        first = Para((Text(f"{subject} vervangt "), Link(older), Text(".")))
+        return (first,) if self.rng.random() < 0.6 else (first, self.paragraph(1))
+
     def relations(self, title: str, style: str) -> tuple[Relation, ...]:
         rng = self.rng
-        candidates = [t for t in self.elements if t != title]
+        candidates = [t for t in self.elements if t != title and t not in self.unrelated]
         if not candidates:
             return ()
         names = v.LIST_RELATIONS if style == "headings" else v.RELATIONS

@@ -5,7 +5,11 @@ properties with ``#set`` and stores each relation as a subobject (Vertrekpunt, R
 Eindpunt), the way a knowledge model keeps relation objects. Its blocks are shown in
 one of several forms (``Page.prop_style``, ``rel_style``, ``derived_style``): the
 hand-written tables of the templates NORA might use, or real SMW queries (``#ask``
-tables, broad tables, template rows, a transposed table, ``#show`` values).
+tables, broad tables, template rows, a transposed table, ``#show`` values), and the
+layout classes of issue 17 (relations split per relation name over tables, ``ul`` and
+``list`` queries; header label variants; rowspan and group rows; reached query limits;
+``headers=hide``; list and div property blocks; text after blocks). What the truth says
+of those is written down in tests/wiki/README.md.
 
 ``Corpus.truth`` gives, for every page, exactly what ``parse_page`` must extract from
 its rendered HTML (rules in DESIGN.md), derived from the model alone, never from the
@@ -48,14 +52,37 @@ NS_PREFIX = {3000: "FS:", 3002: "Werkruimte:", 10: "Sjabloon:", 14: "Categorie:"
 BANNER = "NB: Deze pagina maakt deel uit van de Historie van de NORA"
 
 # how a block is shown (see the module docstring); "" for derived: not shown at all
-PROP_STYLES_HAND = ("heading", "caption", "none", "colon", "infobox", "show")
+PROP_STYLES_HAND = ("heading", "caption", "none", "colon", "infobox", "show", "groups",
+                    "bullets", "grid")  # fmt: skip
 PROP_STYLES_SMW = ("ask",)  # a transposed #ask of the page's own values
-REL_STYLES_QUERY = ("ask", "broadtable", "template", "ask-main")
-REL_STYLES = ("table", "headings", *REL_STYLES_QUERY)
-DERIVED_STYLES = ("", "static", "ask", "broadtable", "template")
+# property blocks under an "Eigenschappen" heading (text may follow them there)
+PROP_STYLES_HEADED = ("heading", "show", "ask", "groups", "bullets", "grid")
+# one line per property: the value is inline (no paragraphs or lists)
+PROP_STYLES_INLINE = ("colon", "bullets", "grid")
+REL_STYLES_QUERY = ("ask", "broadtable", "template", "ask-main", "ask-nohead")
+# a sub-heading per relation name under "Relaties", each over its own query
+REL_STYLES_SPLIT = ("split-table", "split-ul", "split-list")
+REL_STYLES_HAND = ("table", "headings", "caption", "rowspan")
+REL_STYLES = (*REL_STYLES_HAND, *REL_STYLES_QUERY, *REL_STYLES_SPLIT)
+DERIVED_STYLES = ("", "static", "ask", "broadtable", "template", "ask-nohead")
+# derived styles that may print a sentence when there is nothing to show
+DERIVED_STYLES_DEFAULT = ("static", "ask", "broadtable", "ask-nohead")
 # "ul": SMW's table separator that puts several values in a list inside the cell
 _SEPARATOR = {"ask": "", "broadtable": ",&#32;", "ask-main": "ul"}
 _QUERY_LIMIT = 500
+REL_HEADER = ("Vertrekpunt", "Relatie", "Eindpunten")
+# header labels of hand-written relation tables as editors write them: case, spaces,
+# punctuation and parenthesised plurals differ, the meaning does not
+REL_HEADER_VARIANTS = (
+    REL_HEADER,
+    ("Vertrekpunt", "Relatie", "Eindpunt(en)"),
+    ("vertrekpunt", "relatie", "eindpunten"),
+    ("VERTREKPUNT", "RELATIE", "EINDPUNT(EN)"),
+    ("Vertrekpunt:", "Relatie:", "Eindpunt(s)"),
+    ("&#160;Vertrekpunt ", " Relatie(s)&#160;", "Eindpunten&#160;"),
+)
+PROPERTY_GROUPS = ("Algemeen", "Inhoud", "Beheer")
+NO_DERIVED = "Er zijn (nog) geen afgeleide relaties."
 
 
 @dataclass(frozen=True)
@@ -112,7 +139,14 @@ class Page:
     relations: tuple[Relation, ...] = ()
     rel_style: str = "table"  # REL_STYLES
     rel_sep: str = ", "  # between endpoints in hand-written tables
+    rel_header: tuple[str, str, str] = REL_HEADER  # caption, rowspan: the header labels
+    rel_limit: int = 0  # direct query (ask, broadtable, ask-nohead): limit=, 0 = all
+    rel_searchlabel: str = ""  # with rel_limit: the footer link's text ("": SMW's own)
+    rel_item_label: bool = True  # split-ul, split-list: items start with "Eindpunt: "
     derived_style: str = ""  # DERIVED_STYLES
+    derived_limit: int = 0  # derived query (ask, broadtable, ask-nohead): limit=, 0 = all
+    derived_default: bool = False  # DERIVED_STYLES_DEFAULT: NO_DERIVED when nothing to show
+    props_after: Blocks = ()  # PROP_STYLES_HEADED: text after the block, under its heading
     named_subobjects: bool = False
     factbox: bool = False  # __SHOWFACTBOX__
     categories: tuple[str, ...] = ()
@@ -206,12 +240,18 @@ class Corpus:
             out.extend(_colon_line(page, p) for p in page.properties)
         if page.intro:
             out.append(blocks_wikitext(page.intro))
-        if page.prop_style in ("heading", "caption", "none", "show"):
-            if page.prop_style in ("heading", "show"):
-                out.append("== Eigenschappen ==")
+        if page.prop_style in PROP_STYLES_HEADED:
+            out.append("== Eigenschappen ==")
+        if page.prop_style in ("heading", "caption", "none", "show", "groups"):
             out.append(_property_table(page))
         if page.prop_style == "ask":
-            out.append("== Eigenschappen ==\n" + _property_query(page))
+            out.append(_property_query(page))
+        if page.prop_style == "bullets":
+            out.append("\n".join(f"* {_colon_line(page, p)}" for p in page.properties))
+        if page.prop_style == "grid":
+            out.append(_property_grid(page))
+        if page.props_after and page.prop_style in PROP_STYLES_HEADED:
+            out.append(blocks_wikitext(page.props_after))
         out.extend(_overview_query(query) for query in page.queries)
         for section in page.sections:
             marks = "=" * section.level
@@ -243,19 +283,31 @@ class Corpus:
             out.append(
                 "== Relaties ==\n{{Relaties begin}}\n" + "\n".join([*rows, "{{Tabel einde}}"])
             )
+        elif page.kind == "element" and style == "caption":  # no heading: the caption says it
+            out.append(_relation_table(page, caption=True))
+        elif page.kind == "element" and style == "rowspan":
+            out.append("== Relaties ==\n" + _relation_table(page, caption=False))
+        elif page.kind == "element" and style in REL_STYLES_SPLIT:
+            parts = ["== Relaties =="]
+            for rel in page.relations:
+                parts += [f"=== {rel.name} ===", _split_query(page, rel.name)]
+            out.append("\n".join(parts))
         elif page.kind == "element":
-            out.append("== Relaties ==\n" + _direct_query(style))
+            out.append("== Relaties ==\n" + _direct_query(page))
         derived = page.derived_style
         if not page.shows_derived:
             return out
-        if derived == "static":
+        incoming = self.incoming(page.title)
+        if derived == "static" and not incoming and page.derived_default:
+            block = NO_DERIVED
+        elif derived == "static":
             rows = [
                 f"{{{{Afgeleide relatie|vertrekpunt={src}|relatie={name}}}}}"
-                for src, name in self.incoming(page.title)
+                for src, name in incoming
             ]
             block = "{{Afgeleide relaties begin}}\n" + "\n".join([*rows, "{{Tabel einde}}"])
         else:
-            block = _derived_query(derived)
+            block = _derived_query(page)
         out.append("== Afgeleide relaties ==\n" + block)
         return out
 
@@ -312,16 +364,20 @@ class Corpus:
             )  # fmt: skip
 
         query = page.rel_style in REL_STYLES_QUERY
-        relations = sorted(page.relations, key=lambda r: r.name) if query else page.relations
+        by_smw = query or page.rel_style in REL_STYLES_SPLIT
+        relations = list(page.relations)
+        if query:  # |sort=Relatie; a reached limit= shows the first rows only
+            relations = sorted(relations, key=lambda r: r.name)[: page.rel_limit or None]
         for rel in relations:
-            targets = self.stored_targets(rel) if query else list(rel.targets)
-            emit("direct", page.title, rel.name, targets, query)
+            targets = self.stored_targets(rel) if by_smw else list(rel.targets)
+            emit("direct", page.title, rel.name, targets, by_smw)
         if not page.shows_derived:
             return rows
         derived = page.derived_style
         incoming = self.incoming(page.title)
         if derived != "static":  # |sort=Vertrekpunt,Relatie: SMW's sort keys, code points
             incoming = sorted(incoming, key=lambda item: (smw_sortkey(item[0]), item[1]))
+            incoming = incoming[: page.derived_limit or None]
         for src, name in incoming:
             if derived in ("static", "template"):  # the row shows this page as its endpoint
                 emit("derived", src, name, [page.title], False)
@@ -339,6 +395,10 @@ class Corpus:
         text = blocks_text(lead)
         if text:
             sections.append({"heading": "", "level": 0, "text": text})
+        if page.props_after and page.prop_style in PROP_STYLES_HEADED:
+            # body text after the property block: a section under the block's own heading
+            text = blocks_text(page.props_after)
+            sections.append({"heading": "Eigenschappen", "level": 2, "text": text})
         for section in page.sections:
             sections.append(
                 {
@@ -347,7 +407,18 @@ class Corpus:
                     "text": blocks_text(section.body),
                 }
             )
+        if self.shows_no_derived(page):  # the sentence in place of an empty block
+            sections.append({"heading": "Afgeleide relaties", "level": 2, "text": NO_DERIVED})
         return sections
+
+    def shows_no_derived(self, page: Page) -> bool:
+        """True when the Afgeleide relaties block shows ``NO_DERIVED`` instead of rows."""
+        return (
+            page.shows_derived
+            and page.derived_default
+            and page.derived_style in DERIVED_STYLES_DEFAULT
+            and not self.incoming(page.title)
+        )
 
     def overview_table(self, query: Overview) -> Table:
         """What an overview's ``#ask`` table shows, as a body table of the model."""
@@ -418,31 +489,57 @@ def smw_annotations(page: Page) -> str:
     return "".join(calls)
 
 
-def _direct_query(style: str) -> str:
+def _direct_query(page: Page) -> str:
+    style = page.rel_style
     condition = f"[[{v.REL_SOURCE}::{{{{FULLPAGENAME}}}}]]"
     printouts = f"|?{v.REL_SOURCE} |?{v.REL_NAME} |?{v.REL_TARGET}"
-    sort = f"|sort={v.REL_NAME} |limit={_QUERY_LIMIT}"
+    sort = f"|sort={v.REL_NAME} " + _limit(page.rel_limit, page.rel_searchlabel)
     if style == "template":
         return _query_rows("Relaties begin", condition, printouts, "Relatierij", sort)
     main = "" if style == "ask-main" else " |mainlabel=-"
     return _query_table(condition, printouts + "=Eindpunten" + main, style, sort)
 
 
-def _derived_query(style: str) -> str:
+def _derived_query(page: Page) -> str:
+    style = page.derived_style
     condition = f"[[{v.REL_TARGET}::{{{{FULLPAGENAME}}}}]]"
     printouts = f"|?{v.REL_SOURCE} |?{v.REL_NAME}"
-    sort = f"|sort={v.REL_SOURCE},{v.REL_NAME} |order=asc,asc |limit={_QUERY_LIMIT}"
+    sort = f"|sort={v.REL_SOURCE},{v.REL_NAME} |order=asc,asc " + _limit(page.derived_limit, "")
     if style == "template":  # the row template names this page as the endpoint
         return _query_rows("Afgeleide relaties begin", condition, printouts,
                            "Afgeleide relatierij", sort)  # fmt: skip
+    if page.derived_default:
+        sort += f" |default={NO_DERIVED}"
     return _query_table(condition, f"{printouts} |?{v.REL_TARGET} |mainlabel=-", style, sort)
 
 
+def _limit(limit: int, searchlabel: str) -> str:
+    """``limit=`` (a reached limit ends the table with SMW's footer link), its link text."""
+    if not limit:
+        return f"|limit={_QUERY_LIMIT}"
+    return f"|limit={limit}" + (f" |searchlabel={searchlabel}" if searchlabel else "")
+
+
 def _query_table(condition: str, printouts: str, style: str, sort: str) -> str:
-    """``#ask`` as a table (``format=table`` or ``broadtable``, SMW's separator or ours)."""
+    """``#ask`` as a table (``format=table`` or ``broadtable``, SMW's separator or ours;
+    ``ask-nohead``: no header row)."""
     fmt = "broadtable" if style == "broadtable" else "table"
     sep = f" |sep={_SEPARATOR[style]}" if _SEPARATOR.get(style) else ""
-    return f"{{{{#ask: {condition} {printouts} |format={fmt}{sep} {sort} }}}}"
+    hide = " |headers=hide" if style == "ask-nohead" else ""
+    return f"{{{{#ask: {condition} {printouts} |format={fmt}{sep}{hide} {sort} }}}}"
+
+
+def _split_query(page: Page, name: str) -> str:
+    """One relation object's endpoints under its relation-name sub-heading: a two-column
+    table (Vertrekpunt, Eindpunt), or SMW's ``ul`` / ``list`` (an item per object, its
+    endpoints joined by ", ", after the printout's label unless the query blanks it)."""
+    condition = f"[[{v.REL_SOURCE}::{{{{FULLPAGENAME}}}}]] [[{v.REL_NAME}::{name}]]"
+    if page.rel_style == "split-table":
+        printouts = f"|?{v.REL_SOURCE} |?{v.REL_TARGET} |format=table"
+    else:
+        label = "" if page.rel_item_label else "="
+        printouts = f"|?{v.REL_TARGET}{label} |format={page.rel_style.removeprefix('split-')}"
+    return f"{{{{#ask: {condition} {printouts} |mainlabel=- |limit={_QUERY_LIMIT} }}}}"
 
 
 def _query_rows(opener: str, condition: str, printouts: str, template: str, sort: str) -> str:
@@ -526,7 +623,15 @@ def _property_table(page: Page) -> str:
     if page.prop_style == "caption":
         lines.append("|+ Eigenschappen")
     mark = "!" if page.label_cell == "th" else "|"
-    for prop in page.properties:
+    starts: dict[int, str] = {}  # property index -> the group row before it
+    if page.prop_style == "groups":
+        at = 0
+        for name, group in property_groups(page):
+            starts[at] = name
+            at += len(group)
+    for index, prop in enumerate(page.properties):
+        if index in starts:
+            lines += ["|-", f'! colspan="2" | {starts[index]}']
         mapped = v.SMW_PROPERTIES.get(prop.label)
         if page.prop_style == "show" and mapped is not None:
             value = f"{{{{#show: {{{{FULLPAGENAME}}}} |?{mapped[0]} }}}}"
@@ -537,6 +642,45 @@ def _property_table(page: Page) -> str:
         lines += ["|-", f"{mark} {prop.label}", f"| {value}"]
     lines.append("|}")
     return "\n".join(lines)
+
+
+def _relation_table(page: Page, *, caption: bool) -> str:
+    """A hand-written relation table: under a caption instead of a heading, or (rowspan)
+    with one Vertrekpunt cell spanning every row; header labels as the page writes them."""
+    lines = ['{| class="wikitable relaties"']
+    if caption:
+        lines.append("|+ Relaties")
+    lines.append("! " + " !! ".join(page.rel_header))
+    for index, rel in enumerate(page.relations):
+        targets = page.rel_sep.join(f"[[{t}]]" for t in rel.targets)
+        source = "[[{{FULLPAGENAME}}]] || "
+        if not caption:
+            source = f'rowspan="{len(page.relations)}" | {source}' if index == 0 else ""
+        lines += ["|-", f"| {source}{rel.name} || {targets}"]
+    lines.append("|}")
+    return "\n".join(lines)
+
+
+def property_groups(page: Page) -> list[tuple[str, tuple[Property, ...]]]:
+    """The group rows of a ``groups`` property table: Algemeen first, Beheer last."""
+    props, count = page.properties, len(page.properties)
+    if count >= 6:
+        return [(PROPERTY_GROUPS[0], props[:2]), (PROPERTY_GROUPS[1], props[2:-2]),
+                (PROPERTY_GROUPS[2], props[-2:])]  # fmt: skip
+    half = (count + 1) // 2
+    groups = [(PROPERTY_GROUPS[0], props[:half]), (PROPERTY_GROUPS[2], props[half:])]
+    return [g for g in groups if g[1]]
+
+
+def _property_grid(page: Page) -> str:
+    """Properties as a grid of divs: a label div and a value div per row."""
+    rows = [
+        '<div class="eigenschap"><div class="eigenschap-label">'
+        f'{prop.label}</div><div class="eigenschap-waarde">{blocks_wikitext(prop.value)}'
+        "</div></div>"
+        for prop in page.properties
+    ]
+    return "\n".join(['<div class="eigenschappen">', *rows, "</div>"])
 
 
 def _colon_line(page: Page, prop: Property) -> str:

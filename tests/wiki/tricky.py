@@ -159,7 +159,7 @@ def big_page(gen: Generator) -> Page:
         sections.append(Section(f"Deelonderwerp {i + 1}", 2, gen.body(4)))
         if i % 3 == 0:
             sections.append(Section(f"Uitwerking {i + 1}", 3, (gen.paragraph(4),)))
-    candidates = [t for t in gen.elements if t != BIG_TITLE]
+    candidates = [t for t in gen.elements if t != BIG_TITLE and t not in gen.unrelated]
     names = ("groepeert", "Is relevant binnen", "Is gerelateerd aan")
     relations = tuple(
         Relation(name, tuple(gen.rng.sample(candidates, min(40, len(candidates)))))
