@@ -47,6 +47,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
+from scraper.archive.existence import Existing, existing_titles
 from scraper.archive.factindex import FactIndex
 from scraper.archive.fetchindex import FetchIndex
 from scraper.archive.migrations import MIGRATIONS as _MIGRATIONS
@@ -301,6 +302,10 @@ class State(FetchIndex, FactIndex):
             "SELECT from_title, to_title FROM redirects WHERE crawl_id = ?", (crawl_id,)
         )
         return {str(a): str(b) for a, b in cur}
+
+    def existing(self, crawl_id: int) -> Existing:
+        """Which titles exist as of the crawl (``scraper.archive.existence``)."""
+        return existing_titles(self._db, crawl_id)
 
     # -- fetches --------------------------------------------------------------
 
