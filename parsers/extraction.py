@@ -85,6 +85,7 @@ _PAGE_SET = _setters(
         "historical",
         "warc_file",
         "warc_offset",
+        "shows_query_results",
     ),
 )
 _PARSED_SET = _setters(ParsedPage, ("page", "properties", "relations", "sections"))
@@ -213,7 +214,7 @@ def _assemble(
     relations = tuple(rels)
     digest = content_sha256(title, element_type, categories, props, relations, sects)
     page = new(PageRecord)
-    (ti, na, pi, ri, ur, et, ca, fe, cs, pv, wa, rf, ir, hi, wf, wo) = _PAGE_SET  # unrolled
+    (ti, na, pi, ri, ur, et, ca, fe, cs, pv, wa, rf, ir, hi, wf, wo, sq) = _PAGE_SET  # unrolled
     ti(page, title)
     na(page, _namespace(meta, title, layout.profile))
     pi(page, _positive_int(meta.get("wgArticleId")))
@@ -230,6 +231,7 @@ def _assemble(
     hi(page, historical)
     wf(page, "")  # the archive location: filled in by the caller that knows it
     wo(page, None)
+    sq(page, layout.shows_query_results)
     parsed = new(ParsedPage)
     pa, pr, re, se = _PARSED_SET
     pa(parsed, page)

@@ -64,6 +64,7 @@ class Layout:
         self.sections: list[Section] = []
         self.warnings: list[str] = []
         self._tables = 0
+        self.shows_query_results = False  # an SMW query's results in the body text
 
     def run(self, regions: list[Region]) -> None:
         scope = ""  # the block kind the current heading stands in ("": none)
@@ -102,6 +103,8 @@ class Layout:
                 taken, leftovers = self._table(element, pending, lead)
                 if not taken:
                     pieces.append(block_raw(element))
+                    classes = (element.get("class") or "").split()
+                    self.shows_query_results |= labels.QUERY_RESULT_CLASS in classes
                 pieces += leftovers
                 pending = ""
                 continue

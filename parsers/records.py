@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-PARSER_VERSION = "2.0.0"
+PARSER_VERSION = "2.1.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +36,8 @@ class PageRecord:
     #: for pages parsed from loose files
     warc_file: str = ""
     warc_offset: int | None = None
+    #: the body text shows an SMW inline query's results (other pages' data)
+    shows_query_results: bool = False
 
 
 @dataclass(frozen=True, slots=True)
