@@ -262,16 +262,6 @@ class FactIndex:
         )
         return {str(r[0]) for r in cur}
 
-    def oldest_copy(self, crawl_id: int) -> str | None:
-        """``fetched_at`` of the oldest archived copy among the crawl's listed pages."""
-        row = self._db.execute(
-            "SELECT min(f.fetched_at) FROM listing l JOIN fetches f ON f.id ="
-            " (SELECT max(id) FROM fetches WHERE title = l.title AND outcome = 'ok')"
-            " WHERE l.crawl_id = ?",
-            (crawl_id,),
-        ).fetchone()
-        return None if row is None or row[0] is None else str(row[0])
-
     def mid_crawl_edits(self, crawl_id: int) -> list[tuple[str, int, int]]:
         """(title, listed revision, fetched revision) of pages edited between listing and fetch."""
         cur = self._db.execute(

@@ -323,6 +323,7 @@ def run(
         for number in range(1, nights + 1):
             night = soak.night(number, during=number % 2 == 1)
             out(night.line())
+            sys.stdout.flush()
             results.append(night)
         return results
     finally:
