@@ -259,11 +259,14 @@ class Soak:
         asked = len(self.wiki.requests_since(mark))
         return done.returncode, asked, summary, data / "snapshots" / "latest"
 
-    def night(self, number: int, during: bool) -> Night:
+    def night(self, number: int, during: bool, kinds: list[str] | None = None) -> Night:
+        """One night: ``kinds`` of operations (default: ``ops`` at random, the first of
+        each night going through every kind in turn), an incremental and a full crawl."""
         result = Night(number)
-        kinds = [self.rng.choice(OPERATIONS) for _ in range(self.ops)]
-        if number <= len(OPERATIONS):  # every kind early on, then at random
-            kinds[0] = OPERATIONS[(number - 1) % len(OPERATIONS)]
+        if kinds is None:
+            kinds = [self.rng.choice(OPERATIONS) for _ in range(self.ops)]
+            if number <= len(OPERATIONS) and kinds:  # every kind early on, then at random
+                kinds[0] = OPERATIONS[(number - 1) % len(OPERATIONS)]
         for kind in kinds:
             result.operations.append(self.operate(kind))
         edit: Callable[[], str] | None = None
