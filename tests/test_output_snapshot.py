@@ -174,8 +174,8 @@ def test_csv_is_utf8_rfc4180_with_header(tmp_path: Path) -> None:
     pages_csv = (tmp_path / "s" / "pages.csv").read_bytes().decode("utf-8")
     header, row = pages_csv.split("\r\n")[:2]
     assert header.split(",") == SCHEMAS["pages"].names
-    # ... is_redirect, historical, then an empty warc_file and a null warc_offset
-    assert ",Begrippen|C1," in row and row.endswith(",false,false,,")
+    # ... is_redirect, historical, an empty warc_file, a null warc_offset, shows_query_results
+    assert ",Begrippen|C1," in row and row.endswith(",false,false,,,false")
 
 
 def test_same_pages_give_byte_identical_files(tmp_path: Path) -> None:
