@@ -253,8 +253,8 @@ def _fetched_before_edits(data: PlanInput) -> set[str]:
     edited = [t for t in data.edited_now if t in data.done]
     if not edited:
         return set()
-    found = _Targets([data.done[t] for t in edited] + [data.prior[t].fetch_id for t in edited
-                     if t in data.prior], data)  # fmt: skip
+    old_ids = [data.prior[t].fetch_id for t in edited if t in data.prior]
+    found = _Targets([*(data.done[t] for t in edited), *old_ids], data)
     again: set[str] = set()
     for title in edited:
         old = data.prior[title].fetch_id if title in data.prior else None
