@@ -11,7 +11,8 @@ WIKI_PAGES ?= 300
 export WIKI_DIR WIKI_PORT WIKI_PAGES
 
 .PHONY: help install test prerequisites check lint typecheck golden bench bench-parse bench-export \
-        bench-crawl bench-smw bench-checks bench-archive bench-report crawl demo parse-fixtures wiki-up wiki-down clean
+        bench-crawl bench-smw bench-checks bench-archive bench-report soak crawl demo parse-fixtures \
+        wiki-up wiki-down clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -64,6 +65,11 @@ bench-archive: install ## nora export from an archive vs nora parse, memory, ver
 
 bench-report: install ## nora report on 2,000 and 20,000 synthetic pages (goal under 10 s)
 	$(PY) -m benchmarks.bench_report
+
+SOAK_NIGHTS ?= 12
+SOAK_SEED ?= 18
+soak: install ## nightly incremental crawls vs a full crawl, SOAK_NIGHTS nights of random edits (goal: 0 differences)
+	$(PY) -m tests.wiki.soak --nights $(SOAK_NIGHTS) --seed $(SOAK_SEED)
 
 # exit 1 is expected here: the damaged-* fixtures carry parse warnings on purpose
 parse-fixtures: install ## parse the bundled fixtures into $(DATA)/fixtures-snapshot

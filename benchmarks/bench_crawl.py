@@ -9,9 +9,10 @@ before each full and each 20-edit crawl, so both of a pair render alike):
 - a full crawl (must: <= N + ceil(N/500) per namespace + 10 requests; with facts
   <= 2N + listing + 20, goal N + ceil(N/20) + listing + 10);
 - a second crawl with no change (must: <= ceil(N/500) per namespace + 10, <= 16);
-- a crawl after 20 pages were edited (that + the 20, and without facts their
-  relation targets: with facts on both versions only targets whose relation changed
-  are refetched, and a body-text edit changes none: the 20 exactly);
+- a crawl after 20 pages were edited (that + the 20 and the pages whose body shows
+  an SMW query's results, and without facts their relation targets: with facts on
+  both versions only targets whose relation changed are refetched, and a body-text
+  edit changes none: the 20 and the query pages exactly);
 - wikiteam3 (``wikiteam3dumpgenerator --xml --curonly --delay 0 --force``, from a
   separate venv, never a project dependency) dumping the same wiki;
 - peak memory (ru_maxrss of the crawl process) at N and, on a synthetic listing
@@ -45,6 +46,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
 
 from tests.crawl_support import page_requests  # noqa: E402
 from tests.wiki.handle import LoopbackWiki, clone  # noqa: E402
@@ -370,7 +373,9 @@ def measure(site: str) -> int:
         titles = {p["title"] for p in truth["pages"] if p["namespace"] in content}
         redirects = {p["title"]: p["redirect_target"] for p in truth["pages"] if p["is_redirect"]}
         resolved = {redirects.get(t, t) for t in targets} & titles
-        expected = {"facts": set(edited), "no facts": set(edited) | resolved}
+        shown = pd.read_parquet(both["facts"][0] / "snapshots" / "latest" / "pages.parquet")
+        query = set(shown.loc[shown["shows_query_results"], "title"]) - set(edited)
+        expected = {"facts": set(edited) | query, "no facts": set(edited) | resolved | query}
         for mode, (data, flags) in both.items():
             cold_cache()
             start = access_lines()
@@ -381,7 +386,8 @@ def measure(site: str) -> int:
             runs.append(run)
             extra[mode] = {
                 "edited": len(edited),
-                "relation_targets": len(expected[mode] - set(edited)),
+                "query_pages": len(query),
+                "relation_targets": len(expected[mode] - set(edited) - query),
                 "expected_page_fetches": len(expected[mode]),
                 "fetched_exactly_expected": fetched == expected[mode],
                 "unexpected": sorted(fetched - expected[mode])[:10],

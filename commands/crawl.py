@@ -92,6 +92,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not ask Semantic MediaWiki for its data (no facts table, no SMW checks)",
     )
+    parser.add_argument(
+        "--refresh-days",
+        type=int,
+        metavar="K",
+        help="refetch every page at least every K nights, ceil(N/K) unchanged pages a night, "
+        "oldest archived copy first (default 14; 0: off)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument(
         "--profile", metavar="FILE", help="TOML profile of the wiki's labels (default: NORA Online)"
@@ -118,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
                 "retry_wait_budget": args.retry_wait_budget,
                 "max_shrink": args.max_shrink,
                 "facts": False if args.no_facts else None,
+                "refresh_days": args.refresh_days,
                 "profile": args.profile,
             },
         )

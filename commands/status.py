@@ -103,6 +103,11 @@ def render(health: Health, found: list[str]) -> list[str]:
             + ("" if snap.complete else ", some pages missing")
         )
         lines.append("             " + ", ".join(f"{t} {n}" for t, n in snap.rows.items()))
+    if health.oldest_days is not None:
+        lines.append(
+            f"freshness  : oldest archived copy: {health.oldest_days:g} days "
+            f"({health.oldest_title}, fetched {health.oldest_fetched_at})"
+        )
     if health.failing:
         shown = ", ".join(f"{t} ({n})" for t, n in health.failing[:SHOWN_FAILING])
         more = len(health.failing) - SHOWN_FAILING

@@ -228,6 +228,8 @@ HEADING_WRAPPER_CLASS = "mw-heading"
 CONTENT_TEXT_ID = "mw-content-text"
 PARSER_OUTPUT_CLASS = "mw-parser-output"
 REDIRECT_NOTICE_CLASS = "redirectMsg"
+#: an SMW inline query's result table in the body text (an overview of other pages)
+QUERY_RESULT_CLASS = "smwtable"
 CATLINKS_ID = "catlinks"
 IMAGE_LINK_CLASSES = frozenset(
     {"image", "mw-file-description", "internal", "mw-lingo-term", "smwbrowse", "mw-jump-link"}

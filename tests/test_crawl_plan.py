@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 from scraper.archive.rows import RedirectVersion
 from scraper.archive.state import ListedPage
 from scraper.crawl.plan import (
     CHANGED,
+    EDITED_DURING_CRAWL,
     FULL,
     NEW,
+    QUERY_PAGE,
     REDIRECT_SOURCE,
+    REFRESH,
     RELATION_SOURCE,
     RELATION_TARGET,
     RETRY_FAILED,
@@ -254,3 +259,64 @@ def test_a_redirect_created_edited_retargeted_or_deleted_refetches_through_it() 
     plain = data(pages, prior, targets=targets, redirects={"R": "Old", "Q": "X"},
                  redirect_versions=dict(before), baseline_redirects=unknown)  # fmt: skip
     assert fetched(plain) == {}
+
+
+def test_query_pages_are_refetched_when_anything_in_the_wiki_changed() -> None:
+    pages = listing(("Overview", 1, T0), ("P", 1, T0), ("Q", 1, T0))
+    prior = {"Overview": Known(10, 1, T0), "P": Known(11, 1, T0), "Q": Known(12, 1, T0)}
+    quiet = replace(data(pages, prior), query_pages=frozenset({"Overview"}))
+    assert fetched(quiet) == {}  # nothing changed: not even the query page
+    edited = listing(("Overview", 1, T0), ("P", 2, T1), ("Q", 1, T0))
+    assert fetched(replace(quiet, listing=edited)) == {"P": CHANGED, "Overview": QUERY_PAGE}
+    gone = listing(("Overview", 1, T0), ("P", 1, T0))
+    assert fetched(replace(quiet, listing=gone)) == {"Overview": QUERY_PAGE}
+
+
+def test_an_edit_during_the_crawl_refetches_targets_fetched_before_it_once() -> None:
+    # A was edited after the listing: its fetch (22) shows a new relation to T, which this
+    # crawl fetched (20) before A; U was fetched after A (23): it saw the edit already
+    pages = listing(("A", 2, T1), ("T", 2, T1), ("U", 2, T1), ("Overview", 1, T0))
+    prior = {"A": Known(1, 1, T0), "T": Known(2, 1, T0), "U": Known(3, 1, T0),
+             "Overview": Known(4, 1, T0)}  # fmt: skip
+    done = {"T": 20, "Overview": 21, "A": 22, "U": 23}
+    base = replace(
+        data(pages, prior, targets={1: {"U"}, 22: {"T", "U"}}, done=done),
+        query_pages=frozenset({"Overview"}),
+    )
+    assert fetched(base) == {}  # no edit seen during the crawl: all done
+    during = replace(base, edited_now=frozenset({"A"}))
+    assert fetched(during) == {"T": EDITED_DURING_CRAWL, "Overview": EDITED_DURING_CRAWL}
+    # refetched once (T: 24, Overview: 25): settled, and never a third time
+    after = replace(during, done={**done, "T": 24, "Overview": 25},
+                    fetched_again=frozenset({"T", "Overview"}))  # fmt: skip
+    assert fetched(after) == {}
+    assert make_plan(after).settled
+
+
+def test_rolling_refresh_bounds_every_pages_age_by_k_nights() -> None:
+    """Unchanged for 3K nights but for one edit a night: every page is refetched at least
+    every K nights, ceil(N/K) refresh fetches a night, oldest archived copy first."""
+    n, k = 23, 5
+    titles = [f"P{i:02d}" for i in range(n)]
+    fetch_id = 0
+    prior: dict[str, Known] = {}
+    last: dict[str, int] = {}
+    for title in titles:
+        fetch_id += 1
+        prior[title] = Known(fetch_id, 1, T0)
+        last[title] = 0
+    revisions = dict.fromkeys(titles, 1)
+    for night in range(1, 3 * k + 1):
+        edited = titles[(night * 7) % n]
+        revisions[edited] += 1
+        pages = listing(*((t, revisions[t], T0) for t in titles))
+        plan_input = replace(data(pages, prior), refresh=math.ceil(n / k))
+        got = fetched(plan_input)
+        assert sum(r == REFRESH for r in got.values()) == math.ceil(n / k)
+        for title in got:
+            fetch_id += 1
+            prior[title] = Known(fetch_id, revisions[title], T0)
+            last[title] = night
+        assert max(night - seen for seen in last.values()) < k, night
+    off = replace(data(listing(*((t, revisions[t], T0) for t in titles)), prior), refresh=0)
+    assert fetched(off) == {}

@@ -219,5 +219,7 @@ def test_a_page_edited_between_listing_and_fetch_is_recorded(
     ]
     pages = read_table(data / "snapshots" / "latest", "pages")
     assert int(pages[pages["title"] == title]["revision_id"].iloc[0]) == shown
+    query = set(pages.loc[pages["shows_query_results"], "title"])
     _status, lines, _out = crawl_cli(wiki, data)
-    assert page_requests(lines) == {title: 1}  # the listing now names the new revision
+    # the listing now names the new revision; a change refetches the query pages
+    assert page_requests(lines) == dict.fromkeys({title} | query, 1)

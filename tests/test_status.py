@@ -201,3 +201,18 @@ def test_nora_crawl_writes_the_journal_status_reads(
     status, out = _status(capsys, tmp_path / "data")
     assert status == ExitStatus.PARTIAL
     assert "problem    : crawl 2 stopped before finishing (last run: PARTIAL: request budget" in out
+
+
+def test_the_oldest_archived_copy_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the rolling refresh bounds: the page of the last crawl fetched longest ago."""
+    data = tmp_path / "data"
+    six_days_ago = _now() - timedelta(days=6)
+    pages = [synthetic_page(n) for n in range(3)]
+    archive_crawl(data, pages, when=six_days_ago)
+    archive_crawl(data, pages[1:], unchanged=[pages[0][0]], when=_now() - timedelta(hours=1))
+    status, out = _status(capsys, data)
+    assert f"oldest archived copy: 6 days ({pages[0][0]}, fetched " in out, out
+    report = json.loads(_status(capsys, data, "--json")[1])
+    assert report["oldest_days"] == 6 and report["oldest_title"] == pages[0][0]

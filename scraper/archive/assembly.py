@@ -9,7 +9,9 @@ at all is missing from the snapshot, and the manifest says so
 (404 after the listing) is left out; a 404 is a failure now. Each page row names
 the WARC file and offset of the record it was parsed from (``warc_file``,
 ``warc_offset``), and each relation its target followed through the listing's
-redirects (``target_resolved``): the parser knows neither.
+redirects (``target_resolved``): the parser knows neither. Whether a relation's
+target exists (``target_exists``) is judged by the crawl's listing, not by the colour
+of a link in an older fetch (``scraper.archive.existence``).
 
 When the crawl asked SMW for facts, each page's facts are read back from the
 answer archived with its fetch (``scraper.archive.factsread``) into the ``facts`` table.
@@ -32,8 +34,10 @@ from output.agreement import resolve
 from output.checks import Checker
 from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
+from parsers.digest import content_sha256
 from parsers.profile import NORA, Profile
 from parsers.records import FactRecord, ParsedPage, RedirectRecord
+from scraper.archive.existence import Existing
 from scraper.archive.factsread import FactsReader, read_schema
 from scraper.archive.recovery import parse_html
 from scraper.archive.state import State
@@ -49,12 +53,31 @@ def located(parsed: ParsedPage, warc_file: str, warc_offset: int) -> ParsedPage:
     return replace(parsed, page=page)
 
 
-def resolved(parsed: ParsedPage, redirects: Mapping[str, str]) -> ParsedPage:
-    """The parsed page with each relation's target followed through the redirects."""
+def resolved(
+    parsed: ParsedPage, redirects: Mapping[str, str], existing: Existing | None = None
+) -> ParsedPage:
+    """The parsed page with each relation's target followed through the redirects, and
+    (given ``existing``) its existence as of the snapshot; the digest follows."""
     relations = tuple(
-        replace(r, target_resolved=resolve(r.target, redirects)) for r in parsed.relations
+        replace(
+            r,
+            target_resolved=resolve(r.target, redirects),
+            target_exists=existing.exists(r.target, r.target_exists)
+            if existing is not None
+            else r.target_exists,
+        )
+        for r in parsed.relations
     )
-    return replace(parsed, relations=relations)
+    page = parsed.page
+    if any(
+        a.target_exists != b.target_exists for a, b in zip(parsed.relations, relations, strict=True)
+    ):
+        digest = content_sha256(
+            page.title, page.element_type, page.categories,
+            parsed.properties, relations, parsed.sections,
+        )  # fmt: skip
+        page = replace(page, content_sha256=digest)
+    return replace(parsed, page=page, relations=relations)
 
 
 def redirect_records(redirects: Mapping[str, str]) -> list[RedirectRecord]:
@@ -127,6 +150,7 @@ def assemble(
     warnings = 0
     pages = 0
     redirects = state.redirects(crawl_id)
+    existing = state.existing(crawl_id)
     reader = _facts_reader(state, crawl_id, warc_dir)
     tally = FactsTally()
     checker = Checker(property_map)
@@ -158,7 +182,7 @@ def assemble(
             if parsed is None:
                 missing.append(page.title)
                 continue
-            parsed = resolved(located(parsed, row.warc_file, row.warc_offset), redirects)
+            parsed = resolved(located(parsed, row.warc_file, row.warc_offset), redirects, existing)
             facts, whole = _facts_of(state, reader, row.id, parsed.page.title, tally)
             if facts:
                 writer.add_rows("facts", facts)

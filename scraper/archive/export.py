@@ -27,6 +27,7 @@ from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from parsers.profile import NORA, Profile
 from scraper.archive.assembly import FactsTally, redirect_records
+from scraper.archive.existence import existing_titles
 from scraper.archive.factsread import crawl_redirects, crawl_schema
 from scraper.archive.fetchindex import crawl_pages
 from scraper.archive.paths import STATE_NAME, WARC_DIR
@@ -174,6 +175,7 @@ def export_crawl(
         }
         schema = crawl_schema(db, data_dir / WARC_DIR, crawl.id)
         redirects = crawl_redirects(db, crawl.id)
+        existing = existing_titles(db, crawl.id)
         checker = Checker(property_map)
         tally = FactsTally()
         with SnapshotWriter(
@@ -190,6 +192,7 @@ def export_crawl(
                 workers=workers,
                 parallel=parallel,
                 redirects=redirects,
+                existing=existing,
                 schema=schema,
                 profile=profile,
             )

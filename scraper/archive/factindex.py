@@ -225,8 +225,10 @@ class FactIndex:
         )
         return [(int(i), str(t), str(u), str(f), int(o)) for i, t, u, f, o in cur]
 
-    def replace_targets(self, fetch_id: int, targets: Iterable[str], version: str) -> None:
-        """The HTML targets of one fetch, recomputed by parser ``version``."""
+    def replace_targets(
+        self, fetch_id: int, targets: Iterable[str], version: str, shows_query: bool = False
+    ) -> None:
+        """The HTML targets (and query flag) of one fetch, recomputed by parser ``version``."""
         self._db.execute("BEGIN IMMEDIATE")
         try:
             self._db.execute("DELETE FROM targets WHERE fetch_id = ?", (fetch_id,))
@@ -234,12 +236,31 @@ class FactIndex:
                 "INSERT OR IGNORE INTO targets VALUES (?, ?)", ((fetch_id, t) for t in targets)
             )
             self._db.execute(
-                "UPDATE fetches SET targets_version = ? WHERE id = ?", (version, fetch_id)
+                "UPDATE fetches SET targets_version = ?, shows_query = ? WHERE id = ?",
+                (version, int(shows_query), fetch_id),
             )
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
+
+    def query_pages(self) -> set[str]:
+        """Titles whose newest ok fetch shows an SMW query's results in its body."""
+        cur = self._db.execute(
+            "SELECT title FROM fetches WHERE id IN"
+            " (SELECT max(id) FROM fetches WHERE outcome = 'ok' GROUP BY title)"
+            " AND shows_query = 1"
+        )
+        return {str(r[0]) for r in cur}
+
+    def fetched_again(self, crawl_id: int) -> set[str]:
+        """Titles with more than one ok fetch in this crawl (refetched once already)."""
+        cur = self._db.execute(
+            "SELECT title FROM fetches WHERE crawl_id = ? AND outcome = 'ok'"
+            " GROUP BY title HAVING count(*) > 1",
+            (crawl_id,),
+        )
+        return {str(r[0]) for r in cur}
 
     def mid_crawl_edits(self, crawl_id: int) -> list[tuple[str, int, int]]:
         """(title, listed revision, fetched revision) of pages edited between listing and fetch."""

@@ -104,4 +104,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE redirects ADD COLUMN touched TEXT;
     ALTER TABLE crawls ADD COLUMN facts INTEGER
     """,
+    # 3: which fetches show an SMW query's results in their body (the plan refetches them)
+    """
+    ALTER TABLE fetches ADD COLUMN shows_query INTEGER NOT NULL DEFAULT 0
+    """,
 )

@@ -41,6 +41,11 @@ def direct_targets(parsed: ParsedPage | None) -> set[str]:
     return {r.target for r in parsed.relations if r.kind == "direct" and r.target}
 
 
+def shows_query(parsed: ParsedPage | None) -> bool:
+    """The page's body shows an SMW query's results (the plan refetches it on changes)."""
+    return parsed is not None and parsed.page.shows_query_results
+
+
 def reindex(
     state: State,
     warc_dir: Path,
@@ -82,6 +87,7 @@ def reindex(
                     warc_file=record.warc_file,
                     warc_offset=record.offset,
                     targets_version=PARSER_VERSION,
+                    shows_query=shows_query(parsed),
                 )
                 state.record_fetch(fetch, direct_targets(parsed))
                 indexed += 1

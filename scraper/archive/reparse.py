@@ -29,6 +29,7 @@ from parsers.facts import Schema
 from parsers.profile import NORA, Profile
 from parsers.records import FactRecord
 from scraper.archive.assembly import FactsTally, located, resolved
+from scraper.archive.existence import Existing
 from scraper.archive.factsread import FactsReader
 from scraper.archive.warc import read_record
 from scraper.errors import ArchiveError
@@ -82,6 +83,7 @@ class Chunk:
 # (set in this process too when there is no pool).
 _warc_dir: Path | None = None
 _redirects: dict[str, str] = {}
+_existing: Existing | None = None
 _facts: FactsReader | None = None
 _profile: Profile = NORA
 
@@ -91,9 +93,11 @@ def _init_worker(
     redirects: dict[str, str] | None = None,
     schema: Schema | None = None,
     profile: Profile = NORA,
+    existing: Existing | None = None,
 ) -> None:
-    global _warc_dir, _redirects, _facts, _profile
+    global _warc_dir, _redirects, _facts, _profile, _existing
     _profile = profile
+    _existing = existing
     _warc_dir = Path(warc_dir)
     _redirects = dict(redirects or {})
     _facts = FactsReader(_warc_dir, schema) if schema is not None else None
@@ -109,7 +113,7 @@ def parse_source(source: PageSource) -> Exported | str:
     except ArchiveError as error:
         return f"{source.title}: {error}"
     parsed = parse_page(body, source.url, _profile, fetched_at=source.fetched_at)
-    parsed = resolved(located(parsed, source.warc_file, source.warc_offset), _redirects)
+    parsed = resolved(located(parsed, source.warc_file, source.warc_offset), _redirects, _existing)
     facts: tuple[FactRecord, ...] = ()
     status = source.facts_status
     where = (source.facts_file, source.facts_offset)
@@ -185,10 +189,11 @@ def parsed_chunks(
     redirects: dict[str, str] | None = None,
     schema: Schema | None = None,
     profile: Profile = NORA,
+    existing: Existing | None = None,
 ) -> Iterator[Chunk]:
     """Every source parsed, in order, a chunk at a time; in ``workers`` processes when
     ``parallel``."""
-    args = (str(warc_dir), redirects or {}, schema, profile)
+    args = (str(warc_dir), redirects or {}, schema, profile, existing)
     if not parallel or workers <= 1:
         _init_worker(*args)
         yield from map(parse_chunk, _chunks(sources))

@@ -118,6 +118,8 @@ class NewFetch:
     fetched_revision: int | None = None
     #: the parser version that computed the targets stored with it
     targets_version: str | None = None
+    #: its body text shows an SMW query's results (``PageRecord.shows_query_results``)
+    shows_query: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,8 @@ What it holds, and why:
   (``scraper.archive.targets`` recomputes them after a parser upgrade); ``redirects.revision_id``
   and ``.touched``: redirects are listed with their version, so a redirect edited to
   point elsewhere is seen.
+- ``fetches.shows_query`` (schema 3): the fetched page's body shows an SMW query's
+  results (other pages' data): the plan refetches such pages when the wiki changed.
 
 Each fetch row is committed on its own right after its WARC record is durable.
 ``synchronous=NORMAL`` under WAL survives a killed process; a power loss may drop
@@ -47,6 +49,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
+from scraper.archive.existence import Existing, existing_titles
 from scraper.archive.factindex import FactIndex
 from scraper.archive.fetchindex import FetchIndex
 from scraper.archive.migrations import MIGRATIONS as _MIGRATIONS
@@ -302,6 +305,10 @@ class State(FetchIndex, FactIndex):
         )
         return {str(a): str(b) for a, b in cur}
 
+    def existing(self, crawl_id: int) -> Existing:
+        """Which titles exist as of the crawl (``scraper.archive.existence``)."""
+        return existing_titles(self._db, crawl_id)
+
     # -- fetches --------------------------------------------------------------
 
     def record_fetch(self, fetch: NewFetch, targets: Iterable[str] = ()) -> int:
@@ -312,8 +319,8 @@ class State(FetchIndex, FactIndex):
             cur = self._db.execute(
                 "INSERT INTO fetches (crawl_id, title, namespace, page_id, revision_id, touched,"
                 " length, url, reason, outcome, http_status, sha256, warc_file, warc_offset,"
-                " fetched_at, error, fetched_revision, targets_version)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " fetched_at, error, fetched_revision, targets_version, shows_query)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     fetch.crawl_id,
                     p.title,
@@ -333,6 +340,7 @@ class State(FetchIndex, FactIndex):
                     fetch.error,
                     fetch.fetched_revision,
                     fetch.targets_version,
+                    int(fetch.shows_query),
                 ),
             )
             fetch_id = int(cur.lastrowid or 0)

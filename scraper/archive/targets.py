@@ -7,8 +7,8 @@ stale, and the plan blind to them. So every fetch row records the parser version
 that computed its targets (``fetches.targets_version``); before a crawl plans and
 before ``nora export`` runs, the newest ok fetch of every title whose targets another
 version computed is read back from its WARC record and parsed again, and its targets
-replaced. Facts' targets (``fact_targets``) come from SMW's data, not from the
-parser, and stay as they are.
+replaced (and whether it shows an SMW query's results). Facts' targets
+(``fact_targets``) come from SMW's data, not from the parser, and stay as they are.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from parsers import PARSER_VERSION
 from parsers.profile import NORA, Profile
-from scraper.archive.recovery import direct_targets, parse_html
+from scraper.archive.recovery import direct_targets, parse_html, shows_query
 from scraper.archive.state import State
 from scraper.archive.warc import read_record
 from scraper.errors import ArchiveError
@@ -45,6 +45,6 @@ def refresh_targets(
         parsed = parse_html(body, url, head.fetched_at, profile)
         if parsed is None:
             continue
-        state.replace_targets(fetch_id, direct_targets(parsed), version)
+        state.replace_targets(fetch_id, direct_targets(parsed), version, shows_query(parsed))
         done += 1
     return done

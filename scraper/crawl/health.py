@@ -3,7 +3,9 @@
 What is read, all of it local and read-only:
 
 - ``state.sqlite`` (read-only connection): the last crawl, how it ended, its
-  counts, and the pages whose newest attempts failed several crawls in a row;
+  counts, the pages whose newest attempts failed several crawls in a row, and the
+  oldest archived copy among the pages of the last finished crawl (what the rolling
+  refresh, ``--refresh-days``, bounds);
 - ``logs/runs.jsonl`` (``scraper.crawl.journal``): how the last runs ended, requests
   made, and runs that failed before a crawl began;
 - ``snapshots/latest`` and its manifest: id, age, row counts;
@@ -86,6 +88,10 @@ class Health:
     disk: dict[str, int] = field(default_factory=dict)  # bytes per part
     files: dict[str, int] = field(default_factory=dict)  # files per part
     lock: LockState = field(default_factory=lambda: LockState(False))
+    #: the page of the last finished crawl whose archived copy is oldest, and when fetched
+    oldest_title: str = ""
+    oldest_fetched_at: str = ""
+    oldest_days: float | None = None
 
 
 def _parse(text: str | None) -> datetime | None:
@@ -165,6 +171,18 @@ def _failing(db: sqlite3.Connection) -> tuple[list[tuple[str, int]], int]:
         ((t, n) for t, n in streaks.items() if n >= FAILING_STREAK), key=lambda tn: (-tn[1], tn[0])
     )
     return long, len(streaks)
+
+
+def _oldest_copy(db: sqlite3.Connection) -> tuple[str, str] | None:
+    """(title, fetched_at) of the oldest newest-ok-fetch among the last finished crawl's
+    listed pages: how stale the snapshot's least recently fetched page may be."""
+    row = db.execute(
+        "SELECT l.title, f.fetched_at FROM listing l JOIN fetches f ON f.id ="
+        " (SELECT max(id) FROM fetches WHERE title = l.title AND outcome = 'ok')"
+        " WHERE l.crawl_id = (SELECT max(id) FROM crawls WHERE status IN"
+        " ('complete', 'partial')) ORDER BY f.fetched_at, l.title LIMIT 1"
+    ).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]))
 
 
 # -- files -------------------------------------------------------------------------------
@@ -297,6 +315,12 @@ def gather(data_dir: Path, *, max_age_hours: float, now: datetime | None = None)
         try:
             health.crawl = _last_crawl(db, runs)
             health.failing, health.failing_now = _failing(db)
+            oldest = _oldest_copy(db)
+            if oldest is not None:
+                health.oldest_title, health.oldest_fetched_at = oldest
+                fetched = _parse(oldest[1])
+                if fetched is not None:
+                    health.oldest_days = round((now - fetched).total_seconds() / 86400, 1)
         except sqlite3.Error:
             health.crawl = None
         finally:

@@ -27,8 +27,23 @@ A page is fetched when (reason):
   deleted, edited, or now points elsewhere (redirects are listed with their
   version; ``scraper.crawl.discovery``).
 
+- ``query-page``: its body shows an SMW query's results (``shows_query_results``: an
+  overview table of other pages' values), and something in the wiki changed in this
+  crawl (a page new, changed, deleted or moved, a redirect changed): what such a
+  query shows follows other pages' values, categories and existence, with no
+  revision or ``touched`` of its own. "Anything changed" is exact (a superset) and
+  cheap: on the test wiki 2 pages of 318 show query results in their body;
+- ``edited-during-crawl``: a page fetched in this crawl before a page whose fetch
+  showed another revision than the listed one (edited between listing and fetch),
+  when it is one of that page's old or new relation targets, or a query page: it may
+  have been fetched before the edit. Each is fetched again at most once a crawl;
+- ``refresh``: the rolling refresh, a backstop for dependencies no rule sees: the
+  ``PlanInput.refresh`` unchanged pages whose archived copy is oldest (``--refresh-days
+  K`` makes that ceil(N/K) a night, so every page is refetched at least every K nights).
+
 Every other listed page is ``unchanged``: the snapshot re-parses its archived HTML.
-Pages already fetched in this crawl (a resumed run) are never fetched again.
+Pages already fetched in this crawl (a resumed run) are not fetched again, but for
+``edited-during-crawl``.
 Relation targets are titles; a target that is a redirect is followed to its page.
 """
 
@@ -47,11 +62,14 @@ FULL = "full"
 RELATION_TARGET = "relation-target"
 RELATION_SOURCE = "relation-source"
 REDIRECT_SOURCE = "redirect-source"
+QUERY_PAGE = "query-page"
+EDITED_DURING_CRAWL = "edited-during-crawl"
+REFRESH = "refresh"
 UNCHANGED = "unchanged"
 #: the order reasons are reported in
 REASONS = (
     NEW, CHANGED, RETRY_FAILED, FULL, RELATION_TARGET, RELATION_SOURCE, REDIRECT_SOURCE,
-    UNCHANGED,
+    QUERY_PAGE, EDITED_DURING_CRAWL, REFRESH, UNCHANGED,
 )  # fmt: skip
 #: reasons whose old and new relation targets are refetched
 _PRIMARY = frozenset({NEW, CHANGED, RETRY_FAILED})
@@ -93,6 +111,14 @@ class PlanInput:
     #: the redirects of this crawl's listing and of the baseline's, with their versions
     redirect_versions: Mapping[str, RedirectVersion] = field(default_factory=dict)
     baseline_redirects: Mapping[str, RedirectVersion] = field(default_factory=dict)
+    #: titles whose newest ok fetch shows an SMW query's results in its body
+    query_pages: frozenset[str] = frozenset()
+    #: titles fetched in this crawl whose HTML showed another revision than the listed one
+    edited_now: frozenset[str] = frozenset()
+    #: titles fetched twice in this crawl already (never a third time)
+    fetched_again: frozenset[str] = frozenset()
+    #: how many unchanged pages the rolling refresh refetches (oldest archived copy first)
+    refresh: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +247,39 @@ def _edited(a: RedirectVersion, b: RedirectVersion) -> bool:
     return a.revision_id != b.revision_id or a.touched != b.touched
 
 
+def _fetched_before_edits(data: PlanInput) -> set[str]:
+    """Pages fetched in this crawl before a page edited during it, which that edit may
+    concern: its old and new relation targets, and the query pages (once each)."""
+    edited = [t for t in data.edited_now if t in data.done]
+    if not edited:
+        return set()
+    old_ids = [data.prior[t].fetch_id for t in edited if t in data.prior]
+    found = _Targets([*(data.done[t] for t in edited), *old_ids], data)
+    again: set[str] = set()
+    for title in edited:
+        old = data.prior[title].fetch_id if title in data.prior else None
+        concerned = found.all(old) | found.all(data.done[title]) | set(data.query_pages)
+        for target in {_resolve(t, data.redirects) for t in concerned}:
+            fetched = data.done.get(target)
+            if fetched is not None and fetched < data.done[title] and target != title:
+                again.add(target)
+    return {t for t in again if t not in data.fetched_again and t in data.listing}
+
+
+def _oldest(data: PlanInput, reasons: Mapping[str, str]) -> list[str]:
+    """The rolling refresh: the ``data.refresh`` pages with the oldest archived copy among
+    those whose own reason is unchanged (the same pages in every round of a crawl)."""
+    if data.refresh <= 0 or data.full:
+        return []
+    quiet = [
+        (known.fetch_id, title)
+        for title, known in data.prior.items()
+        if title in data.listing and _own_reason(data.listing[title], data) in _QUIET
+    ]
+    chosen = [title for _, title in sorted(quiet)[: data.refresh]]
+    return [t for t in chosen if reasons.get(t) in _QUIET]
+
+
 def make_plan(data: PlanInput) -> Plan:
     reasons = {title: _own_reason(page, data) for title, page in data.listing.items()}
     primary = [t for t, r in reasons.items() if r in _PRIMARY]
@@ -242,12 +301,21 @@ def make_plan(data: PlanInput) -> Plan:
         for source in _sources_of(redirects, data):
             if reasons.get(source) in _QUIET:
                 reasons[source] = REDIRECT_SOURCE
+    if primary or deleted or redirects:  # the wiki changed: what a query shows may have
+        for title in data.query_pages:
+            if reasons.get(title) in _QUIET:
+                reasons[title] = QUERY_PAGE
+    again = _fetched_before_edits(data)
+    for title in again:
+        reasons[title] = EDITED_DURING_CRAWL
+    for title in _oldest(data, reasons):
+        reasons[title] = REFRESH
     to_fetch = tuple(
         (data.listing[t], r)
         for t, r in sorted(
             reasons.items(), key=lambda item: (data.listing[item[0]].namespace, item[0])
         )
-        if r != UNCHANGED and t not in data.done and t not in data.skip
+        if r != UNCHANGED and (t not in data.done or t in again) and t not in data.skip
     )
     return Plan(
         reasons=reasons,

@@ -10,18 +10,24 @@ archived version has none yet (facts were off, an answer failed, a killed run).
 
 A page whose HTML shows another revision than the one listed was edited between
 listing and fetch: the fetch records the revision it shows (``fetched_revision``),
-the run logs it and the snapshot's manifest names it.
+the run logs it and the snapshot's manifest names it, and the next plan refetches what
+that edit may concern and was fetched before it (``plan``: ``edited-during-crawl``).
+
+The rolling refresh (``--refresh-days K``) refetches ceil(N/K) unchanged pages for each
+night since the previous crawl (crawls less than half a day apart count as one night;
+at most N), so a crawl run twice a night refreshes nothing twice.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from parsers import PARSER_VERSION
-from scraper.archive.recovery import direct_targets, parse_html, reindex
+from scraper.archive.recovery import direct_targets, parse_html, reindex, shows_query
 from scraper.archive.state import CrawlRow, ListedPage, NewFetch, State
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import article_url
@@ -75,6 +81,7 @@ class Rounds:
         }
         this_crawl = state.crawl_outcomes(crawl_id)
         done = {t: fid for t, (fid, outcome) in this_crawl.items() if outcome == "ok"}
+        nights = _nights(state.crawl(crawl_id), baseline)
         gone = frozenset(t for t, (_fid, outcome) in this_crawl.items() if outcome == "gone")
         return PlanInput(
             listing=listing,
@@ -92,6 +99,10 @@ class Rounds:
             facts_expected=self.smw is not None,
             redirect_versions=state.redirect_versions(crawl_id),
             baseline_redirects=state.redirect_versions(baseline.id) if baseline else {},
+            query_pages=frozenset(state.query_pages()),
+            edited_now=frozenset(t for t, _a, _b in state.mid_crawl_edits(crawl_id)),
+            fetched_again=frozenset(state.fetched_again(crawl_id)),
+            refresh=refresh_quota(len(listing), self.config.refresh_days, nights),
         )
 
     def _fetch_rounds(
@@ -190,11 +201,13 @@ class Rounds:
             progress.fetched(page.title, "failed", reason=reason, error=str(exc))
             return "failed"
         targets: set[str] = set()
+        query = False
         shown: int | None = None
         if fetched.status == 200:
             outcome = "ok"
             parsed = parse_html(fetched.body, url, fetched.fetched_at, self.config.profile)
             targets = direct_targets(parsed)
+            query = shows_query(parsed)
             revision = parsed.page.revision_id if parsed is not None else None
             if revision is not None and revision != page.revision_id:
                 shown = revision
@@ -222,6 +235,7 @@ class Rounds:
                 error=None if outcome == "ok" else http_error(fetched.status),
                 fetched_revision=shown,
                 targets_version=PARSER_VERSION,
+                shows_query=query,
             ),
             targets,
         )
@@ -250,3 +264,25 @@ class Rounds:
                 "reindexed", title=title, warc=warc, offset=offset
             ),
         )
+
+
+def refresh_quota(pages: int, refresh_days: int, nights: int) -> int:
+    """How many unchanged pages the rolling refresh refetches: ceil(N/K) a night."""
+    if refresh_days <= 0 or nights <= 0:
+        return 0
+    return min(pages, math.ceil(pages * min(nights, refresh_days) / refresh_days))
+
+
+def _nights(crawl: CrawlRow | None, baseline: CrawlRow | None) -> int:
+    """Nights between the previous crawl's start and this one's (rounded: 23 h is one)."""
+    if crawl is None or baseline is None:
+        return 0
+    try:
+        hours = (_when(crawl.started_at) - _when(baseline.started_at)).total_seconds() / 3600
+    except ValueError:
+        return 1  # an unreadable time: refresh as for one night
+    return max(0, math.floor(hours / 24 + 0.5))
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
