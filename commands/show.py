@@ -34,6 +34,7 @@ from pathlib import Path
 
 from commands.exits import fail, usage
 from output.status import ExitStatus
+from output.terminal import printable_bytes, printable_json, say
 from scraper.archive.lookup import (
     VIEW_POLICY,
     ArchivedPage,
@@ -72,6 +73,11 @@ def _where(page: ArchivedPage) -> str:
     )
 
 
+def _shown(data: bytes) -> bytes:
+    """The bytes exactly when they go to a file or a pipe; escaped for a terminal."""
+    return printable_bytes(data) if sys.stdout.isatty() else data
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     if not data_dir.is_dir():
@@ -88,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout.buffer
     try:
         if args.raw:
-            out.write(raw_record(warc_dir, page.warc_file, page.warc_offset))
+            out.write(_shown(raw_record(warc_dir, page.warc_file, page.warc_offset)))
             out.flush()
             return int(ExitStatus.OK)
         head, body = read_record(warc_dir, page.warc_file, page.warc_offset)
@@ -106,12 +112,13 @@ def run(args: argparse.Namespace) -> int:
             f"Crawl: {page.crawl_id}",
             f"Body-SHA256: {page.sha256 or ''}",
         ]
-        print("\n".join(lines))
+        say("\n".join(lines))
         return int(ExitStatus.OK)
     if args.records:
-        print(json.dumps(dataclasses.asdict(reparsed(page, body)), indent=2, ensure_ascii=False))
+        records = json.dumps(dataclasses.asdict(reparsed(page, body)), indent=2, ensure_ascii=False)
+        print(printable_json(records))
         return int(ExitStatus.OK)
-    print(_where(page), file=sys.stderr)
+    say(_where(page), file=sys.stderr)
     if args.open:
         with tempfile.NamedTemporaryFile(
             "wb", prefix="nora-show-", suffix=".html", delete=False
@@ -119,8 +126,8 @@ def run(args: argparse.Namespace) -> int:
             handle.write(safe_view(body))
         path = Path(handle.name)
         opened = webbrowser.open(path.as_uri())
-        print(f"{path}" if opened else f"{path} (no browser found: open it yourself)")
+        say(f"{path}" if opened else f"{path} (no browser found: open it yourself)")
         return int(ExitStatus.OK)
-    out.write(body)
+    out.write(_shown(body))
     out.flush()
     return int(ExitStatus.OK)
