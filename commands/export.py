@@ -110,5 +110,5 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return int(ExitStatus.HELD)
-    problems = result.with_warnings + len(result.unreadable)
+    problems = result.with_warnings + len(result.unreadable) + result.facts_unreadable
     return int(ExitStatus.PARTIAL if problems else ExitStatus.OK)

@@ -26,6 +26,8 @@ _KINDS = ", ".join("?" * len(SCHEMA_KINDS))
 PAGES_KIND = "pages"
 #: facts of a fetch that the plan may rely on (an incomplete answer may lack relations)
 WHOLE = "ok"
+#: a fetch whose answer was malformed (``detail`` says how): no facts, and not asked again
+UNREADABLE = "unreadable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ class FactsLocation:
     """Where the facts of one page fetch are: its answer, and how whole it was."""
 
     record: SmwRecord
-    status: str  # ok | incomplete | missing
+    status: str  # ok | incomplete | missing | unreadable
     detail: str
 
 
