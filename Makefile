@@ -11,7 +11,7 @@ WIKI_PAGES ?= 300
 export WIKI_DIR WIKI_PORT WIKI_PAGES
 
 .PHONY: help install test prerequisites check lint typecheck golden bench bench-parse bench-export \
-        bench-crawl bench-smw bench-checks bench-archive bench-report crawl demo parse-fixtures wiki-up wiki-down clean
+        bench-crawl bench-smw bench-checks bench-archive bench-report bench-regex crawl demo parse-fixtures wiki-up wiki-down clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -44,7 +44,7 @@ typecheck: install
 golden: install ## rewrite fixtures/*.json from parse_page (review the diff)
 	$(PY) -m tests.golden
 
-bench: bench-parse bench-export bench-crawl bench-smw bench-checks bench-archive bench-report ## every benchmark, side by side
+bench: bench-parse bench-export bench-crawl bench-smw bench-checks bench-archive bench-report bench-regex ## every benchmark, side by side
 
 bench-parse: install ## parse_page vs bare lxml vs BeautifulSoup over the fixtures
 	$(PY) -m benchmarks.bench_parse
@@ -66,6 +66,9 @@ bench-archive: install ## nora export from an archive vs nora parse, memory, ver
 
 bench-report: install ## nora report on 2,000 and 20,000 synthetic pages (goal under 10 s)
 	$(PY) -m benchmarks.bench_report
+
+bench-regex: install ## every regular expression of output/ and scraper/ on hostile input, n vs 4n
+	$(PY) -m benchmarks.bench_regex
 
 # exit 1 is expected here: the damaged-* fixtures carry parse warnings on purpose
 parse-fixtures: install ## parse the bundled fixtures into $(DATA)/fixtures-snapshot
