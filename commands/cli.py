@@ -76,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, handlers=[handler])
+    logging.captureWarnings(True)  # library warnings quote URLs and titles: printable too
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
         return int(module.run(args))
