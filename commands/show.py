@@ -3,15 +3,18 @@
 What the site showed for one page on a given night, without SQL or warcio:
 
 - default: the archived HTML (the body as received, content-coding undone) on
-  standard output, and one line on standard error saying which version it is;
+  standard output, and one line on standard error saying which version it is (on a
+  terminal, the HTML and ``--raw`` with their control characters escaped:
+  ``output.terminal``);
 - ``--headers``: the HTTP status line and headers, and where the record is;
 - ``--records``: the page parsed again (``parse_page``), as JSON;
 - ``--raw``: the WARC record exactly as stored (WARC headers, HTTP headers, body
   with its content-coding), decompressed;
 - ``--open``: the HTML written to a temporary file and opened in the default
-  browser (``$BROWSER`` is honoured). The copy gets a Content-Security-Policy
-  that blocks scripts and every network load: wiki content is written by
-  anyone, and the view must not call the live site.
+  browser (``$BROWSER`` is honoured). The copy starts with its own head holding a
+  Content-Security-Policy that blocks scripts and every network load, before any
+  byte of the page (``scraper.archive.lookup.safe_view``): wiki content is written
+  by anyone, and the view must not call the live site.
 
 Which version: see ``scraper.archive.lookup`` (default the newest; ``--crawl ID`` the one
 that crawl saw; ``--at DATE`` the newest archived at or before DATE, a date
