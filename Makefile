@@ -11,8 +11,8 @@ WIKI_PAGES ?= 300
 export WIKI_DIR WIKI_PORT WIKI_PAGES
 
 .PHONY: help install test prerequisites check lint typecheck golden bench bench-parse bench-export \
-        bench-crawl bench-smw bench-checks bench-archive bench-report soak crawl demo parse-fixtures \
-        wiki-up wiki-down clean
+        bench-crawl bench-smw bench-checks bench-archive bench-report bench-regex soak crawl demo \
+        parse-fixtures wiki-up wiki-down clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -43,7 +43,7 @@ typecheck: install
 golden: install ## rewrite fixtures/*.json from parse_page (review the diff)
 	$(PY) -m tests.golden
 
-bench: bench-parse bench-export bench-crawl bench-smw bench-checks bench-archive bench-report ## every benchmark, side by side
+bench: bench-parse bench-export bench-crawl bench-smw bench-checks bench-archive bench-report bench-regex ## every benchmark, side by side
 
 bench-parse: install ## parse_page vs bare lxml vs BeautifulSoup over the fixtures
 	$(PY) -m benchmarks.bench_parse
@@ -70,6 +70,9 @@ SOAK_NIGHTS ?= 12
 SOAK_SEED ?= 18
 soak: install ## nightly incremental crawls vs a full crawl, SOAK_NIGHTS nights of random edits (goal: 0 differences)
 	$(PY) -m tests.wiki.soak --nights $(SOAK_NIGHTS) --seed $(SOAK_SEED)
+
+bench-regex: install ## every regular expression of output/ and scraper/ on hostile input, n vs 4n
+	$(PY) -m benchmarks.bench_regex
 
 # exit 1 is expected here: the damaged-* fixtures carry parse warnings on purpose
 parse-fixtures: install ## parse the bundled fixtures into $(DATA)/fixtures-snapshot

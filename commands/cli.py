@@ -20,6 +20,7 @@ from pathlib import Path
 
 from output.errors import storage_failure
 from output.status import ExitStatus
+from output.terminal import PrintableFormatter, say
 
 #: where error tracebacks go under the data folder (= scraper.crawl.progress.LOGS_DIR)
 LOGS_DIR = "logs"
@@ -72,16 +73,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen = next((a for a in args_list if a in COMMANDS), None)
     parser = build_parser(chosen)
     args = parser.parse_args(args_list)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(PrintableFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, handlers=[handler])
+    logging.captureWarnings(True)  # library warnings quote URLs and titles: printable too
     module = importlib.import_module(COMMANDS[args.command][0])
     try:
         return int(module.run(args))
     except KeyboardInterrupt:
-        print("nora: interrupted", file=sys.stderr)
+        say("nora: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return int(ExitStatus.OK)
@@ -98,7 +98,7 @@ def _unexpected(args: argparse.Namespace, error: Exception) -> int:
     name = f"nora {args.command}"
     disk = storage_failure(error)
     if disk is not None:
-        print(
+        say(
             f"{name}: could not write: {disk}. Nothing already stored was lost;"
             " free space and run the command again (a crawl continues where it stopped)",
             file=sys.stderr,
@@ -106,7 +106,7 @@ def _unexpected(args: argparse.Namespace, error: Exception) -> int:
         return int(ExitStatus.STORAGE)
     where = _write_traceback(args, error)
     kept = f"traceback in {where}" if where else "no traceback file could be written"
-    print(
+    say(
         f"{name}: internal error (a bug, please report it): {type(error).__name__}: "
         f"{_one_line(str(error))} ({kept})",
         file=sys.stderr,

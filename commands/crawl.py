@@ -20,6 +20,7 @@ from pathlib import Path
 from commands.exits import fail
 from output.errors import OutputError
 from output.status import ExitStatus
+from output.terminal import say
 from scraper.crawl.config import build_config
 from scraper.crawl.journal import append_run, run_entry
 from scraper.crawl.outcome import CrawlOutcome
@@ -146,11 +147,11 @@ def run(args: argparse.Namespace) -> int:
         _journal(config.data_dir, ExitStatus(status), str(exc), dry_run=args.dry_run)
         return status
     if args.dry_run and outcome.status == ExitStatus.OK:
-        print(outcome.message)
+        say(outcome.message)
     else:
-        print(outcome.summary())
+        say(outcome.summary())
         if outcome.checks:
-            print(outcome.checks)
+            say(outcome.checks)
     _journal(config.data_dir, outcome.status, outcome.message, outcome, dry_run=args.dry_run)
     return int(outcome.status)
 
@@ -169,4 +170,4 @@ def _journal(
     try:
         append_run(data_dir, run_entry(status, message, outcome))
     except OSError as exc:  # the run's own result stands; only the journal is short
-        print(f"nora crawl: could not write the run journal: {exc}", file=sys.stderr)
+        say(f"nora crawl: could not write the run journal: {exc}", file=sys.stderr)

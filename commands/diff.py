@@ -20,6 +20,7 @@ from output.history import pin_snapshot
 from output.selection import choose_pair, diff_folder, require_complete
 from output.status import ExitStatus
 from output.summary import summary_lines
+from output.terminal import say
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -71,6 +72,6 @@ def run(args: argparse.Namespace) -> int:
     except (OutputError, OSError) as error:
         return fail("diff", error, prefix=f"could not write {out}: ")
     for line in summary_lines(result, result.elements, limit=args.limit):
-        print(line)
-    print(f"tables: {out}")
+        say(line)
+    say(f"tables: {out}")
     return int(ExitStatus.OK)

@@ -20,6 +20,7 @@ import sys
 from commands.errors import CommandError, UsageError
 from output.errors import ChartError, HistoryError, OutputError, storage_failure
 from output.status import ExitStatus
+from output.terminal import say
 from parsers.errors import ParserError
 from scraper.errors import (
     ArchiveError,
@@ -79,7 +80,7 @@ def fail(command: str, error: BaseException, prefix: str = "") -> int:
     status = status_of(error, command)
     if status is ExitStatus.INTERNAL:
         raise error
-    print(f"nora {command}: {prefix}{error}", file=sys.stderr)
+    say(f"nora {command}: {prefix}{error}", file=sys.stderr)
     return int(status)
 
 

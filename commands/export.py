@@ -21,6 +21,7 @@ from pathlib import Path
 from commands.exits import fail, usage
 from output.errors import OutputError
 from output.status import ExitStatus
+from output.terminal import say
 from scraper.archive.reexport import reexport
 from scraper.archive.reparse import default_workers
 from scraper.crawl.config import read_profile, read_property_map
@@ -96,18 +97,18 @@ def run(args: argparse.Namespace) -> int:
     result, out, held = done.result, done.out, done.held
     tables = result.manifest["tables"]
     counts = ", ".join(f"{name} {info['rows']}" for name, info in tables.items())
-    print(
+    say(
         f"nora export: crawl {result.crawl.id}: {result.pages} pages ({counts}); "
         f"{result.with_warnings} with warnings, {len(result.unreadable)} unreadable -> {out}"
     )
-    print(result.checks)
+    say(result.checks)
     if held and result.shrink is not None:
-        print(
+        say(
             f"nora export: NOT PUBLISHED: the snapshot would shrink the archive "
             f"({result.shrink.describe()}); it is kept in {out}, latest is unchanged. "
             "To publish it anyway: nora export --accept-shrink",
             file=sys.stderr,
         )
         return int(ExitStatus.HELD)
-    problems = result.with_warnings + len(result.unreadable)
+    problems = result.with_warnings + len(result.unreadable) + result.facts_unreadable
     return int(ExitStatus.PARTIAL if problems else ExitStatus.OK)

@@ -21,6 +21,7 @@ from output.graph import FORMATS, write_graph
 from output.history import pin_snapshot
 from output.selection import require_complete, snapshot_or_latest
 from output.status import ExitStatus
+from output.terminal import say
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
             )
         except (OutputError, OSError) as error:
             return fail("graph", error)
-    print(
+    say(
         f"nora graph: {snapshot.name}: {result.triples} triples ({result.format}, IRIs under "
         f"{result.base}) -> {result.out} ({time.perf_counter() - started:.1f}s)"
     )

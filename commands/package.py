@@ -18,6 +18,7 @@ from pathlib import Path
 
 from commands.exits import fail, usage
 from output.status import ExitStatus
+from output.terminal import say
 from scraper.archive.package import package_crawl
 from scraper.errors import ScraperError
 
@@ -41,14 +42,14 @@ def run(args: argparse.Namespace) -> int:
     except (ScraperError, OSError) as error:
         return fail("package", error)
     seconds = time.perf_counter() - started
-    print(
+    say(
         f"nora package: crawl {result.crawl.id}: {result.pages} pages, {result.records} "
         f"records from {result.source_files} WARC files -> {result.out} "
         f"({result.wacz_bytes / 1e6:.1f} MB, {seconds:.1f}s)"
     )
     if result.missing:
         shown = ", ".join(result.missing[:5])
-        print(
+        say(
             f"nora package: {len(result.missing)} listed pages have no archived version: {shown}",
             file=sys.stderr,
         )

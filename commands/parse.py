@@ -18,6 +18,7 @@ from output.errors import OutputError
 from output.inputs import InputFile, find_html_files
 from output.saved import snapshot_saved
 from output.status import ExitStatus
+from output.terminal import say
 from scraper.crawl.config import read_profile
 from scraper.errors import ScraperError
 
@@ -77,9 +78,9 @@ def run(args: argparse.Namespace) -> int:
         return fail("parse", error, prefix=f"could not write {args.out}: ")
     tables = done.manifest["tables"]
     counts = ", ".join(f"{name} {info['rows']}" for name, info in tables.items())
-    print(
+    say(
         f"nora parse: {done.pages} pages ({counts}); "
         f"{len(done.warned)} with warnings, {len(done.unreadable)} unreadable -> {args.out}"
     )
-    print(done.checks)
+    say(done.checks)
     return int(ExitStatus.PARTIAL if done.problems else ExitStatus.OK)

@@ -14,6 +14,7 @@ from pathlib import Path
 from commands.exits import fail, usage
 from output.errors import OutputError
 from output.status import ExitStatus
+from output.terminal import say
 from scraper.archive.prune import prune_locked
 from scraper.errors import ScraperError
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     except (ScraperError, OutputError) as error:
         return fail("prune", error)
     verb = "would remove" if args.dry_run else "removed"
-    print(
+    say(
         f"nora prune: {verb} {len(result.removed)} snapshot(s)"
         f" ({human_bytes(result.snapshot_bytes)})"
         f" and {len(result.removed_warc)} WARC file(s) ({human_bytes(result.warc_bytes)});"
@@ -58,15 +59,15 @@ def run(args: argparse.Namespace) -> int:
         f"{' (dry run)' if args.dry_run else ''}"
     )
     for snapshot_id in result.removed:
-        print(f"  snapshot {snapshot_id}")
+        say(f"  snapshot {snapshot_id}")
     for name in result.removed_warc:
-        print(f"  warc {name}")
+        say(f"  warc {name}")
     if result.fetch_rows or result.listing_rows:
-        print(
+        say(
             f"  state: {result.fetch_rows} fetch rows, {result.listing_rows} listing rows forgotten"
         )
     kept = ", ".join(s.id for s in plan.keep) or "none"
-    print(f"kept {len(plan.keep)} snapshot(s): {kept}; {len(plan.keep_warc)} WARC file(s)")
+    say(f"kept {len(plan.keep)} snapshot(s): {kept}; {len(plan.keep_warc)} WARC file(s)")
     if result.pinned:
-        print(f"kept (being read by a diff): {', '.join(result.pinned)}")
+        say(f"kept (being read by a diff): {', '.join(result.pinned)}")
     return int(ExitStatus.OK)

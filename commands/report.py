@@ -26,6 +26,7 @@ from output.history import pin_snapshot
 from output.report import render_report, write_report
 from output.selection import choose_report, require_complete
 from output.status import ExitStatus
+from output.terminal import say
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
                 "report", f"expected readable Parquet tables, found {error} (run nora verify)"
             )
     compared = f" against {old.name}" if old is not None else ""
-    print(
+    say(
         f"nora report: {snapshot.name}{compared}, {len(history)} snapshots of history -> "
         f"{args.out} ({len(html) / 1e6:.1f} MB, {time.perf_counter() - started:.1f}s)"
     )

@@ -3,15 +3,18 @@
 What the site showed for one page on a given night, without SQL or warcio:
 
 - default: the archived HTML (the body as received, content-coding undone) on
-  standard output, and one line on standard error saying which version it is;
+  standard output, and one line on standard error saying which version it is (on a
+  terminal, the HTML and ``--raw`` with their control characters escaped:
+  ``output.terminal``);
 - ``--headers``: the HTTP status line and headers, and where the record is;
 - ``--records``: the page parsed again (``parse_page``), as JSON;
 - ``--raw``: the WARC record exactly as stored (WARC headers, HTTP headers, body
   with its content-coding), decompressed;
 - ``--open``: the HTML written to a temporary file and opened in the default
-  browser (``$BROWSER`` is honoured). The copy gets a Content-Security-Policy
-  that blocks scripts and every network load: wiki content is written by
-  anyone, and the view must not call the live site.
+  browser (``$BROWSER`` is honoured). The copy starts with its own head holding a
+  Content-Security-Policy that blocks scripts and every network load, before any
+  byte of the page (``scraper.archive.lookup.safe_view``): wiki content is written
+  by anyone, and the view must not call the live site.
 
 Which version: see ``scraper.archive.lookup`` (default the newest; ``--crawl ID`` the one
 that crawl saw; ``--at DATE`` the newest archived at or before DATE, a date
@@ -34,6 +37,7 @@ from pathlib import Path
 
 from commands.exits import fail, usage
 from output.status import ExitStatus
+from output.terminal import printable_bytes, printable_json, say
 from scraper.archive.lookup import (
     VIEW_POLICY,
     ArchivedPage,
@@ -72,6 +76,11 @@ def _where(page: ArchivedPage) -> str:
     )
 
 
+def _shown(data: bytes) -> bytes:
+    """The bytes exactly when they go to a file or a pipe; escaped for a terminal."""
+    return printable_bytes(data) if sys.stdout.isatty() else data
+
+
 def run(args: argparse.Namespace) -> int:
     data_dir = Path(args.data)
     if not data_dir.is_dir():
@@ -88,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout.buffer
     try:
         if args.raw:
-            out.write(raw_record(warc_dir, page.warc_file, page.warc_offset))
+            out.write(_shown(raw_record(warc_dir, page.warc_file, page.warc_offset)))
             out.flush()
             return int(ExitStatus.OK)
         head, body = read_record(warc_dir, page.warc_file, page.warc_offset)
@@ -106,12 +115,13 @@ def run(args: argparse.Namespace) -> int:
             f"Crawl: {page.crawl_id}",
             f"Body-SHA256: {page.sha256 or ''}",
         ]
-        print("\n".join(lines))
+        say("\n".join(lines))
         return int(ExitStatus.OK)
     if args.records:
-        print(json.dumps(dataclasses.asdict(reparsed(page, body)), indent=2, ensure_ascii=False))
+        records = json.dumps(dataclasses.asdict(reparsed(page, body)), indent=2, ensure_ascii=False)
+        print(printable_json(records))
         return int(ExitStatus.OK)
-    print(_where(page), file=sys.stderr)
+    say(_where(page), file=sys.stderr)
     if args.open:
         with tempfile.NamedTemporaryFile(
             "wb", prefix="nora-show-", suffix=".html", delete=False
@@ -119,8 +129,8 @@ def run(args: argparse.Namespace) -> int:
             handle.write(safe_view(body))
         path = Path(handle.name)
         opened = webbrowser.open(path.as_uri())
-        print(f"{path}" if opened else f"{path} (no browser found: open it yourself)")
+        say(f"{path}" if opened else f"{path} (no browser found: open it yourself)")
         return int(ExitStatus.OK)
-    out.write(body)
+    out.write(_shown(body))
     out.flush()
     return int(ExitStatus.OK)

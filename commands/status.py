@@ -25,6 +25,7 @@ from pathlib import Path
 
 from commands.exits import usage
 from output.status import ExitStatus
+from output.terminal import printable_json, say
 from scraper.crawl.health import FAILING_STREAK, Health, gather, problems
 
 DEFAULT_MAX_AGE_HOURS = 36.0
@@ -147,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         out = dataclasses.asdict(health)
         out.update({"ok": not found, "problems": found, "exit_status": int(status)})
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(printable_json(json.dumps(out, indent=2, ensure_ascii=False)))
     else:
-        print("\n".join(render(health, found)))
+        say("\n".join(render(health, found)))
     return int(status)

@@ -17,6 +17,7 @@ from commands.exits import usage
 from output.history import snapshots_dir
 from output.selection import verify_target
 from output.status import ExitStatus
+from output.terminal import say
 from output.verify import VerifyReport, verify_folder
 from scraper.archive.warc import check_archive
 
@@ -38,16 +39,16 @@ def _print_snapshot(report: VerifyReport, seconds: float) -> None:
     rows = sum(report.rows.values())
     what = report.kind or "snapshot"
     if report.ok:
-        print(
+        say(
             f"OK {report.folder}: {what}, {report.files} files, {report.bytes} bytes, "
             f"{rows} rows in {len(report.rows)} tables ({seconds:.1f}s)"
         )
         return
-    print(f"DAMAGED {report.folder}: {len(report.problems)} problem(s)")
+    say(f"DAMAGED {report.folder}: {len(report.problems)} problem(s)")
     for problem in report.problems[:SHOWN_PROBLEMS]:
-        print(f"  {problem}")
+        say(f"  {problem}")
     if len(report.problems) > SHOWN_PROBLEMS:
-        print(f"  ... and {len(report.problems) - SHOWN_PROBLEMS} more")
+        say(f"  ... and {len(report.problems) - SHOWN_PROBLEMS} more")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -61,13 +62,13 @@ def run(args: argparse.Namespace) -> int:
         seconds = time.perf_counter() - started
         if problems:
             damaged = True
-            print(f"DAMAGED {archive}: {len(problems)} problem(s) in {count} WARC files")
+            say(f"DAMAGED {archive}: {len(problems)} problem(s) in {count} WARC files")
             for problem in problems[:SHOWN_PROBLEMS]:
-                print(f"  {problem}")
+                say(f"  {problem}")
             if len(problems) > SHOWN_PROBLEMS:
-                print(f"  ... and {len(problems) - SHOWN_PROBLEMS} more")
+                say(f"  ... and {len(problems) - SHOWN_PROBLEMS} more")
         else:
-            print(f"OK {archive}: {count} WARC files read to the end ({seconds:.1f}s)")
+            say(f"OK {archive}: {count} WARC files read to the end ({seconds:.1f}s)")
     if args.snapshot is not None or args.archive is None:
         path = verify_target(Path(args.data), args.snapshot)
         if path is None:

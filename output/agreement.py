@@ -44,7 +44,9 @@ MONTHS = {
     for name in names
 }  # fmt: skip
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s+([^\W\d_]+)\.?\s+(\d{3,4})")
-_MONTH_DAY_YEAR = re.compile(r"([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{3,4})")
+# a month name starts a word: tried from inside a run of letters as well, the pattern
+# read the rest of the run again at every letter (quadratic in the run's length)
+_MONTH_DAY_YEAR = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\.?\s+(\d{1,2}),?\s+(\d{3,4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _NUMERIC_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 

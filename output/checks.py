@@ -16,7 +16,11 @@ SMW, its facts) and then gives the ``checks`` table, one row per disagreement:
   facts, named like the relation: "Heeft bron" shown on B as a derived row);
 - ``direct-without-derived``: A's Relaties hold (relation, B) while B, which shows
   Afgeleide relaties, has no row from A with that relation: B is stale (on SMW's
-  default settings B's query results stay as they were until B is purged).
+  default settings B's query results stay as they were until B is purged);
+- ``facts-unreadable``: SMW's answer holding the page's facts could not be read (a
+  malformed answer, one whose entities would write it out past the bound of
+  ``parsers.facts``): ``detail`` says why; the page has no facts and is not checked
+  against SMW.
 
 The last two need no SMW and run on every snapshot. The first three run on pages
 whose facts came whole. Relation objects are SMW subobjects holding a page value
@@ -42,8 +46,9 @@ VALUE_DIFFERS = "value-differs"
 LABEL_WITHOUT_PROPERTY = "label-without-property"
 DERIVED_WITHOUT_DIRECT = "derived-without-direct"
 DIRECT_WITHOUT_DERIVED = "direct-without-derived"
+FACTS_UNREADABLE = "facts-unreadable"
 KINDS = (RELATION_NOT_IN_SMW, RELATION_NOT_SHOWN, VALUE_DIFFERS, LABEL_WITHOUT_PROPERTY,
-         DERIVED_WITHOUT_DIRECT, DIRECT_WITHOUT_DERIVED)  # fmt: skip
+         DERIVED_WITHOUT_DIRECT, DIRECT_WITHOUT_DERIVED, FACTS_UNREADABLE)  # fmt: skip
 SMW_KINDS = frozenset({RELATION_NOT_IN_SMW, RELATION_NOT_SHOWN, VALUE_DIFFERS})
 DERIVED_KINDS = frozenset({DERIVED_WITHOUT_DIRECT, DIRECT_WITHOUT_DERIVED})
 
@@ -61,10 +66,14 @@ class CheckedPage:
     direct: tuple[tuple[str, str], ...]  # (relation, target) of its Relaties
     derived: tuple[tuple[str, str, str], ...]  # (source, relation, target) of Afgeleide
     linked: tuple[tuple[str, str], ...]  # (label or property, page) its property values link
+    facts_problem: str = ""  # why SMW's answer holding its facts could not be read
 
 
-def checked_page(parsed: ParsedPage, facts: Sequence[FactRecord] | None) -> CheckedPage:
-    """One page of a snapshot as the checks see it; ``facts`` None when not whole."""
+def checked_page(
+    parsed: ParsedPage, facts: Sequence[FactRecord] | None, facts_problem: str = ""
+) -> CheckedPage:
+    """One page of a snapshot as the checks see it; ``facts`` None when not whole
+    (``facts_problem`` saying why, when its answer could not be read)."""
     title = parsed.page.title
     facts_tuple = tuple(facts) if facts is not None else None
     linked = {(p.property, link) for p in parsed.properties for link in p.links}
@@ -80,6 +89,7 @@ def checked_page(parsed: ParsedPage, facts: Sequence[FactRecord] | None) -> Chec
         tuple((r.relation, r.target) for r in parsed.relations if r.kind == "direct"),
         tuple((r.source, r.relation, r.target) for r in parsed.relations if r.kind == "derived"),
         tuple(sorted(linked)),
+        facts_problem,
     )
 
 
@@ -118,6 +128,7 @@ class Summary:
     disagree: int = 0  # of those, pages with a disagreement
     derived_rows: int = 0  # derived/direct disagreements
     labels: tuple[str, ...] = ()  # labels without an SMW property
+    unreadable: int = 0  # pages whose SMW answer could not be read
     rows: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
@@ -130,6 +141,8 @@ class Summary:
             )
         else:
             parts.append("no SMW data to check against")
+        if self.unreadable:
+            parts.append(f"{self.unreadable:,} pages' SMW data unreadable (facts-unreadable)")
         parts.append(f"{self.derived_rows:,} Afgeleide relaties rows disagree with their source")
         if self.labels:
             shown = ", ".join(self.labels[:4]) + (", ..." if len(self.labels) > 4 else "")
@@ -148,9 +161,11 @@ class Checker:
         self.relation_properties: Triple | None = None
         self.summary = Summary()
 
-    def add(self, parsed: ParsedPage, facts: Sequence[FactRecord] | None) -> None:
+    def add(
+        self, parsed: ParsedPage, facts: Sequence[FactRecord] | None, facts_problem: str = ""
+    ) -> None:
         """One page of the snapshot; ``facts`` None when SMW's data for it is not whole."""
-        self.add_checked(checked_page(parsed, facts))
+        self.add_checked(checked_page(parsed, facts, facts_problem))
 
     def add_checked(self, page: CheckedPage) -> None:
         """One page of the snapshot, as ``checked_page`` gave it."""
@@ -172,6 +187,16 @@ class Checker:
         rows: list[CheckRecord] = []
         for page in self._pages:
             if page.facts is None:
+                if page.facts_problem:
+                    self.summary.unreadable += 1
+                    rows.append(
+                        CheckRecord(
+                            page.title, FACTS_UNREADABLE,
+                            f"SMW's answer holding the page's facts could not be read, so it "
+                            f"has none and is not checked against SMW: {page.facts_problem}",
+                            "", "",
+                        )
+                    )  # fmt: skip
                 continue
             found = self._against_smw(page, redirects)
             self.summary.with_facts += 1
@@ -298,6 +323,7 @@ class Checker:
             "summary": self.summary.line(),
             "pages_checked_against_smw": self.summary.with_facts,
             "pages_disagreeing": self.summary.disagree,
+            "pages_facts_unreadable": self.summary.unreadable,
             "rows": self.summary.rows,
             "by_kind": self.summary.by_kind,
             "property_map": {

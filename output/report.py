@@ -5,9 +5,12 @@ The page needs no network and no JavaScript: CSS and the plots (inline SVG,
 scripts and every load, so a file opened by an auditor cannot call out even if
 something slipped through. It should never have to: the template is rendered
 by Jinja2 with autoescape on, so every title, value and text from the wiki is
-HTML-escaped; a link goes to the live wiki only when the page's ``url`` is
-``http(s)``. The figures come from ``output.overview``; the changes from
-``output.diff`` (the same tables ``nora diff`` writes).
+HTML-escaped, and its bidi controls (``U+202E`` and the like, which would reorder
+the text around them: ``abc\u202etxt.exe`` read as ``abcexe.txt``) are shown as
+marks (``[U+202E]``, ``output.terminal.visible_bidi``); a link goes to the live wiki
+only when the page's ``url`` is ``http(s)``. The figures come from
+``output.overview``; the changes from ``output.diff`` (the same tables ``nora diff``
+writes).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from output import charts
 from output.diff import ADDED, CHANGED, REMOVED, diff_snapshots, load_snapshot
@@ -38,6 +42,7 @@ from output.overview import (
     read_columns,
     timeline,
 )
+from output.terminal import visible_bidi
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: changed pages whose property and relation changes are listed
@@ -171,11 +176,22 @@ def render_report(
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=True,
+        finalize=_shown,
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
     )
     return environment.get_template("report.html.j2").render(context)
+
+
+def _shown(value: object) -> object:
+    """Every ``{{ }}`` of the template before it is escaped: bidi controls as marks (the
+    charts' SVG too, whose labels are titles)."""
+    if isinstance(value, Markup):
+        return Markup(visible_bidi(str(value)))  # the marks hold no markup
+    if isinstance(value, str):
+        return visible_bidi(value)
+    return value
 
 
 def write_report(html: str, out: Path, *, force: bool) -> None:

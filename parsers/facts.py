@@ -59,9 +59,18 @@ PREDEFINED = frozenset(
 )  # fmt: skip
 _SUBOBJECT_LINK = "Has_subobject"
 _QUERY_FRAGMENT = "_QUERY"
-_ENTITY_RE = re.compile(r"<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(['\"])(.*?)\2\s*>", re.S)
+# a value cannot hold its own quote, so each declaration is read up to its closing quote
+# only (a lazy ``.*?`` read on to the end of the DOCTYPE from every unclosed one)
+_ENTITY_RE = re.compile(r"""<!ENTITY\s+([A-Za-z_][\w.-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>""")
 _DOCTYPE_RE = re.compile(r"<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.S)
 _REFERENCE_RE = re.compile(r"&([A-Za-z_][\w.-]*+);")  # an entity name as _ENTITY_RE reads it
+#: how far into an answer its DOCTYPE may start
+DOCTYPE_WITHIN = 20_000
+#: an answer's entities may write it out to at most this many times its size (SMW's own
+#: URI prefixes lengthen an answer by 1.1x), and never past MAX_EXPANDED characters: a
+#: 10 KB entity used 40,000 times made a 133 KB answer 1.2 GB
+MAX_EXPANSION = 10
+MAX_EXPANDED = 50_000_000
 #: Escaper::decodeUri's replacements, in its order (str_replace applies them one by one)
 _DECODE = (
     ("-2A", "*"), ("-2C", ","), ("-3B", ";"), ("-3C", "<"), ("-3E", ">"), ("-28", "("),
@@ -206,19 +215,35 @@ def _expand_entities(text: str) -> str:
     """The document with its DOCTYPE's internal entities written out and the DOCTYPE gone.
 
     SMW declares URI prefixes as entities (``&wiki;``) and uses them in attributes. They
-    are expanded here as text, so the XML parser never resolves an entity (no entity
-    expansion attacks, no external entities), whatever a hostile answer declares.
+    are expanded here as text, once (a value's own references stay as they are), so the
+    XML parser never resolves an entity (no external entities, no nested expansion),
+    whatever a hostile answer declares. The expanded size is counted before anything is
+    written out: past ``MAX_EXPANSION`` times the answer (or ``MAX_EXPANDED``) the answer
+    is malformed (``SmwAnswerError``), so memory stays within a small multiple of it.
     """
-    doctype = _DOCTYPE_RE.search(text[:20000])
+    start = text.find("<!DOCTYPE", 0, DOCTYPE_WITHIN)
+    doctype = _DOCTYPE_RE.match(text, start, DOCTYPE_WITHIN) if start >= 0 else None
     if doctype is None:
         return text
-    entities = {m[1]: m[3] for m in _ENTITY_RE.finditer(doctype.group(0))}
+    entities = {
+        m[1]: m[2] if m[2] is not None else m[3] for m in _ENTITY_RE.finditer(doctype.group(0))
+    }
     body = text[: doctype.start()] + text[doctype.end() :]
     if not entities:
         return body
-    # one pattern for every reference, looked up after: an alternation of the declared
-    # names was tried name by name at every "&" of the answer
-    return _REFERENCE_RE.sub(lambda m: entities.get(m[1], m[0]), body)
+    limit = min(MAX_EXPANSION * len(text), MAX_EXPANDED)
+    size = len(body)
+    for ref in _REFERENCE_RE.finditer(body):
+        value = entities.get(ref[1])
+        if value is not None:
+            size += len(value) - len(ref[0])
+            if size > limit:
+                raise SmwAnswerError(
+                    f"RDF export: expected entities writing the {len(text):,}-character answer "
+                    f"out to at most {limit:,} characters, found more (entity {ref[1]!r} "
+                    f"of {len(value):,} characters, used over and over)"
+                )
+    return _REFERENCE_RE.sub(lambda ref: entities.get(ref[1], ref[0]), body)
 
 
 def _root(body: bytes | str) -> etree._Element:

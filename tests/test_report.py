@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import lxml.html
+import pyarrow.parquet as pq
 import pytest
 from PIL import Image
 
@@ -185,6 +186,31 @@ def test_nothing_changed(tmp_path: Path) -> None:
     text = _text(_html(out.read_text(encoding="utf-8")))
     assert "0 pages added 0 pages removed 0 pages changed" in text
     assert "No page changed." in text
+
+
+#: a right-to-left override and an isolate: "Besluit\u202etxt.exe" reads "Besluitexe.txt"
+BIDI = ("\u202e", "\u2066", "\u2069", "\u202a", "\u200f")
+
+
+def test_bidi_controls_show_as_marks_in_the_report_and_stay_in_the_tables(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    title = "Besluit\u202etxt.exe (Doel)"
+    value = "Voor \u2066iedereen\u2069 \u202agelijk\u200f"
+    old = make_page(title, props=[("Stelling", "oud")], relations=[("direct", "r\u202e", "B")])
+    new = make_page(title, props=[("Stelling", value)], relations=[("direct", "r\u202e", "C")])
+    write_snapshot(data, [old, make_page("B")], when=START)
+    snap = write_snapshot(data, [new, make_page("B")], when=START + timedelta(days=1))
+    out = tmp_path / "r.html"
+    assert main(["report", "--data", str(data), "--out", str(out)]) == ExitStatus.OK
+    html = out.read_text(encoding="utf-8")
+    assert not [c for c in BIDI if c in html], "a bidi control reached the report"
+    assert "Besluit[U+202E]txt.exe (Doel)" in html
+    assert "Voor [U+2066]iedereen[U+2069] [U+202A]gelijk[U+200F]" in html
+    # the tables keep the value as the site has it, CSV too (README, CSV)
+    assert pq.read_table(snap / "pages.parquet").column("title").to_pylist()[0] == title
+    assert title in (snap / "pages.csv").read_text(encoding="utf-8")
 
 
 def test_against_names_the_snapshot_to_compare(data: Path, tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ import pytest
 from commands.cli import main
 from commands.show import VIEW_POLICY, safe_view
 from output.status import ExitStatus
+from scraper.archive.lookup import VIEW_HEAD
+from tests.browser import dump_dom
 from tests.history_factory import START, archive_crawl, synthetic_page
 
 DAY2 = START + timedelta(days=1)
@@ -99,17 +101,41 @@ def test_open_writes_a_view_that_cannot_run_scripts(
     try:
         assert opened == [path.as_uri()]
         view = path.read_bytes()
-        assert view.index(VIEW_POLICY.encode()) < view.index(b"<title>")
-        assert view.replace(VIEW_POLICY.encode(), b"", 1) == html
+        assert view == VIEW_HEAD.encode() + html  # the page after the policy, as archived
     finally:
         path.unlink()
 
 
-def test_safe_view_without_a_head_puts_the_policy_first() -> None:
-    assert safe_view(b"<p>hi</p>") == VIEW_POLICY.encode() + b"<p>hi</p>"
-    assert safe_view(b'<html><HEAD lang="nl"><b>') == (
-        b'<html><HEAD lang="nl">' + VIEW_POLICY.encode() + b"<b>"
-    )
+def test_safe_view_puts_the_policy_before_any_byte_of_the_page() -> None:
+    for page in (b"<p>hi</p>", b'<html><HEAD lang="nl"><b>', b"<script>x()</script><head>"):
+        assert safe_view(page) == VIEW_HEAD.encode() + page
+    assert VIEW_HEAD.startswith("<!DOCTYPE html><html><head>") and VIEW_POLICY in VIEW_HEAD
+    # the copy is UTF-8, as its own <meta charset> says, whatever the page declared
+    latin = b'<meta charset="windows-1252"><p>caf\xe9 \x93x\x94</p>'
+    assert safe_view(latin).endswith("<p>café “x”</p>".encode())
+
+
+#: what a script of the page would do if it ran: mark the document
+MARK = "document.documentElement.setAttribute('data-pwned', '1')"
+#: pages whose script ran in Chromium when the policy went where the first ``<head`` was
+SCRIPTED = {
+    "script-before-head": f"<script>{MARK}</script><html><head><title>t</title></head><body>x",
+    "head-in-a-comment": f"<!-- <head> --><script>{MARK}</script><p>x</p>",
+    "head-in-a-textarea": f"<textarea><head></textarea><script>{MARK}</script>",
+    "head-first": f"<html><head><title>t</title></head><body><script>{MARK}</script></body>",
+    "event-handler": f'<p>x</p><img src="data:," onerror="{MARK}"><svg onload="{MARK}"></svg>',
+    "many-heads": "<head " * 20_000 + f"><script>{MARK}</script>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCRIPTED))
+def test_no_script_of_the_page_runs_in_chromium(tmp_path: Path, name: str) -> None:
+    page = SCRIPTED[name].encode()
+    bare, view = tmp_path / "bare.html", tmp_path / "view.html"
+    bare.write_bytes(page)
+    view.write_bytes(safe_view(page))
+    assert 'data-pwned="1"' in dump_dom(bare), "the check must see a script that runs"
+    assert 'data-pwned="1"' not in dump_dom(view), f"{name}: the page's script ran"
 
 
 @pytest.mark.parametrize(

@@ -38,6 +38,7 @@ from parsers.digest import content_sha256
 from parsers.profile import NORA, Profile
 from parsers.records import FactRecord, ParsedPage, RedirectRecord
 from scraper.archive.existence import Existing
+from scraper.archive.factindex import UNREADABLE
 from scraper.archive.factsread import FactsReader, read_schema
 from scraper.archive.recovery import parse_html
 from scraper.archive.state import State
@@ -121,6 +122,7 @@ class Assembled:
     with_warnings: int  # pages whose parse carried warnings
     shrink: Mapping[str, Any] | None = None  # output.shrink verdict, as in the manifest
     checks: str = ""  # the one-line summary of the cross-checks
+    facts_unreadable: int = 0  # pages whose SMW answer could not be read (checks rows)
 
     @property
     def held(self) -> bool:
@@ -183,10 +185,10 @@ def assemble(
                 missing.append(page.title)
                 continue
             parsed = resolved(located(parsed, row.warc_file, row.warc_offset), redirects, existing)
-            facts, whole = _facts_of(state, reader, row.id, parsed.page.title, tally)
+            facts, whole, problem = _facts_of(state, reader, row.id, parsed.page.title, tally)
             if facts:
                 writer.add_rows("facts", facts)
-            checker.add(parsed, facts if whole else None)
+            checker.add(parsed, facts if whole else None, problem)
             warnings += bool(parsed.page.warnings)
             writer.add(parsed)
             pages += 1
@@ -225,6 +227,7 @@ def assemble(
         warnings,
         verdict,
         checker.summary.line(str(out_dir / "checks.csv")),
+        checker.summary.unreadable,
     )
 
 
@@ -239,26 +242,30 @@ def _facts_reader(state: State, crawl_id: int, warc_dir: Path) -> FactsReader | 
 
 def _facts_of(
     state: State, reader: FactsReader | None, fetch_id: int, title: str, tally: FactsTally
-) -> tuple[tuple[FactRecord, ...], bool]:
-    """The page's facts, and whether its answer held them whole (only then are they
-    checked: a relation missing from a partial answer is no disagreement)."""
+) -> tuple[tuple[FactRecord, ...], bool, str]:
+    """The page's facts, whether its answer held them whole (only then are they
+    checked: a relation missing from a partial answer is no disagreement), and why its
+    answer could not be read ("" when it could)."""
     if reader is None:
-        return (), False
+        return (), False, ""
     location = state.facts_locations([fetch_id]).get(fetch_id)
     if location is None:
         tally.without += 1
-        return (), False
+        return (), False, ""
     if location.status == "missing":
         tally.missing += 1
-        return (), False
-    facts = reader.facts(title, location.record.warc_file, location.record.warc_offset)
+        return (), False, ""
+    if location.status == UNREADABLE:  # the crawl found it malformed
+        tally.without += 1
+        return (), False, location.detail or "malformed"
+    facts, why = reader.lookup(title, location.record.warc_file, location.record.warc_offset)
     if facts is None:
         tally.without += 1
-        return (), False
+        return (), False, why
     tally.pages += 1
     tally.rows += len(facts)
     tally.incomplete += location.status != "ok"
-    return facts, location.status == "ok"
+    return facts, location.status == "ok", ""
 
 
 def recorded(manifest: Mapping[str, Any]) -> Assembled:
@@ -272,4 +279,5 @@ def recorded(manifest: Mapping[str, Any]) -> Assembled:
         with_warnings=int(extra.get("pages_with_warnings") or 0),
         shrink=extra.get("shrink") if isinstance(extra.get("shrink"), dict) else None,
         checks=str((extra.get("checks") or {}).get("summary") or ""),
+        facts_unreadable=int((extra.get("checks") or {}).get("pages_facts_unreadable") or 0),
     )

@@ -59,6 +59,7 @@ class ExportResult:
     manifest: dict[str, Any] = field(default_factory=dict)
     shrink: Shrink | None = None
     checks: str = ""  # the one-line summary of the cross-checks
+    facts_unreadable: int = 0  # pages whose SMW answer could not be read (checks rows)
 
 
 def connect_state(data_dir: Path) -> sqlite3.Connection:
@@ -212,6 +213,7 @@ def export_crawl(
             writer.add_rows("checks", checker.finish(redirects))
             result.pages = writer.pages
             result.checks = checker.summary.line(str(Path(out_dir) / "checks.csv"))
+            result.facts_unreadable = checker.summary.unreadable
             writer.extra.update(
                 {
                     "pages": writer.pages,

@@ -26,6 +26,8 @@ _KINDS = ", ".join("?" * len(SCHEMA_KINDS))
 PAGES_KIND = "pages"
 #: facts of a fetch that the plan may rely on (an incomplete answer may lack relations)
 WHOLE = "ok"
+#: a fetch whose answer was malformed (``detail`` says how): no facts; asked again next crawl
+UNREADABLE = "unreadable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ class FactsLocation:
     """Where the facts of one page fetch are: its answer, and how whole it was."""
 
     record: SmwRecord
-    status: str  # ok | incomplete | missing
+    status: str  # ok | incomplete | missing | unreadable
     detail: str
 
 
@@ -157,14 +159,17 @@ class FactIndex:
 
     def facts_pending(self, crawl_id: int) -> list[tuple[int, str]]:
         """(fetch id, title) of each page of the crawl's listing whose newest ok fetch has
-        no facts answer yet: fetched with facts off, a failed answer, a killed run."""
+        no facts answer yet (fetched with facts off, a failed answer, a killed run), or
+        an unreadable one from an earlier crawl (asked once a crawl, not once a batch)."""
         cur = self._db.execute(
             "SELECT f.id, f.title FROM listing AS l"
             f" JOIN fetches AS f ON f.id = {ARCHIVED_FETCH}"
             " LEFT JOIN smw_pages AS p ON p.fetch_id = f.id"
-            " WHERE l.crawl_id = ? AND p.fetch_id IS NULL"
+            " LEFT JOIN smw_records AS r ON r.id = p.record_id"
+            " WHERE l.crawl_id = ? AND (p.fetch_id IS NULL"
+            "  OR (p.status = ? AND r.crawl_id < ?))"
             " ORDER BY l.namespace, l.title",
-            (crawl_id,),
+            (crawl_id, UNREADABLE, crawl_id),
         )
         return [(int(fid), str(title)) for fid, title in cur]
 

@@ -78,22 +78,30 @@ class FactsReader:
     def __init__(self, warc_dir: Path, schema: Schema) -> None:
         self.warc_dir = Path(warc_dir)
         self.schema = schema
-        self._answers: OrderedDict[tuple[str, int], ExportBatch | None] = OrderedDict()
+        #: parsed answers, or why one could not be read
+        self._answers: OrderedDict[tuple[str, int], ExportBatch | str] = OrderedDict()
         self.unreadable = 0
 
     def facts(self, title: str, warc_file: str, warc_offset: int) -> tuple[FactRecord, ...] | None:
         """The page's facts in the answer at (file, offset); None when it cannot be read."""
+        return self.lookup(title, warc_file, warc_offset)[0]
+
+    def lookup(
+        self, title: str, warc_file: str, warc_offset: int
+    ) -> tuple[tuple[FactRecord, ...] | None, str]:
+        """The page's facts in the answer at (file, offset), and "" ; (None, why) when the
+        answer cannot be read."""
         key = (warc_file, warc_offset)
         if key not in self._answers:
             self._answers[key] = self._read(warc_file, warc_offset)
             while len(self._answers) > CACHED_ANSWERS:
                 self._answers.popitem(last=False)
         batch = self._answers[key]
-        if batch is None:
-            return None
-        return batch.facts.get(title)
+        if isinstance(batch, str):
+            return None, batch
+        return batch.facts.get(title), ""
 
-    def _read(self, warc_file: str, warc_offset: int) -> ExportBatch | None:
+    def _read(self, warc_file: str, warc_offset: int) -> ExportBatch | str:
         try:
             head, body = read_record(self.warc_dir, warc_file, warc_offset)
             titles = _requested_titles(head.target_uri)
@@ -101,7 +109,7 @@ class FactsReader:
         except (ArchiveError, SmwAnswerError) as exc:
             log.error("SMW facts answer unreadable: %s", exc)
             self.unreadable += 1
-            return None
+            return str(exc)
 
 
 def _requested_titles(url: str) -> list[str]:

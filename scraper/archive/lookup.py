@@ -24,7 +24,6 @@ was found, and carry the title.
 from __future__ import annotations
 
 import difflib
-import re
 import sqlite3
 import zlib
 from dataclasses import dataclass
@@ -32,17 +31,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from parsers import ParsedPage, parse_page
+from parsers.charset import decode
 from scraper.archive.assembly import located
 from scraper.archive.export import connect_state
 from scraper.errors import ArchiveError, LookupFailed
 
-#: put first in the <head> of an ``nora show --open`` copy: no script, no network,
-#: inline styles only (wiki content is written by anyone; the view must not call the site)
+#: the policy of an ``nora show --open`` copy: no script, no network, inline styles only
+#: (wiki content is written by anyone; the view must not call the site)
 VIEW_POLICY = (
     '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
     "style-src 'unsafe-inline'; img-src data:; form-action 'none'\">"
 )
-_HEAD_RE = re.compile(rb"<head(\s[^>]*)?>", re.I)
+#: what the copy starts with, before any byte of the page: the browser is in the document's
+#: <head> when it meets the policy, whatever the page holds (a <script> before its own
+#: <head>, a <head> inside a comment or a <textarea>); the page's own <!DOCTYPE>, <html>
+#: and <head> that follow are ignored or merged, as for any second one
+VIEW_HEAD = '<!DOCTYPE html><html><head><meta charset="utf-8">' + VIEW_POLICY
 
 #: how much of the WARC file is read at a time when decompressing one record
 _CHUNK = 64 * 1024
@@ -240,9 +244,8 @@ def reparsed(page: ArchivedPage, body: str | bytes) -> ParsedPage:
 
 
 def safe_view(html: bytes) -> bytes:
-    """The HTML with :data:`VIEW_POLICY` as the first thing the browser reads."""
-    policy = VIEW_POLICY.encode()
-    match = _HEAD_RE.search(html)
-    if match is None:
-        return policy + html
-    return html[: match.end()] + policy + html[match.end() :]
+    """The page as UTF-8 after :data:`VIEW_HEAD`: the policy is the first thing the browser
+    reads. Decoded as the parsers decode it (declared charset, else UTF-8, else a guess),
+    since the copy's own ``<meta charset>`` comes first and so decides."""
+    text, _warnings = decode(html)
+    return (VIEW_HEAD + text).encode("utf-8", "replace")

@@ -30,6 +30,7 @@ from parsers.profile import NORA, Profile
 from parsers.records import FactRecord
 from scraper.archive.assembly import FactsTally, located, resolved
 from scraper.archive.existence import Existing
+from scraper.archive.factindex import UNREADABLE
 from scraper.archive.factsread import FactsReader
 from scraper.archive.warc import read_record
 from scraper.errors import ArchiveError
@@ -62,6 +63,7 @@ class Exported:
     parsed: ParsedPage
     facts: tuple[FactRecord, ...]
     facts_status: str | None  # as PageSource.facts_status; "unreadable" when it failed
+    facts_problem: str = ""  # why the answer could not be read, when it could not
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +117,14 @@ def parse_source(source: PageSource) -> Exported | str:
     parsed = parse_page(body, source.url, _profile, fetched_at=source.fetched_at)
     parsed = resolved(located(parsed, source.warc_file, source.warc_offset), _redirects, _existing)
     facts: tuple[FactRecord, ...] = ()
-    status = source.facts_status
+    status, why = source.facts_status, ""
     where = (source.facts_file, source.facts_offset)
     if _facts is not None and where[0] is not None and where[1] is not None and status != "missing":
-        found = _facts.facts(parsed.page.title, where[0], where[1])
-        facts, status = (found, status) if found is not None else ((), "unreadable")
-    return Exported(parsed, facts, status if _facts is not None else None)
+        found, why = _facts.lookup(parsed.page.title, where[0], where[1])
+        if status == UNREADABLE and found is not None:  # read now (a parser fix): not whole
+            status = "incomplete"
+        facts, status = (found, status) if found is not None else ((), UNREADABLE)
+    return Exported(parsed, facts, status if _facts is not None else None, why)
 
 
 def parse_chunk(sources: Sequence[PageSource]) -> Chunk:
@@ -139,7 +143,8 @@ def parse_chunk(sources: Sequence[PageSource]) -> Chunk:
             _count(tally, item)
         parsed.append(item.parsed)
         facts.extend(item.facts)
-        checked.append(checked_page(item.parsed, item.facts if item.facts_status == "ok" else None))
+        whole = item.facts if item.facts_status == "ok" else None
+        checked.append(checked_page(item.parsed, whole, item.facts_problem))
     batches = page_batches(parsed) | {"facts": to_record_batch("facts", facts)}
     warned = sum(bool(p.page.warnings) for p in parsed)
     return Chunk(
@@ -213,7 +218,7 @@ def parsed_chunks(
 
 def _count(tally: FactsTally, item: Exported) -> None:
     """Count one page's facts as the crawl's snapshot does (``scraper.archive.assembly``)."""
-    if item.facts_status is None or item.facts_status == "unreadable":
+    if item.facts_status is None or item.facts_status == UNREADABLE:
         tally.without += 1
         return
     if item.facts_status == "missing":

@@ -21,7 +21,8 @@ What it holds, and why:
   (``scraper.crawl.smw``): the property list and the property types (``schema``), and the
   ``Special:ExportRDF`` answers holding pages' facts (``pages``), with WARC file and
   offset; ``smw_pages``: which answer holds the facts of each page fetch, and whether
-  the answer held them whole (``ok``), in part (``incomplete``) or not (``missing``);
+  the answer held them whole (``ok``), in part (``incomplete``) or not (``missing``), or
+  could not be read at all (``unreadable``, with why);
   ``fact_targets``: the page-valued facts of each fetch (the targets SMW itself
   knows), each with the digest of the subject holding it, so the plan can tell a
   relation that changed from one that did not.

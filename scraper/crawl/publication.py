@@ -160,16 +160,21 @@ class Publication:
         if done.checks:
             log.info("%s", done.checks)
             progress.event("checks", summary=done.checks)
-        message = ""
-        if warnings and not (missing or failed_titles):
-            message = f"{warnings} pages carry parse warnings (see the pages table)"
+        unreadable = done.facts_unreadable
+        notes = [f"{warnings} pages carry parse warnings (see the pages table)"] if warnings else []
+        if unreadable:
+            notes.append(
+                f"{unreadable} pages' SMW data could not be read (facts-unreadable rows in "
+                "checks.csv say why)"
+            )
+        message = "; ".join(notes)
         if missing:
             message = f"{len(missing)} pages have no archived version: {', '.join(missing[:5])}"
         elif failed_titles:
             message = f"{len(failed_titles)} pages failed: {', '.join(failed_titles[:5])}"
         return CrawlOutcome(
-            # output.status: PARTIAL also when pages carry parse warnings
-            ExitStatus.PARTIAL if partial or warnings else ExitStatus.OK,
+            # output.status: PARTIAL also when pages carry parse warnings or lack their facts
+            ExitStatus.PARTIAL if partial or warnings or unreadable else ExitStatus.OK,
             message,
             crawl.id,
             snapshot_dir=out_dir,

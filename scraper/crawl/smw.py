@@ -52,7 +52,7 @@ from parsers.facts import (
     parse_types,
 )
 from parsers.records import FactRecord
-from scraper.archive.factindex import PAGES_KIND
+from scraper.archive.factindex import PAGES_KIND, UNREADABLE
 from scraper.archive.factsread import read_schema
 from scraper.archive.state import State
 from scraper.crawl.siteinfo import SiteInfo
@@ -303,6 +303,13 @@ class FactsFetcher:
         except SmwAnswerError as exc:
             self.stats.failed_batches += 1
             log.warning("SMW facts of %d pages (%s, ...): %s", len(titles), titles[0], exc)
+            # kept and indexed as unreadable: the snapshot's checks say why these pages
+            # have no facts; the next crawl asks again, this one does not
+            record_id = self._index(PAGES_KIND, fetched, f"unreadable: {exc}")
+            if record_id is not None:
+                self.state.attach_facts(
+                    record_id, [(ids[title], UNREADABLE, str(exc)) for title in titles]
+                )
             return
         record_id = self._index(PAGES_KIND, fetched)
         if record_id is None:
