@@ -33,6 +33,7 @@ import webbrowser
 from pathlib import Path
 
 from commands.exits import fail, usage
+from commands.flags import crawl_number
 from output.status import ExitStatus
 from scraper.archive.lookup import (
     VIEW_POLICY,
@@ -54,7 +55,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("title", metavar="TITLE", help="page title (spaces or underscores)")
     parser.add_argument("--data", default="data", metavar="DIR", help="data folder (default: data)")
     when = parser.add_mutually_exclusive_group()
-    when.add_argument("--crawl", type=int, metavar="ID", help="the version this crawl saw")
+    when.add_argument("--crawl", type=crawl_number, metavar="ID", help="the version this crawl saw")
     when.add_argument(
         "--at", metavar="DATE", help="the version archived at or before DATE (UTC; date or ISO)"
     )
