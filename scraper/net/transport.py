@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
+import requests.auth
 import urllib3
 import urllib3.connection
 import urllib3.connectionpool
@@ -47,6 +48,18 @@ TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
 #: slowly it trickles
 TOTAL_TIMEOUT_FACTOR = 4
 _CHUNK = 1 << 16
+
+
+class _NoCredentials(requests.auth.AuthBase):
+    """Explicit "no authentication": ``requests`` then never reads ``~/.netrc`` (or a
+    URL's user info) to add an ``Authorization`` header nobody configured. Proxies from
+    the environment (``HTTPS_PROXY``, ``NO_PROXY``) are still honoured."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
+_NO_CREDENTIALS = _NoCredentials()
 
 
 class _Watch:
@@ -216,7 +229,12 @@ def _get(
     started: float,
 ) -> Wire:
     with session.get(
-        url, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+        url,
+        headers=headers,
+        timeout=timeout,
+        allow_redirects=False,
+        stream=True,
+        auth=_NO_CREDENTIALS,
     ) as resp:
         length = resp.headers.get("Content-Length", "").strip()
         if length.isdigit() and int(length) > limit:

@@ -1,0 +1,118 @@
+"""Issue 19: what a crawl sends to a site and keeps of it, and a site that lies or drips.
+
+Each test runs a crawl against a fake MediaWiki on 127.0.0.1 (``tests.hostile``),
+bounded in requests and time, and holds the behaviour that fixed one case.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from output.status import ExitStatus
+from scraper.archive.warc import WarcArchive
+from tests.faultproxy import FaultProxy
+from tests.hostile import HostileWiki, Reply, Request
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _archived(data: Path) -> bytes:
+    """Every WARC record of the data folder, decompressed, as one byte string."""
+    return b"".join(gzip.decompress(p.read_bytes()) for p in sorted((data / "warc").iterdir()))
+
+
+def _crawl_with_env(
+    wiki: HostileWiki, data: Path, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    keep = {k: v for k, v in os.environ.items() if "proxy" not in k.lower()}
+    return subprocess.run(
+        [
+            sys.executable, "-m", "commands.cli", "crawl", "--site", wiki.url, "--data",
+            str(data), "--delay", "0", "--no-progress", "--contact", "tests@example.org",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        env={**keep, **env},
+    )  # fmt: skip
+
+
+# -- 2: credentials -------------------------------------------------------------------------
+
+
+def test_a_netrc_entry_for_the_site_sends_no_credentials(tmp_path: Path) -> None:
+    """requests read ~/.netrc: every request carried Authorization: Basic, and every WARC
+    request record (and so the WACZ) kept it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".netrc").write_text("machine 127.0.0.1 login bot password s3cret\n")
+    (home / ".netrc").chmod(0o600)
+    sent: list[tuple[str, str]] = []
+
+    def listen(request: Request) -> Reply | None:
+        sent.extend(request.headers)
+        return None
+
+    with HostileWiki(misbehave=listen) as wiki:
+        result = _crawl_with_env(wiki, tmp_path / "data", {"HOME": str(home)})
+    assert result.returncode == ExitStatus.OK, result.stdout + result.stderr
+    assert sent and not [v for k, v in sent if k.lower() == "authorization"]
+    archived = _archived(tmp_path / "data")
+    assert b"s3cret" not in archived and base64.b64encode(b"bot:s3cret") not in archived
+    assert b"Authorization" not in archived
+
+
+def test_a_proxy_from_the_environment_is_used_and_its_password_not_archived(
+    tmp_path: Path,
+) -> None:
+    with HostileWiki() as wiki, FaultProxy(seed=1, rate=0.0) as proxy:
+        with_password = proxy.url.replace("http://", "http://user:pr0xypw@")
+        result = _crawl_with_env(wiki, tmp_path / "data", {"HTTP_PROXY": with_password})
+    assert result.returncode == ExitStatus.OK, result.stdout + result.stderr
+    assert proxy.forwarded == len(wiki.seen) > 5  # every request went through the proxy
+    archived = _archived(tmp_path / "data")
+    assert b"pr0xypw" not in archived and base64.b64encode(b"user:pr0xypw") not in archived
+
+
+def test_a_session_cookie_the_site_sets_is_sent_back_but_not_archived(tmp_path: Path) -> None:
+    cookies: list[str] = []
+
+    def session(request: Request) -> Reply | None:
+        cookies.extend(v for k, v in request.headers if k.lower() == "cookie")
+        if request.path == "/robots.txt":
+            return Reply(
+                200,
+                b"User-agent: *\nDisallow: /private\n",
+                (("Content-Type", "text/plain"), ("Set-Cookie", "wikiSession=s3ss10n; Path=/")),
+            )
+        return None
+
+    with HostileWiki(misbehave=session) as wiki:
+        result = _crawl_with_env(wiki, tmp_path / "data", {})
+    assert result.returncode == ExitStatus.OK, result.stdout + result.stderr
+    assert cookies and all("s3ss10n" in c for c in cookies)  # the site's own session works
+    archived = _archived(tmp_path / "data")
+    assert archived.count(b"s3ss10n") == 1  # only in the response that set it
+    assert b"Cookie: [redacted]" in archived
+
+
+def test_credentials_in_request_headers_are_redacted_in_the_record(tmp_path: Path) -> None:
+    secrets = [
+        ("Authorization", "Basic Ym90OnMzY3JldA=="),
+        ("proxy-authorization", "Basic dXNlcjpwcjB4eXB3"),
+        ("Cookie", "wikiSession=s3ss10n"),
+    ]
+    with WarcArchive(tmp_path) as archive:
+        archive.write_exchange(
+            "GET", "https://wiki.example/wiki/A", [("Host", "wiki.example"), *secrets],
+            200, "OK", [("Content-Type", "text/html")], b"<html></html>",
+            "2026-11-29T08:00:00Z",
+        )  # fmt: skip
+    archived = b"".join(gzip.decompress(p.read_bytes()) for p in archive.files())
+    for name, value in secrets:
+        assert value.encode() not in archived
+        assert f"{name}: [redacted]".encode() in archived
+    assert b"Host: wiki.example" in archived
