@@ -11,12 +11,16 @@ import gzip
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import pytest
 
 from output.status import ExitStatus
 from scraper.archive.warc import WarcArchive
 from tests.faultproxy import FaultProxy
 from tests.hostile import HostileWiki, Reply, Request
+from tests.test_hostile_crawl import crawl
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -116,3 +120,51 @@ def test_credentials_in_request_headers_are_redacted_in_the_record(tmp_path: Pat
         assert value.encode() not in archived
         assert f"{name}: [redacted]".encode() in archived
     assert b"Host: wiki.example" in archived
+
+
+# -- 7: a drip is the site's state, not a blip -------------------------------------------
+
+
+def _drip(wiki: HostileWiki, paths: tuple[str, ...]) -> HostileWiki:
+    """``wiki`` answering ``paths`` one byte every 0.1 s (10 bytes/s): 200 bytes take 20 s."""
+
+    def misbehave(request: Request) -> Reply | None:
+        if not request.path.startswith(paths):
+            return None
+        normal = wiki.answer(request)
+        return Reply(normal.status, normal.body.ljust(200), normal.headers, drip_body=0.1)
+
+    wiki.misbehave = misbehave
+    return wiki
+
+
+@pytest.mark.parametrize(
+    ("dripping", "asked"),
+    [(("/robots.txt",), "/robots.txt"), (("/wiki/",), "/wiki/")],
+)
+def test_a_site_that_drips_is_given_up_after_one_retry(
+    tmp_path: Path, dripping: tuple[str, ...], asked: str
+) -> None:
+    """At 1 byte/s, robots.txt (or a page) was cut at the 120 s limit and tried six times:
+    12 minutes per dripping answer, and 5 such pages in a row before the run gave up.
+
+    Scaled down: a 1 s limit per request (timeout 0.25 s x 4), six retries allowed."""
+    with _drip(HostileWiki(max_seconds=20), dripping) as wiki:
+        started = time.monotonic()
+        outcome = crawl(wiki, tmp_path, timeout=0.25, retries=5, give_up_after=5)
+        elapsed = time.monotonic() - started
+    assert outcome.status == ExitStatus.UNREACHABLE, outcome.summary()
+    if asked == "/robots.txt":  # the first request: one retry, and the run ends
+        assert wiki.count("/robots.txt") == 2 and wiki.count("/api.php") == 0
+    else:  # two pages, each tried twice, then the site is unusable
+        assert "2 requests in a row dripping" in outcome.message
+        assert wiki.count("/wiki/") == 4
+    assert elapsed < 10, elapsed  # 4 limits of 1 s, not 30
+
+
+def test_a_slow_but_moving_answer_cut_at_the_limit_is_still_a_timeout(tmp_path: Path) -> None:
+    """Above min_rate an answer cut at its limit is an ordinary timeout, retried as before."""
+    with _drip(HostileWiki(max_seconds=20), ("/wiki/Alfa",)) as wiki:
+        outcome = crawl(wiki, tmp_path, timeout=0.25, retries=2, min_rate=1.0)
+    assert outcome.status == ExitStatus.PARTIAL, outcome.summary()
+    assert outcome.failed == 1 and wiki.count("/wiki/Alfa") == 3

@@ -184,6 +184,13 @@ class Wire:
     body: bytes  # as sent by the server (content-coding kept)
 
 
+class Dripping(requests.exceptions.ReadTimeout):
+    """An answer cut at its wall-clock limit that arrived far below any usable rate.
+
+    Not a blip but the site's state: the client retries it at most once.
+    """
+
+
 def transfer(
     session: requests.Session,
     url: str,
@@ -193,6 +200,7 @@ def transfer(
     limit: int,
     clock: Callable[[], float],
     total: float | None = None,
+    min_rate: float = 0.0,
 ) -> Wire:
     """GET ``url`` without following redirects; raise ``ResponseTooLarge`` over ``limit``.
 
@@ -200,22 +208,32 @@ def transfer(
     TOTAL_TIMEOUT_FACTOR``) bounds the whole exchange, connect to last byte, however
     slowly the status line, headers or body trickle in (a watchdog shuts the socket
     down: see the module docstring). Network failures propagate as
-    ``TRANSPORT_ERRORS`` for the caller to retry.
+    ``TRANSPORT_ERRORS`` for the caller to retry; an answer cut at that limit after
+    arriving at under ``min_rate`` bytes a second raises :class:`Dripping`.
     """
     headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"}
     seconds = timeout * TOTAL_TIMEOUT_FACTOR if total is None else total
     started = clock()
     deadline = started + seconds
+    received = [0]  # body bytes so far, for the rate of an answer cut at the deadline
     with _watching(seconds) as watch:
         try:
-            return _get(session, url, headers, timeout, limit, clock, deadline, started)
+            return _get(session, url, headers, timeout, limit, clock, deadline, received)
         except TRANSPORT_ERRORS as error:
-            if watch.fired:
-                raise requests.exceptions.ReadTimeout(
-                    f"expected the whole answer within {seconds:.1f} s (connect to last byte), "
-                    "found it still arriving; the connection was closed"
-                ) from error
-            raise
+            cut = watch.fired or isinstance(error, _PastDeadline)
+            if not cut:
+                raise
+            rate = received[0] / max(clock() - started, 1e-9)
+            kind = Dripping if rate < min_rate else requests.exceptions.ReadTimeout
+            raise kind(
+                f"expected the whole answer within {seconds:.1f} s (connect to last byte), "
+                f"found it still arriving ({received[0]} bytes of body, {rate:.0f} bytes/s); "
+                "the connection was closed"
+            ) from error
+
+
+class _PastDeadline(requests.exceptions.ReadTimeout):
+    """The body was still arriving, chunk by chunk, at the wall-clock limit."""
 
 
 def _get(
@@ -226,7 +244,7 @@ def _get(
     limit: int,
     clock: Callable[[], float],
     deadline: float,
-    started: float,
+    received: list[int],
 ) -> Wire:
     with session.get(
         url,
@@ -240,16 +258,12 @@ def _get(
         if length.isdigit() and int(length) > limit:
             raise ResponseTooLarge(url, limit, f"Content-Length {length}")
         chunks: list[bytes] = []
-        received = 0
         for chunk in resp.raw.stream(_CHUNK, decode_content=False):
-            received += len(chunk)
-            if received > limit:
+            received[0] += len(chunk)
+            if received[0] > limit:
                 raise ResponseTooLarge(url, limit, f"more than {limit} bytes streamed")
             if clock() > deadline:
-                raise requests.exceptions.ReadTimeout(
-                    f"expected the body within {deadline - started:.0f} s, "
-                    f"found {received} bytes so far"
-                )
+                raise _PastDeadline(f"found {received[0]} bytes of body at the deadline")
             chunks.append(chunk)
         return Wire(
             status=resp.status_code,
