@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -168,3 +171,113 @@ def test_a_slow_but_moving_answer_cut_at_the_limit_is_still_a_timeout(tmp_path: 
         outcome = crawl(wiki, tmp_path, timeout=0.25, retries=2, min_rate=1.0)
     assert outcome.status == ExitStatus.PARTIAL, outcome.summary()
     assert outcome.failed == 1 and wiki.count("/wiki/Alfa") == 3
+
+
+# -- 6: a site that lies ---------------------------------------------------------------------
+
+
+def _lying(
+    change: Callable[[dict[str, str], dict[str, Any]], dict[str, Any] | None],
+) -> HostileWiki:
+    """A wiki whose API answers go through ``change(query, answer)`` (None: unchanged)."""
+    wiki = HostileWiki()
+    honest = wiki.api
+
+    def api(query: dict[str, str]) -> dict[str, Any]:
+        answer = honest(query)
+        return change(query, answer) or answer
+
+    wiki.api = api  # type: ignore[method-assign]
+    return wiki
+
+
+def _siteinfo(query: dict[str, str]) -> bool:
+    return query.get("meta") == "siteinfo"
+
+
+def _allpages(query: dict[str, str]) -> bool:
+    return query.get("generator") == "allpages" and query.get("gapfilterredir") != "redirects"
+
+
+def _namespace_id(value: Any) -> Callable[[dict[str, str], dict[str, Any]], None]:
+    def change(query: dict[str, str], answer: dict[str, Any]) -> None:
+        if _siteinfo(query):
+            answer["query"]["namespaces"]["0"]["id"] = value
+
+    return change
+
+
+def _first_page(field: str, value: Any) -> Callable[[dict[str, str], dict[str, Any]], None]:
+    def change(query: dict[str, str], answer: dict[str, Any]) -> None:
+        if _allpages(query):
+            answer["query"]["pages"][0][field] = value
+
+    return change
+
+
+def _query(value: Any) -> Callable[[dict[str, str], dict[str, Any]], dict[str, Any] | None]:
+    return lambda query, answer: {"query": value} if _allpages(query) else None
+
+
+def _pages(value: Any) -> Callable[[dict[str, str], dict[str, Any]], dict[str, Any] | None]:
+    return lambda query, answer: {"query": {"pages": value}} if _allpages(query) else None
+
+
+def _redirect(fromid: Any, listing: Any = None) -> Callable[..., dict[str, Any] | None]:
+    """One redirect page (id 99), and its target listed with ``fromid`` (or ``listing``)."""
+
+    def change(query: dict[str, str], answer: dict[str, Any]) -> dict[str, Any] | None:
+        if query.get("gapfilterredir") == "redirects":
+            page = {"pageid": 99, "ns": 0, "title": "Oud", "lastrevid": 9, "touched": "t"}
+            return {"query": {"pages": [page]}}
+        if query.get("list") == "allredirects":
+            entries = [{"fromid": fromid, "ns": 0, "title": "Alfa"}] if listing is None else listing
+            return {"query": {"allredirects": entries}}
+        return None
+
+    return change
+
+
+LIES: dict[str, tuple[Callable[..., Any], str]] = {
+    "namespace id 'abc'": (_namespace_id("abc"), "expected namespace id as a whole number"),
+    "namespace id null": (_namespace_id(None), "found None"),
+    "pageid 10**20": (_first_page("pageid", 10**20), "expected pageid as a whole number"),
+    "pageid inf": (_first_page("pageid", float("inf")), "found inf"),
+    "lastrevid '7x'": (_first_page("lastrevid", "7x"), "expected lastrevid as a whole number"),
+    "query as list": (_query(["Alfa"]), "expected a query object, found ['Alfa']"),
+    "query as string": (_query("Alfa"), "expected a query object, found 'Alfa'"),
+    "pages as int": (_pages(5), "expected query.pages as a list, found 5"),
+    "fromid 'x'": (_redirect("x"), "expected fromid as a whole number, found 'x'"),
+    "fromid null": (_redirect(None), "expected fromid as a whole number, found None"),
+    "allredirects 5": (_redirect(1, 5), "expected query.allredirects as a list, found 5"),
+}
+
+
+@pytest.mark.parametrize("lie", sorted(LIES))
+def test_an_answer_that_lies_is_malformed_not_a_crash(tmp_path: Path, lie: str) -> None:
+    """Each was "internal error (a bug)", exit 70 (OverflowError, SQLite overflow, ...)."""
+    change, said = LIES[lie]
+    with _lying(change) as wiki:
+        if lie == "pageid inf":  # JSON's 1e400, which Python reads as inf
+            wiki.misbehave = lambda r: (
+                Reply(200, json.dumps(wiki.api(r.query)).replace("Infinity", "1e400").encode())
+                if r.path == "/api.php" and _allpages(r.query)
+                else None
+            )
+        result = _crawl_with_env(wiki, tmp_path / "data", {})
+    assert result.returncode == ExitStatus.UNREACHABLE, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "the site's answer cannot be used" in result.stdout and said in result.stdout
+
+
+def test_an_smw_type_that_is_not_text_is_a_malformed_answer() -> None:
+    """``fulltext: 5`` in the ``Has type`` ask was an AttributeError: exit 70. As every
+    malformed SMW answer, it is now a SmwAnswerError: the crawl notes it and goes on."""
+    from parsers.errors import SmwAnswerError
+    from parsers.facts import parse_types
+
+    answer = {"query": {"results": {"Eigenschap:Heeft bron": {"printouts": {"Has type": [
+        {"fulltext": 5}
+    ]}}}}}  # fmt: skip
+    with pytest.raises(SmwAnswerError, match="expected a type name, found 5"):
+        parse_types(json.dumps(answer))
