@@ -17,13 +17,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from output.status import ExitStatus
 from scraper.archive.warc import WarcArchive
 from tests.faultproxy import FaultProxy
-from tests.hostile import HostileWiki, Reply, Request
-from tests.test_hostile_crawl import crawl
+from tests.hostile import HostileWiki, Page, Reply, Request, render
+from tests.test_hostile_crawl import crawl, nora
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -281,3 +282,56 @@ def test_an_smw_type_that_is_not_text_is_a_malformed_answer() -> None:
     ]}}}}}  # fmt: skip
     with pytest.raises(SmwAnswerError, match="expected a type name, found 5"):
         parse_types(json.dumps(answer))
+
+
+def test_the_listed_title_is_kept_when_a_page_names_itself_otherwise(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """wgPageName overrode the listed title: three pages all named "Same page", and an NFD
+    "Café" took the NFC one, so ``pages`` held duplicate titles."""
+    nfc, nfd = "Caf\u00e9", "Cafe\u0301"
+    listed = ("Alfa", "Beta", "Gamma", nfc, "Epsilon")
+
+    def impostor(request: Request) -> Reply | None:
+        if request.title in ("Alfa", "Beta", "Gamma"):
+            return Reply(200, render(Page("Same page", page_id=7)))
+        if request.title == nfc:
+            return Reply(200, render(Page(nfd, page_id=4)))
+        return None
+
+    with HostileWiki(titles=listed, misbehave=impostor) as wiki:
+        outcome = crawl(wiki, tmp_path)
+    assert outcome.status == ExitStatus.PARTIAL, outcome.summary()  # the warnings
+    latest = (tmp_path / "snapshots" / "latest").resolve()
+    pages = pd.read_parquet(latest / "pages.parquet")
+    assert sorted(pages["title"]) == sorted(listed)
+    warned = {t: list(w) for t, w in zip(pages["title"], pages["warnings"], strict=True) if len(w)}
+    assert sorted(warned) == sorted(["Alfa", "Beta", "Gamma", nfc])
+    assert warned["Alfa"] == ["listed-title: listed as 'Alfa', the page names itself 'Same page'"]
+    assert "kept the listed title" in caplog.text
+    for table in ("properties", "sections"):
+        titles = set(pd.read_parquet(latest / f"{table}.parquet")["title"])
+        assert titles == set(listed), table
+
+
+def test_an_articlepath_with_a_space_gives_urls_every_reader_accepts(tmp_path: Path) -> None:
+    """``/my wiki/$1`` was taken as it is: warcio warned of the target URI, ``nora graph``
+    exited 70 (Invalid IRI code point ' ') and ``nora package`` 2."""
+
+    def spaced(request: Request) -> Reply | None:
+        if request.path.startswith("/my%20wiki/") and request.title in wiki.pages:
+            return Reply(200, render(wiki.pages[request.title]))
+        return None
+
+    data = tmp_path / "data"
+    with HostileWiki(articlepath="/my wiki/$1", misbehave=spaced) as wiki:
+        result = _crawl_with_env(wiki, data, {})
+    assert result.returncode == ExitStatus.OK, result.stdout + result.stderr
+    assert "warc" not in result.stderr.lower(), result.stderr
+    assert wiki.count("/my%20wiki/") == 5
+    urls = pd.read_parquet(data / "snapshots" / "latest" / "pages.parquet")["url"]
+    assert all("/my%20wiki/" in url for url in urls), list(urls)
+    for command in (["graph", "--out", str(tmp_path / "g.ttl")],
+                    ["package", "--out", str(tmp_path / "p.wacz")]):  # fmt: skip
+        done = nora(*command, "--data", str(data))
+        assert done.returncode == ExitStatus.OK, done.stdout + done.stderr
