@@ -95,9 +95,9 @@ from scraper.net.pace import Pace
 from scraper.net.robots import RobotsPolicy
 from scraper.net.settings import ClientSettings
 from scraper.net.transport import (
+    DRIP_ERRORS,
     TOTAL_TIMEOUT_FACTOR,
     TRANSPORT_ERRORS,
-    Dripping,
     transfer,
     watch_session,
 )
@@ -415,7 +415,7 @@ class Client:
                 total=total if left is None else max(0.1, min(total, left)),
                 min_rate=self.settings.min_rate,
             )
-        except Dripping as exc:
+        except DRIP_ERRORS as exc:
             raise _Dripping(f"{type(exc).__name__}: {exc}") from exc
         except TRANSPORT_ERRORS as exc:
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc

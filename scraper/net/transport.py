@@ -184,11 +184,15 @@ class Wire:
     body: bytes  # as sent by the server (content-coding kept)
 
 
-class Dripping(requests.exceptions.ReadTimeout):
+class _Drip(requests.exceptions.ReadTimeout):
     """An answer cut at its wall-clock limit that arrived far below any usable rate.
 
     Not a blip but the site's state: the client retries it at most once.
     """
+
+
+#: what ``transfer`` raises for an answer that drips (a subset of TRANSPORT_ERRORS)
+DRIP_ERRORS: tuple[type[BaseException], ...] = (_Drip,)
 
 
 def transfer(
@@ -209,7 +213,7 @@ def transfer(
     slowly the status line, headers or body trickle in (a watchdog shuts the socket
     down: see the module docstring). Network failures propagate as
     ``TRANSPORT_ERRORS`` for the caller to retry; an answer cut at that limit after
-    arriving at under ``min_rate`` bytes a second raises :class:`Dripping`.
+    arriving at under ``min_rate`` bytes a second raises one of ``DRIP_ERRORS``.
     """
     headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"}
     seconds = timeout * TOTAL_TIMEOUT_FACTOR if total is None else total
@@ -224,7 +228,7 @@ def transfer(
             if not cut:
                 raise
             rate = received[0] / max(clock() - started, 1e-9)
-            kind = Dripping if rate < min_rate else requests.exceptions.ReadTimeout
+            kind = _Drip if rate < min_rate else requests.exceptions.ReadTimeout
             raise kind(
                 f"expected the whole answer within {seconds:.1f} s (connect to last byte), "
                 f"found it still arriving ({received[0]} bytes of body, {rate:.0f} bytes/s); "
