@@ -335,3 +335,28 @@ def test_an_articlepath_with_a_space_gives_urls_every_reader_accepts(tmp_path: P
                     ["package", "--out", str(tmp_path / "p.wacz")]):  # fmt: skip
         done = nora(*command, "--data", str(data))
         assert done.returncode == ExitStatus.OK, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("key", ["wgArticleId", "wgRevisionId", "wgNamespaceNumber"])
+def test_a_page_claiming_an_id_past_any_column_is_a_warning_not_a_crash(
+    tmp_path: Path, key: str
+) -> None:
+    """A page's own wgArticleId (or revision, namespace) of 10**20 stopped the crawl:
+    OverflowError from SQLite or Parquet, exit 70."""
+
+    def lie(request: Request) -> Reply | None:
+        if request.title != "Alfa":
+            return None
+        html = render(wiki.pages["Alfa"]).decode()
+        conf = html[html.index("RLCONF=") + 7 : html.index(";</script>")]
+        claimed = {**json.loads(conf), key: 10**20}
+        return Reply(200, html.replace(conf, json.dumps(claimed)).encode())
+
+    with HostileWiki(misbehave=lie) as wiki:
+        outcome = crawl(wiki, tmp_path)
+    assert outcome.status == ExitStatus.PARTIAL, outcome.summary()  # the warning
+    pages = pd.read_parquet(tmp_path / "snapshots" / "latest" / "pages.parquet")
+    alfa = pages[pages["title"] == "Alfa"].iloc[0]
+    assert "is out of range" in " ".join(alfa["warnings"])
+    again = nora("export", "--data", str(tmp_path), "--workers", "1", "--out", f"{tmp_path}/x")
+    assert again.returncode == ExitStatus.PARTIAL, again.stdout + again.stderr

@@ -30,6 +30,7 @@ from parsers.profile import NORA, Profile
 from parsers.records import FactRecord
 from scraper.archive.assembly import FactsTally, located, resolved, titled
 from scraper.archive.factsread import FactsReader
+from scraper.archive.recovery import bounded
 from scraper.archive.warc import read_record
 from scraper.errors import ArchiveError
 
@@ -108,7 +109,7 @@ def parse_source(source: PageSource) -> Exported | str:
         _head, body = read_record(_warc_dir, source.warc_file, source.warc_offset)
     except ArchiveError as error:
         return f"{source.title}: {error}"
-    parsed = parse_page(body, source.url, _profile, fetched_at=source.fetched_at)
+    parsed = bounded(parse_page(body, source.url, _profile, fetched_at=source.fetched_at))
     parsed = titled(parsed, source.title)
     parsed = resolved(located(parsed, source.warc_file, source.warc_offset), _redirects)
     facts: tuple[FactRecord, ...] = ()
