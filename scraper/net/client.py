@@ -416,7 +416,7 @@ class Client:
                 min_rate=self.settings.min_rate,
             )
         except DRIP_ERRORS as exc:
-            raise _Dripping(f"{type(exc).__name__}: {exc}") from exc
+            raise _Dripping(f"a drip: {exc}") from exc
         except TRANSPORT_ERRORS as exc:
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
         except requests.RequestException as exc:  # a bad URL and the like: not retried
