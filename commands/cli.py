@@ -93,7 +93,8 @@ def _unexpected(args: argparse.Namespace, error: Exception) -> int:
     """One clear line on stderr for an error no command handled; the traceback to a file.
 
     A full disk is STORAGE (nothing stored is lost: the archive and the snapshots are
-    written atomically); anything else is a bug, INTERNAL.
+    written atomically); a state database held by another process or damaged is LOCKED
+    or DAMAGED (``commands.exits.state_failure``); anything else is a bug, INTERNAL.
     """
     name = f"nora {args.command}"
     disk = storage_failure(error)
@@ -104,6 +105,13 @@ def _unexpected(args: argparse.Namespace, error: Exception) -> int:
             file=sys.stderr,
         )
         return int(ExitStatus.STORAGE)
+    from commands.exits import state_failure
+
+    state = state_failure(error)
+    if state is not None:
+        data = getattr(args, "data", None) or "data"
+        print(f"{name}: {Path(data) / 'state.sqlite'}: {state[1]}", file=sys.stderr)
+        return int(state[0])
     where = _write_traceback(args, error)
     kept = f"traceback in {where}" if where else "no traceback file could be written"
     say(

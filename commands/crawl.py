@@ -8,7 +8,9 @@ listing could not be fetched), 5 REFUSED (robots.txt forbids the crawl or asks
 for a Crawl-delay over ``--max-crawl-delay``), 6 HELD (the snapshot would shrink
 the archive sharply: written, not published), 7 STOPPED (``--max-duration`` or
 the retry-wait budget ran out: run again to continue), 8 STORAGE (the disk
-filled: nothing stored is lost), 70 INTERNAL (a bug).
+filled: nothing stored is lost), 9 DAMAGED (state.sqlite is no readable database),
+70 INTERNAL (a bug). Every run appends its line to ``DATA/logs/runs.jsonl``, one
+that crashed too.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from commands.exits import fail
+from commands.exits import fail, status_of
 from output.errors import OutputError
 from output.status import ExitStatus
 from output.terminal import say
@@ -142,10 +144,12 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         outcome = crawler.run()
-    except (ScraperError, OutputError) as exc:
-        status = fail("crawl", exc)
-        _journal(config.data_dir, ExitStatus(status), str(exc), dry_run=args.dry_run)
-        return status
+    except Exception as exc:  # every run leaves its journal line, a crash too
+        what = str(exc) if isinstance(exc, ScraperError | OutputError) else repr(exc)
+        _journal(config.data_dir, status_of(exc, "crawl"), what, dry_run=args.dry_run)
+        if isinstance(exc, ScraperError | OutputError):
+            return fail("crawl", exc)
+        raise  # the entry point (commands.cli) reports it: one line, its status
     if args.dry_run and outcome.status == ExitStatus.OK:
         say(outcome.message)
     else:

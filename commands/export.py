@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from commands.exits import fail, usage
+from commands.flags import crawl_number
 from output.errors import OutputError
 from output.status import ExitStatus
 from output.terminal import say
@@ -34,7 +35,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--out", metavar="DIR", help="snapshot folder to write (default: DATA/snapshots/<new id>)"
     )
     parser.add_argument(
-        "--crawl", type=int, metavar="ID", help="crawl to export (default: the newest finished one)"
+        "--crawl",
+        type=crawl_number,
+        metavar="ID",
+        help="crawl to export (default: the newest finished one)",
     )
     parser.add_argument(
         "--workers",

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from commands.exits import fail, usage
+from commands.flags import crawl_number
 from output.status import ExitStatus
 from output.terminal import say
 from scraper.archive.package import package_crawl
@@ -26,7 +27,10 @@ from scraper.errors import ScraperError
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", default="data", metavar="DIR", help="data folder (default: data)")
     parser.add_argument(
-        "--crawl", type=int, metavar="ID", help="crawl to package (default: the newest finished)"
+        "--crawl",
+        type=crawl_number,
+        metavar="ID",
+        help="crawl to package (default: the newest finished)",
     )
     parser.add_argument("--out", required=True, metavar="FILE.wacz", help="the WACZ to write")
     parser.add_argument("--force", action="store_true", help="replace --out if it exists")

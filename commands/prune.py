@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
         )
     kept = ", ".join(s.id for s in plan.keep) or "none"
     say(f"kept {len(plan.keep)} snapshot(s): {kept}; {len(plan.keep_warc)} WARC file(s)")
+    if result.warc_pinned:
+        say("kept every WARC file (being read by nora package): run prune again later")
     if result.pinned:
         say(f"kept (being read by a diff): {', '.join(result.pinned)}")
     return int(ExitStatus.OK)

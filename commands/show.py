@@ -36,6 +36,7 @@ import webbrowser
 from pathlib import Path
 
 from commands.exits import fail, usage
+from commands.flags import crawl_number
 from output.status import ExitStatus
 from output.terminal import printable_bytes, printable_json, say
 from scraper.archive.lookup import (
@@ -58,7 +59,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("title", metavar="TITLE", help="page title (spaces or underscores)")
     parser.add_argument("--data", default="data", metavar="DIR", help="data folder (default: data)")
     when = parser.add_mutually_exclusive_group()
-    when.add_argument("--crawl", type=int, metavar="ID", help="the version this crawl saw")
+    when.add_argument("--crawl", type=crawl_number, metavar="ID", help="the version this crawl saw")
     when.add_argument(
         "--at", metavar="DATE", help="the version archived at or before DATE (UTC; date or ISO)"
     )

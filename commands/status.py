@@ -13,7 +13,8 @@ Exit statuses, for cron mail, systemd ``OnFailure=`` and Nagios/Icinga checks
   hours (default 36: a nightly job plus slack), or the last crawl failed (it
   stopped before finishing and no process holds the lock, or the last run could
   not reach the site or was misconfigured);
-- 2: no data folder at that path, or a bad flag.
+- 2: critical: ``state.sqlite`` cannot be read (damaged, or locked by another
+  process), no data folder at that path, or a bad flag.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _duration(start: str, end: str | None) -> str:
 
 def render(health: Health, found: list[str]) -> list[str]:
     """The screen, line by line."""
-    verdict = "OK" if not found else "NEEDS A LOOK"
+    verdict = "CRITICAL" if health.state_error else "NEEDS A LOOK" if found else "OK"
     lines = [f"nora status: {health.data_dir}: {verdict} (checked {health.checked_at})"]
     crawl, run = health.crawl, health.last_run
     if crawl is None:
@@ -145,6 +146,8 @@ def run(args: argparse.Namespace) -> int:
     health = gather(data_dir, max_age_hours=args.max_age)
     found = problems(health)
     status = ExitStatus.PARTIAL if found else ExitStatus.OK
+    if health.state_error is not None:  # nothing that reads the state can work: critical
+        status = ExitStatus.USAGE
     if args.json:
         out = dataclasses.asdict(health)
         out.update({"ok": not found, "problems": found, "exit_status": int(status)})

@@ -4,7 +4,8 @@ SNAPSHOT is a snapshot (or diff) folder, or an id under ``DATA/snapshots``;
 without it and without ``--archive`` the snapshot ``latest`` points at is
 checked. ``--archive DIR`` reads every WARC file in DIR to its end (gzip
 members, record lengths, digests: see ``scraper.archive.warc.check_warc``). Exit
-status PARTIAL when anything is wrong, USAGE when there is nothing to check.
+status PARTIAL when anything is wrong, USAGE when there is nothing to check (no
+snapshot, or a folder without WARC files: nothing checked is not OK).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from output.selection import verify_target
 from output.status import ExitStatus
 from output.terminal import say
 from output.verify import VerifyReport, verify_folder
-from scraper.archive.warc import check_archive
+from scraper.archive.warc import WARC_SUFFIX, check_archive
 
 #: problems printed per target before "... and N more"
 SHOWN_PROBLEMS = 50
@@ -60,6 +61,10 @@ def run(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         count, problems = check_archive(archive)
         seconds = time.perf_counter() - started
+        if count == 0:  # nothing checked is not OK
+            return usage(
+                "verify", f"{archive}: expected WARC files (*{WARC_SUFFIX}) to check, found none"
+            )
         if problems:
             damaged = True
             say(f"DAMAGED {archive}: {len(problems)} problem(s) in {count} WARC files")

@@ -122,11 +122,17 @@ def list_snapshots(data_dir: Path) -> list[SnapshotInfo]:
 
 
 def latest_snapshot(data_dir: Path) -> Path | None:
-    """The folder ``DATA/snapshots/latest`` points at, resolved, or None."""
+    """The folder ``DATA/snapshots/latest`` points at, resolved, or None (also when the
+    link leads nowhere: to itself, or to a folder that is gone)."""
     link = snapshots_dir(data_dir) / LATEST
     if not link.is_symlink() and not link.exists():
         return None
-    target = link.resolve()
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError) as error:  # a link to itself, or to nothing
+        logger.warning("%s: expected a link to a snapshot, found one that leads nowhere (%s)",
+                       link, error)  # fmt: skip
+        return None
     return target if target.is_dir() else None
 
 

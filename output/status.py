@@ -32,5 +32,8 @@ class ExitStatus(IntEnum):
     #: the disk filled (or another write failed): nothing stored is lost; free
     #: space and run again
     STORAGE = 8
+    #: the data folder is damaged: state.sqlite is no readable database (garbage, cut
+    #: short); nothing was changed
+    DAMAGED = 9
     #: an unexpected error (a bug): one line on stderr, the traceback in a log file
     INTERNAL = 70

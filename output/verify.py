@@ -28,6 +28,8 @@ import pyarrow.parquet as pq
 from output.layouts import layout_for
 
 MANIFEST_FILE = "manifest.json"
+#: the problem of a manifest entry that names a file outside the snapshot folder
+OUTSIDE = "expected a file inside the snapshot folder, found a path outside it (not read)"
 _CHUNK = 1 << 20
 #: ragged CSV rows reported one by one before they are only counted
 _SHOWN_ROWS = 5
@@ -151,7 +153,10 @@ def _check_files(folder: Path, files: Mapping[str, Any], problems: list[Problem]
     total = 0
     for name in sorted(files):
         entry = files[name]
-        path = folder / name
+        path = inside(folder, name)
+        if path is None:
+            problems.append(Problem(name, OUTSIDE))
+            continue
         if not isinstance(entry, dict):
             problems.append(
                 Problem(name, "expected {sha256, bytes} in the manifest, found neither")
@@ -168,6 +173,20 @@ def _check_files(folder: Path, files: Mapping[str, Any], problems: list[Problem]
         if digest != entry.get("sha256"):
             problems.append(Problem(name, f"expected sha256 {entry.get('sha256')}, found {digest}"))
     return total
+
+
+def inside(folder: Path, name: str) -> Path | None:
+    """``folder / name`` when it stays inside ``folder`` (links followed), else None.
+
+    A manifest is a file anyone may hand us: ``"/etc/hostname"`` or ``"../../x"``
+    must not make verify read (and print the digest of) a file elsewhere.
+    """
+    path = folder / name
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return None
+    return path
 
 
 def sha256_file(path: Path) -> str:
@@ -196,8 +215,8 @@ def _check_table(
             problems.append(
                 Problem(MANIFEST_FILE, f"expected {file_name} listed, found it missing")
             )
-        path = folder / file_name
-        if not path.is_file():
+        path = inside(folder, file_name)
+        if path is None or not path.is_file():
             continue  # already reported by the file checks (or just above)
         try:
             if suffix == "parquet":

@@ -180,6 +180,8 @@ def parse_types(body: bytes | str, offset: int = 0) -> ListPage:
         values: object = next(iter(printouts.values()), [])
         for value in values if isinstance(values, list) else []:
             text = value.get("fulltext", "") if isinstance(value, dict) else str(value)
+            if not isinstance(text, str):
+                raise SmwAnswerError(f"property types: expected a type name, found {text!r:.80}")
             items[str(name).split(":", 1)[-1]] = text.rsplit("#", 1)[-1]
     return ListPage(items, _offset(data, offset), _offered(data))
 

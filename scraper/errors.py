@@ -34,7 +34,8 @@ statuses of README's table, in one place.
     └── DataFolderError(path, msg)    the lock file or ``latest`` points outside the data folder
 
 Private to ``scraper.net.client``, never raised out of it: ``_Undecodable`` (a gzip
-body that does not decode) and ``_Transient`` (a failure worth a retry) steer its
+body that does not decode), ``_Transient`` (a failure worth a retry) and its
+``_Dripping`` (an answer far below any usable rate: one retry at most) steer its
 retry loop and end as ``RetriesExhausted`` or ``SiteUnreachable``.
 """
 

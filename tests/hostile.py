@@ -35,6 +35,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 class Request:
     path: str  # without the query
     query: dict[str, str]
+    headers: tuple[tuple[str, str], ...] = ()  # as sent by the client
 
     @property
     def title(self) -> str:
@@ -231,7 +232,11 @@ class HostileWiki:
 
             def do_GET(self) -> None:
                 parts = urlsplit(self.path)
-                request = Request(parts.path, dict(parse_qsl(parts.query, keep_blank_values=True)))
+                request = Request(
+                    parts.path,
+                    dict(parse_qsl(parts.query, keep_blank_values=True)),
+                    tuple(self.headers.items()),
+                )
                 with wiki._lock:
                     wiki.seen.append(self.path)
                     over = len(wiki.seen) > wiki.max_requests

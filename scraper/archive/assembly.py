@@ -35,6 +35,7 @@ from output.checks import Checker
 from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from parsers.digest import content_sha256
+from parsers.problems import excerpt, warning
 from parsers.profile import NORA, Profile
 from parsers.records import FactRecord, ParsedPage, RedirectRecord
 from scraper.archive.existence import Existing
@@ -52,6 +53,40 @@ def located(parsed: ParsedPage, warc_file: str, warc_offset: int) -> ParsedPage:
     """The parsed page with its page row naming where its response record is archived."""
     page = replace(parsed.page, warc_file=warc_file, warc_offset=warc_offset)
     return replace(parsed, page=page)
+
+
+#: the warning code of a page that names itself otherwise than the API listed it
+LISTED_TITLE = "listed-title"
+
+
+def titled(parsed: ParsedPage, listed: str) -> ParsedPage:
+    """The parsed page under the title the API listed it by: the listing is the authority.
+
+    The parser takes a page's title from its own metadata (``wgPageName``), which the
+    page's HTML can say anything in: three pages all calling themselves "Same page",
+    or an NFD "Café", would give duplicate titles. A page that names itself otherwise
+    keeps the listed title, with a ``listed-title`` warning naming both.
+    """
+    found = parsed.page.title
+    if found == listed:
+        return parsed
+    log.warning("%s: the page names itself %r; kept the listed title", listed, found)
+    note = warning(
+        LISTED_TITLE, f"listed as {excerpt(listed)}, the page names itself {excerpt(found)}"
+    )
+    page = parsed.page
+    properties = tuple(replace(r, title=listed) for r in parsed.properties)
+    relations = tuple(replace(r, title=listed) for r in parsed.relations)
+    sections = tuple(replace(r, title=listed) for r in parsed.sections)
+    digest = content_sha256(
+        listed, page.element_type, page.categories, properties, relations, sections
+    )  # the title is part of the digest
+    return ParsedPage(
+        replace(page, title=listed, warnings=(*page.warnings, note), content_sha256=digest),
+        properties,
+        relations,
+        sections,
+    )
 
 
 def resolved(
@@ -184,6 +219,7 @@ def assemble(
             if parsed is None:
                 missing.append(page.title)
                 continue
+            parsed = titled(parsed, page.title)
             parsed = resolved(located(parsed, row.warc_file, row.warc_offset), redirects, existing)
             facts, whole, problem = _facts_of(state, reader, row.id, parsed.page.title, tally)
             if facts:

@@ -32,6 +32,7 @@ from scraper.archive.factsread import crawl_redirects, crawl_schema
 from scraper.archive.fetchindex import crawl_pages
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.archive.reparse import PageSource, default_workers, parsed_chunks
+from scraper.archive.state import open_read_only
 from scraper.errors import CrawlUnavailable
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def connect_state(data_dir: Path) -> sqlite3.Connection:
     path = Path(data_dir) / STATE_NAME
     if not path.is_file():
         raise CrawlUnavailable(Path(data_dir), f"expected {STATE_NAME} from a crawl, found none")
-    db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    db = open_read_only(path, check_same_thread=False)
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
     if version < 1:
         db.close()

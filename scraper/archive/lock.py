@@ -11,14 +11,20 @@ link: a ``crawl.lock`` that is a symlink (or a hard link) to a file elsewhere is
 refused, never truncated. So is a data folder whose ``snapshots/latest`` points
 outside ``snapshots/`` (``DataFolderError``, a usage error): what prune keeps and
 what a crawl compares with must be inside the folder it was given.
+
+``nora package`` reads WARC files without the lock (a crawl may run meanwhile); it
+pins them instead (:func:`pin_archive`), and a prune removes none while they are
+pinned (:func:`claim_archive`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
 import stat
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +32,8 @@ from types import TracebackType
 from scraper.errors import DataFolderError, LockedError
 
 LOCK_NAME = "crawl.lock"
+#: the file readers of the WARC files (``nora package``) hold shared, a prune exclusive
+ARCHIVE_PIN = "warc.pin"
 #: = output.history.SNAPSHOTS_DIR / LATEST
 _LATEST = ("snapshots", "latest")
 
@@ -47,7 +55,14 @@ def check_latest(data_dir: Path) -> None:
     link = parent / _LATEST[1]
     if not link.is_symlink():
         return
-    target = link.resolve()
+    try:
+        target = link.resolve()
+    except (OSError, RuntimeError):  # a link that loops
+        raise DataFolderError(
+            link,
+            f"expected a link to a snapshot, found one that loops ({os.readlink(link)}); "
+            "refusing to work on this data folder (repoint or remove the link)",
+        ) from None
     inside = parent.resolve()
     if target.parent != inside:
         raise DataFolderError(
@@ -55,6 +70,43 @@ def check_latest(data_dir: Path) -> None:
             f"expected a link to a snapshot in {inside}, found one to {target}; "
             "refusing to work on this data folder (repoint or remove the link)",
         )
+
+
+@contextlib.contextmanager
+def pin_archive(data_dir: Path) -> Iterator[None]:
+    """Hold the WARC files while reading them (``nora package``): a shared lock on
+    ``DATA/warc.pin``, under which ``nora prune`` removes no WARC file.
+
+    Waits while a prune is removing files, so what is read afterwards (the state
+    included) is what the prune left. Where the pin cannot be made (a read-only
+    folder) the read goes on unpinned: nothing there can be pruned either.
+    """
+    try:
+        fd = os.open(Path(data_dir) / ARCHIVE_PIN, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@contextlib.contextmanager
+def claim_archive(data_dir: Path) -> Iterator[bool]:
+    """The exclusive hold a prune takes to remove WARC files; yields False (remove none)
+    while a reader pins them (:func:`pin_archive`)."""
+    fd = os.open(Path(data_dir) / ARCHIVE_PIN, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)
 
 
 class DataLock:

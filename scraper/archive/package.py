@@ -41,6 +41,7 @@ from warcio.warcwriter import WARCWriter
 
 from scraper.archive.export import CrawlInfo, choose_crawl, connect_state, page_sources
 from scraper.archive.integrity import iter_members
+from scraper.archive.lock import pin_archive
 from scraper.archive.paths import WARC_DIR
 from scraper.archive.reparse import PageSource
 from scraper.archive.warc import warc_files
@@ -235,6 +236,11 @@ def package_crawl(
         raise PackageError(out, "expected a new file, found one already there (use --force)")
     if not out.parent.is_dir():
         raise PackageError(out.parent, "expected a folder for the package, found none")
+    with pin_archive(data_dir):  # a prune meanwhile removes no WARC file read here
+        return _package(data_dir, out, crawl_id)
+
+
+def _package(data_dir: Path, out: Path, crawl_id: int | None) -> PackageResult:
     db = connect_state(data_dir)
     try:
         crawl = choose_crawl(db, data_dir, crawl_id)

@@ -15,7 +15,8 @@ What stays:
   fetch stays too;
 - a WARC file stays when a kept crawl wrote it (a fetch row of that crawl
   points into it, or, for a file holding only API answers, its name's time
-  stamp falls in that crawl's run) or a kept crawl's page is read from it.
+  stamp falls in that crawl's run) or a kept crawl's page is read from it;
+- every WARC file while ``nora package`` reads them (``scraper.archive.lock.pin_archive``).
 
 The state database is kept consistent: fetch rows pointing into removed files
 (and their relation targets and WARC marks) are deleted, and so are the
@@ -28,6 +29,7 @@ can rebuild it. State schema: ``scraper/archive/state.py``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import shutil
@@ -46,8 +48,9 @@ from output.history import (
 )
 from output.shrink import is_held
 from scraper.archive.fetchindex import ARCHIVED_FETCH
-from scraper.archive.lock import DataLock
+from scraper.archive.lock import DataLock, claim_archive
 from scraper.archive.paths import STATE_NAME, WARC_DIR
+from scraper.archive.state import BUSY_SECONDS, open_read_only
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,7 @@ class PruneResult:
     warc_bytes: int
     fetch_rows: int
     listing_rows: int
+    warc_pinned: bool = False  # nora package was reading the WARC files: none removed
 
 
 def _tree_bytes(path: Path) -> int:
@@ -105,7 +109,7 @@ def plan_prune(data_dir: Path, keep: int) -> PrunePlan:
     files = sorted(warc_dir.glob("*.warc.gz")) if warc_dir.is_dir() else []
     if not state_path.is_file():
         return PrunePlan(tuple(kept), tuple(removed), None, (), tuple(files))
-    db = sqlite3.connect(f"{state_path.resolve().as_uri()}?mode=ro", uri=True)
+    db = open_read_only(state_path)
     try:
         oldest = _oldest_kept_crawl(db, kept)
         if oldest is None:
@@ -232,26 +236,32 @@ def prune(data_dir: Path, keep: int, *, dry_run: bool = False) -> tuple[PrunePla
         except SnapshotInUseError:
             log.info("snapshot %s is being read by a diff: kept", info.id)
             pinned.append(info.id)
-    warc_bytes = sum(p.stat().st_size for p in plan.remove_warc)
-    fetch_rows = listing_rows = 0
-    if plan.oldest_kept_crawl is not None:
-        fetch_rows, listing_rows = _forget(
-            data_dir / STATE_NAME,
-            plan.oldest_kept_crawl,
-            [p.name for p in plan.remove_warc],
-            dry_run,
-        )
-    if not dry_run:
-        for path in plan.remove_warc:
-            path.unlink(missing_ok=True)
+    with contextlib.ExitStack() as stack:
+        free = dry_run or stack.enter_context(claim_archive(data_dir))
+        remove_warc = plan.remove_warc if free else ()
+        if not free:
+            log.info("WARC files are being read by nora package: none removed")
+        warc_bytes = sum(p.stat().st_size for p in remove_warc)
+        fetch_rows = listing_rows = 0
+        if plan.oldest_kept_crawl is not None:
+            fetch_rows, listing_rows = _forget(
+                data_dir / STATE_NAME,
+                plan.oldest_kept_crawl,
+                [p.name for p in remove_warc],
+                dry_run,
+            )
+        if not dry_run:
+            for path in remove_warc:
+                path.unlink(missing_ok=True)
     return plan, PruneResult(
         tuple(removed),
         tuple(pinned),
-        tuple(p.name for p in plan.remove_warc),
+        tuple(p.name for p in remove_warc),
         snapshot_bytes,
         warc_bytes,
         fetch_rows,
         listing_rows,
+        warc_pinned=not free,
     )
 
 
@@ -265,7 +275,7 @@ def _forget_smw(db: sqlite3.Connection, ids: str) -> None:
 
 def _forget(state_path: Path, oldest: int, files: list[str], dry_run: bool) -> tuple[int, int]:
     """Delete the index rows of removed files and old listings; returns their counts."""
-    db = sqlite3.connect(state_path, isolation_level=None, timeout=30.0)
+    db = sqlite3.connect(state_path, isolation_level=None, timeout=BUSY_SECONDS)
     try:
         db.execute("PRAGMA foreign_keys=ON")
         db.execute("BEGIN IMMEDIATE")

@@ -28,10 +28,11 @@ from parsers import ParsedPage, parse_page
 from parsers.facts import Schema
 from parsers.profile import NORA, Profile
 from parsers.records import FactRecord
-from scraper.archive.assembly import FactsTally, located, resolved
+from scraper.archive.assembly import FactsTally, located, resolved, titled
 from scraper.archive.existence import Existing
 from scraper.archive.factindex import UNREADABLE
 from scraper.archive.factsread import FactsReader
+from scraper.archive.recovery import bounded
 from scraper.archive.warc import read_record
 from scraper.errors import ArchiveError
 
@@ -114,7 +115,8 @@ def parse_source(source: PageSource) -> Exported | str:
         _head, body = read_record(_warc_dir, source.warc_file, source.warc_offset)
     except ArchiveError as error:
         return f"{source.title}: {error}"
-    parsed = parse_page(body, source.url, _profile, fetched_at=source.fetched_at)
+    parsed = bounded(parse_page(body, source.url, _profile, fetched_at=source.fetched_at))
+    parsed = titled(parsed, source.title)
     parsed = resolved(located(parsed, source.warc_file, source.warc_offset), _redirects, _existing)
     facts: tuple[FactRecord, ...] = ()
     status, why = source.facts_status, ""

@@ -45,6 +45,7 @@ Migrations (``scraper.archive.migrations``) are numbered by ``PRAGMA user_versio
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -89,6 +90,36 @@ def _crawl(row: sqlite3.Row | tuple[object, ...]) -> CrawlRow:
     )
 
 
+#: how long a connection waits for another process's SQLite lock on the state before
+#: giving up ("database is locked": exit LOCKED)
+BUSY_SECONDS = 30.0
+
+
+def open_read_only(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A read-only connection to ``state.sqlite``, also in a folder nobody may write.
+
+    In WAL mode SQLite creates ``state.sqlite-shm`` even to read; in a read-only
+    folder (a mounted backup, a copy on read-only media) that fails with "unable to
+    open database file", so there the file is opened as immutable: nobody can be
+    writing it. A file that is no SQLite database raises ``sqlite3.DatabaseError``
+    here, at once (``commands.exits.state_failure`` names it).
+    """
+    uri = Path(path).resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=check_same_thread)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        db.close()
+        if os.access(Path(path).parent, os.W_OK):
+            raise
+    db = sqlite3.connect(
+        f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=check_same_thread
+    )
+    db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return db
+
+
 class State(FetchIndex, FactIndex):
     """The crawl state database; ``with State.open(path) as state:``.
 
@@ -103,7 +134,7 @@ class State(FetchIndex, FactIndex):
     @classmethod
     def open(cls, path: Path) -> State:
         path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(path, isolation_level=None, timeout=30.0)
+        db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")

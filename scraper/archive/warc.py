@@ -10,7 +10,10 @@ a ``request`` record followed by its ``response`` record (both WARC/1.0, each
 its own gzip member, linked both ways by ``WARC-Concurrent-To``, with
 ``WARC-Block-Digest``/``WARC-Payload-Digest`` as SHA-1 computed by warcio, and
 ``WARC-Date`` = the exchange's ``fetched_at``). The response record holds the
-real HTTP status line, headers and body as received (content-coding kept).
+real HTTP status line, headers and body as received (content-coding kept). The
+request record holds the headers as sent, except that the values of
+``Authorization``, ``Proxy-Authorization`` and ``Cookie`` are replaced by
+``[redacted]``: an archive is handed on, credentials are not.
 
 Crash safety: :meth:`WarcArchive.write_exchange` writes both members with one
 ``write``, then ``flush`` + ``os.fsync`` before returning, so an
@@ -73,6 +76,9 @@ __all__ = [
 ]
 
 WARC_SUFFIX = ".warc.gz"
+#: request headers whose value is never archived (the name stays, to show one was sent)
+SECRET_REQUEST_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+REDACTED = "[redacted]"
 _NAME_RE = re.compile(r"^(?P<prefix>.+)-(?P<stamp>\d{8}T\d{6}Z)-(?P<seq>\d{5,})\.warc\.gz$")
 log = logging.getLogger(__name__)
 
@@ -84,6 +90,12 @@ class Repair:
     warc_file: str
     kept_bytes: int  # new size: end of the last complete exchange
     cut_bytes: int  # bytes removed from the tail
+
+
+def redacted(headers: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Request headers as archived: credentials (:data:`SECRET_REQUEST_HEADERS`) replaced by
+    :data:`REDACTED`, so that a WARC or WACZ handed on carries no password or session."""
+    return [(k, REDACTED if k.lower() in SECRET_REQUEST_HEADERS else v) for k, v in headers]
 
 
 def check_archive(folder: Path) -> tuple[int, list[str]]:
@@ -228,7 +240,7 @@ class WarcArchive:
         writer = WARCWriter(buf, gzip=True)
         target = _request_target(url)
         req_http = StatusAndHeaders(
-            f"{method} {target} {http_version}", list(request_headers), is_http_request=True
+            f"{method} {target} {http_version}", redacted(request_headers), is_http_request=True
         )
         request = writer.create_warc_record(
             url,

@@ -38,6 +38,7 @@ Example ``nora.toml``::
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -159,10 +160,20 @@ def parse_share(where: str, key: str, value: object) -> float:
 def _check_site(where: str, value: object) -> str:
     if not isinstance(value, str):
         raise ConfigError(where, f"site: expected a URL string, found {value!r}")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    expected = f"site: expected an http(s) URL such as {DEFAULT_SITE}, found {value!r}"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a port out of range or not a number
+    except ValueError as error:
+        raise ConfigError(where, f"{expected} ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(where, expected)
+    if "@" in parts.netloc:
+        # the password would be sent, and written into every record, the manifest and pages.url
         raise ConfigError(
-            where, f"site: expected an http(s) URL such as {DEFAULT_SITE}, found {value!r}"
+            where,
+            f"site: expected a URL without user name or password, found {parts.scheme}://"
+            f"...@{parts.netloc.rpartition('@')[2]}",
         )
     return value.rstrip("/")
 
@@ -170,7 +181,7 @@ def _check_site(where: str, value: object) -> str:
 def _check_number(where: str, key: str, value: object, *, minimum: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(where, f"{key}: expected a number, found {value!r}")
-    if value < minimum:
+    if not math.isfinite(value) or value < minimum:
         raise ConfigError(where, f"{key}: expected at least {minimum}, found {value!r}")
     return float(value)
 
@@ -236,7 +247,10 @@ def _coerce(where: str, name: str, value: object) -> object:
     if name == "data_dir":
         if not isinstance(value, str | Path) or str(value) == "":
             raise ConfigError(where, f"data: expected a folder path, found {value!r}")
-        return Path(value).expanduser()
+        folder = Path(value).expanduser()
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(where, f"data: expected a folder, found a file: {folder}")
+        return folder
     if name == "max_requests":
         if value is None:
             return None

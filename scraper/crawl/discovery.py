@@ -39,7 +39,7 @@ from scraper.crawl.listing import (
     ListingBudget,
     listing_bound,
 )
-from scraper.crawl.siteinfo import Api, api_flag
+from scraper.crawl.siteinfo import Api, api_flag, api_int
 from scraper.errors import ContinuationLoop, DiscoveryError, ListingTooLong
 from scraper.net.articles import article_url, title_problem
 
@@ -94,10 +94,27 @@ def _continued(
         request.update({str(k): str(v) for k, v in cont.items()})
 
 
-def _answer_pages(answer: dict[str, Any]) -> list[Any]:
-    """The ``pages`` of a generator answer, as a list (formatversion=1 keys them by id)."""
-    pages = (answer.get("query") or {}).get("pages") or []
-    return list(pages.values()) if isinstance(pages, dict) else list(pages)
+def _query_list(answer: dict[str, Any], key: str, where: str) -> list[Any]:
+    """``query.<key>`` of an answer as a list (formatversion=1 keys pages by id); none
+    when absent. Anything else is a ``DiscoveryError`` naming what was found."""
+    query = answer.get("query")
+    if query is None or query == []:  # nothing found: no query, or PHP's empty array
+        return []
+    if not isinstance(query, dict):
+        raise DiscoveryError(where, f"expected a query object, found {query!r:.80}")
+    entries = query.get(key)
+    if entries is None:
+        return []
+    if isinstance(entries, dict):
+        return list(entries.values())
+    if not isinstance(entries, list):
+        raise DiscoveryError(where, f"expected query.{key} as a list, found {entries!r:.80}")
+    return entries
+
+
+def _answer_pages(answer: dict[str, Any], where: str) -> list[Any]:
+    """The ``pages`` of a generator answer, as a list."""
+    return _query_list(answer, "pages", where)
 
 
 def list_pages(
@@ -123,7 +140,7 @@ def list_pages(
     }
     where = f"allpages namespace {namespace}"
     for answer in _continued(api, params, where, budget):
-        pages = _answer_pages(answer)
+        pages = _answer_pages(answer, where)
         fresh = 0
         budget.take(where, len(pages))
         for page in pages:
@@ -132,13 +149,13 @@ def list_pages(
             try:
                 listed = ListedPage(
                     title=str(page["title"]),
-                    namespace=int(page["ns"]),
-                    page_id=int(page["pageid"]),
-                    revision_id=int(page["lastrevid"]),
+                    namespace=api_int(where, "ns", page["ns"]),
+                    page_id=api_int(where, "pageid", page["pageid"]),
+                    revision_id=api_int(where, "lastrevid", page["lastrevid"]),
                     touched=str(page["touched"]),
-                    length=int(page.get("length", 0)),
+                    length=api_int(where, "length", page.get("length", 0)),
                 )
-            except (KeyError, TypeError, ValueError) as exc:
+            except KeyError as exc:
                 raise DiscoveryError(
                     where, f"expected title, ns, pageid, lastrevid, touched; found {page!r}"
                 ) from exc
@@ -179,7 +196,7 @@ def _list(
     api: Api, params: Mapping[str, str], key: str, where: str, budget: ListingBudget | None
 ) -> Iterator[dict[str, Any]]:
     for answer in _continued(api, params, where, budget):
-        entries = (answer.get("query") or {}).get(key) or []
+        entries = _query_list(answer, key, where)
         if budget is not None:
             budget.take(where, len(entries))
         for entry in entries:
@@ -211,16 +228,16 @@ def list_redirects(
         }
         where = f"redirect pages namespace {ns}"
         for answer in _continued(api, params, where, budget):
-            pages = _answer_pages(answer)
+            pages = _answer_pages(answer, where)
             if budget is not None:
                 budget.take(where, len(pages))
             for entry in pages:
                 if isinstance(entry, dict) and "pageid" in entry and "title" in entry:
                     revision = entry.get("lastrevid")
                     touched = entry.get("touched")
-                    sources[int(entry["pageid"])] = (
+                    sources[api_int(where, "pageid", entry["pageid"])] = (
                         str(entry["title"]),
-                        int(revision) if isinstance(revision, int) else None,
+                        None if revision is None else api_int(where, "lastrevid", revision),
                         str(touched) if isinstance(touched, str) else None,
                     )
     if not sources:
@@ -235,6 +252,6 @@ def list_redirects(
         }
         where = f"redirect targets namespace {ns}"
         for entry in _list(api, params, "allredirects", where, budget):
-            source = sources.get(int(entry.get("fromid", 0)))
+            source = sources.get(api_int(where, "fromid", entry.get("fromid")))
             if source is not None and "title" in entry:
                 yield Redirect(source[0], str(entry["title"]), source[1], source[2])

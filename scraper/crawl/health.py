@@ -5,7 +5,8 @@ What is read, all of it local and read-only:
 - ``state.sqlite`` (read-only connection): the last crawl, how it ended, its
   counts, the pages whose newest attempts failed several crawls in a row, and the
   oldest archived copy among the pages of the last finished crawl (what the rolling
-  refresh, ``--refresh-days``, bounds);
+  refresh, ``--refresh-days``, bounds); a state that cannot be read (damaged,
+  locked) is itself a problem (``state_error``);
 - ``logs/runs.jsonl`` (``scraper.crawl.journal``): how the last runs ended, requests
   made, and runs that failed before a crawl began;
 - ``snapshots/latest`` and its manifest: id, age, row counts;
@@ -31,6 +32,7 @@ from typing import Any
 from output.history import HISTORY_DIR, SNAPSHOTS_DIR, latest_snapshot, read_complete_manifest
 from scraper.archive.lock import LOCK_NAME, parse_holder
 from scraper.archive.paths import STATE_NAME, WARC_DIR
+from scraper.archive.state import open_read_only
 from scraper.crawl.journal import RunEntry, recent_runs
 from scraper.net.wire import iso_utc
 
@@ -41,7 +43,9 @@ FAILING_STREAK = 2
 #: a run that ended so is a failure to report; STOPPED (resumable) shows as a crawl left
 #: running, OK and PARTIAL published a snapshot. LOCKED counts: a run that finds the lock
 #: held night after night is a stuck job, not a success
-FAILED_RUNS = ("USAGE", "LOCKED", "UNREACHABLE", "REFUSED", "HELD", "STORAGE", "INTERNAL")
+FAILED_RUNS = (
+    "USAGE", "LOCKED", "UNREACHABLE", "REFUSED", "HELD", "STORAGE", "DAMAGED", "INTERNAL",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,8 @@ class Health:
     oldest_title: str = ""
     oldest_fetched_at: str = ""
     oldest_days: float | None = None
+    #: why state.sqlite could not be read (damaged, locked), None when it could
+    state_error: str | None = None
 
 
 def _parse(text: str | None) -> datetime | None:
@@ -111,7 +117,7 @@ def _connect(data_dir: Path) -> sqlite3.Connection | None:
     path = data_dir / STATE_NAME
     if not path.is_file():
         return None
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    return open_read_only(path)
 
 
 def _last_crawl(db: sqlite3.Connection, runs: list[RunEntry]) -> CrawlState | None:
@@ -310,21 +316,23 @@ def gather(data_dir: Path, *, max_age_hours: float, now: datetime | None = None)
     health = Health(str(data_dir), iso_utc(now), max_age_hours)
     runs = recent_runs(data_dir)
     health.last_run = runs[-1] if runs else None
-    db = _connect(data_dir)
-    if db is not None:
-        try:
-            health.crawl = _last_crawl(db, runs)
-            health.failing, health.failing_now = _failing(db)
-            oldest = _oldest_copy(db)
-            if oldest is not None:
-                health.oldest_title, health.oldest_fetched_at = oldest
-                fetched = _parse(oldest[1])
-                if fetched is not None:
-                    health.oldest_days = round((now - fetched).total_seconds() / 86400, 1)
-        except sqlite3.Error:
-            health.crawl = None
-        finally:
-            db.close()
+    try:
+        db = _connect(data_dir)
+        if db is not None:
+            try:
+                health.crawl = _last_crawl(db, runs)
+                health.failing, health.failing_now = _failing(db)
+                oldest = _oldest_copy(db)
+                if oldest is not None:
+                    health.oldest_title, health.oldest_fetched_at = oldest
+                    fetched = _parse(oldest[1])
+                    if fetched is not None:
+                        health.oldest_days = round((now - fetched).total_seconds() / 86400, 1)
+            finally:
+                db.close()
+    except sqlite3.Error as error:  # damaged or locked: say so, never "none recorded, OK"
+        health.crawl = None
+        health.state_error = f"{STATE_NAME}: expected a readable crawl state, found {error}"
     health.snapshot = _snapshot(data_dir, now)
     health.disk, health.files = _disk(data_dir)
     health.lock = lock_state(data_dir)
@@ -335,6 +343,8 @@ def problems(health: Health) -> list[str]:
     """What makes the data folder unhealthy (empty: healthy). Pages failing alone do
     not: their previous version stays in the snapshot, and they are listed anyway."""
     found: list[str] = []
+    if health.state_error is not None:
+        found.append(health.state_error)
     snap = health.snapshot
     if snap is None:
         found.append("expected a snapshot at snapshots/latest, found none")

@@ -17,6 +17,7 @@ from output.status import ExitStatus
 from scraper.crawl.plan import Plan
 from scraper.errors import (
     CrawlDelayTooLong,
+    DiscoveryError,
     FetchError,
     RequestBudgetExhausted,
     RobotsDisallowed,
@@ -87,6 +88,8 @@ def discovery_message(exc: Exception) -> str:
         return f"robots.txt asks for too slow a pace: {exc}"
     if isinstance(exc, RunLimitReached):
         return f"time limit reached: {exc}; run again to continue"
+    if isinstance(exc, DiscoveryError):
+        return f"the site's answer cannot be used: {exc}"
     return f"site unreachable: {exc}"
 
 

@@ -69,6 +69,26 @@ class SiteInfo:
         return next((version for n, version in self.extensions if n == name), None)
 
 
+#: the largest integer SQLite stores: an id or count past it cannot be true
+MAX_API_INT = 2**63 - 1
+
+
+def api_int(where: str, name: str, value: object) -> int:
+    """A whole number the API gives (an id, a revision, a length), as an int.
+
+    An int or a string of digits within SQLite's range; anything else (``"abc"``, null,
+    ``1e400``, ``10**20``) is a ``DiscoveryError`` saying what was expected and found.
+    """
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        number = int(value)
+    if number is None or not -MAX_API_INT <= number <= MAX_API_INT:
+        raise DiscoveryError(where, f"expected {name} as a whole number, found {value!r:.80}")
+    return number
+
+
 def api_flag(value: object) -> bool:
     """formatversion=2 gives true/false; version 1 gives "" for true and omits false."""
     return value is True or value == ""
@@ -97,7 +117,7 @@ def read_siteinfo(api: Api) -> SiteInfo:
         sorted(
             (
                 Namespace(
-                    id=int(e["id"]),
+                    id=api_int("siteinfo", "namespace id", e["id"]),
                     name=_name(e),
                     canonical=str(e.get("canonical", "") or ""),
                     content=api_flag(e.get("content", False)),

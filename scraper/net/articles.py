@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 #: wfUrlencode() leaves these unescaped in article URLs; we build the same URLs
 TITLE_SAFE = ";@$!*(),/~:"
+#: what stays as it is in siteinfo's articlepath: its structure and escapes already made;
+#: anything else (a space, a non-ASCII letter) is percent-encoded, so every URL built is
+#: one a WARC, an IRI and a WACZ index accept
+ARTICLEPATH_SAFE = "/?&=$;:@!*(),~%+'"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FORBIDDEN = re.compile(r"[#<>\[\]|{}]")
 
@@ -45,12 +49,14 @@ def article_url(site: str, info: SiteInfo, title: str) -> str:
     """The URL a reader opens for ``title``: the site's server + articlepath.
 
     The host comes from the configured ``site`` (the crawler never leaves it); the
-    article path from siteinfo. Titles are encoded as MediaWiki's wfUrlencode does.
+    article path from siteinfo, percent-encoded where it holds what a URL cannot (a
+    space). Titles are encoded as MediaWiki's wfUrlencode does.
     Raises ``TitleOutsideArticlePath`` for a title MediaWiki could not have, or a
     URL that would not be under the article path.
     """
     encoded = quote(title.replace(" ", "_"), safe=TITLE_SAFE)
-    path = info.articlepath.replace("$1", encoded)
+    articlepath = quote(info.articlepath, safe=ARTICLEPATH_SAFE)
+    path = articlepath.replace("$1", encoded)
     server = info.server
     if server:
         server_url = urljoin(site + "/", server)
@@ -58,7 +64,7 @@ def article_url(site: str, info: SiteInfo, title: str) -> str:
             server = site  # siteinfo names another host (e.g. behind a proxy): stay on site
     base = urljoin(site + "/", server or site).rstrip("/") + "/"
     url = urljoin(base, path)
-    prefix = urljoin(base, info.articlepath.split("$1", 1)[0])
+    prefix = urljoin(base, articlepath.split("$1", 1)[0])
     problem = title_problem(title)
     if not url.startswith(prefix) or problem is not None:
         raise TitleOutsideArticlePath(

@@ -44,6 +44,10 @@ Rules, in the order a request meets them:
    that would overdraw it, or a ``Retry-After`` asking for more than is left of
    it (a day, a date in 2100), raises ``RunLimitReached`` instead of waiting, so
    pages that alternate with good ones cannot keep a run waiting for ever.
+   An answer cut at its wall-clock limit that arrived slower than ``min_rate``
+   (1 KiB/s) drips: that is the site's state, not a blip, so it is retried once at
+   most (``DRIP_RETRIES``), and two such requests in a row raise ``SiteUnreachable``
+   (a site that drips everything, robots.txt first, ends the run after two limits).
 6. Redirects are followed by hand (at most ``MAX_REDIRECTS`` hops), each hop
    checked by rules 1-4 and archived.
 7. Bodies are streamed; a ``Content-Length`` over ``max_bytes`` or more than
@@ -90,7 +94,13 @@ from scraper.net.fetched import Answer, Fetched
 from scraper.net.pace import Pace
 from scraper.net.robots import RobotsPolicy
 from scraper.net.settings import ClientSettings
-from scraper.net.transport import TOTAL_TIMEOUT_FACTOR, TRANSPORT_ERRORS, transfer, watch_session
+from scraper.net.transport import (
+    DRIP_ERRORS,
+    TOTAL_TIMEOUT_FACTOR,
+    TRANSPORT_ERRORS,
+    transfer,
+    watch_session,
+)
 from scraper.net.useragent import CONTACT_HELP, tool_version, user_agent
 from scraper.net.wire import (
     Origin,
@@ -123,6 +133,8 @@ log = logging.getLogger(__name__)
 
 #: redirect hops followed per request before TooManyRedirects
 MAX_REDIRECTS = 5
+#: retries of an answer that drips (cut at its wall-clock limit, below ClientSettings.min_rate)
+DRIP_RETRIES = 1
 #: statuses that are retried (5xx are retried too)
 RETRY_STATUSES = frozenset({408, 429})
 
@@ -136,6 +148,10 @@ class _Undecodable(Exception):
 
 class _Transient(Exception):
     """A network failure (timeout, reset, truncated transfer): retried."""
+
+
+class _Dripping(_Transient):
+    """An answer arriving far below any usable rate: the site's state, retried once at most."""
 
 
 class Client:
@@ -344,10 +360,12 @@ class Client:
             attempts += 1
             wait: float
             asked: float | None = None  # what the site asked for (Retry-After, maxlag)
+            dripping = False
             try:
                 answer = self._send(url)
             except (_Undecodable, _Transient) as exc:
                 cause = str(exc)
+                dripping = isinstance(exc, _Dripping)
                 wait = self.pace.backoff(attempts - 1)
             else:
                 status = answer.status
@@ -366,8 +384,11 @@ class Client:
                 else:
                     self.pace.answered()
                     return answer
-            if attempts > self.settings.retries:
-                self.pace.give_up(url, attempts, cause)
+            retries = (
+                min(self.settings.retries, DRIP_RETRIES) if dripping else self.settings.retries
+            )
+            if attempts > retries:
+                self.pace.give_up(url, attempts, cause, dripping=dripping)
             log.info("%s: %s; retry %d in %.1f s", url, cause, attempts, wait)
             self.pace.retry_wait(url, wait, asked)
 
@@ -392,7 +413,10 @@ class Client:
                 limit=limit,
                 clock=self._clock,
                 total=total if left is None else max(0.1, min(total, left)),
+                min_rate=self.settings.min_rate,
             )
+        except DRIP_ERRORS as exc:
+            raise _Dripping(f"a drip: {exc}") from exc
         except TRANSPORT_ERRORS as exc:
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
         except requests.RequestException as exc:  # a bad URL and the like: not retried

@@ -17,6 +17,10 @@ from typing import NoReturn
 from scraper.errors import RetriesExhausted, RunLimitReached, SiteUnreachable
 from scraper.net.settings import ClientSettings
 
+#: requests in a row whose answers dripped (cut at their limit, below min_rate) that
+#: make the site unusable for this run: SiteUnreachable
+DRIPS_IN_A_ROW = 2
+
 
 class Pace:
     """How long the client waits, and when it must stop waiting."""
@@ -38,6 +42,7 @@ class Pace:
         #: seconds of retry waits spent so far (against settings.retry_wait_budget)
         self.retry_waited = 0.0
         self._exhausted_in_a_row = 0
+        self._dripping_in_a_row = 0
 
     def remaining(self) -> float | None:
         """Seconds left of ``max_duration`` (None: no limit)."""
@@ -96,11 +101,20 @@ class Pace:
     def answered(self) -> None:
         """A request got a usable answer: the streak of exhausted requests is over."""
         self._exhausted_in_a_row = 0
+        self._dripping_in_a_row = 0
 
-    def give_up(self, url: str, attempts: int, cause: str) -> NoReturn:
-        """``RetriesExhausted``; ``SiteUnreachable`` once ``give_up_after`` came in a row."""
+    def give_up(self, url: str, attempts: int, cause: str, *, dripping: bool = False) -> NoReturn:
+        """``RetriesExhausted``; ``SiteUnreachable`` once ``give_up_after`` came in a row,
+        or :data:`DRIPS_IN_A_ROW` requests that dripped (``dripping``)."""
         exhausted = RetriesExhausted(url, attempts, cause)
         self._exhausted_in_a_row += 1
+        self._dripping_in_a_row = self._dripping_in_a_row + 1 if dripping else 0
+        if self._dripping_in_a_row >= DRIPS_IN_A_ROW:
+            raise SiteUnreachable(
+                url,
+                f"expected answers at {self.settings.min_rate:g} bytes/s or more, found "
+                f"{self._dripping_in_a_row} requests in a row dripping (last: {cause})",
+            ) from exhausted
         limit = self.settings.give_up_after
         if limit and self._exhausted_in_a_row >= limit:
             raise SiteUnreachable(

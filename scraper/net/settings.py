@@ -35,6 +35,10 @@ class ClientSettings:
     #: SiteUnreachable instead of RetriesExhausted, so a run stops instead of
     #: hammering a dead server once per page (0 disables)
     give_up_after: int = 5
+    #: bytes a second: an answer cut at its wall-clock limit (timeout x 4) that came
+    #: slower than this drips; it is retried once at most, and two dripping requests
+    #: in a row mean the site is unusable (SiteUnreachable)
+    min_rate: float = 1024.0
 
     def __post_init__(self) -> None:
         for name in (
@@ -44,6 +48,7 @@ class ClientSettings:
             "backoff_cap",
             "max_crawl_delay",
             "retry_wait_budget",
+            "min_rate",
         ):
             value = getattr(self, name)
             if not value >= 0:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
+import requests.auth
 import urllib3
 import urllib3.connection
 import urllib3.connectionpool
@@ -47,6 +48,18 @@ TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (
 #: slowly it trickles
 TOTAL_TIMEOUT_FACTOR = 4
 _CHUNK = 1 << 16
+
+
+class _NoCredentials(requests.auth.AuthBase):
+    """Explicit "no authentication": ``requests`` then never reads ``~/.netrc`` (or a
+    URL's user info) to add an ``Authorization`` header nobody configured. Proxies from
+    the environment (``HTTPS_PROXY``, ``NO_PROXY``) are still honoured."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
+_NO_CREDENTIALS = _NoCredentials()
 
 
 class _Watch:
@@ -171,6 +184,17 @@ class Wire:
     body: bytes  # as sent by the server (content-coding kept)
 
 
+class _Drip(requests.exceptions.ReadTimeout):
+    """An answer cut at its wall-clock limit that arrived far below any usable rate.
+
+    Not a blip but the site's state: the client retries it at most once.
+    """
+
+
+#: what ``transfer`` raises for an answer that drips (a subset of TRANSPORT_ERRORS)
+DRIP_ERRORS: tuple[type[BaseException], ...] = (_Drip,)
+
+
 def transfer(
     session: requests.Session,
     url: str,
@@ -180,6 +204,7 @@ def transfer(
     limit: int,
     clock: Callable[[], float],
     total: float | None = None,
+    min_rate: float = 0.0,
 ) -> Wire:
     """GET ``url`` without following redirects; raise ``ResponseTooLarge`` over ``limit``.
 
@@ -187,22 +212,32 @@ def transfer(
     TOTAL_TIMEOUT_FACTOR``) bounds the whole exchange, connect to last byte, however
     slowly the status line, headers or body trickle in (a watchdog shuts the socket
     down: see the module docstring). Network failures propagate as
-    ``TRANSPORT_ERRORS`` for the caller to retry.
+    ``TRANSPORT_ERRORS`` for the caller to retry; an answer cut at that limit after
+    arriving at under ``min_rate`` bytes a second raises one of ``DRIP_ERRORS``.
     """
     headers = {"User-Agent": user_agent, "Accept-Encoding": "gzip, deflate"}
     seconds = timeout * TOTAL_TIMEOUT_FACTOR if total is None else total
     started = clock()
     deadline = started + seconds
+    received = [0]  # body bytes so far, for the rate of an answer cut at the deadline
     with _watching(seconds) as watch:
         try:
-            return _get(session, url, headers, timeout, limit, clock, deadline, started)
+            return _get(session, url, headers, timeout, limit, clock, deadline, received)
         except TRANSPORT_ERRORS as error:
-            if watch.fired:
-                raise requests.exceptions.ReadTimeout(
-                    f"expected the whole answer within {seconds:.1f} s (connect to last byte), "
-                    "found it still arriving; the connection was closed"
-                ) from error
-            raise
+            cut = watch.fired or isinstance(error, _PastDeadline)
+            if not cut:
+                raise
+            rate = received[0] / max(clock() - started, 1e-9)
+            kind = _Drip if rate < min_rate else requests.exceptions.ReadTimeout
+            raise kind(
+                f"expected the whole answer within {seconds:.1f} s (connect to last byte), "
+                f"found it still arriving ({received[0]} bytes of body, {rate:.0f} bytes/s); "
+                "the connection was closed"
+            ) from error
+
+
+class _PastDeadline(requests.exceptions.ReadTimeout):
+    """The body was still arriving, chunk by chunk, at the wall-clock limit."""
 
 
 def _get(
@@ -213,25 +248,26 @@ def _get(
     limit: int,
     clock: Callable[[], float],
     deadline: float,
-    started: float,
+    received: list[int],
 ) -> Wire:
     with session.get(
-        url, headers=headers, timeout=timeout, allow_redirects=False, stream=True
+        url,
+        headers=headers,
+        timeout=timeout,
+        allow_redirects=False,
+        stream=True,
+        auth=_NO_CREDENTIALS,
     ) as resp:
         length = resp.headers.get("Content-Length", "").strip()
         if length.isdigit() and int(length) > limit:
             raise ResponseTooLarge(url, limit, f"Content-Length {length}")
         chunks: list[bytes] = []
-        received = 0
         for chunk in resp.raw.stream(_CHUNK, decode_content=False):
-            received += len(chunk)
-            if received > limit:
+            received[0] += len(chunk)
+            if received[0] > limit:
                 raise ResponseTooLarge(url, limit, f"more than {limit} bytes streamed")
             if clock() > deadline:
-                raise requests.exceptions.ReadTimeout(
-                    f"expected the body within {deadline - started:.0f} s, "
-                    f"found {received} bytes so far"
-                )
+                raise _PastDeadline(f"found {received[0]} bytes of body at the deadline")
             chunks.append(chunk)
         return Wire(
             status=resp.status_code,
