@@ -39,12 +39,15 @@ Page fields and their sources, first found wins:
 place become ``warnings`` ("code: detail", codes in ``parsers.problems``); an
 unexpected internal error becomes an ``internal-error`` warning.
 
-Speed: the work is in ``parsers.extraction`` and the modules it calls. As plain
-Python ``parse_page`` runs at ~0.81-0.85x (medians) the throughput of a bare
-``lxml.html.fromstring`` over the fixtures (``benchmarks/bench_parse.py``, on the
-loaded 2-core build machine); the HTML parse of the content slice is ~20-25% of
-its time, the rest is ~0.3-1 us of Python per element, link or record touched
-plus ~20 us of fixed work per page.
+Speed: the work is in ``parsers.extraction`` and the modules it calls, all plain
+Python. ``parse_page`` runs at ~0.6-0.7x the throughput of a bare
+``lxml.html.fromstring`` over the fixtures and a real MediaWiki page
+(``benchmarks/bench_parse.py``, CPU time, medians to bests on the loaded 2-core
+build machine). Loading (``parsers.document``: slice, metadata, lxml's parse of
+the slice) is about a third of its time, lxml's parse ~60% of that; the rest is
+~0.3-1 us of Python per element, link or record touched plus ~20 us of fixed
+work per page. Time is linear in the page size, whatever the page holds
+(``tests/test_parsers_linear.py``).
 """
 
 from __future__ import annotations
