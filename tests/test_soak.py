@@ -30,6 +30,6 @@ def test_incremental_nights_equal_a_full_crawl(testwiki: LoopbackWiki, tmp_path:
         for number, kinds in enumerate(plan, start=1):
             night = soak.night(number, during=number == 1, kinds=kinds)
             assert night.total == 0, night.line()
-            assert night.incremental_requests < night.full_requests / 3, night.line()
+            assert night.incremental_requests < night.full_requests / 2, night.line()
     finally:
         wiki.destroy()
