@@ -26,7 +26,8 @@ _KINDS = ", ".join("?" * len(SCHEMA_KINDS))
 PAGES_KIND = "pages"
 #: facts of a fetch that the plan may rely on (an incomplete answer may lack relations)
 WHOLE = "ok"
-#: a fetch whose answer was malformed (``detail`` says how): no facts; asked again next crawl
+#: a fetch whose answer was malformed (``detail`` says how): no facts; asked again at the
+#: end of the run and in later runs (``facts_pending``)
 UNREADABLE = "unreadable"
 
 
@@ -159,17 +160,16 @@ class FactIndex:
 
     def facts_pending(self, crawl_id: int) -> list[tuple[int, str]]:
         """(fetch id, title) of each page of the crawl's listing whose newest ok fetch has
-        no facts answer yet (fetched with facts off, a failed answer, a killed run), or
-        an unreadable one from an earlier crawl (asked once a crawl, not once a batch)."""
+        no usable facts answer yet: fetched with facts off, a failed or an unreadable
+        answer, a killed run. Asked once more at the end of a run (a site's passing fault
+        heals there), so a malformed answer costs a request per batch twice a run."""
         cur = self._db.execute(
             "SELECT f.id, f.title FROM listing AS l"
             f" JOIN fetches AS f ON f.id = {ARCHIVED_FETCH}"
             " LEFT JOIN smw_pages AS p ON p.fetch_id = f.id"
-            " LEFT JOIN smw_records AS r ON r.id = p.record_id"
-            " WHERE l.crawl_id = ? AND (p.fetch_id IS NULL"
-            "  OR (p.status = ? AND r.crawl_id < ?))"
+            " WHERE l.crawl_id = ? AND (p.fetch_id IS NULL OR p.status = ?)"
             " ORDER BY l.namespace, l.title",
-            (crawl_id, UNREADABLE, crawl_id),
+            (crawl_id, UNREADABLE),
         )
         return [(int(fid), str(title)) for fid, title in cur]
 

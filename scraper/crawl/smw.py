@@ -304,7 +304,7 @@ class FactsFetcher:
             self.stats.failed_batches += 1
             log.warning("SMW facts of %d pages (%s, ...): %s", len(titles), titles[0], exc)
             # kept and indexed as unreadable: the snapshot's checks say why these pages
-            # have no facts; the next crawl asks again, this one does not
+            # have no facts; asked again once at the end of the run (facts_pending)
             record_id = self._index(PAGES_KIND, fetched, f"unreadable: {exc}")
             if record_id is not None:
                 self.state.attach_facts(
