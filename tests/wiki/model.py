@@ -343,9 +343,21 @@ class Corpus:
                 for p in page.properties
             ],
             "relations": self._relation_truth(page),
+            "hidden_relations": self.hidden_relations(page),
             "sections": None if page.kind == "redirect" else self._section_truth(page),
         }
         return base
+
+    def hidden_relations(self, page: Page) -> dict[str, int]:
+        """Per kind, the rows a reached query ``limit=`` leaves out (SMW's footer link
+        stands for them): the page does not show them, SMW's data holds them."""
+        direct = 0
+        if page.rel_style in REL_STYLES_QUERY and page.rel_limit:
+            direct = max(0, len(page.relations) - page.rel_limit)
+        derived = 0
+        if page.shows_derived and page.derived_style != "static" and page.derived_limit:
+            derived = max(0, len(self.incoming(page.title)) - page.derived_limit)
+        return {"direct": direct, "derived": derived}
 
     def _relation_truth(self, page: Page) -> list[dict[str, Any]]:
         """One record per endpoint; ``row`` numbers the table rows per kind, ``ordered``
