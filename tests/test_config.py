@@ -150,3 +150,14 @@ def test_durations_and_shares() -> None:
     config = build_config(flags={"max_duration": "2h", "max_shrink": "5%"}, env={})
     assert config.max_duration == 7200.0 and config.max_shrink == pytest.approx(0.05)
     assert CrawlConfig().max_duration == 6 * 3600.0 and CrawlConfig().max_crawl_delay == 60.0
+
+
+def test_refresh_days_defaults_to_14_and_takes_whole_nights_only(tmp_path: Path) -> None:
+    assert build_config(env={}).refresh_days == 14
+    assert build_config(flags={"refresh_days": 0}, env={}).refresh_days == 0
+    toml = tmp_path / "nora.toml"
+    toml.write_text("refresh_days = 30\n", encoding="utf-8")
+    assert build_config(config_file=toml, env={}).refresh_days == 30
+    for bad in (-1, 1.5, True, "7"):
+        with pytest.raises(ConfigError, match="refresh_days: expected a whole number"):
+            build_config(flags={"refresh_days": bad}, env={})

@@ -320,3 +320,13 @@ def test_rolling_refresh_bounds_every_pages_age_by_k_nights() -> None:
         assert max(night - seen for seen in last.values()) < k, night
     off = replace(data(listing(*((t, revisions[t], T0) for t in titles)), prior), refresh=0)
     assert fetched(off) == {}
+
+
+def test_the_refresh_quota_is_ceil_n_over_k_a_night_and_none_the_same_night() -> None:
+    from scraper.crawl.rounds import refresh_quota
+
+    assert refresh_quota(318, 14, 1) == 23
+    assert refresh_quota(318, 14, 2) == 46  # a skipped night: two nights' worth
+    assert refresh_quota(318, 14, 0) == 0  # a second crawl the same night
+    assert refresh_quota(318, 0, 3) == 0  # off
+    assert refresh_quota(318, 14, 40) == 318  # never more than every page

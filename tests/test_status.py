@@ -212,7 +212,7 @@ def test_the_oldest_archived_copy_is_reported(
     pages = [synthetic_page(n) for n in range(3)]
     archive_crawl(data, pages, when=six_days_ago)
     archive_crawl(data, pages[1:], unchanged=[pages[0][0]], when=_now() - timedelta(hours=1))
-    status, out = _status(capsys, data)
+    _status_code, out = _status(capsys, data)
     assert f"oldest archived copy: 6 days ({pages[0][0]}, fetched " in out, out
     report = json.loads(_status(capsys, data, "--json")[1])
     assert report["oldest_days"] == 6 and report["oldest_title"] == pages[0][0]

@@ -82,7 +82,7 @@ class CrawlConfig:
     facts: bool = True
     #: the rolling refresh: every page refetched at least every this many nights, ceil(N/K)
     #: unchanged pages a night (oldest archived copy first); 0 turns it off. 14: at NORA's
-    #: ~2,000 pages and the 1 s pace, 143 pages (~2.5 minutes, 7% of a full crawl) a night
+    #: ~2,000 pages and the 1 s pace, 145 pages (~2.5 minutes, 7% of a full crawl) a night
     refresh_days: int = 14
     #: Eigenschappen label -> SMW property ("" for none), overriding what the checks infer
     property_map: Mapping[str, str] = field(default_factory=dict)

@@ -14,8 +14,8 @@ the run logs it and the snapshot's manifest names it, and the next plan refetche
 that edit may concern and was fetched before it (``plan``: ``edited-during-crawl``).
 
 The rolling refresh (``--refresh-days K``) refetches ceil(N/K) unchanged pages for each
-night since the previous crawl (crawls less than half a day apart count as one night;
-at most N), so a crawl run twice a night refreshes nothing twice.
+night since the previous crawl began (hours / 24, rounded; at most N), so a second crawl
+less than half a day after the previous one refreshes nothing.
 """
 
 from __future__ import annotations
