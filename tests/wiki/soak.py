@@ -19,6 +19,7 @@ the rolling refresh (a backstop) cannot hide what the planner misses.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import re
@@ -127,6 +128,7 @@ def crawl_flags(data: Path, site: str, *, delay: float, incremental: bool) -> li
     return flags
 
 
+@functools.cache
 def _knows_refresh_days() -> bool:
     done = subprocess.run([sys.executable, "-m", "commands.cli", "crawl", "--help"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
