@@ -28,7 +28,7 @@ Page fields and their sources, first found wins:
   number of categories, each category; the number of properties, then per
   property its name, value, number of links, each link, number of external
   links, each of them; the number of relations, then per relation its kind,
-  source, relation, target, "1"/"0" for ``target_exists``; the number of
+  source, relation, target, "1"/"0" for ``target_exists``, target_text; the number of
   sections, then per section its heading, level, text. Counts and levels are
   decimal; records' ``title`` and ``position`` are implied (page title, order);
   U+001F is removed from every field first. Full definition and an example:

@@ -310,9 +310,11 @@ def _read_row(
     sources = endpoints.endpoints(source_cell.element, page_title)[0]
     if not sources:  # a relation listed without source: no record
         harvest.claimed += [relation, raw_text(target_cell.element)]
+    text = beside  # the cell's text goes to its first record only: n links, one copy
     for source, _ in sources:
         for target, exists in targets:
-            harvest.relations.append((kind, Relation(source, relation, target, exists, beside)))
+            harvest.relations.append((kind, Relation(source, relation, target, exists, text)))
+            text = ""
 
 
 def _other_columns(
