@@ -53,7 +53,7 @@ def extract(
     shows_query_results = False
     if doc.root is not None:
         root = doc.root
-        walked = walk(root, doc.source.lower())
+        walked = walk(root)
         shows_query_results = walked.shows_query_results
         if "wgIsRedirect" not in meta:  # no metadata: the redirect notice says it
             notice = labels.REDIRECT_NOTICE_CLASS

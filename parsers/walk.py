@@ -33,12 +33,8 @@ from parsers.text import line_of
 _STRUCTURE = (*labels.HEADING_TAGS, "table")
 _HEADING_WRAPPER = labels.HEADING_WRAPPER_CLASS
 _NOISE_TAGS = frozenset(labels.NOISE_TAGS)
-_BLOCK_TAGS = labels.BLOCK_TAGS
-_VOID_BLOCK_TAGS = frozenset({"br", "hr"})  # blocks that never hold text
-_UNCLASSED_NOISE_NAMES = tuple(
-    name.lower().encode() for name in (*labels.NOISE_TAGS, *labels.NOISE_IDS)
-)
-_CELL_TAGS = labels.CELL_TAGS
+_BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)
+_CELL_TAGS = frozenset(labels.CELL_TAGS)
 
 
 class Piece(NamedTuple):
@@ -58,37 +54,18 @@ class Walk:
     shows_query_results: bool
 
 
-def walk(root: etree._Element, source: bytes | None = None) -> Walk:
-    """Clean and mark ``root`` (the content area), then flatten it into pieces.
-    ``source``: the bytes ``root`` was parsed from, lowercased, when known (the search
-    for class-less noise is skipped when they name none)."""
-    shows_results = _drop_noise(root, source)
+def walk(root: etree._Element) -> Walk:
+    """Clean and mark ``root`` (the content area), then flatten it into pieces."""
+    shows_results = _drop_noise(root)
     pieces: list[Piece] = []
     _flatten(root, pieces)
     return Walk(tuple(pieces), shows_results)
 
 
-def _drop_noise(root: etree._Element, source: bytes | None) -> bool:
-    """Drop noise below ``root`` and mark lines; whether SMW query result markup was
-    seen. (A dropped block's line marks stay with the text after it: a line break where
-    a block was.)
-
-    Marks go on the elements lxml's C iterator picks by tag (blocks, then cells), so
-    the one loop over every element only reads class attributes.
-    """
-    mark = labels.LINE_MARK
-    for element in root.iter(*_BLOCK_TAGS):
-        if element.tag in _VOID_BLOCK_TAGS:  # nothing inside: the mark after it does
-            tail = element.tail
-            element.tail = mark + tail if tail else mark
-            continue
-        text = element.text
-        element.text = mark + text if text else mark
-        tail = element.tail
-        element.tail = mark + tail if tail else mark
-    for element in root.iter(*_CELL_TAGS):
-        tail = element.tail
-        element.tail = " " + tail if tail else " "
+def _drop_noise(root: etree._Element) -> bool:
+    """Drop noise below ``root`` and mark lines, in one pass; whether SMW query result
+    markup was seen. (A dropped block's line marks stay with the text after it: a line
+    break where a block was.)"""
     doomed: list[etree._Element] = []
     classes = labels.NOISE_CLASSES
     div_classes = labels.NOISE_DIV_CLASSES
@@ -96,9 +73,22 @@ def _drop_noise(root: etree._Element, source: bytes | None) -> bool:
     noise_ids = labels.NOISE_IDS
     shows_results = False
     plain: set[str] = set()  # class values seen to be neither noise nor query results
+    blocks = _BLOCK_TAGS
+    cells = _CELL_TAGS
+    mark = labels.LINE_MARK
     for element in root.iter():
+        tag = element.tag
+        if tag in blocks:
+            element.text = mark + (element.text or "")
+            element.tail = mark + (element.tail or "")
+        elif tag in cells:
+            element.tail = " " + (element.tail or "")
         value = element.get("class")
-        if value is None or value in plain:  # values repeat (brackets, headlines): decided once
+        if value is None:  # script, style, or a class-less #toc
+            if element.tag in _NOISE_TAGS or element.get("id") in noise_ids:
+                doomed.append(element)
+            continue
+        if value in plain:  # class values repeat (brackets, headlines): decided once
             continue
         tokens = value.split()
         is_div_noise = element.tag == "div" and not div_classes.isdisjoint(tokens)
@@ -108,13 +98,6 @@ def _drop_noise(root: etree._Element, source: bytes | None) -> bool:
             shows_results = True
         elif div_classes.isdisjoint(tokens):  # a div-only noise class is decided per tag
             plain.add(value)
-    # script, style, a class-less #toc: looked for only when the parsed bytes name one
-    if source is None or any(name in source for name in _UNCLASSED_NOISE_NAMES):
-        for element in root.iter():
-            if element.get("class") is None and (
-                element.tag in _NOISE_TAGS or element.get("id") in noise_ids
-            ):
-                doomed.append(element)
     for element in doomed:
         drop(element)
     return shows_results
