@@ -15,7 +15,7 @@ forget a ``tr``: ``td``/``th`` cells directly
 in the table or a row group form a row of their own where they stand. Rows a span
 reaches past the last ``tr`` are not reported (their cells are in earlier rows).
 
-A table where no cell spans (no ``rowspan``/``colspan`` anywhere below it: most tables)
+A table where no cell of its own spans (no ``rowspan``/``colspan``: most tables)
 takes a shortcut to the same model: each cell is the slot at its index in its row.
 
 Only the table's own rows and cells count; a nested table stays inside its cell. The
@@ -196,13 +196,11 @@ def _cover(row: list[Cell | None], x: int, width: int, cell: Cell) -> None:
             row[at] = cell
 
 
-_SPANS = etree.XPath("boolean(descendant::*[@rowspan or @colspan])")
-
-
 def form(table: etree._Element) -> Table:
     """The model of ``table`` (module docstring)."""
-    if not _SPANS(table):  # most tables: every cell covers its own slot
-        return _form_unspanned(table)
+    unspanned = _form_unspanned(table)  # most tables: every cell covers its own slot
+    if unspanned is not None:
+        return unspanned
     row_count = sum(
         1 + sum(1 for row in child if row.tag in ("tr", *_CELL_TAGS))
         if child.tag in _SECTIONS
@@ -258,10 +256,11 @@ def form(table: etree._Element) -> Table:
     return Table(table, caption, width, tuple(rows))
 
 
-def _form_unspanned(table: etree._Element) -> Table:
-    """``form`` for a table where no cell spans (none below it has ``rowspan`` or
+def _form_unspanned(table: etree._Element) -> Table | None:
+    """``form`` for a table where no cell of its own spans (has ``rowspan`` or
     ``colspan``): each cell is the slot at its index in its row, so the grid is the
-    rows themselves. The same model as the full algorithm, at a fraction of the cost."""
+    rows themselves. The same model as the full algorithm, at a fraction of the cost;
+    None when a cell spans."""
     caption = ""
     found: list[tuple[etree._Element | None, list[etree._Element]]] = []
     loose: list[etree._Element] = []
@@ -293,6 +292,9 @@ def _form_unspanned(table: etree._Element) -> Table:
     width = max((len(cells) for _, cells in found), default=0)
     rows = []
     for y, (element, elements) in enumerate(found):
+        for cell in elements:
+            if cell.get("rowspan") is not None or cell.get("colspan") is not None:
+                return None
         cells = tuple(Cell(cell, x, y, 1, 1, cell.tag == "th") for x, cell in enumerate(elements))
         padding: tuple[None, ...] = (None,) * (width - len(cells))
         rows.append(Row(element, y, cells + padding, cells))
