@@ -329,7 +329,9 @@ def _other_columns(
     """Cells outside the role columns: SMW's main column (no header) is chrome; a
     column with a header of its own goes back to the body text."""
     for cell in row.cells:
-        if any(x in roles_at for x in range(cell.x, cell.x + cell.width)):
+        if cell.x in roles_at or (
+            cell.width > 1 and any(x in roles_at for x in range(cell.x, cell.x + cell.width))
+        ):
             continue
         text = raw_text(cell.element)
         head = header_cells[cell.x] if cell.x < len(header_cells) else None

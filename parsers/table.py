@@ -42,6 +42,9 @@ SPAN_BUDGET_PER_ROW = 64
 table (a rowspan'd Vertrekpunt, group rows), and it keeps hostile spans linear."""
 
 
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (a cell per slot)
+
+
 class Cell(NamedTuple):
     """One ``td``/``th`` and the slots it covers (x, y: its top-left slot). Compared by
     identity where it matters (``is``): two cells never share slots."""
@@ -145,7 +148,7 @@ class _Former:
         ):  # the common row: nothing spans into it, nothing spans out of it
             y = self.y
             current.extend(
-                [Cell(cell, x, y, 1, 1, cell.tag == "th") for x, cell in enumerate(cells)]
+                [_new(Cell, (cell, x, y, 1, 1, cell.tag == "th")) for x, cell in enumerate(cells)]
             )
             self.width = max(self.width, len(current))
             self.rows.append((element, y))
@@ -295,7 +298,9 @@ def _form_unspanned(table: etree._Element) -> Table | None:
         for cell in elements:
             if cell.get("rowspan") is not None or cell.get("colspan") is not None:
                 return None
-        cells = tuple(Cell(cell, x, y, 1, 1, cell.tag == "th") for x, cell in enumerate(elements))
+        cells = tuple(
+            [_new(Cell, (cell, x, y, 1, 1, cell.tag == "th")) for x, cell in enumerate(elements)]
+        )
         padding: tuple[None, ...] = (None,) * (width - len(cells))
         rows.append(Row(element, y, cells + padding, cells))
     return Table(table, caption, width, tuple(rows))
