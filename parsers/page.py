@@ -28,7 +28,7 @@ Page fields and their sources, first found wins:
   number of categories, each category; the number of properties, then per
   property its name, value, number of links, each link, number of external
   links, each of them; the number of relations, then per relation its kind,
-  source, relation, target, "1"/"0" for ``target_exists``; the number of
+  source, relation, target, "1"/"0" for ``target_exists``, target_text; the number of
   sections, then per section its heading, level, text. Counts and levels are
   decimal; records' ``title`` and ``position`` are implied (page title, order);
   U+001F is removed from every field first. Full definition and an example:
@@ -47,12 +47,17 @@ Page fields and their sources, first found wins:
 warning.
 
 Speed: the work is in ``parsers.extraction`` and the pipeline it runs. Measured on
-the loaded 2-core build machine (load average 8-11), best of 15 per fixture summed
-over the fixtures: 24.6 ms against 13.9 ms for the parser before the pipeline
-(issue 17); ``benchmarks/bench_parse.py`` medians 0.40x against 0.57x of a bare
-``lxml.html.fromstring`` in the same hour. The table model, the one walk that marks
-every line and the per-block conservation account are most of the difference. Time is linear in the page size, whatever
-the page holds (``tests/test_parsers_linear.py``).
+the shared 2-core machine (load 3-6), CPU time, best and median of 9 interleaved
+rounds over the 98 fixtures, the trees side by side in one process: a bare
+``lxml.html.fromstring`` 39.4 / 40.1 ms; the parser before the pipeline (issue 17)
+62.7 / 68.9 ms (0.63x / 0.58x of lxml); this pipeline 102.9 / 114.3 ms (0.38x /
+0.35x; 103.6 / 116.7 ms before its speed pass). ``benchmarks/bench_parse.py``: 0.36x
+median, 0.40x best (must 0.7x: not met). Where the time goes (sampled): the readers
+49% (relation rows and their links 16%, the conservation account 11%, the table
+model 8%, property readers 8%), loading 15% (the HTML parse 9%), the walk 14% (noise
+and line marks 10%), records and digest 9%, classification 7%: no stage holds the
+gap alone. Time is linear in the page size, whatever the page holds
+(``tests/test_parsers_linear.py``).
 """
 
 from __future__ import annotations

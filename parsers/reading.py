@@ -88,8 +88,10 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
     (Body blocks go to the sections as they are, by construction.)"""
     shown = "".join(_piece_raw(piece) for piece in block.pieces)
     accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
-    accounted += [f"{p.label}\n{p.value}" for p in harvest.properties]
-    accounted += [f"{r.source}\n{r.relation}\n{r.target}" for _, r in harvest.relations]
+    for prop in harvest.properties:  # only the words count: the fields as they are
+        accounted += (prop.label, prop.value)
+    for _, rel in harvest.relations:
+        accounted += (rel.source, rel.relation, rel.target)
     accounted += dict.fromkeys(r.text for _, r in harvest.relations if r.text)  # once each
     lost = conservation.lost(shown, accounted)
     if lost:

@@ -68,7 +68,9 @@ class RelationRecord:
     relation: str
     target: str
     target_exists: bool  # False for a red link (page does not exist yet)
-    target_text: str  # the endpoint cell's text when it holds text beside its links, else ""
+    #: the endpoint cell's text when it holds text beside its links, on the first record
+    #: of its row only (else "": one copy per cell, not one per link)
+    target_text: str
     #: ``target`` followed through the wiki's redirects, so joins to ``pages`` work (filled
     #: in by the crawl/export side, which knows the redirects; never by the parser)
     target_resolved: str = ""

@@ -78,13 +78,16 @@ class Header(NamedTuple):
     kind: str  # named by a title row above the header, else ""
 
 
-def roles(cells: Sequence[Cell], profile: Profile, named: bool) -> Columns | None:
+def roles(
+    cells: Sequence[Cell], profile: Profile, named: bool, texts: Sequence[str] = ()
+) -> Columns | None:
     """Column roles from header cells; None when a needed one is missing (the relation
-    column is not needed when a sub-heading names the relation: ``named``)."""
+    column is not needed when a sub-heading names the relation: ``named``). ``texts``:
+    the cells' texts when the caller has them already."""
     found: dict[str, int] = {}
     kinds: set[str] = set()
-    for cell in cells:
-        forms = labels.header_forms(line_of(cell.element))
+    for at, cell in enumerate(cells):
+        forms = labels.header_forms(texts[at] if texts else line_of(cell.element))
         hits = {profile.header_roles[form] for form in forms if form in profile.header_roles}
         role_names = {role for role, _ in hits}
         if len(role_names) != 1:
@@ -108,7 +111,7 @@ def find_header(table: Table, profile: Profile, named: bool) -> tuple[Header | N
         cells = row.cells
         texts = [line_of(cell.element) for cell in cells]
         if len(cells) >= 2:
-            columns = roles(cells, profile, named)
+            columns = roles(cells, profile, named, texts)
             if columns is None:
                 return None, texts
             return Header(columns, index, titled), texts
@@ -310,9 +313,11 @@ def _read_row(
     sources = endpoints.endpoints(source_cell.element, page_title)[0]
     if not sources:  # a relation listed without source: no record
         harvest.claimed += [relation, raw_text(target_cell.element)]
+    text = beside  # the cell's text goes to its first record only: n links, one copy
     for source, _ in sources:
         for target, exists in targets:
-            harvest.relations.append((kind, Relation(source, relation, target, exists, beside)))
+            harvest.relations.append((kind, Relation(source, relation, target, exists, text)))
+            text = ""
 
 
 def _other_columns(
@@ -324,7 +329,9 @@ def _other_columns(
     """Cells outside the role columns: SMW's main column (no header) is chrome; a
     column with a header of its own goes back to the body text."""
     for cell in row.cells:
-        if any(x in roles_at for x in range(cell.x, cell.x + cell.width)):
+        if cell.x in roles_at or (
+            cell.width > 1 and any(x in roles_at for x in range(cell.x, cell.x + cell.width))
+        ):
             continue
         text = raw_text(cell.element)
         head = header_cells[cell.x] if cell.x < len(header_cells) else None

@@ -173,6 +173,15 @@ SHAPES = [
             prefix=RELATIONS_HEAD,
         ),
     ),
+    Shape(  # one endpoint cell of n links and text: its text is kept once, not n times
+        "relation-cell-many-links-and-text",
+        lambda k: full_page(
+            RELATIONS_HEAD
+            + "<tr><td>A</td><td>groepeert</td><td>Wet X "
+            + "".join(f'<a href="/wiki/B{i}">B{i}</a>, ' for i in range(k))
+            + "</td></tr></table>"
+        ),
+    ),
     Shape(
         "huge-property-table",
         _content(

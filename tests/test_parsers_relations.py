@@ -230,6 +230,26 @@ def test_text_beside_links_is_kept_in_target_text_with_a_warning() -> None:
     assert "row 1" in parsed.page.warnings[0] and "Wet X (art. 2), Y" in parsed.page.warnings[0]
 
 
+def test_target_text_is_on_the_cells_first_record_only() -> None:
+    """A cell of n links and text is kept once, not n times (linear in the cell)."""
+    parsed = parse_page(
+        '<div class="mw-parser-output"><h2><span class="mw-headline">Relaties</span></h2><table>'
+        + HEADER.format("Eindpunten")
+        + f'<tr><td>{SELF}</td><td>Heeft bron</td><td>Wet X: <a href="/wiki/Y">Y</a>, '
+        '<a href="/wiki/Z">Z</a> en <a href="/wiki/W">W</a></td></tr>'
+        f'<tr><td>{SELF}</td><td>groepeert</td><td>zie <a href="/wiki/V">V</a></td></tr>'
+        "</table></div>",
+        "/wiki/Dit",
+    )
+    assert [(r.target, r.target_text) for r in parsed.relations] == [
+        ("Y", "Wet X: Y, Z en W"),
+        ("Z", ""),
+        ("W", ""),
+        ("V", "zie V"),
+    ]
+    assert not any(w.startswith("lost") for w in parsed.page.warnings)
+
+
 def test_old_relation_list_tolerates_empty_paragraphs_separators_and_a_colon() -> None:
     rows, warnings = page_with(
         '<h2><span class="mw-headline">Is gerelateerd aan:</span></h2>'

@@ -82,3 +82,27 @@ def test_model_is_built_once_per_table() -> None:
     element = table("<table><tr><td>a</td></tr></table>")
     tables = Tables()
     assert tables(element) is tables(element)
+
+
+def test_a_table_without_spans_gets_the_same_model_as_by_the_full_algorithm() -> None:
+    plain = (
+        "<table><caption>C</caption><th>V</th><th>E</th>"
+        "<thead><tr><th>a</th><th>b</th></tr></thead><tr></tr>"
+        "<tbody><tr><td>c</td></tr><td>loose</td></tbody>"
+        "<tr><td>d</td><td>e</td><td>f</td></tr></table>"
+    )
+    fast = form(table(plain))
+    # one colspan=1 cell sends the same table through the full algorithm
+    full = form(table(plain.replace("<td>d</td>", '<td colspan="1">d</td>')))
+    shape = [
+        [(c.x, c.y, c.width, c.height, c.header) if c else None for c in r.slots] for r in full.rows
+    ]
+    assert [
+        [(c.x, c.y, c.width, c.height, c.header) if c else None for c in r.slots] for r in fast.rows
+    ] == shape
+    assert [[line_of(c.element) for c in r.cells] for r in fast.rows] == [
+        [line_of(c.element) for c in r.cells] for r in full.rows
+    ]
+    assert [r.y for r in fast.rows] == [r.y for r in full.rows]
+    assert (fast.caption, fast.width) == (full.caption, full.width) == ("C", 3)
+    assert [r.element is None for r in fast.rows] == [r.element is None for r in full.rows]
