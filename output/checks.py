@@ -20,8 +20,8 @@ SMW, its facts) and then gives the ``checks`` table, one row per disagreement:
   Afgeleide relaties, has no row from A with that relation: B is stale (on SMW's
   default settings B's query results stay as they were until B is purged). Not asked
   of a B whose Afgeleide relaties reached their query's ``limit=``; for an A whose
-  Relaties did, A's relations are its SMW relation objects (its shown rows without
-  facts);
+  Relaties did, A's relations are its SMW relation objects (without facts its rows
+  are not judged);
 - ``facts-unreadable``: SMW's answer holding the page's facts could not be read (a
   malformed answer, one whose entities would write it out past the bound of
   ``parsers.facts``): ``detail`` says why; the page has no facts and is not checked
@@ -326,6 +326,8 @@ class Checker:
                 origin = resolve(source, redirects)
                 if origin not in pages or origin == page.title:
                     continue
+                if "direct" in pages[origin].query_limited and pages[origin].facts is None:
+                    continue  # A's Relaties show a part and no facts hold the rest
                 row = (origin, relation, resolve(target, redirects))
                 if row not in direct and row not in linked:
                     out.append(

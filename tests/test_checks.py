@@ -130,6 +130,9 @@ def test_a_derived_row_from_a_truncated_relaties_block_is_found_in_smw() -> None
     target = _page("Dit", derived=[("A", "realiseert")])
     rows, _ = _check((source, facts), (target, None))
     assert rows == []
+    # without A's facts the row cannot be judged: no disagreement either
+    rows, _ = _check((source, None), (target, None))
+    assert rows == []
     # a derived row SMW's relation objects of A do not hold either still disagrees, and
     # the hidden row, held by SMW, is missing from Afgeleide relaties that are whole
     wrong = _page("Dit", derived=[("A", "smaller")])
