@@ -5,7 +5,9 @@ SMW, its facts) and then gives the ``checks`` table, one row per disagreement:
 
 - ``relation-not-in-smw``: the page's Relaties show a relation (name, target) that
   SMW's relation objects of the page do not hold;
-- ``relation-not-shown``: SMW holds a relation of the page its Relaties do not show;
+- ``relation-not-shown``: SMW holds a relation of the page its Relaties do not show
+  (unless the Relaties' query reached its ``limit=``: a ``query-limit`` note says the
+  rows shown are a part, so only they are checked, and SMW's ``facts`` hold the rest);
 - ``value-differs``: an Eigenschappen value differs from the values SMW holds for its
   property (also: shown without SMW holding it, or held without being shown);
 - ``label-without-property``: an Eigenschappen label that maps to no SMW property
@@ -16,7 +18,10 @@ SMW, its facts) and then gives the ``checks`` table, one row per disagreement:
   facts, named like the relation: "Heeft bron" shown on B as a derived row);
 - ``direct-without-derived``: A's Relaties hold (relation, B) while B, which shows
   Afgeleide relaties, has no row from A with that relation: B is stale (on SMW's
-  default settings B's query results stay as they were until B is purged);
+  default settings B's query results stay as they were until B is purged). Not asked
+  of a B whose Afgeleide relaties reached their query's ``limit=``; for an A whose
+  Relaties did, A's relations are its SMW relation objects (without facts its rows
+  are not judged);
 - ``facts-unreadable``: SMW's answer holding the page's facts could not be read (a
   malformed answer, one whose entities would write it out past the bound of
   ``parsers.facts``): ``detail`` says why; the page has no facts and is not checked
@@ -38,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from output.agreement import PAGE, Choice, Tally, infer_mapping, resolve, same
+from parsers import problems
 from parsers.records import CheckRecord, FactRecord, ParsedPage, PropertyRecord
 
 RELATION_NOT_IN_SMW = "relation-not-in-smw"
@@ -67,6 +73,7 @@ class CheckedPage:
     derived: tuple[tuple[str, str, str], ...]  # (source, relation, target) of Afgeleide
     linked: tuple[tuple[str, str], ...]  # (label or property, page) its property values link
     facts_problem: str = ""  # why SMW's answer holding its facts could not be read
+    query_limited: frozenset[str] = frozenset()  # kinds whose blocks show a part (limit=)
 
 
 def checked_page(
@@ -90,6 +97,7 @@ def checked_page(
         tuple((r.source, r.relation, r.target) for r in parsed.relations if r.kind == "derived"),
         tuple(sorted(linked)),
         facts_problem,
+        problems.query_limited(parsed.page.notes),
     )
 
 
@@ -129,6 +137,7 @@ class Summary:
     derived_rows: int = 0  # derived/direct disagreements
     labels: tuple[str, ...] = ()  # labels without an SMW property
     unreadable: int = 0  # pages whose SMW answer could not be read
+    query_limited: int = 0  # pages whose relation blocks show a part (a query's limit=)
     rows: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
 
@@ -144,6 +153,11 @@ class Summary:
         if self.unreadable:
             parts.append(f"{self.unreadable:,} pages' SMW data unreadable (facts-unreadable)")
         parts.append(f"{self.derived_rows:,} Afgeleide relaties rows disagree with their source")
+        if self.query_limited:
+            parts.append(
+                f"{self.query_limited:,} pages show only part of their relations "
+                "(query-limit: SMW's facts hold them all)"
+            )
         if self.labels:
             shown = ", ".join(self.labels[:4]) + (", ..." if len(self.labels) > 4 else "")
             parts.append(f"{len(self.labels)} labels have no SMW property ({shown})")
@@ -186,6 +200,7 @@ class Checker:
         self.relation_properties = self._triples.most_common(1)[0][0] if self._triples else None
         rows: list[CheckRecord] = []
         for page in self._pages:
+            self.summary.query_limited += bool(page.query_limited)
             if page.facts is None:
                 if page.facts_problem:
                     self.summary.unreadable += 1
@@ -254,19 +269,14 @@ class Checker:
         if self.relation_properties is None:
             return []
         src, name, target = self.relation_properties
-        in_smw: set[tuple[str, str]] = set()
-        for values in _subobjects(page.facts, page.title).values():
-            if [f.target for f in values.get(src, [])] != [page.title] or len(
-                values.get(name, [])
-            ) != 1:
-                continue
-            relation = values[name][0].value
-            in_smw |= {(relation, resolve(f.target, redirects)) for f in values.get(target, [])}
+        in_smw = self._smw_relations(page, redirects)
         shown = {(r, resolve(t, redirects)) for r, t in page.direct}
         out = [
             CheckRecord(page.title, RELATION_NOT_IN_SMW, f"Relaties: {r} -> {t}", f"{r} {t}", "")
             for r, t in sorted(shown - in_smw)
         ]
+        if "direct" in page.query_limited:
+            return out  # the Relaties show a part: SMW's other relations are not missing
         out += [
             CheckRecord(
                 page.title,
@@ -279,11 +289,34 @@ class Checker:
         ]
         return out
 
+    def _smw_relations(
+        self, page: CheckedPage, redirects: Mapping[str, str]
+    ) -> set[tuple[str, str]]:
+        """(relation, target) of the page's SMW relation objects (none without facts)."""
+        if self.relation_properties is None or page.facts is None:
+            return set()
+        src, name, target = self.relation_properties
+        out: set[tuple[str, str]] = set()
+        for values in _subobjects(page.facts, page.title).values():
+            if [f.target for f in values.get(src, [])] != [page.title] or len(
+                values.get(name, [])
+            ) != 1:
+                continue
+            relation = values[name][0].value
+            out |= {(relation, resolve(f.target, redirects)) for f in values.get(target, [])}
+        return out
+
     # -- derived against direct --------------------------------------------------------
 
     def _derived_rows(self, redirects: Mapping[str, str]) -> list[CheckRecord]:
         pages = {p.title: p for p in self._pages}
         direct = {(p.title, r, resolve(t, redirects)) for p in self._pages for r, t in p.direct}
+        direct |= {  # Relaties showing a part: SMW's relation objects hold them all
+            (p.title, r, t)
+            for p in self._pages
+            if "direct" in p.query_limited
+            for r, t in self._smw_relations(p, redirects)
+        }
         linked = {(p.title, r, resolve(t, redirects)) for p in self._pages for r, t in p.linked}
         shown_on: dict[str, set[tuple[str, str]]] = {}
         out: list[CheckRecord] = []
@@ -293,6 +326,8 @@ class Checker:
                 origin = resolve(source, redirects)
                 if origin not in pages or origin == page.title:
                     continue
+                if "direct" in pages[origin].query_limited and pages[origin].facts is None:
+                    continue  # A's Relaties show a part and no facts hold the rest
                 row = (origin, relation, resolve(target, redirects))
                 if row not in direct and row not in linked:
                     out.append(
@@ -306,6 +341,8 @@ class Checker:
         for source, relation, target in sorted(direct):
             if target == source or target not in shown_on:
                 continue  # not a page of the snapshot showing Afgeleide relaties
+            if "derived" in pages[target].query_limited:
+                continue  # its Afgeleide relaties show a part
             if (source, relation) not in shown_on[target]:
                 out.append(
                     CheckRecord(
@@ -324,6 +361,7 @@ class Checker:
             "pages_checked_against_smw": self.summary.with_facts,
             "pages_disagreeing": self.summary.disagree,
             "pages_facts_unreadable": self.summary.unreadable,
+            "pages_query_limited": self.summary.query_limited,
             "rows": self.summary.rows,
             "by_kind": self.summary.by_kind,
             "property_map": {

@@ -8,6 +8,8 @@ not place this way instead of raising.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 EMPTY = "empty"  # no bytes, or only whitespace
 NOT_HTML = "not-html"  # no markup at all
 TRUNCATED = "truncated"  # a full page that stops before </html>
@@ -45,8 +47,9 @@ CODES = (
 BODY_TEXT = "body-text"  # text in a property or relation block, kept as body text
 BY_POSITION = "by-position"  # a relation table without header row, read by column position
 FULL_WIDTH_ROW = "full-width-row"  # a one-cell row in a property or relation table: body text
+QUERY_LIMIT = "query-limit"  # a relation query that reached its limit=: the rows shown are a part
 
-NOTE_CODES = (BODY_TEXT, BY_POSITION, FULL_WIDTH_ROW)
+NOTE_CODES = (BODY_TEXT, BY_POSITION, FULL_WIDTH_ROW, QUERY_LIMIT)
 
 
 MAX_DETAIL = 400
@@ -59,6 +62,26 @@ def warning(code: str, detail: str) -> str:
     if len(detail) > MAX_DETAIL:
         detail = detail[: MAX_DETAIL - 3] + "..."
     return f"{code}: {detail}"
+
+
+def query_limit(kind: str, where: str, shown: int) -> str:
+    """The note of a relation block of ``kind`` (direct, derived) whose query reached its
+    ``limit=``: SMW's footer links to the rows it leaves out. The detail starts with the
+    kind, so ``query_limited`` reads it back (the checks treat the block as a part)."""
+    rows = "row" if shown == 1 else "rows"
+    return warning(
+        QUERY_LIMIT,
+        f"{kind} {where}: the query shows {shown} {rows}, more exist "
+        "(its limit was reached; SMW's data holds them all)",
+    )
+
+
+def query_limited(notes: Iterable[str]) -> frozenset[str]:
+    """The relation kinds whose blocks a page's ``query-limit`` notes say are a part."""
+    prefix = QUERY_LIMIT + ": "
+    return frozenset(
+        note[len(prefix) :].split(" ", 1)[0] for note in notes if note.startswith(prefix)
+    )
 
 
 def excerpt(text: str, limit: int = 120) -> str:

@@ -284,9 +284,12 @@ def _read_label_list(
 
 def _read_div_grid(element: etree._Element, page_title: str) -> list[Property] | None:
     """A grid of divs: a row ``div`` per property, holding a label and a value element
-    (a wrapper of one grid is looked through)."""
-    while len(element) == 1 and element[0].tag == "div" and is_blank(element.text or ""):
-        element = element[0]
+    (a wrapper of one grid is looked through; a grid of one row is read as it stands,
+    when its row, looked into, is no grid)."""
+    if len(element) == 1 and element[0].tag == "div" and is_blank(element.text or ""):
+        inner = _read_div_grid(element[0], page_title)
+        if inner is not None:
+            return inner
     rows = list(element)
     if not rows or not is_blank(element.text or ""):
         return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-PARSER_VERSION = "3.0.0"
+PARSER_VERSION = "3.1.0"
 
 
 @dataclass(frozen=True, slots=True)

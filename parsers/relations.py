@@ -17,10 +17,12 @@ and is handed back whole to the body text: nothing vanishes.
 Each data row gives one record per endpoint (``parsers.endpoints``): an endpoint cell
 is split on its internal links (separators between them are not text); a cell
 without links gives one record with its text; an empty endpoint cell gives none.
-``tr.smwfooter`` (SMW's "... meer resultaten") is query chrome; a one-cell row ("Geen
-relaties") is handed back to the body with a note; a row missing a role's cell, with
-a ``relation-row`` warning. A column without a header (SMW's main column) is chrome;
-a column with another header is handed back to the body text.
+``tr.smwfooter`` (SMW's "... meer resultaten") is query chrome; it says the query
+reached its ``limit=``, so the table's rows are a part: a ``query-limit`` note names
+the kind. A one-cell row ("Geen relaties") is handed back to the body with a note; a
+row missing a role's cell, with a ``relation-row`` warning. A column without a header
+(SMW's main column) is chrome; a column with another header is handed back to the
+body text.
 
 The kind comes from the block, else from a title row, else from the endpoint header
 (plural: direct, singular: derived), else ``direct``.
@@ -213,12 +215,21 @@ def read_table(table: Table, block: Block, page_title: str, profile: Profile) ->
     kind = kind or columns.kind or labels.DIRECT
     roles_at = {columns.source, columns.relation, columns.target}
     header_cells = table.rows[start - 1].slots if start else ()
+    footers = 0
     for index in range(start, len(table.rows)):
         row = table.rows[index]
+        footers += _is_footer(row)
         _read_row(
             row, index, columns, roles_at, header_cells, name, kind, block, page_title, harvest
         )
+    if footers:  # SMW's "... meer resultaten": the query reached its limit
+        data_rows = len(table.rows) - start - footers
+        harvest.notes.append(problems.query_limit(kind, block.where, data_rows))
     return harvest
+
+
+def _is_footer(row: Row) -> bool:
+    return row.element is not None and not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes)
 
 
 def _by_position(table: Table, block: Block, name: str) -> Columns | None:
@@ -259,7 +270,7 @@ def _read_row(
     cells = row.cells
     if not cells:
         return
-    if row.element is not None and not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+    if _is_footer(row):
         harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
         return
     if len(cells) == 1:

@@ -60,6 +60,7 @@ def test_no_mutation_loses_visible_text() -> None:
     assert runs >= 600
 
 
+@pytest.mark.wiki
 def test_every_page_of_the_test_wiki_is_read_completely(testwiki: Any) -> None:
     """No page of the clean N=300 wiki loses text or carries a warning, and each still
     equals the generator's ground truth."""

@@ -111,4 +111,4 @@ def test_stages_2_and_3_read_only() -> None:
     blocks = classify(pieces, "P", NORA, tables)
     reading = read(blocks, "P", NORA, tables)
     assert etree.tostring(tree) == before
-    assert len(reading.properties) == 5 and len(reading.relations) == 3
+    assert len(reading.properties) == 6 and len(reading.relations) == 3

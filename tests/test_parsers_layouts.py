@@ -136,7 +136,11 @@ def test_smwfooter_row_is_query_chrome_in_broadtable() -> None:
         "</table>"
     )
     assert rels(page) == [("direct", "Pagina", "a", "X")]
-    assert page.sections == () and page.page.warnings == () and page.page.notes == ()
+    assert page.sections == () and page.page.warnings == ()
+    # the footer says the query reached its limit: the block is a part (a note)
+    assert [n.split(": ")[:2] for n in page.page.notes] == [
+        ["query-limit", "direct under 'Relaties' (h2)"]
+    ]
     assert page.page.shows_query_results
 
 
@@ -174,6 +178,16 @@ def test_property_div_grid() -> None:
         ("Bron", "B", ("B",)),
     ]
     assert page.sections == () and page.page.warnings == ()
+
+
+def test_property_div_grid_of_one_row() -> None:
+    # the grid's one row is not a wrapper to look through: its label and value are no rows
+    page = parsed(
+        '<h2>Eigenschappen</h2><div class="grid"><div class="row"><div class="label">ID</div>'
+        '<div class="value">NAP01</div></div></div>'
+    )
+    assert [(p.property, p.value) for p in page.properties] == [("ID", "NAP01")]
+    assert page.sections == () and page.page.warnings == () and page.page.notes == ()
 
 
 def test_empty_block_sentence_is_a_note_not_a_warning() -> None:

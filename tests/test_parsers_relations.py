@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from parsers import parse_page
+from parsers import ParsedPage, parse_page, problems
 
 HEADER = "<tr><th>Vertrekpunt</th><th>Relatie</th><th>{}</th></tr>"
 SELF = '<a class="mw-selflink selflink">Dit</a>'
@@ -276,3 +276,46 @@ def test_full_width_row_in_a_relation_table_is_handed_back() -> None:
     # nothing lost or misread: a note, not a warning
     assert parsed.page.warnings == ()
     assert "full-width-row" in [n.split(":")[0] for n in parsed.page.notes]
+
+
+FOOTER = (
+    '<tr class="smwfooter sortbottom row-even"><td colspan="3">'
+    '<span class="smw-table-furtherresults"><a href="/wiki/Speciaal:Vragen/x/offset%3D2">'
+    "... meer resultaten</a></span></td></tr>"
+)
+
+
+def _limited_table(heading: str, endpoint: str, rows: str, footer: str) -> ParsedPage:
+    return parse_page(
+        f'<div class="mw-parser-output"><h2><span class="mw-headline">{heading}</span></h2>'
+        f'<table class="wikitable smwtable">{HEADER.format(endpoint)}{rows}{footer}</table></div>',
+        "/wiki/Dit",
+    )
+
+
+@pytest.mark.parametrize(
+    ("heading", "endpoint", "kind"),
+    [("Relaties", "Eindpunten", "direct"), ("Afgeleide relaties", "Eindpunt", "derived")],
+)
+def test_a_query_that_reached_its_limit_gets_a_note_naming_the_kind(
+    heading: str, endpoint: str, kind: str
+) -> None:
+    rows = "".join(
+        f'<tr><td><a href="/wiki/{s}">{s}</a></td><td>groepeert</td><td>{SELF}</td></tr>'
+        for s in ("A", "B")
+    )
+    parsed = _limited_table(heading, endpoint, rows, FOOTER)
+    assert len(parsed.relations) == 2 and {r.kind for r in parsed.relations} == {kind}
+    # the footer is chrome: nothing lost, a note and no warning
+    assert parsed.page.warnings == ()
+    limit_notes = [n for n in parsed.page.notes if n.startswith("query-limit: ")]
+    assert limit_notes == [
+        f"query-limit: {kind} under {heading!r} (h2): the query shows 2 rows, more exist "
+        "(its limit was reached; SMW's data holds them all)"
+    ]
+    assert problems.query_limited(parsed.page.notes) == {kind}
+    assert problems.QUERY_LIMIT in problems.NOTE_CODES
+    # without the footer the table is whole: no note
+    whole = _limited_table(heading, endpoint, rows, "")
+    assert problems.query_limited(whole.page.notes) == frozenset()
+    assert not [n for n in whole.page.notes if n.startswith("query-limit")]
