@@ -156,9 +156,11 @@ class WikiControl:
             log.write(json.dumps(op, ensure_ascii=False) + "\n")
         write_truth(self.corpus, self.corpus_dir, self.params)
         truth_after = {p.title: self.corpus.truth(p) for p in self.corpus}
+        # a row past a reached query limit changes the hidden count only: the page
+        # renders the same, so it is not affected
         self.affected = sorted(
             t for t in truth_before.keys() | truth_after.keys()
-            if truth_before.get(t) != truth_after.get(t)
+            if _shown(truth_before.get(t)) != _shown(truth_after.get(t))
         )  # fmt: skip
         return list(dict.fromkeys(saved))
 
@@ -263,3 +265,10 @@ def _move(corpus: Corpus, old: str, new: str, *, redirect: bool, now: str) -> No
     if redirect:
         corpus.put(Page(title=old, ns=_namespace(old), kind="redirect", redirect=new,
                         timestamp=now))  # fmt: skip
+
+
+def _shown(truth: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A page's truth without what its rendering does not show (rows past a query limit)."""
+    if truth is None:
+        return None
+    return {key: value for key, value in truth.items() if key != "hidden_relations"}
