@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from parsers import document, labels, problems
+from parsers.blocks import BODY, Block
 from parsers.blocks import classify as classify_blocks
 from parsers.digest import content_sha256
 from parsers.links import classify, title_from_url
@@ -54,7 +55,6 @@ def extract(
     if doc.root is not None:
         root = doc.root
         walked = walk(root)
-        shows_query_results = walked.shows_query_results
         if "wgIsRedirect" not in meta:  # no metadata: the redirect notice says it
             notice = labels.REDIRECT_NOTICE_CLASS
             is_redirect = notice.encode() in doc.source and any(
@@ -62,6 +62,7 @@ def extract(
             )
         tables = Tables()
         blocks = classify_blocks(walked.pieces, title, profile, tables)
+        shows_query_results = walked.shows_query_results and _body_shows_query(blocks)
         reading = read(blocks, title, profile, tables)
     warnings.extend(reading.warnings)
     historical = _historical(reading, profile)
@@ -162,6 +163,24 @@ def _assemble(
         shows_query_results=shows_query_results,
     )
     return ParsedPage(page, props, relations, sects)
+
+
+def _body_shows_query(blocks: list[Block]) -> bool:
+    """SMW query result markup stands in a body block. Query results inside the
+    Eigenschappen and relation blocks are left out: they show the page's own facts and
+    the relations naming it, which the crawl plan's relation rules follow already."""
+    results = labels.QUERY_RESULT_CLASSES
+    for block in blocks:
+        if block.kind != BODY:
+            continue
+        for piece in block.pieces:
+            if piece.element is None:
+                continue
+            for element in piece.element.iter(etree.Element):
+                value = element.get("class")
+                if value and not results.isdisjoint(value.split()):
+                    return True
+    return False
 
 
 def _title(meta: dict[str, Any], first_heading: str, url: str) -> str:

@@ -198,7 +198,7 @@ def _letters(text: str) -> str:
 QUERY_RESULT_CLASSES = frozenset({"smwtable", "smw-format", "smwfooter"})
 """Classes only SMW's inline query results carry: ``table.smwtable`` (formats table and
 broadtable), ``ul/ol/span.smw-format`` (ul, ol, list), ``tr.smwfooter`` (more results).
-A page showing one has ``shows_query_results``."""
+A page showing one in a body block has ``shows_query_results``."""
 QUERY_FOOTER_CLASSES = frozenset({"smwfooter"})
 """The last row of a query table that reached its ``limit=``: a link to further results
 ("... meer resultaten", or the query's ``searchlabel=``), query chrome, not data."""

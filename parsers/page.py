@@ -38,8 +38,12 @@ Page fields and their sources, first found wins:
 * ``notes``: what an operator may want to know although nothing was lost or misread
   (text kept as body text inside a block, a relation table read by position; codes
   in ``parsers.problems.NOTE_CODES``).
-* ``shows_query_results``: the content holds SMW inline query result markup
-  (``labels.QUERY_RESULT_CLASSES``).
+* ``shows_query_results``: SMW inline query result markup
+  (``labels.QUERY_RESULT_CLASSES``) stands in a body block (``parsers.blocks``), such
+  as an overview table of other pages' values. Markup inside property or relation
+  blocks (Eigenschappen, Relaties, Afgeleide relaties rendered by ``#ask``) does not
+  count: those show the page's own facts and the relations naming it, which the crawl
+  plan follows by their relation targets.
 
 ``parse_page`` never raises on input: damage, visible text that landed in no record
 (``lost``) and whatever may be misread become ``warnings`` ("code: detail", codes in

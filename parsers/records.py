@@ -35,8 +35,11 @@ class PageRecord:
     #: detail", codes in ``parsers.problems.NOTE_CODES``): text in a property or relation
     #: block kept as body text, a relation table read by column position ...
     notes: tuple[str, ...] = ()
-    #: the content renders Semantic MediaWiki inline query results (SMW's own result
-    #: markup: ``table.smwtable``, ``.smw-format`` lists, ``tr.smwfooter``)
+    #: the body text renders Semantic MediaWiki inline query results (SMW's own result
+    #: markup: ``table.smwtable``, ``.smw-format`` lists, ``tr.smwfooter``) in a body
+    #: block: an overview of other pages' values. Query results that render the page's
+    #: own property or relation blocks do not count (the crawl plan follows those by
+    #: their relation targets); the plan refetches a page with it on any wiki change
     shows_query_results: bool = False
     #: where the page's archived response record is (filled in by the crawl/export side,
     #: never by the parser): WARC file name under DATA/warc and byte offset; "" / None

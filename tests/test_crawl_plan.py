@@ -293,6 +293,19 @@ def test_an_edit_during_the_crawl_refetches_targets_fetched_before_it_once() -> 
     assert make_plan(after).settled
 
 
+def test_the_night_after_an_edit_during_the_crawl_refetches_all_its_targets() -> None:
+    # A was edited during the last crawl (its fetch 1 showed the new revision 2): tonight
+    # it is changed, and its targets are refetched although the digests of its facts
+    # before and after agree (T was rendered before SMW stored A's new data)
+    pages = listing(("A", 2, T1), ("T", 1, T0), ("V", 1, T0))
+    prior = {"A": Known(1, 1, T0), "T": Known(2, 1, T0), "V": Known(3, 1, T0)}
+    facts = {1: {"T": "a"}, 9: {"T": "a"}}
+    settled = data(pages, prior, targets={1: {"V"}, 9: {"V"}}, facts=facts, done={"A": 9})
+    assert fetched(settled) == {}
+    after_edit = replace(settled, edited_before=frozenset({"A"}))
+    assert fetched(after_edit) == {"T": RELATION_TARGET, "V": RELATION_TARGET}
+
+
 def test_rolling_refresh_bounds_every_pages_age_by_k_nights() -> None:
     """Unchanged for 3K nights but for one edit a night: every page is refetched at least
     every K nights, ceil(N/K) refresh fetches a night, oldest archived copy first."""

@@ -65,6 +65,16 @@ def test_full_crawl_equals_ground_truth(testwiki: Any, reference_crawl: Path) ->
     assert truth_differences(reference_crawl, truth_of(testwiki), namespaces) == []
 
 
+def test_query_flag_marks_the_overview_pages_only(testwiki: Any, reference_crawl: Path) -> None:
+    """``shows_query_results`` is the overview pages' (SMW query tables in body text), not
+    the many pages whose Relaties and Afgeleide relaties SMW renders with ``#ask``: the
+    crawl refetches flagged pages on every change in the wiki."""
+    pages = read_table(reference_crawl, "pages")
+    flagged = set(pages.loc[pages["shows_query_results"], "title"])
+    overviews = {p["title"] for p in truth_of(testwiki)["pages"] if p["kind"] == "overview"}
+    assert overviews and flagged == overviews
+
+
 def test_crawl_through_fault_proxy_is_complete(
     testwiki: Any, reference_crawl: Path, tmp_path: Path
 ) -> None:

@@ -58,7 +58,8 @@ def test_split_per_type_smw_ul_with_printout_labels_and_further_results() -> Non
         ("direct", "Pagina", "Is gerelateerd aan", "W"),
     ]
     assert page.sections == () and page.page.warnings == ()
-    assert page.page.shows_query_results
+    # query results inside a relation block: the plan's relation rules follow them
+    assert not page.page.shows_query_results
 
 
 def test_split_per_type_smw_list_inline_in_one_paragraph() -> None:
@@ -141,7 +142,7 @@ def test_smwfooter_row_is_query_chrome_in_broadtable() -> None:
     assert [n.split(": ")[:2] for n in page.page.notes] == [
         ["query-limit", "direct under 'Relaties' (h2)"]
     ]
-    assert page.page.shows_query_results
+    assert not page.page.shows_query_results  # a relation block, not the body
 
 
 def test_headers_hide_is_read_by_position_with_a_note() -> None:
@@ -212,6 +213,17 @@ def test_no_query_results_on_a_plain_page() -> None:
     assert not parsed("<p>tekst</p>").page.shows_query_results
 
 
+def test_query_results_count_in_body_text_only() -> None:
+    """An overview's query list in body text marks the page; the same list under
+    Relaties (a relation block rendered by #ask) does not."""
+    listing = (
+        '<ul class="smw-format ul-format"><li class="smw-row"><span class="smw-field">'
+        f'<span class="smw-value">{link("X")}</span></span></li></ul>'
+    )
+    assert parsed(f"<h2>Overzicht</h2>{listing}").page.shows_query_results
+    assert not parsed(f"<h2>Relaties</h2><h3>groepeert</h3>{listing}").page.shows_query_results
+
+
 def test_conservation_names_the_words_in_no_record() -> None:
     content = "ID 1 Status ok verborgen extra"
     assert conservation.lost(content, ["ID\n1", "Status\nok"]) == "verborgen extra"
@@ -220,15 +232,17 @@ def test_conservation_names_the_words_in_no_record() -> None:
 
 
 def test_shows_query_results_on_real_smw_renderings() -> None:
-    """SMW 5.1's own result markup marks it; #info, format=template rows and hand-written
-    tables do not (fixtures rendered by the real engine, tests/wiki/fixtures.py)."""
+    """SMW 5.1's own result markup in body text marks it; query results rendering the
+    page's own Eigenschappen or relation blocks, #info, format=template rows and
+    hand-written tables do not (fixtures rendered by the real engine,
+    tests/wiki/fixtures.py)."""
     from tests.golden import FIXTURES, parse_fixture
 
     expected = {
-        "smw-relations-ask-table.html": True,  # table.smwtable
-        "smw-relations-broadtable.html": True,
-        "overview-smw-query-table.html": True,
-        "smw-properties-transposed-ask.html": True,
+        "overview-smw-query-table.html": True,  # table.smwtable in body text
+        "smw-relations-ask-table.html": False,  # table.smwtable under Relaties
+        "smw-relations-broadtable.html": False,
+        "smw-properties-transposed-ask.html": False,  # the page's own Eigenschappen
         "smw-info-tooltip.html": False,  # #info: a tooltip, no query
         "smw-relations-template-rows.html": False,  # format=template writes no SMW markup
         "bron-seed-full-page.html": False,  # a hand-written wikitable

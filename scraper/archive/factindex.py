@@ -258,6 +258,17 @@ class FactIndex:
         )
         return {str(r[0]) for r in cur}
 
+    def edited_when_fetched(self, before_crawl: int) -> set[str]:
+        """Titles whose newest ok fetch before crawl ``before_crawl`` showed another
+        revision than the listed one (edited during that crawl)."""
+        cur = self._db.execute(
+            "SELECT title FROM fetches WHERE id IN"
+            " (SELECT max(id) FROM fetches WHERE outcome = 'ok' AND crawl_id < ?"
+            " GROUP BY title) AND fetched_revision IS NOT NULL",
+            (before_crawl,),
+        )
+        return {str(r[0]) for r in cur}
+
     def fetched_again(self, crawl_id: int) -> set[str]:
         """Titles with more than one ok fetch in this crawl (refetched once already)."""
         cur = self._db.execute(

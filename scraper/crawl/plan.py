@@ -36,7 +36,12 @@ A page is fetched when (reason):
 - ``edited-during-crawl``: a page fetched in this crawl before a page whose fetch
   showed another revision than the listed one (edited between listing and fetch),
   when it is one of that page's old or new relation targets, or a query page: it may
-  have been fetched before the edit. Each is fetched again at most once a crawl;
+  have been fetched before the edit. Each is fetched again at most once a crawl.
+  The next night such a page is ``changed`` (the listing names the new revision) and
+  every old and new target of it is a ``relation-target``, whatever SMW's digests say:
+  SMW stores the edit's data and re-renders the queries naming it after the save, so a
+  target fetched meanwhile (in this crawl, or as ``edited-during-crawl``) may show the
+  old query results while the digests of the fetches on both sides already agree;
 - ``refresh``: the rolling refresh, a backstop for dependencies no rule sees: the
   ``PlanInput.refresh`` unchanged pages whose archived copy is oldest (``--refresh-days
   K`` makes that ceil(N/K) a night, so every page is refetched at least every K nights).
@@ -115,6 +120,9 @@ class PlanInput:
     query_pages: frozenset[str] = frozenset()
     #: titles fetched in this crawl whose HTML showed another revision than the listed one
     edited_now: frozenset[str] = frozenset()
+    #: titles whose newest ok fetch before this crawl showed another revision than the
+    #: listed one (edited during that crawl)
+    edited_before: frozenset[str] = frozenset()
     #: titles fetched twice in this crawl already (never a third time)
     fetched_again: frozenset[str] = frozenset()
     #: how many unchanged pages the rolling refresh refetches (oldest archived copy first)
@@ -210,7 +218,10 @@ def _changed_targets(
         if title not in new and title in old and not waits:
             out |= found.all(old[title])  # when it waits: known once the new facts are
     for title, fetch_id in new.items():
-        out |= found.changed(old.get(title), fetch_id, edited=title in chosen)
+        if title in data.edited_before:  # its targets may have rendered before SMW settled
+            out |= found.all(old.get(title)) | found.all(fetch_id)
+        else:
+            out |= found.changed(old.get(title), fetch_id, edited=title in chosen)
     for title in deleted:
         out |= found.all(old.get(title))
     return {_resolve(t, data.redirects) for t in out}

@@ -101,6 +101,7 @@ class Rounds:
             baseline_redirects=state.redirect_versions(baseline.id) if baseline else {},
             query_pages=frozenset(state.query_pages()),
             edited_now=frozenset(t for t, _a, _b in state.mid_crawl_edits(crawl_id)),
+            edited_before=frozenset(state.edited_when_fetched(before_crawl=crawl_id)),
             fetched_again=frozenset(state.fetched_again(crawl_id)),
             refresh=refresh_quota(len(listing), self.config.refresh_days, nights),
         )
