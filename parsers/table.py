@@ -201,9 +201,14 @@ def _cover(row: list[Cell | None], x: int, width: int, cell: Cell) -> None:
 
 def form(table: etree._Element) -> Table:
     """The model of ``table`` (module docstring)."""
-    unspanned = _form_unspanned(table)  # most tables: every cell covers its own slot
-    if unspanned is not None:
-        return unspanned
+    caption, groups = _row_groups(table)
+    found = [row for group in groups for row in group]
+    if not any(
+        cell.get("rowspan") is not None or cell.get("colspan") is not None
+        for _, cells in found
+        for cell in cells
+    ):  # most tables: every cell covers its own slot
+        return _form_unspanned(table, caption, found)
     row_count = sum(
         1 + sum(1 for row in child if row.tag in ("tr", *_CELL_TAGS))
         if child.tag in _SECTIONS
@@ -211,41 +216,10 @@ def form(table: etree._Element) -> Table:
         for child in table
     )
     former = _Former(row_count)
-    caption = ""
-    loose: list[etree._Element] = []
-    in_group = False  # rows directly in the table since the last row group
-
-    def flush() -> None:
-        if loose:
-            former.row(None, list(loose))
-            loose.clear()
-
-    for child in table:
-        tag = child.tag
-        if tag == "caption" and not caption:
-            caption = line_of(child)
-        elif tag == "tr":
-            flush()
-            former.row(child, [c for c in child if c.tag in _CELL_TAGS])
-            in_group = True
-        elif tag in _CELL_TAGS:
-            loose.append(child)
-            in_group = True
-        elif tag in _SECTIONS:
-            flush()
-            if in_group:
-                former.end_group()
-                in_group = False
-            for row in child:
-                if row.tag == "tr":
-                    flush()
-                    former.row(row, [c for c in row if c.tag in _CELL_TAGS])
-                elif row.tag in _CELL_TAGS:
-                    loose.append(row)
-            flush()
-            former.end_group()
-    flush()
-    former.end_group()
+    for group in groups:
+        for element, cells in group:
+            former.row(element, cells)
+        former.end_group()
     width = former.width
     rows = []
     for element, y in former.rows:
@@ -259,18 +233,22 @@ def form(table: etree._Element) -> Table:
     return Table(table, caption, width, tuple(rows))
 
 
-def _form_unspanned(table: etree._Element) -> Table | None:
-    """``form`` for a table where no cell of its own spans (has ``rowspan`` or
-    ``colspan``): each cell is the slot at its index in its row, so the grid is the
-    rows themselves. The same model as the full algorithm, at a fraction of the cost;
-    None when a cell spans."""
+#: a row as the table holds it: its ``tr`` (None for cells loose in a group) and its cells
+_RawRow = tuple[etree._Element | None, list[etree._Element]]
+
+
+def _row_groups(table: etree._Element) -> tuple[str, list[list[_RawRow]]]:
+    """The caption and the rows of ``table`` in their row groups: each ``thead``,
+    ``tbody`` or ``tfoot``, and each run of rows directly in the table between them.
+    Cells loose in a group (no ``tr``) make a row of their own."""
     caption = ""
-    found: list[tuple[etree._Element | None, list[etree._Element]]] = []
+    groups: list[list[_RawRow]] = []
+    direct: list[_RawRow] = []  # rows directly in the table since the last row group
     loose: list[etree._Element] = []
 
-    def flush() -> None:
+    def flush(into: list[_RawRow]) -> None:
         if loose:
-            found.append((None, list(loose)))
+            into.append((None, list(loose)))
             loose.clear()
 
     for child in table:
@@ -278,26 +256,37 @@ def _form_unspanned(table: etree._Element) -> Table | None:
         if tag == "caption" and not caption:
             caption = line_of(child)
         elif tag == "tr":
-            flush()
-            found.append((child, [c for c in child if c.tag in _CELL_TAGS]))
+            flush(direct)
+            direct.append((child, [c for c in child if c.tag in _CELL_TAGS]))
         elif tag in _CELL_TAGS:
             loose.append(child)
         elif tag in _SECTIONS:
-            flush()
+            flush(direct)
+            if direct:
+                groups.append(direct)
+                direct = []
+            section: list[_RawRow] = []
             for row in child:
                 if row.tag == "tr":
-                    flush()
-                    found.append((row, [c for c in row if c.tag in _CELL_TAGS]))
+                    flush(section)
+                    section.append((row, [c for c in row if c.tag in _CELL_TAGS]))
                 elif row.tag in _CELL_TAGS:
                     loose.append(row)
-            flush()
-    flush()
+            flush(section)
+            groups.append(section)
+    flush(direct)
+    if direct:
+        groups.append(direct)
+    return caption, groups
+
+
+def _form_unspanned(table: etree._Element, caption: str, found: list[_RawRow]) -> Table:
+    """``form`` for a table where no cell of its own spans (has ``rowspan`` or
+    ``colspan``): each cell is the slot at its index in its row, so the grid is the
+    rows themselves. The same model as the full algorithm, at a fraction of the cost."""
     width = max((len(cells) for _, cells in found), default=0)
     rows = []
     for y, (element, elements) in enumerate(found):
-        for cell in elements:
-            if cell.get("rowspan") is not None or cell.get("colspan") is not None:
-                return None
         cells = tuple(
             [_new(Cell, (cell, x, y, 1, 1, cell.tag == "th")) for x, cell in enumerate(elements)]
         )
