@@ -11,7 +11,7 @@ dropped, and the rest joined with "\\n".
 
 How: the first stage (``parsers.walk``) puts a private line marker
 (``labels.LINE_MARK``) at the start and end of every block element and a space
-after every cell, once, over the whole content area (``mark_lines``). From then on
+after every cell, once, over the whole content area (``parsers.walk``). From then on
 the tree is only read: lxml's C text serialiser yields any element's text with the
 markers, which are split on. Newlines in the HTML source are plain whitespace,
 never line breaks.
@@ -24,20 +24,6 @@ from lxml import etree
 from parsers import labels
 
 _MARK = labels.LINE_MARK
-_BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)
-_CELL_TAGS = frozenset(labels.CELL_TAGS)
-
-
-def mark_lines(root: etree._Element) -> None:
-    """Line markers around every block element and a space after every cell below
-    ``root`` (``root`` itself included): the one change stage 1 makes for the text."""
-    for element in root.iter():
-        tag = element.tag
-        if tag in _BLOCK_TAGS:
-            element.text = _MARK + (element.text or "")
-            element.tail = _MARK + (element.tail or "")
-        elif tag in _CELL_TAGS:
-            element.tail = " " + (element.tail or "")
 
 
 def raw_text(element: etree._Element) -> str:

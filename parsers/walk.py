@@ -8,8 +8,8 @@ The only stage that changes the tree. It
 * notes whether the content shows Semantic MediaWiki query results (SMW 5.1's own
   result markup, ``labels.QUERY_RESULT_CLASSES``: ``table.smwtable``,
   ``.smw-format`` list wrappers, ``tr.smwfooter``);
-* marks lines once over the whole area (``parsers.text.mark_lines``), so every later
-  stage only reads;
+* marks lines once over the whole area (the markers ``parsers.text`` splits on), in
+  the same pass as the noise, so every later stage only reads;
 * flattens the area into a run of pieces: headings, top-level elements and the loose
   text between them, in document order.
 
