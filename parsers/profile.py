@@ -45,6 +45,17 @@ The TOML keys (all optional but ``name``)::
 
     [profile.namespaces]                 # namespace name -> number
     "Categorie" = 14
+
+    [profile.property_map]               # shown label -> SMW property (for the checks);
+    "Beheerder" = "Organisatie"          # many labels may name one property, "" none
+    "Uitgever" = "Organisatie"
+
+    [profile.type_property_map."Standaard"]   # per element type: wins over property_map
+    "Uitgever" = "Organisatie"
+
+The two label maps tell the cross-checks (``output.checks``) which SMW property a
+label shows; a crawl config's own ``[property_map]`` wins over both, and labels
+neither names are inferred from the data (``output.agreement``).
 """
 
 from __future__ import annotations
@@ -111,6 +122,11 @@ class Profile:
     category_prefixes: tuple[str, ...]
     #: classes of a label/value infobox table beside the content
     infobox_classes: tuple[str, ...]
+    #: folded label -> SMW property it shows ("" for none): for the cross-checks
+    property_map: Mapping[str, str] = field(default_factory=dict)
+    #: folded element type -> (folded label -> SMW property): wins over ``property_map``
+    #: on pages of that type (one property shown under another label there)
+    type_property_map: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # lookups derived from the values above (not compared, hashed or serialised)
     property_blocks: frozenset[str] = field(init=False, repr=False, compare=False)
     target_kinds: Mapping[str, str] = field(init=False, repr=False, compare=False)
@@ -131,6 +147,9 @@ class Profile:
         for name, value in derived.items():
             object.__setattr__(self, name, value)  # frozen: derived once, here
 
+    def __hash__(self) -> int:  # the label maps are mappings: hash the values' one text
+        return hash(self.canonical())
+
     def block_kind(self, text: str) -> str:
         """``PROPERTIES``, ``DIRECT`` or ``DERIVED`` when ``text`` names a block, else "".
 
@@ -139,6 +158,15 @@ class Profile:
         "Relatiesoorten" not.
         """
         return block_kind(text, self.blocks)
+
+    def smw_property(self, label: str, element_type: str = "") -> str | None:
+        """The SMW property ``label`` shows on a page of ``element_type`` by the profile's
+        label maps (the type's map first), "" for none, None when neither names it."""
+        folded = fold(label)
+        by_type = self.type_property_map.get(fold(element_type)) if element_type else None
+        if by_type is not None and folded in by_type:
+            return by_type[folded]
+        return self.property_map.get(folded)
 
     def canonical(self) -> str:
         """The profile's values as one stable JSON text (sorted keys and sets; its name
@@ -167,7 +195,12 @@ def _header_roles(profile: Profile) -> dict[str, tuple[str, str]]:
 
 
 def _values(profile: Profile) -> dict[str, Any]:
-    return {
+    maps: dict[str, Any] = {}  # only when given: a profile without them keeps its sha256
+    if profile.property_map:
+        maps["property_map"] = dict(profile.property_map)
+    if profile.type_property_map:
+        maps["type_property_map"] = {t: dict(m) for t, m in profile.type_property_map.items()}
+    return maps | {
         "blocks": dict(profile.blocks),
         "property_headers": sorted(profile.property_headers),
         "property_labels": sorted(profile.property_labels),
@@ -204,6 +237,8 @@ def make(
     namespaces: Mapping[str, int],
     category_prefixes: Iterable[str],
     infobox_classes: Iterable[str],
+    property_map: Mapping[str, str] | None = None,
+    type_property_map: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Profile:
     """A profile from labels spelled as the wiki spells them (folded here)."""
     return Profile(
@@ -223,7 +258,16 @@ def make(
         namespaces=tuple(sorted((fold(k), v) for k, v in namespaces.items())),
         category_prefixes=tuple(dict.fromkeys(category_prefixes)),
         infobox_classes=tuple(dict.fromkeys(infobox_classes)),
+        property_map=_folded_map(property_map or {}),
+        type_property_map={
+            fold(etype): _folded_map(labels)
+            for etype, labels in sorted((type_property_map or {}).items())
+        },
     )
+
+
+def _folded_map(labels: Mapping[str, str]) -> dict[str, str]:
+    return {fold(label): prop.strip() for label, prop in sorted(labels.items())}
 
 
 NORA = make(
@@ -304,7 +348,8 @@ _LISTS = (
     "infobox_classes",
 )
 _TABLES = {"blocks": BLOCK_KINDS, "target_headers": RELATION_KINDS}
-KEYS = ("name", "relation_header_hint", "namespaces", *_TABLES, *_LISTS)
+_LABEL_MAPS = ("property_map", "type_property_map")
+KEYS = ("name", "relation_header_hint", "namespaces", *_TABLES, *_LISTS, *_LABEL_MAPS)
 """Every key a profile mapping may hold."""
 
 
@@ -332,6 +377,10 @@ def from_mapping(data: Mapping[str, object], base: Profile = NORA) -> Profile:
             values[key] = _kinds(key, data[key], kinds)
     if "namespaces" in data:
         values["namespaces"] = _numbers("namespaces", data["namespaces"])
+    if "property_map" in data:
+        values["property_map"] = _label_map("property_map", data["property_map"])
+    if "type_property_map" in data:
+        values["type_property_map"] = _type_maps(data["type_property_map"])
     if "relation_header_hint" in data:
         hint = data["relation_header_hint"]
         if not isinstance(hint, str) or not hint.strip():
@@ -378,4 +427,29 @@ def _numbers(key: str, value: object) -> dict[str, int]:
         if isinstance(number, bool) or not isinstance(number, int):
             raise ProfileError(f"{key}.{name}", f"expected a namespace number, found {number!r}")
         out[name] = number
+    return out
+
+
+def _label_map(key: str, value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ProfileError(key, f'expected a table of label = "SMW property", found {value!r}')
+    out: dict[str, str] = {}
+    for label, prop in value.items():
+        if not isinstance(label, str) or not label.strip():
+            raise ProfileError(key, f"expected a label, found {label!r}")
+        if not isinstance(prop, str):
+            raise ProfileError(f"{key}.{label}", f"expected an SMW property name, found {prop!r}")
+        out[label] = prop
+    return out
+
+
+def _type_maps(value: object) -> dict[str, dict[str, str]]:
+    key = "type_property_map"
+    if not isinstance(value, Mapping):
+        raise ProfileError(key, f"expected a table per element type, found {value!r}")
+    out: dict[str, dict[str, str]] = {}
+    for etype, labels in value.items():
+        if not isinstance(etype, str) or not etype.strip():
+            raise ProfileError(key, f"expected an element type, found {etype!r}")
+        out[etype] = _label_map(f"{key}.{etype}", labels)
     return out

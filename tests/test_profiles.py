@@ -140,6 +140,37 @@ def test_hash_is_stable_and_moves_with_the_values_not_the_name() -> None:
     }
 
 
+LABEL_MAPS = """
+[profile]
+name = "labels"
+[profile.property_map]
+"Beheerder:" = "Organisatie"
+"UITGEVER" = "Organisatie"
+"Opmerking" = ""
+[profile.type_property_map."Standaard"]
+"Uitgever" = "Uitgevende organisatie"
+"""
+
+
+def test_one_profile_file_holds_the_label_to_property_map(tmp_path: Path) -> None:
+    profile = read_profile_file(_write(tmp_path / "labels.toml", LABEL_MAPS))
+    assert profile.property_map == {
+        "beheerder": "Organisatie", "uitgever": "Organisatie", "opmerking": ""
+    }  # fmt: skip
+    assert profile.type_property_map == {"standaard": {"uitgever": "Uitgevende organisatie"}}
+    # many labels name one property; the element type's map wins on its pages
+    assert profile.smw_property("Beheerder") == profile.smw_property("uitgever") == "Organisatie"
+    assert profile.smw_property("Uitgever", "Standaard") == "Uitgevende organisatie"
+    assert profile.smw_property("Beheerder", "standaard") == "Organisatie"
+    assert profile.smw_property("Opmerking") == "" and profile.smw_property("ID") is None
+    # the maps are part of the profile's identity; without them a profile keeps its hash
+    values = json.loads(profile.canonical())
+    assert values["property_map"]["uitgever"] == "Organisatie"
+    assert profile.sha256 != from_mapping({"name": "labels"}).sha256
+    assert "property_map" not in json.loads(NORA.canonical())
+    assert hash(profile) == hash(read_profile_file(tmp_path / "labels.toml"))
+
+
 def test_parse_page_refuses_a_profile_that_is_none() -> None:
     with pytest.raises(TypeError, match="profile"):
         parse_page("<p>x</p>", "x.html", {"name": "x"})  # type: ignore[arg-type]
@@ -200,6 +231,9 @@ def test_profile_file_named_by_the_config_and_by_the_flag(tmp_path: Path) -> Non
         ('name = "x"\n[blocks]\n', "profile.blocks: expected at least one"),
         ('name = "x"\n[target_headers]\nEindpunt = "properties"\n', "profile.target_headers"),
         ("name = [\n", "expected valid TOML"),
+        ('name = "x"\nproperty_map = ["Uitgever"]\n', "profile.property_map: expected a table"),
+        ('name = "x"\n[property_map]\nUitgever = 3\n', "profile.property_map.Uitgever: expected"),
+        ('name = "x"\n[type_property_map]\nStandaard = "x"\n', "type_property_map.Standaard"),
     ],
 )
 def test_bad_profile_files_name_the_key(tmp_path: Path, text: str, needle: str) -> None:
