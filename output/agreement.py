@@ -14,8 +14,10 @@ by its words (whitespace runs as one space; several values as a set of lines or 
 for every label the property whose values agree with it on the most pages, when they
 agree on at least half of the pages that show the label with a value and carry
 facts (ties go to the property named like the label). The mapping given in the
-config (``property_map``) wins over what is inferred; "" there says a label has no
-SMW property. What was chosen, how and with what agreement goes to the manifest.
+config (``property_map``) wins over the profile's (``Profile.property_map``), which
+wins over what is inferred; "" in either says a label has no SMW property. Many
+labels may name one property. What was chosen, how and with what agreement goes to
+the manifest.
 """
 
 from __future__ import annotations
@@ -159,7 +161,7 @@ class Choice:
     """What a label was taken for, and why (for the manifest)."""
 
     property: str  # "" for none
-    source: str  # "config" | "inferred" | "none"
+    source: str  # "config" | "profile" | "inferred" | "none"
     agree: int  # pages where label and property agree
     pages: int  # pages showing the label with a value and carrying facts
 
@@ -195,13 +197,21 @@ def _similar(label: str, prop: str) -> int:
     return 2 if a == b else 1 if a in b or b in a else 0
 
 
-def infer_mapping(tally: Tally, override: Mapping[str, str]) -> dict[str, Choice]:
-    """Each label shown on pages with facts -> its SMW property (see the module docstring)."""
+def infer_mapping(
+    tally: Tally, override: Mapping[str, str], profile: Mapping[str, str] | None = None
+) -> dict[str, Choice]:
+    """Each label shown on pages with facts -> its SMW property (see the module docstring):
+    ``override`` (the config's map) first, then ``profile`` (the profile's, by label as
+    shown), then inferred."""
     out: dict[str, Choice] = {}
+    given = profile or {}
     for label, pages in sorted(tally.shown.items()):
-        if label in override:
-            prop = override[label]
-            out[label] = Choice(prop, "config", tally.agree.get((label, prop), 0), pages)
+        for source, table in (("config", override), ("profile", given)):
+            if label in table:
+                prop = table[label]
+                out[label] = Choice(prop, source, tally.agree.get((label, prop), 0), pages)
+                break
+        if label in out:
             continue
         candidates = [(n, p) for (lab, p), n in tally.agree.items() if lab == label]
         if not candidates:

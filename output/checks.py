@@ -30,20 +30,35 @@ SMW, its facts) and then gives the ``checks`` table, one row per disagreement:
 The last two need no SMW and run on every snapshot. The first three run on pages
 whose facts came whole. Relation objects are SMW subobjects holding a page value
 that is the page itself (the source), one text value (the relation's name) and
-page values (the targets); which three properties those are is read off the data
-(the commonest such triple), as is the label -> property mapping
+page values (the targets), and maybe more (a Toelichting on the relation); which
+three properties those are is read off the data (the commonest such triple; of two
+as common, the one whose name property holds the fewest distinct values: relation
+names repeat, remarks do not), as is the label -> property mapping
 (``output.agreement``); both are written to the manifest.
+
+Which SMW property a label shows: the crawl config's ``property_map`` first, then
+the profile's map for the page's element type, then the profile's ``property_map``,
+then what ``output.agreement`` infers. Many labels may show one property (Organisatie
+as "Beheerder" on one element type, "Uitgever" on another): a property is judged
+once per page, by the labels of that page that show it.
+
+Outside the checks table, ``unread_warning`` gives the page warning ``smw-unread``
+(``UNREAD``): SMW holds property values or relation objects of a page, and the parse
+read no property or no relation from it. That is what labels the profile does not
+know look like (the blocks are read as body text, nothing is lost, so the parser
+itself cannot tell), and it is data-loss class: the page's records miss its data.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from output.agreement import PAGE, Choice, Tally, infer_mapping, resolve, same
 from parsers import problems
+from parsers.profile import NORA, Profile
 from parsers.records import CheckRecord, FactRecord, ParsedPage, PropertyRecord
 
 RELATION_NOT_IN_SMW = "relation-not-in-smw"
@@ -59,6 +74,8 @@ SMW_KINDS = frozenset({RELATION_NOT_IN_SMW, RELATION_NOT_SHOWN, VALUE_DIFFERS})
 DERIVED_KINDS = frozenset({DERIVED_WITHOUT_DIRECT, DIRECT_WITHOUT_DERIVED})
 
 Triple = tuple[str, str, str]  # (source property, name property, target property)
+#: the page warning: SMW holds the page's values or relations, the parse read none
+UNREAD = "smw-unread"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +91,7 @@ class CheckedPage:
     linked: tuple[tuple[str, str], ...]  # (label or property, page) its property values link
     facts_problem: str = ""  # why SMW's answer holding its facts could not be read
     query_limited: frozenset[str] = frozenset()  # kinds whose blocks show a part (limit=)
+    element_type: str = ""  # picks the profile's label map for the page's type
 
 
 def checked_page(
@@ -98,7 +116,41 @@ def checked_page(
         tuple(sorted(linked)),
         facts_problem,
         problems.query_limited(parsed.page.notes),
+        parsed.page.element_type,
     )
+
+
+def unread_warning(parsed: ParsedPage, facts: Sequence[FactRecord]) -> str:
+    """The ``smw-unread`` warning of a page whose SMW data holds property values (or
+    relation objects: subobjects with a page value that is the page) while the parse
+    read no property (or no relation of its own) from it; "" when it read them, or SMW
+    holds nothing of the page."""
+    title = parsed.page.title
+    values = sum(1 for f in facts if f.subject == title)
+    objects = len(
+        {f.subject for f in facts if f.subject != title and f.type == PAGE and f.target == title}
+    )
+    unread: list[str] = []
+    if values and not parsed.properties:
+        unread.append(f"{values} property values, no property block read")
+    if objects and not any(r.kind == "direct" for r in parsed.relations):
+        unread.append(f"{objects} relation objects, no relation read")
+    if not unread:
+        return ""
+    return problems.warning(
+        UNREAD,
+        "SMW holds " + "; ".join(unread) + " (labels the profile does not know? the "
+        "blocks are then body text: nora calibrate, or name them in --profile)",
+    )
+
+
+def with_unread_warning(parsed: ParsedPage, facts: Sequence[FactRecord]) -> ParsedPage:
+    """``parsed`` with the ``smw-unread`` warning added when ``unread_warning`` gives one."""
+    found = unread_warning(parsed, facts)
+    if not found:
+        return parsed
+    page = replace(parsed.page, warnings=(*parsed.page.warnings, found))
+    return replace(parsed, page=page)
 
 
 def _by_property(facts: Iterable[FactRecord], subject: str) -> dict[str, list[FactRecord]]:
@@ -117,15 +169,14 @@ def _subobjects(facts: Iterable[FactRecord], title: str) -> dict[str, dict[str, 
     return out
 
 
-def _relation_shape(title: str, values: Mapping[str, list[FactRecord]]) -> Triple | None:
-    """(source, name, target) properties when a subobject looks like a relation object."""
-    pages = {p: fs for p, fs in values.items() if fs and fs[0].type == PAGE}
+def _relation_shapes(title: str, values: Mapping[str, list[FactRecord]]) -> list[Triple]:
+    """Every (source, name, target) a subobject could be a relation object by: a page
+    value that is the page, one single value, another page value. Extra properties (a
+    Toelichting on the relation) make more candidates, never none."""
+    pages = [p for p, fs in values.items() if fs and fs[0].type == PAGE]
     texts = [p for p, fs in values.items() if fs and fs[0].type != PAGE and len(fs) == 1]
-    sources = [p for p, fs in pages.items() if [f.target for f in fs] == [title]]
-    if len(sources) != 1 or len(texts) != 1 or len(pages) != 2:
-        return None
-    target = next(p for p in pages if p != sources[0])
-    return sources[0], texts[0], target
+    sources = [p for p in pages if [f.target for f in values[p]] == [title]]
+    return [(s, n, t) for s in sources for n in texts for t in pages if t != s]
 
 
 @dataclass(slots=True)
@@ -167,10 +218,14 @@ class Summary:
 class Checker:
     """Collects a snapshot's pages, then finds where they disagree (module docstring)."""
 
-    def __init__(self, property_map: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, property_map: Mapping[str, str] | None = None, profile: Profile = NORA
+    ) -> None:
         self.override = dict(property_map or {})
+        self.profile = profile
         self._pages: list[CheckedPage] = []
         self._triples: Counter[Triple] = Counter()
+        self._names: dict[str, set[str]] = {}  # property -> the single values it holds
         self.mapping: dict[str, Choice] = {}
         self.relation_properties: Triple | None = None
         self.summary = Summary()
@@ -185,10 +240,29 @@ class Checker:
         """One page of the snapshot, as ``checked_page`` gave it."""
         if page.facts is not None:
             for values in _subobjects(page.facts, page.title).values():
-                shape = _relation_shape(page.title, values)
-                if shape is not None:
+                for shape in _relation_shapes(page.title, values):
                     self._triples[shape] += 1
+                    self._names.setdefault(shape[1], set()).add(values[shape[1]][0].value)
         self._pages.append(page)
+
+    def _relation_triple(self) -> Triple | None:
+        """The commonest relation-object shape; of equals, the name holding fewest values."""
+        if not self._triples:
+            return None
+        return max(
+            self._triples,
+            key=lambda t: (self._triples[t], -len(self._names.get(t[1], ())), t),
+        )
+
+    def _property_of(self, label: str, element_type: str) -> str:
+        """The SMW property ``label`` shows on a page of ``element_type`` ("" none)."""
+        if label in self.override:
+            return self.override[label]
+        by_profile = self.profile.smw_property(label, element_type)
+        if by_profile is not None:
+            return by_profile
+        choice = self.mapping.get(label)
+        return choice.property if choice is not None else ""
 
     def finish(self, redirects: Mapping[str, str]) -> list[CheckRecord]:
         """Every disagreement, pages in the order they were added."""
@@ -196,8 +270,13 @@ class Checker:
         for page in self._pages:
             if page.facts is not None:
                 tally.add(page.properties, _by_property(page.facts, page.title), redirects)
-        self.mapping = infer_mapping(tally, self.override)
-        self.relation_properties = self._triples.most_common(1)[0][0] if self._triples else None
+        profile_map = {
+            label: prop
+            for label in tally.shown
+            if (prop := self.profile.smw_property(label)) is not None
+        }
+        self.mapping = infer_mapping(tally, self.override, profile_map)
+        self.relation_properties = self._relation_triple()
         rows: list[CheckRecord] = []
         for page in self._pages:
             self.summary.query_limited += bool(page.query_limited)
@@ -243,22 +322,25 @@ class Checker:
         out: list[CheckRecord] = []
         own = _by_property(page.facts, page.title)
         shown = {p.property: p for p in page.properties}
-        checked: set[str] = set()
-        for label, choice in self.mapping.items():
-            if not choice.property:
+        labels = sorted(set(self.mapping) | set(shown))
+        mapped = {label: self._property_of(label, page.element_type) for label in labels}
+        valued = {lb: p for lb, p in shown.items() if p.value.strip() or p.links}
+        shown_props = {mapped[label] for label in valued}
+        judged: set[str] = set()  # properties held without a label showing them: one row
+        for label in labels:
+            name = mapped[label]
+            if not name:
                 continue
-            prop, facts = shown.get(label), own.get(choice.property, [])
-            checked.add(choice.property)
-            has_value = prop is not None and bool(prop.value.strip() or prop.links)
-            if not has_value and not facts:
-                continue
-            verdict = same(prop if has_value else None, facts, redirects)
-            if not (has_value and facts and verdict.agree):
+            prop, facts = valued.get(label), own.get(name, [])
+            if prop is None and (not facts or name in shown_props or name in judged):
+                continue  # another label of the page shows it, or nothing to show
+            judged.add(name)
+            verdict = same(prop, facts, redirects)
+            if not (prop is not None and facts and verdict.agree):
                 out.append(
                     CheckRecord(
-                        page.title, VALUE_DIFFERS,
-                        f"{label} (SMW property {choice.property})",
-                        verdict.html if has_value else "", verdict.smw,
+                        page.title, VALUE_DIFFERS, f"{label} (SMW property {name})",
+                        verdict.html if prop is not None else "", verdict.smw,
                     )
                 )  # fmt: skip
         out += self._relations(page, redirects)
@@ -372,6 +454,9 @@ class Checker:
                     "pages": c.pages,
                 }
                 for label, c in sorted(self.mapping.items())
+            },
+            "type_property_map": {
+                etype: dict(labels) for etype, labels in self.profile.type_property_map.items()
             },
             "relation_properties": list(self.relation_properties)
             if self.relation_properties

@@ -46,7 +46,7 @@ def snapshot_saved(
     """Parse ``files`` into a snapshot in ``out`` with the wiki's ``profile``; ``shown`` is
     ``files`` behind a progress bar."""
     done = SavedRun()
-    checker = Checker()
+    checker = Checker(profile=profile)
     with SnapshotWriter(
         out, force=force, command="parse", inputs=[f.name for f in files], profile=profile
     ) as writer:

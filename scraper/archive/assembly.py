@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from output.agreement import resolve
-from output.checks import Checker
+from output.checks import Checker, with_unread_warning
 from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from parsers.digest import content_sha256
@@ -190,7 +190,7 @@ def assemble(
     existing = state.existing(crawl_id)
     reader = _facts_reader(state, crawl_id, warc_dir)
     tally = FactsTally()
-    checker = Checker(property_map)
+    checker = Checker(property_map, profile)
     with SnapshotWriter(
         out_dir, command="crawl", inputs=inputs, extra=dict(extra), profile=profile
     ) as writer:
@@ -222,6 +222,7 @@ def assemble(
             parsed = titled(parsed, page.title)
             parsed = resolved(located(parsed, row.warc_file, row.warc_offset), redirects, existing)
             facts, whole, problem = _facts_of(state, reader, row.id, parsed.page.title, tally)
+            parsed = with_unread_warning(parsed, facts)
             if facts:
                 writer.add_rows("facts", facts)
             checker.add(parsed, facts if whole else None, problem)

@@ -178,7 +178,7 @@ def export_crawl(
         schema = crawl_schema(db, data_dir / WARC_DIR, crawl.id)
         redirects = crawl_redirects(db, crawl.id)
         existing = existing_titles(db, crawl.id)
-        checker = Checker(property_map)
+        checker = Checker(property_map, profile)
         tally = FactsTally()
         with SnapshotWriter(
             out_dir,

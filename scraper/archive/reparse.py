@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from output.checks import CheckedPage, checked_page
+from output.checks import CheckedPage, checked_page, with_unread_warning
 from output.schema import page_batches, to_record_batch
 from parsers import ParsedPage, parse_page
 from parsers.facts import Schema
@@ -126,6 +126,7 @@ def parse_source(source: PageSource) -> Exported | str:
         if status == UNREADABLE and found is not None:  # read now (a parser fix): not whole
             status = "incomplete"
         facts, status = (found, status) if found is not None else ((), UNREADABLE)
+        parsed = with_unread_warning(parsed, facts)
     return Exported(parsed, facts, status if _facts is not None else None, why)
 
 
