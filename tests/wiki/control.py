@@ -69,7 +69,10 @@ class WikiControl:
         self.corpus_dir = self.dir / "corpus"
         self.params: dict[str, Any] = json.loads((self.corpus_dir / "params.json").read_text())
         self.corpus = build(
-            self.params["seed"], self.params["pages"], parse_now(self.params["now"])
+            self.params["seed"],
+            self.params["pages"],
+            parse_now(self.params["now"]),
+            self.params.get("labels", "nora"),
         )
         self.affected: list[str] = []  # pages whose truth the last operation changed
         log = self.corpus_dir / "changes.jsonl"

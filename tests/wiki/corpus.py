@@ -1,6 +1,7 @@
 """Generate the NORA-like test corpus: an XML dump to import, icons, and the ground truth.
 
     python -m tests.wiki.corpus --pages 300 --out DIR [--seed 1729] [--now 2026-11-29T08:00:00Z]
+        [--labels nora|gemma|renamed]
 
 writes into DIR:
   dump.xml     SMW property pages, the glossary, templates, a hidden category, N element
@@ -10,7 +11,12 @@ writes into DIR:
                installer's own Hoofdpagina revision is newer than anything imported)
   icons/       one PNG per element type, imported as Bestand:<Type>.png
   truth.json   {"meta": {...}, "pages": [...]}: per page what parse_page must return
-  params.json  seed, pages, now: enough to rebuild the same corpus (control.py does)
+  params.json  seed, pages, now (and labels, when not NORA's): enough to rebuild the same
+               corpus (control.py does)
+
+``--labels`` (testwiki.sh: WIKI_LABELS) renders the same pages and SMW data under another
+label set (``vocabulary.LABEL_SETS``): GEMMA Online's words, or every heading, header and
+property label renamed. NORA's (the default) gives the files it always gave.
 
 Same seed, page count and --now give the same files byte for byte.
 """
@@ -28,7 +34,7 @@ from typing import Any
 from tests.wiki import vocabulary as v
 from tests.wiki.dump import DumpPage, Revision, write_dump, write_png
 from tests.wiki.generator import Generator
-from tests.wiki.model import BANNER, NS_MAIN, Corpus, Page
+from tests.wiki.model import BANNER, NS_MAIN, Corpus, Page, relabel, relation_header
 from tests.wiki.tricky import add_tricky, build_tricky, main_page
 
 DEFAULT_SEED = 1729
@@ -56,6 +62,22 @@ TEMPLATES = {
     "Sjabloon:Afgeleide relatierij": "<tr><td>{{{Vertrekpunt|}}}</td><td>{{{Relatie|}}}</td>"
     "<td>[[{{FULLPAGENAME}}]]</td></tr>",
 }
+
+
+def templates(labels: v.LabelSet) -> dict[str, str]:
+    """``TEMPLATES`` with the relation tables' header rows in ``labels``' words."""
+    if labels.is_nora:
+        return dict(TEMPLATES)
+    source, name, target = relation_header(labels.header, labels)
+    head = f"<tr><th>{source}</th><th>{name}</th><th>{{}}</th></tr>"
+    return TEMPLATES | {
+        "Sjabloon:Relaties begin": '<table class="wikitable sortable relaties">\n'
+        + head.format(target),
+        "Sjabloon:Afgeleide relaties begin": '<table class="wikitable sortable '
+        'afgeleide-relaties">\n' + head.format(labels.derived_target),
+    }
+
+
 CATEGORIES = {"Categorie:Onderhoud": "Pagina's die onderhoud nodig hebben.\n__HIDDENCAT__"}
 
 
@@ -88,8 +110,10 @@ def parse_now(text: str | None) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def build(seed: int, pages: int, now: datetime) -> Corpus:
-    """The whole corpus model for (seed, pages, now); pure and deterministic."""
+def build(seed: int, pages: int, now: datetime, labels: str = "nora") -> Corpus:
+    """The whole corpus model for (seed, pages, now) under the label set named ``labels``;
+    pure and deterministic."""
+    words = v.LABEL_SETS[labels]
     gen = Generator(seed, now)
     count: dict[str, int] = {}
     specs: list[tuple[str, str]] = []
@@ -101,9 +125,9 @@ def build(seed: int, pages: int, now: datetime) -> Corpus:
     stubs = add_tricky(gen, [])
     for title in ("Hoofdpagina", "Lege pagina", "Overzicht architectuurprincipes"):
         gen.taken.add(title)
-    corpus = Corpus()
+    corpus = Corpus(labels=words)
     corpus.support.update(smw_support())  # first: property types before any page uses them
-    corpus.support.update(TEMPLATES)
+    corpus.support.update(templates(words))
     corpus.support.update(CATEGORIES)
     ids: dict[str, int] = {}
     for title, etype in specs:
@@ -117,7 +141,7 @@ def build(seed: int, pages: int, now: datetime) -> Corpus:
         stamp, revisions = gen.timestamp()
         if page.title == "Hoofdpagina":
             stamp, revisions = "", 1
-        corpus.put(replace(page, timestamp=stamp, revisions=revisions))
+        corpus.put(relabel(replace(page, timestamp=stamp, revisions=revisions), words))
     return corpus
 
 
@@ -165,7 +189,7 @@ def truth(corpus: Corpus, meta: dict[str, Any]) -> dict[str, Any]:
         "namespaces": by_ns,
         "templates": sorted(t for t in corpus.support if t.startswith("Sjabloon:")),
         "categories_pages": sorted(t for t in corpus.support if t.startswith("Categorie:")),
-        "files": sorted(f"Bestand:{t}.png" for t in v.TYPES),
+        "files": sorted(f"Bestand:{corpus.labels.element_type(t)}.png" for t in v.TYPES),
         "main_page": "Hoofdpagina",
         "element_pages": sum(1 for p in corpus if p.kind == "element"),
         "smw_properties": sorted(t for t in corpus.support if t.startswith("Eigenschap:")),
@@ -180,10 +204,16 @@ def write_truth(corpus: Corpus, out: Path, params: dict[str, Any]) -> None:
     tmp.replace(out / "truth.json")
 
 
-def write_all(out: Path, seed: int, pages: int, now: datetime, base_url: str) -> Corpus:
+def write_all(
+    out: Path, seed: int, pages: int, now: datetime, base_url: str, labels: str = "nora"
+) -> Corpus:
     out.mkdir(parents=True, exist_ok=True)
-    corpus = build(seed, pages, now)
-    params = {"seed": seed, "pages": pages, "now": now.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    corpus = build(seed, pages, now, labels)
+    params: dict[str, Any] = {
+        "seed": seed, "pages": pages, "now": now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    }  # fmt: skip
+    if labels != "nora":  # NORA's params (and so its truth) stay as they always were
+        params["labels"] = labels
     with (out / "dump.xml").open("w", encoding="utf-8") as fh:
         write_dump(fh, dump_pages(corpus, now), base_url)
     (out / "main.wiki").write_text(corpus.wikitext(corpus.pages["Hoofdpagina"]), "utf-8")
@@ -191,7 +221,8 @@ def write_all(out: Path, seed: int, pages: int, now: datetime, base_url: str) ->
     icons.mkdir(exist_ok=True)
     for etype in v.TYPES:
         digest = hashlib.md5(etype.encode("utf-8")).digest()
-        write_png(icons / f"{etype}.png", (digest[0], digest[1], digest[2]))
+        shown = corpus.labels.element_type(etype)
+        write_png(icons / f"{shown}.png", (digest[0], digest[1], digest[2]))
     (out / "params.json").write_text(json.dumps(params) + "\n", "utf-8")
     write_truth(corpus, out, params)
     return corpus
@@ -204,8 +235,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--now", help="reference UTC time, %%Y-%%m-%%dT%%H:%%M:%%SZ")
     parser.add_argument("--base-url", default="http://127.0.0.1:8089")
+    parser.add_argument("--labels", choices=sorted(v.LABEL_SETS), default="nora",
+                        help="the label set the pages show (vocabulary.LABEL_SETS)")  # fmt: skip
     args = parser.parse_args(argv)
-    corpus = write_all(args.out, args.seed, args.pages, parse_now(args.now), args.base_url)
+    corpus = write_all(
+        args.out, args.seed, args.pages, parse_now(args.now), args.base_url, args.labels
+    )
     print(f"{len(corpus.pages)} pages, {len(corpus.support)} support pages -> {args.out}")
     return 0
 

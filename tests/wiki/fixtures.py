@@ -296,7 +296,9 @@ def steady(body: bytes) -> bytes:
 
 def _wiki(wiki_dir: Path) -> tuple[Corpus, dict[str, dict[str, object]], str]:
     params = json.loads((wiki_dir / "corpus" / "params.json").read_text("utf-8"))
-    corpus = build(params["seed"], params["pages"], parse_now(params["now"]))
+    corpus = build(
+        params["seed"], params["pages"], parse_now(params["now"]), params.get("labels", "nora")
+    )
     truth = {
         p["title"]: p
         for p in json.loads((wiki_dir / "corpus" / "truth.json").read_text("utf-8"))["pages"]

@@ -25,7 +25,7 @@ SMW's own API must report for the page, so a test can check the model against th
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tests.wiki import vocabulary as v
@@ -172,6 +172,7 @@ class Corpus:
 
     pages: dict[str, Page] = field(default_factory=dict)
     support: dict[str, str] = field(default_factory=dict)  # title -> wikitext
+    labels: v.LabelSet = v.NORA_LABELS  # the words the pages show (vocabulary.LabelSet)
     _incoming: dict[str, list[tuple[str, str]]] | None = None
 
     def add(self, page: Page) -> None:
@@ -234,22 +235,23 @@ class Corpus:
             out.append(f"{{{{Elementtype|{page.element_type}|{page.icon_definition}}}}}")
         if page.historical:
             out.append("{{Historie}}")
+        labels = self.labels
         if page.prop_style == "infobox":
-            out.append(_property_table(page))
+            out.append(_property_table(page, labels))
         if page.prop_style == "colon":
-            out.extend(_colon_line(page, p) for p in page.properties)
+            out.extend(_colon_line(page, p, labels) for p in page.properties)
         if page.intro:
             out.append(blocks_wikitext(page.intro))
         if page.prop_style in PROP_STYLES_HEADED:
-            out.append("== Eigenschappen ==")
+            out.append(f"== {labels.properties} ==")
         if page.prop_style in ("heading", "caption", "none", "show", "groups"):
-            out.append(_property_table(page))
+            out.append(_property_table(page, labels))
         if page.prop_style == "ask":
-            out.append(_property_query(page))
+            out.append(_property_query(page, labels))
         if page.prop_style == "bullets":
-            out.append("\n".join(f"* {_colon_line(page, p)}" for p in page.properties))
+            out.append("\n".join(f"* {_colon_line(page, p, labels)}" for p in page.properties))
         if page.prop_style == "grid":
-            out.append(_property_grid(page))
+            out.append(_property_grid(page, labels))
         if page.props_after and page.prop_style in PROP_STYLES_HEADED:
             out.append(blocks_wikitext(page.props_after))
         out.extend(_overview_query(query) for query in page.queries)
@@ -268,7 +270,8 @@ class Corpus:
 
     def _relations_wikitext(self, page: Page) -> list[str]:
         out: list[str] = []
-        style = page.rel_style
+        style, labels = page.rel_style, self.labels
+        direct = f"== {labels.direct} =="
         if style == "headings":
             for rel in page.relations:
                 items = "\n".join(f"* [[{t}]]" for t in rel.targets)
@@ -281,19 +284,19 @@ class Corpus:
                 for rel in page.relations
             ]
             out.append(
-                "== Relaties ==\n{{Relaties begin}}\n" + "\n".join([*rows, "{{Tabel einde}}"])
+                f"{direct}\n{{{{Relaties begin}}}}\n" + "\n".join([*rows, "{{Tabel einde}}"])
             )
         elif page.kind == "element" and style == "caption":  # no heading: the caption says it
-            out.append(_relation_table(page, caption=True))
+            out.append(_relation_table(page, labels, caption=True))
         elif page.kind == "element" and style == "rowspan":
-            out.append("== Relaties ==\n" + _relation_table(page, caption=False))
+            out.append(f"{direct}\n" + _relation_table(page, labels, caption=False))
         elif page.kind == "element" and style in REL_STYLES_SPLIT:
-            parts = ["== Relaties =="]
+            parts = [direct]
             for rel in page.relations:
-                parts += [f"=== {rel.name} ===", _split_query(page, rel.name)]
+                parts += [f"=== {rel.name} ===", _split_query(page, rel.name, labels)]
             out.append("\n".join(parts))
         elif page.kind == "element":
-            out.append("== Relaties ==\n" + _direct_query(page))
+            out.append(f"{direct}\n" + _direct_query(page, labels))
         derived = page.derived_style
         if not page.shows_derived:
             return out
@@ -307,8 +310,8 @@ class Corpus:
             ]
             block = "{{Afgeleide relaties begin}}\n" + "\n".join([*rows, "{{Tabel einde}}"])
         else:
-            block = _derived_query(page)
-        out.append("== Afgeleide relaties ==\n" + block)
+            block = _derived_query(page, labels)
+        out.append(f"== {labels.derived} ==\n" + block)
         return out
 
     # --- ground truth --------------------------------------------------------------------
@@ -335,7 +338,7 @@ class Corpus:
             "redirect_target": page.redirect or None,
             "properties": [
                 {
-                    "property": p.label,
+                    "property": self.labels.label(page.element_type, p.label),
                     "value": blocks_text(smw_shown(p.value) if _shown_by_smw(page, p) else p.value),
                     "links": blocks_links(p.value),
                     "external_links": blocks_external(p.value),
@@ -410,7 +413,7 @@ class Corpus:
         if page.props_after and page.prop_style in PROP_STYLES_HEADED:
             # body text after the property block: a section under the block's own heading
             text = blocks_text(page.props_after)
-            sections.append({"heading": "Eigenschappen", "level": 2, "text": text})
+            sections.append({"heading": self.labels.properties, "level": 2, "text": text})
         for section in page.sections:
             sections.append(
                 {
@@ -420,7 +423,7 @@ class Corpus:
                 }
             )
         if self.shows_no_derived(page):  # the sentence in place of an empty block
-            sections.append({"heading": "Afgeleide relaties", "level": 2, "text": NO_DERIVED})
+            sections.append({"heading": self.labels.derived, "level": 2, "text": NO_DERIVED})
         return sections
 
     def shows_no_derived(self, page: Page) -> bool:
@@ -501,28 +504,39 @@ def smw_annotations(page: Page) -> str:
     return "".join(calls)
 
 
-def _direct_query(page: Page) -> str:
+def _printout(prop: str, label: str) -> str:
+    """``?prop``, with ``=label`` when the page shows the column under another name."""
+    return f"|?{prop}" if label == prop else f"|?{prop}={label}"
+
+
+def _direct_query(page: Page, labels: v.LabelSet) -> str:
     style = page.rel_style
+    source, name, target = labels.header
     condition = f"[[{v.REL_SOURCE}::{{{{FULLPAGENAME}}}}]]"
-    printouts = f"|?{v.REL_SOURCE} |?{v.REL_NAME} |?{v.REL_TARGET}"
+    printouts = f"{_printout(v.REL_SOURCE, source)} {_printout(v.REL_NAME, name)}"
+    printouts += f" |?{v.REL_TARGET}"
     sort = f"|sort={v.REL_NAME} " + _limit(page.rel_limit, page.rel_searchlabel)
-    if style == "template":
-        return _query_rows("Relaties begin", condition, printouts, "Relatierij", sort)
+    if style == "template":  # named args: the row template reads the property names
+        plain = f"|?{v.REL_SOURCE} |?{v.REL_NAME} |?{v.REL_TARGET}"
+        return _query_rows("Relaties begin", condition, plain, "Relatierij", sort)
     main = "" if style == "ask-main" else " |mainlabel=-"
-    return _query_table(condition, printouts + "=Eindpunten" + main, style, sort)
+    return _query_table(condition, printouts + f"={target}" + main, style, sort)
 
 
-def _derived_query(page: Page) -> str:
+def _derived_query(page: Page, labels: v.LabelSet) -> str:
     style = page.derived_style
+    source, name, _target = labels.header
     condition = f"[[{v.REL_TARGET}::{{{{FULLPAGENAME}}}}]]"
-    printouts = f"|?{v.REL_SOURCE} |?{v.REL_NAME}"
+    printouts = f"{_printout(v.REL_SOURCE, source)} {_printout(v.REL_NAME, name)}"
     sort = f"|sort={v.REL_SOURCE},{v.REL_NAME} |order=asc,asc " + _limit(page.derived_limit, "")
     if style == "template":  # the row template names this page as the endpoint
-        return _query_rows("Afgeleide relaties begin", condition, printouts,
+        plain = f"|?{v.REL_SOURCE} |?{v.REL_NAME}"
+        return _query_rows("Afgeleide relaties begin", condition, plain,
                            "Afgeleide relatierij", sort)  # fmt: skip
     if page.derived_default:
         sort += f" |default={NO_DERIVED}"
-    return _query_table(condition, f"{printouts} |?{v.REL_TARGET} |mainlabel=-", style, sort)
+    target = _printout(v.REL_TARGET, labels.derived_target)
+    return _query_table(condition, f"{printouts} {target} |mainlabel=-", style, sort)
 
 
 def _limit(limit: int, searchlabel: str) -> str:
@@ -541,15 +555,19 @@ def _query_table(condition: str, printouts: str, style: str, sort: str) -> str:
     return f"{{{{#ask: {condition} {printouts} |format={fmt}{sep}{hide} {sort} }}}}"
 
 
-def _split_query(page: Page, name: str) -> str:
+def _split_query(page: Page, name: str, labels: v.LabelSet) -> str:
     """One relation object's endpoints under its relation-name sub-heading: a two-column
     table (Vertrekpunt, Eindpunt), or SMW's ``ul`` / ``list`` (an item per object, its
     endpoints joined by ", ", after the printout's label unless the query blanks it)."""
     condition = f"[[{v.REL_SOURCE}::{{{{FULLPAGENAME}}}}]] [[{v.REL_NAME}::{name}]]"
+    source, _name, target = labels.header
+    nora_words = labels.header == v.NORA_LABELS.header
     if page.rel_style == "split-table":
-        printouts = f"|?{v.REL_SOURCE} |?{v.REL_TARGET} |format=table"
+        target = v.REL_TARGET if nora_words else target
+        printouts = f"{_printout(v.REL_SOURCE, source)} {_printout(v.REL_TARGET, target)}"
+        printouts += " |format=table"
     else:
-        label = "" if page.rel_item_label else "="
+        label = "=" if not page.rel_item_label else "" if nora_words else f"={target}"
         printouts = f"|?{v.REL_TARGET}{label} |format={page.rel_style.removeprefix('split-')}"
     return f"{{{{#ask: {condition} {printouts} |mainlabel=- |limit={_QUERY_LIMIT} }}}}"
 
@@ -611,10 +629,10 @@ def _shown_by_smw(page: Page, prop: Property) -> bool:
     return page.prop_style in ("ask", "show") and prop.label in v.SMW_PROPERTIES
 
 
-def _property_query(page: Page) -> str:
+def _property_query(page: Page, labels: v.LabelSet) -> str:
     """The page's own SMW values as a transposed table: one label/value row per printout."""
     printouts = " ".join(
-        f"|?{v.SMW_PROPERTIES[p.label][0]}={p.label}"
+        f"|?{v.SMW_PROPERTIES[p.label][0]}={labels.label(page.element_type, p.label)}"
         for p in page.properties
         if p.label in v.SMW_PROPERTIES
     )
@@ -627,13 +645,13 @@ def _property_query(page: Page) -> str:
 # --- hand-written blocks -----------------------------------------------------------------
 
 
-def _property_table(page: Page) -> str:
+def _property_table(page: Page, labels: v.LabelSet) -> str:
     css = "wikitable infobox" if page.prop_style == "infobox" else "wikitable"
     lines = [f'{{| class="{css}" id="eigenschappen"']
     if page.prop_style == "infobox":
         lines[0] = f'{{| class="{css}" style="float:right; width:22em"'
     if page.prop_style == "caption":
-        lines.append("|+ Eigenschappen")
+        lines.append(f"|+ {labels.properties}")
     mark = "!" if page.label_cell == "th" else "|"
     starts: dict[int, str] = {}  # property index -> the group row before it
     if page.prop_style == "groups":
@@ -651,18 +669,18 @@ def _property_table(page: Page) -> str:
             value = blocks_wikitext(prop.value)
         if value and value[0] in "*#;:":
             value = "\n" + value
-        lines += ["|-", f"{mark} {prop.label}", f"| {value}"]
+        lines += ["|-", f"{mark} {labels.label(page.element_type, prop.label)}", f"| {value}"]
     lines.append("|}")
     return "\n".join(lines)
 
 
-def _relation_table(page: Page, *, caption: bool) -> str:
+def _relation_table(page: Page, labels: v.LabelSet, *, caption: bool) -> str:
     """A hand-written relation table: under a caption instead of a heading, or (rowspan)
     with one Vertrekpunt cell spanning every row; header labels as the page writes them."""
     lines = ['{| class="wikitable relaties"']
     if caption:
-        lines.append("|+ Relaties")
-    lines.append("! " + " !! ".join(page.rel_header))
+        lines.append(f"|+ {labels.direct}")
+    lines.append("! " + " !! ".join(relation_header(page.rel_header, labels)))
     for index, rel in enumerate(page.relations):
         targets = page.rel_sep.join(f"[[{t}]]" for t in rel.targets)
         source = "[[{{FULLPAGENAME}}]] || "
@@ -684,19 +702,21 @@ def property_groups(page: Page) -> list[tuple[str, tuple[Property, ...]]]:
     return [g for g in groups if g[1]]
 
 
-def _property_grid(page: Page) -> str:
+def _property_grid(page: Page, labels: v.LabelSet) -> str:
     """Properties as a grid of divs: a label div and a value div per row."""
     rows = [
         '<div class="eigenschap"><div class="eigenschap-label">'
-        f'{prop.label}</div><div class="eigenschap-waarde">{blocks_wikitext(prop.value)}'
+        f"{labels.label(page.element_type, prop.label)}</div>"
+        f'<div class="eigenschap-waarde">{blocks_wikitext(prop.value)}'
         "</div></div>"
         for prop in page.properties
     ]
     return "\n".join(['<div class="eigenschappen">', *rows, "</div>"])
 
 
-def _colon_line(page: Page, prop: Property) -> str:
-    label = f"'''{prop.label}:'''" if page.colon_in_bold else f"'''{prop.label}''':"
+def _colon_line(page: Page, prop: Property, labels: v.LabelSet) -> str:
+    shown = labels.label(page.element_type, prop.label)
+    label = f"'''{shown}:'''" if page.colon_in_bold else f"'''{shown}''':"
     value = blocks_wikitext(prop.value)
     return f"{label} {value}".rstrip()
 
@@ -728,3 +748,42 @@ def smw_simple(value: Blocks, kind: str) -> bool:
 
 def full_title(ns: int, name: str) -> str:
     return NS_PREFIX.get(ns, "") + name
+
+
+def relation_header(header: tuple[str, str, str], labels: v.LabelSet) -> tuple[str, str, str]:
+    """A hand-written relation table's header under ``labels``: NORA's variants as they
+    are; another set's words spelled the way the variant spells NORA's (case, colons,
+    padding; NORA's parenthesised plurals have no counterpart and read as the words)."""
+    if labels.header == v.NORA_LABELS.header:
+        return header
+    index = REL_HEADER_VARIANTS.index(header) if header in REL_HEADER_VARIANTS else 0
+    words = labels.header
+    if index == 2:
+        return (words[0].lower(), words[1].lower(), words[2].lower())
+    if index == 3:
+        return (words[0].upper(), words[1].upper(), words[2].upper())
+    if index == 4:
+        return (f"{words[0]}:", f"{words[1]}:", words[2])
+    if index == 5:
+        return (f"&#160;{words[0]} ", f" {words[1]}&#160;", f"{words[2]}&#160;")
+    return words
+
+
+def relabel(page: Page, labels: v.LabelSet) -> Page:
+    """A generated page under another label set's element types, relation names and
+    history banner (its property labels are chosen where it is rendered)."""
+    if labels.is_nora or page.kind != "element":
+        return page
+    etype = labels.element_type(page.element_type)
+    properties = tuple(
+        Property(p.label, (Para((Text(etype),)),))
+        if p.label == "Elementtype" and blocks_text(p.value) == page.element_type
+        else p
+        for p in page.properties
+    )
+    relations = tuple(Relation(labels.relations.get(r.name, r.name), r.targets)
+                      for r in page.relations)  # fmt: skip
+    return replace(
+        page, element_type=etype, properties=properties, relations=relations,
+        historical=page.historical and labels.historical,
+    )  # fmt: skip

@@ -13,7 +13,10 @@
 #
 # Environment: WIKI_DIR (/tmp/nora-testwiki), WIKI_PORT (8089), WIKI_PAGES (300),
 # WIKI_CACHE (~/.cache/nora-testwiki: the .debs), PYTHON (.venv/bin/python),
-# WIKI_SMW_QDEP (true: $smwgEnabledQueryDependencyLinksStore; `clone` honours it too).
+# WIKI_SMW_QDEP (true: $smwgEnabledQueryDependencyLinksStore; `clone` honours it too),
+# WIKI_LABELS (nora: the label set the pages show, tests/wiki/vocabulary.py LABEL_SETS;
+# gemma and renamed give the same pages and SMW data under other words: give each its own
+# WIKI_DIR and WIKI_PORT).
 # See tests/wiki/README.md for the layout of $WIKI_DIR and why things are done this way.
 set -euo pipefail
 
@@ -26,6 +29,7 @@ WIKI_CACHE=${WIKI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nora-testwiki}
 WIKI_WORKERS=${WIKI_WORKERS:-4}
 WIKI_SMW_QDEP_SET=${WIKI_SMW_QDEP+set}  # given by the caller (clone honours it only then)
 WIKI_SMW_QDEP=${WIKI_SMW_QDEP:-true}
+WIKI_LABELS=${WIKI_LABELS:-nora}
 VENDOR="$HERE/vendor"
 if [ -z "${PYTHON:-}" ]; then
     if [ -x "$ROOT/.venv/bin/python" ]; then PYTHON="$ROOT/.venv/bin/python"; else PYTHON=python3; fi
@@ -76,7 +80,8 @@ fetch_debs() {
 fingerprint() {
     (cd "$HERE" && cat testwiki.sh corpus.py dump.py generator.py model.py richtext.py \
         tricky.py vocabulary.py ChainedLingoBackend.php vendor/MANIFEST \
-        vendor/smw-lingo-sg-vendor.tar.gz && echo "qdep=$WIKI_SMW_QDEP") | sha256sum | cut -c1-16
+        vendor/smw-lingo-sg-vendor.tar.gz && echo "qdep=$WIKI_SMW_QDEP" \
+        && echo "labels=$WIKI_LABELS") | sha256sum | cut -c1-16
 }
 
 # --- state --------------------------------------------------------------------------------
@@ -224,12 +229,12 @@ wipe() {
 
 build() {
     install_packages
-    log "building a $WIKI_PAGES-page wiki in $WIKI_DIR (port $WIKI_PORT)"
+    log "building a $WIKI_PAGES-page wiki in $WIKI_DIR (port $WIKI_PORT, labels $WIKI_LABELS)"
     wipe
     mkdir -p "$WIKI_DIR/data" "$WIKI_DIR/corpus"
     : >"$WIKI_DIR/build.log"
     PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" "$PYTHON" -m tests.wiki.corpus \
-        --pages "$WIKI_PAGES" --out "$WIKI_DIR/corpus" --base-url "$URL" \
+        --pages "$WIKI_PAGES" --out "$WIKI_DIR/corpus" --base-url "$URL" --labels "$WIKI_LABELS" \
         >>"$WIKI_DIR/build.log" 2>&1 &
     local gen=$!
     unpack
@@ -260,8 +265,8 @@ build() {
     sql wikicache "DELETE FROM objectcache WHERE keyname GLOB '*:pcache:*'"
     php_maint rebuildrecentchanges --quiet >>"$WIKI_DIR/build.log" 2>&1
     php_maint initSiteStats --update --quiet >>"$WIKI_DIR/build.log" 2>&1
-    printf 'pages=%s\nport=%s\nfingerprint=%s\n' "$WIKI_PAGES" "$WIKI_PORT" "$(fingerprint)" \
-        >"$WIKI_DIR/built"
+    printf 'pages=%s\nport=%s\nfingerprint=%s\nlabels=%s\n' "$WIKI_PAGES" "$WIKI_PORT" \
+        "$(fingerprint)" "$WIKI_LABELS" >"$WIKI_DIR/built"
 }
 
 # --- serve --------------------------------------------------------------------------------
@@ -307,6 +312,7 @@ with_lock() {
 
 up_to_date() {
     [ "$(built_value pages)" = "$WIKI_PAGES" ] && [ "$(built_value port)" = "$WIKI_PORT" ] \
+        && [ "$(built_value labels)" = "$WIKI_LABELS" ] \
         && [ "$(built_value fingerprint)" = "$(fingerprint)" ]
 }
 

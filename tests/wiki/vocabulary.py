@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 ADJECTIVES = (
     "Digitale", "Generieke", "Landelijke", "Gemeentelijke", "Federatieve", "Veilige",
     "Open", "Gedeelde", "Centrale", "Decentrale", "Betrouwbare", "Eenduidige", "Integrale",
@@ -150,3 +153,84 @@ GLOSSARY: tuple[tuple[str, str, str], ...] = (
 )  # fmt: skip
 LINGO_PAGE = "Terminologie"
 GLOSSARY_PAGE_PREFIX = "Begrippenlijst/"
+
+# --- label sets: the same pages and SMW data under another wiki's words -------------------
+
+
+@dataclass(frozen=True)
+class LabelSet:
+    """The words a wiki's templates show (WIKI_LABELS picks one): block headings,
+    relation table headers, property labels, element types. SMW's data stays the same:
+    property and relation-object names never change, only what the page calls them.
+
+    ``labels``: NORA label -> shown label on every page; ``type_labels``: (element type
+    as shown, NORA label) -> shown label, winning over ``labels`` (one SMW property
+    under two labels on two element types). ``element_types``: NORA's type -> shown,
+    ``relations``: relation names renamed (GEMMA's older relation lists know other
+    verbs). ``historical``: the "Historie van de NORA" banner is shown.
+    """
+
+    name: str
+    properties: str = "Eigenschappen"
+    direct: str = "Relaties"
+    derived: str = "Afgeleide relaties"
+    header: tuple[str, str, str] = ("Vertrekpunt", "Relatie", "Eindpunten")
+    derived_target: str = "Eindpunt"
+    labels: Mapping[str, str] = field(default_factory=dict)
+    type_labels: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    element_types: Mapping[str, str] = field(default_factory=dict)
+    relations: Mapping[str, str] = field(default_factory=dict)
+    historical: bool = True
+
+    def label(self, element_type: str, label: str) -> str:
+        """What a page of ``element_type`` (as shown) calls the NORA label ``label``."""
+        return self.type_labels.get((element_type, label), self.labels.get(label, label))
+
+    def element_type(self, etype: str) -> str:
+        return self.element_types.get(etype, etype)
+
+    @property
+    def is_nora(self) -> bool:
+        return self.name == "nora"
+
+
+NORA_LABELS = LabelSet("nora")
+# profiles/gemma.toml: NORA's blocks and headers; GEMMA's element types, its "GEMMA type"
+# property label, its relation verbs, no history banner
+GEMMA_LABELS = LabelSet(
+    "gemma",
+    labels={"Elementtype": "GEMMA type"},
+    element_types={
+        "Bouwsteen": "Referentiecomponent", "Standaard": "Standaard", "Begrip": "Bedrijfsobject",
+        "Bron": "Product", "Beleidskader": "Beleidskader", "Thema": "Doelgroep",
+        "Domein": "Domein", "Generieke Functie": "Bedrijfsfunctie", "Afspraak": "Bedrijfsproces",
+        "Kernwaarde": "Kernwaarde", "Kwaliteitsdoel": "Kwaliteitsdoel",
+        "Architectuurprincipe": "Architectuurprincipe", "Implicatie": "Implicatie",
+        "Basisprincipe": "Applicatiefunctie", "Afgeleid principe": "Applicatieservice",
+    },
+    relations={"Breder": "Is specialisatie van", "Heeft bron": "Hoort bij"},
+    historical=False,
+)  # fmt: skip
+# profiles/renamed.toml: every heading, header and label renamed; Organisatie is
+# "Beheerder" on most element types and "Uitgever" on a Standaard
+RENAMED_LABELS = LabelSet(
+    "renamed",
+    properties="Kenmerken",
+    direct="Verbanden",
+    derived="Afgeleide verbanden",
+    header=("Van", "Soort", "Naar"),
+    derived_target="Bestemming",
+    labels={
+        "ID": "Code", "Elementtype": "Typering", "Beschrijving": "Omschrijving",
+        "Toelichting": "Uitleg", "Organisatie": "Beheerder", "Externe verwijzing": "Website",
+        "Laag binnen vijflaagsmodel": "Laag", "Status actualiteit": "Actualiteit",
+        "Publicatiedatum": "Datum van uitgave", "Locatie": "Vindplaats",
+        "Interne verwijzing": "Zie ook", "Brontype": "Soort bron", "Dossier": "Dossiermap",
+        "Contactpersoon": "Aanspreekpunt", "Status toelichting": "Uitleg bij de actualiteit",
+        "Heeft bron": "Gebaseerd op", "Vastgesteld in": "Besloten in",
+        "Gebruikte synoniem(en)": "Ook bekend als", "Stelling": "Uitspraak",
+        "Rationale": "Onderbouwing", "Implicaties": "Gevolgen",
+    },
+    type_labels={("Standaard", "Organisatie"): "Uitgever"},
+)  # fmt: skip
+LABEL_SETS = {s.name: s for s in (NORA_LABELS, GEMMA_LABELS, RENAMED_LABELS)}

@@ -1,0 +1,110 @@
+"""The test wiki under other labels (issue 21): the same pages and SMW data shown in GEMMA
+Online's words (``gemma_wiki``) and with every heading, header and label renamed
+(``renamed_wiki``; Organisatie as "Beheerder", and as "Uitgever" on a Standaard).
+
+- a crawl with the hand-written profile (``profiles/gemma.toml``, ``profiles/renamed.toml``)
+  reads every page as the generator's ground truth says, with no warning and no
+  disagreement with SMW;
+- the same crawl without the profile is the silent failure the issue names, made loud:
+  pages whose SMW data it did not read carry an ``smw-unread`` warning, and it exits 1.
+
+Each wiki is small (``conftest.LABEL_WIKI_PAGES``) and built once; each crawl runs once.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from output.checks import DERIVED_KINDS, SMW_KINDS, UNREAD
+from tests.crawl_support import ROOT, nora, read_table, truth_differences
+from tests.test_crawl_wiki import content_namespaces
+from tests.wiki.handle import LoopbackWiki
+
+PROFILES = {
+    "gemma": ROOT / "profiles" / "gemma.toml",
+    "renamed": ROOT / "profiles" / "renamed.toml",
+}
+_CRAWLS: dict[tuple[str, bool], tuple[int, Path]] = {}
+
+
+@pytest.fixture(params=sorted(PROFILES))
+def label_wiki(request: pytest.FixtureRequest) -> tuple[str, LoopbackWiki]:
+    name = str(request.param)
+    wiki: LoopbackWiki = request.getfixturevalue(f"{name}_wiki")
+    return name, wiki
+
+
+def _crawl(
+    name: str, wiki: LoopbackWiki, tmp: pytest.TempPathFactory, *, profile: bool
+) -> tuple[int, Path]:
+    """(exit status, latest snapshot) of one full crawl, with or without the profile."""
+    key = (wiki.base_url, profile)
+    if key not in _CRAWLS:
+        data = tmp.mktemp(f"crawl-{name}-{'profile' if profile else 'nora'}")
+        args = ["crawl", "--site", wiki.base_url, "--data", str(data), "--delay", "0",
+                "--no-progress", "--contact", "tests@example.org"]  # fmt: skip
+        if profile:
+            args += ["--profile", str(PROFILES[name])]
+        done = nora(*args)
+        assert "failed 0" in done.stdout, done.stdout + done.stderr
+        _CRAWLS[key] = (done.returncode, data / "snapshots" / "latest")
+    return _CRAWLS[key]
+
+
+def _warnings(snapshot: Path) -> dict[str, list[str]]:
+    pages = read_table(snapshot, "pages")
+    return {t: list(w) for t, w in zip(pages["title"], pages["warnings"], strict=True) if len(w)}
+
+
+def _checks(snapshot: Path) -> dict[str, Any]:
+    manifest = json.loads((snapshot / "manifest.json").read_text(encoding="utf-8"))
+    checks: dict[str, Any] = manifest["extra"]["checks"]
+    return checks
+
+
+def test_the_wiki_shows_its_own_labels(label_wiki: tuple[str, LoopbackWiki]) -> None:
+    name, wiki = label_wiki
+    shown = {
+        (page["element_type"], prop["property"])
+        for page in wiki.truth["pages"]
+        for prop in page.get("properties") or ()
+    }
+    labels = {label for _, label in shown}
+    if name == "renamed":  # one SMW property under two labels, by element type
+        assert ("Standaard", "Uitgever") in shown and ("Bouwsteen", "Beheerder") in shown
+        assert not labels & {"ID", "Beschrijving", "Organisatie", "Elementtype"}
+    else:
+        assert "GEMMA type" in labels and "Referentiecomponent" in {t for t, _ in shown}
+    assert wiki.truth["meta"]["labels"] == name
+
+
+def test_a_crawl_with_the_profile_equals_the_ground_truth(
+    label_wiki: tuple[str, LoopbackWiki], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    name, wiki = label_wiki
+    status, snapshot = _crawl(name, wiki, tmp_path_factory, profile=True)
+    assert _warnings(snapshot) == {} and status == 0
+    checks = _checks(snapshot)
+    assert checks["pages_checked_against_smw"] >= wiki.pages
+    assert checks["pages_disagreeing"] == 0, checks["by_kind"]
+    assert not set(checks["by_kind"]) & (SMW_KINDS | DERIVED_KINDS), checks["by_kind"]
+    namespaces = content_namespaces(wiki.base_url)
+    assert truth_differences(snapshot, wiki.truth, namespaces) == []
+
+
+def test_a_crawl_without_the_profile_warns_where_smw_data_went_unread(
+    label_wiki: tuple[str, LoopbackWiki], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    name, wiki = label_wiki
+    status, snapshot = _crawl(name, wiki, tmp_path_factory, profile=False)
+    unread = {t for t, ws in _warnings(snapshot).items() if any(w.startswith(UNREAD) for w in ws)}
+    assert unread and status == 1
+    # every warned page is one whose relations the checks find missing: no false alarm
+    missing = set(read_table(snapshot, "checks").query("kind == 'relation-not-shown'")["title"])
+    assert unread <= missing
+    if name == "renamed":  # Verbanden are body text on every page: most pages warn
+        assert len(unread) > wiki.pages // 2
