@@ -28,7 +28,7 @@ PROFILES = {
     "gemma": ROOT / "profiles" / "gemma.toml",
     "renamed": ROOT / "profiles" / "renamed.toml",
 }
-_CRAWLS: dict[tuple[str, bool], tuple[int, Path]] = {}
+_CRAWLS: dict[tuple[str, bool], tuple[int, Path]] = {}  # -> (exit status, data folder)
 
 
 @pytest.fixture(params=sorted(PROFILES))
@@ -51,8 +51,9 @@ def _crawl(
             args += ["--profile", str(PROFILES[name])]
         done = nora(*args)
         assert "failed 0" in done.stdout, done.stdout + done.stderr
-        _CRAWLS[key] = (done.returncode, data / "snapshots" / "latest")
-    return _CRAWLS[key]
+        _CRAWLS[key] = (done.returncode, data)
+    status, data = _CRAWLS[key]
+    return status, data / "snapshots" / "latest"
 
 
 def _warnings(snapshot: Path) -> dict[str, list[str]]:
@@ -108,3 +109,21 @@ def test_a_crawl_without_the_profile_warns_where_smw_data_went_unread(
     assert unread <= missing
     if name == "renamed":  # Verbanden are body text on every page: most pages warn
         assert len(unread) > wiki.pages // 2
+
+
+def test_export_reads_the_profiles_label_map(
+    renamed_wiki: LoopbackWiki, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """``nora export`` re-parses a crawl under ``--profile``: its checks use the
+    profile's maps (Uitgever only by the Standaard's map), as the crawl's did."""
+    _crawl("renamed", renamed_wiki, tmp_path_factory, profile=True)
+    data = _CRAWLS[(renamed_wiki.base_url, True)][1]
+    out = tmp_path / "export"
+    done = nora("export", "--data", str(data), "--out", str(out), "--no-progress",
+                "--profile", str(PROFILES["renamed"]))  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    checks = _checks(out)
+    assert checks["pages_disagreeing"] == 0, checks["by_kind"]
+    assert checks["property_map"]["Beheerder"]["source"] == "profile"
+    assert checks["type_property_map"] == {"standaard": {"uitgever": "Organisatie"}}
+    assert _warnings(out) == {}
