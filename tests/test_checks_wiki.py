@@ -23,6 +23,7 @@ from output.checks import (
     DIRECT_WITHOUT_DERIVED,
     LABEL_WITHOUT_PROPERTY,
     RELATION_NOT_SHOWN,
+    UNREAD,
 )
 from tests.crawl_support import read_table, records
 from tests.test_crawl_wiki import crawl_cli
@@ -62,9 +63,13 @@ def test_a_template_that_renders_relations_as_text_is_caught(
     not_shown = {r["title"] for r in rows if r["kind"] == RELATION_NOT_SHOWN}
     assert not_shown == using  # exactly the pages whose table turned into text
     assert summary["pages_disagreeing"] == len(using)
-    # the parsed tables indeed lost those relations: the HTML alone says nothing is wrong
+    # the parsed tables indeed lost those relations; the pages say so (smw-unread)
     relations = read_table(latest, "relations")
     assert not set(relations[relations["kind"] == "direct"]["title"]) & using
+    pages = read_table(latest, "pages")
+    unread = {t for t, ws in zip(pages["title"], pages["warnings"], strict=True)
+              if any(w.startswith(f"{UNREAD}: ") for w in ws)}  # fmt: skip
+    assert unread == using
     derived = [r for r in rows if r["kind"] == DERIVED_WITHOUT_DIRECT]
     assert derived and {r["html_value"].split(" | ")[0] for r in derived} <= using
     print(f"\n# after the break: {line}")
