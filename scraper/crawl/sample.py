@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from parsers import parse_page
+from parsers import PARSER_VERSION, parse_page
 from parsers.facts import Schema
 from parsers.records import FactRecord
 from scraper.archive.factsread import FactsReader, crawl_schema
@@ -42,6 +42,7 @@ from scraper.archive.state import ListedPage, NewFetch, State, open_read_only
 from scraper.archive.warc import WarcArchive
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import ListingBudget, list_pages, list_redirects, listing_bound
+from scraper.crawl.outcome import http_error
 from scraper.crawl.siteinfo import SiteInfo, choose_namespaces, read_siteinfo
 from scraper.crawl.smw import FactsFetcher, smw_site
 from scraper.errors import FetchError, ScraperError
@@ -196,12 +197,14 @@ def _sample(config: CrawlConfig, size: int, state: State, client: Client, warc_d
         t: fid for t, (fid, outcome) in state.crawl_outcomes(crawl.id).items() if outcome == "ok"
     }
     fetcher = FactsFetcher(client, state, crawl.id, smw, site, info, siteinfo_answer)
+    asked: set[str] = set()
     for title in chosen:
         if title not in done:
             fetch_id = _fetch(config, state, client, crawl.id, listing[title], info)
             if fetch_id is not None:
                 fetcher.add(fetch_id, title, warc_dir)
-    wanted = set(chosen)
+                asked.add(title)
+    wanted = set(chosen) - asked  # sampled before, by a run that got no facts for them
     for fetch_id, title in state.facts_pending(crawl.id):
         if title in wanted:
             fetcher.add(fetch_id, title, warc_dir)
@@ -231,13 +234,19 @@ def _fetch(
     record = fetched.record
     ok = fetched.status == 200 and record is not None
     parsed = parse_html(fetched.body, url, fetched.fetched_at, config.profile) if ok else None
+    shown = parsed.page.revision_id if parsed is not None else None
+    if shown is not None and shown != page.revision_id:  # edited since the listing
+        log.warning("%s: edited between listing and fetch: listed revision %d, fetched %d",
+                    page.title, page.revision_id, shown)  # fmt: skip
     fetch_id = state.record_fetch(
         NewFetch(
             crawl_id, page, url, REASON, "ok" if ok else "failed", fetched.fetched_at,
             http_status=fetched.status, sha256=fetched.sha256,
             warc_file=record.warc_file if record else None,
             warc_offset=record.offset if record else None,
-            error=None if ok else f"HTTP {fetched.status}",
+            error=None if ok else http_error(fetched.status),
+            fetched_revision=shown if shown != page.revision_id else None,
+            targets_version=PARSER_VERSION,
             shows_query=shows_query(parsed),
         ),
         direct_targets(parsed),
