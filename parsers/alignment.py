@@ -108,16 +108,24 @@ def page_of(subject: str) -> str:
 def relation_triple(facts: Iterable[FactRecord]) -> tuple[str, str, str] | None:
     """(source, name, target) properties of the wiki's relation objects: the commonest
     shape of a subobject holding a page value that is its own page, a text and other
-    page values (extra properties on a relation object do not hide it)."""
+    page values. Extra properties on a relation object do not hide it; when a second
+    text (a Toelichting) is as common as the name, the name is the one with fewer
+    distinct values (relation names are a small vocabulary)."""
     shapes: Counter[tuple[str, str, str]] = Counter()
+    texts: dict[str, set[str]] = {}
     for subject, values in _subobjects(facts).items():
         page = page_of(subject)
         sources = {f.property for f in values if f.type == PAGE and f.target == page}
         names = {f.property for f in values if f.type not in (PAGE, URI, NUMBER, DATE)}
         targets = {f.property for f in values if f.type == PAGE and f.target != page}
+        for f in values:
+            if f.property in names:
+                texts.setdefault(f.property, set()).add(f.value)
         for shape in ((s, n, t) for s in sources for n in names for t in targets if s != t):
             shapes[shape] += 1
-    return shapes.most_common(1)[0][0] if shapes else None
+    if not shapes:
+        return None
+    return max(sorted(shapes), key=lambda shape: (shapes[shape], -len(texts[shape[1]])))
 
 
 def _subobjects(facts: Iterable[FactRecord]) -> dict[str, list[FactRecord]]:
@@ -284,6 +292,27 @@ def _showing(tree: _Tree, fact: FactRecord) -> list[etree._Element]:
             element = parent
         cells.append(element)
     return cells
+
+
+def _after_labels(tree: _Tree, fact: FactRecord) -> list[tuple[str, str]]:
+    """(label, block heading) of a value written as text after its label on one line
+    ("<b>Label:</b> value", "<b>Label</b>: value"): the value is no element of its own."""
+    if fact.type == PAGE:
+        return []
+    forms = value_forms(fact)
+    found = []
+    for element in tree.root.iter(etree.Element):
+        for child in element:
+            tail = " ".join((child.tail or "").split())
+            colon = tail.startswith(":")
+            if tail.lstrip(":").strip() not in forms:
+                continue
+            line = " ".join((_line_before(element, child) + " " + tree.text(child)).split())
+            if line.endswith(":") or colon:
+                label = _clean_label(line)
+                if label:
+                    found.append((label, tree.block_heading(child)))
+    return found
 
 
 def _label(tree: _Tree, cell: etree._Element) -> str:
@@ -506,6 +535,10 @@ def align_page(
             for cell in _showing(tree, fact)
         ]
         labelled = [s for s in sightings if s.label and fold(s.label) != fold(fact.value)]
+        labelled += [
+            ValueSighting(fact.property, fact.target or fact.value, label, heading)
+            for label, heading in _after_labels(tree, fact)
+        ]
         if labelled:
             values.append(labelled[0])
         else:

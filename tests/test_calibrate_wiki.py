@@ -1,6 +1,9 @@
 """``nora calibrate`` against the real MediaWiki + SMW test wiki.
 
 - on the NORA-labelled wiki it reproduces the built-in profile's labels and exits 0;
+- on a clone whose every block heading, relation header and some property labels are
+  renamed (``tests.relabel``; one property under three labels on different element
+  types), it learns the new labels, and the inferred profile reads the whole sample;
 - its requests stay within ``N + ceil(N/20) + listing + 5`` (the clone's access log),
   ``--crawl ID`` gives the same profile offline with no request, and the next crawl
   fetches none of the sampled pages again;
@@ -22,6 +25,7 @@ import pytest
 from parsers.calibration import load_profile, property_map_of
 from parsers.labels import DERIVED, DIRECT, PROPERTIES
 from parsers.profile import NORA
+from tests.relabel import relabel
 
 pytestmark = pytest.mark.wiki
 
@@ -54,9 +58,35 @@ def test_on_the_nora_wiki_it_reproduces_the_built_in_labels(testwiki: Any, tmp_p
     labels = property_map_of(text)
     assert labels["ID"] == "Heeft ID" and labels["Beschrijving"] == "Heeft beschrijving"
     assert "# 60 pages sampled" in text and " of " in text  # support beside each entry
-    table = {line[:24].strip(): line[24:].split() for line in done.stdout.splitlines()}
+    table = found(done.stdout)
     assert table["SMW values found"][-1] == "(100%)"
     assert table["SMW relations found"][-1] == "(100%)"
+
+
+def found(stdout: str) -> dict[str, list[str]]:
+    """The before/after table: row name -> [current, share, inferred, share]."""
+    return {line[:24].strip(): line[24:].split() for line in stdout.splitlines()}
+
+
+def test_renamed_labels_are_learnt(scratch_wiki: Any, tmp_path: Path) -> None:
+    assert relabel(scratch_wiki) > 250
+    done = calibrate(scratch_wiki, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (tmp_path / "profile.toml").read_text("utf-8")
+    profile = load_profile(text)
+    assert dict(profile.blocks) == {
+        "karakteristieken": PROPERTIES, "verbanden": DIRECT, "inkomende verbanden": DERIVED
+    }  # fmt: skip
+    assert profile.source_headers == {"van"}
+    assert profile.relation_headers == {"soort"}
+    assert set(dict(profile.target_headers)) == {"naar"}  # both kinds: the heading decides
+    labels = property_map_of(text)
+    assert labels["Uitspraak"] == "Stelling"
+    assert labels["Uitgever"] == labels["Beheerder"] == labels["Organisatie"] == "Organisatie"
+    table = found(done.stdout)
+    assert table["SMW values found"][1] != "(100%)" and table["SMW values found"][3] == "(100%)"
+    assert table["SMW relations found"][1] != "(100%)"
+    assert table["SMW relations found"][3] == "(100%)"
 
 
 def test_budget_archive_and_offline(scratch_wiki: Any, tmp_path: Path) -> None:
