@@ -154,4 +154,4 @@ def test_damaged_smw_answers_get_a_clear_message(testwiki: Any, tmp_path: Path) 
     done = nora("calibrate", "--crawl", "1", "--data", data, "--out", tmp_path / "p.toml",
                 cwd=tmp_path)  # fmt: skip
     assert done.returncode == 2
-    assert "SMW" in one_line_error(done)
+    assert "SMW's answers for the sampled pages could not be read" in one_line_error(done)
