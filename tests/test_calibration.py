@@ -51,7 +51,7 @@ def relation(page: str, name: str, target: str) -> list[FactRecord]:
         fact(page, subject, "Vertrekpunt", PAGE, page),
         fact(page, subject, "Relatie", TEXT, name),
         fact(page, subject, "Eindpunt", PAGE, target),
-        fact(page, subject, "Toelichting", TEXT, f"waarom {page} {name} {target}"),
+        fact(page, subject, "Notitie", TEXT, f"waarom {page} {name} {target}"),
     ]
 
 
