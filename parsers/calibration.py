@@ -29,10 +29,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from parsers import profile as profiles
-from parsers.alignment import DERIVED, DIRECT, PageAlignment, value_forms
+from parsers.alignment import PageAlignment, value_forms
 from parsers.errors import ProfileError
 from parsers.labels import PROPERTIES, fold
-from parsers.problems import QUERY_LIMIT
+from parsers.problems import query_limited
 from parsers.records import FactRecord, ParsedPage
 
 #: entries need this many supporting pages ...
@@ -308,13 +308,15 @@ def coverage(parsed: ParsedPage, alignment: PageAlignment, facts: Sequence[FactR
                           f"{sighting.value[:60]}")  # fmt: skip
     rows = {(r.kind, fold(r.source), fold(r.target)) for r in parsed.relations}
     # a block whose query reached its limit= shows a part: SMW's data holds the rest
-    limited = {kind for kind in (DIRECT, DERIVED) for note in parsed.page.notes
-               if note.startswith(f"{QUERY_LIMIT}: {kind} ")}  # fmt: skip
-    found_relations = 0
+    limited = query_limited(parsed.page.notes)
+    found_relations = shown_relations = 0
     for rel in alignment.relations:
-        if (rel.kind, fold(rel.source), fold(rel.target)) in rows or rel.kind in limited:
+        if (rel.kind, fold(rel.source), fold(rel.target)) in rows:
             found_relations += 1
+        elif rel.kind in limited:
+            continue  # behind the limit: not shown, whatever the alignment matched
         else:
             missed.append(f"{parsed.page.title}: {rel.kind} {rel.source} -> {rel.target}")
-    return Coverage(len(alignment.values), found_values, len(alignment.relations),
-                    found_relations, tuple(missed))  # fmt: skip
+        shown_relations += 1
+    return Coverage(len(alignment.values), found_values, shown_relations, found_relations,
+                    tuple(missed))  # fmt: skip

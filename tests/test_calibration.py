@@ -7,6 +7,7 @@ import tomllib
 
 import pytest
 
+from parsers import parse_page
 from parsers import profile as profiles
 from parsers.alignment import (
     PageAlignment,
@@ -16,7 +17,14 @@ from parsers.alignment import (
     relation_triple,
     relations_by_page,
 )
-from parsers.calibration import Calibration, load_profile, profile_toml, property_map_of, vote
+from parsers.calibration import (
+    Calibration,
+    coverage,
+    load_profile,
+    profile_toml,
+    property_map_of,
+    vote,
+)
 from parsers.errors import ProfileError
 from parsers.facts import PAGE, TEXT
 from parsers.labels import DERIVED, DIRECT, PROPERTIES
@@ -152,3 +160,24 @@ def test_spread_takes_every_group_before_any_twice() -> None:
     assert len(chosen) == 4 and len(set(chosen)) == 4
     assert spread(groups, 100) == spread(groups, 7) and len(spread(groups, 100)) == 7
     assert spread(groups, 4) == chosen  # the same every time
+
+
+def test_coverage_counts_what_a_profile_reads_of_what_the_page_shows() -> None:
+    facts = {
+        "StUF": [fact("StUF", "StUF", "Organisatie", PAGE, "VNG"),
+                 *relation("StUF", "realiseert", "Doel A")],
+        "Bron B": [*relation("Bron B", "groepeert", "StUF"),
+                   *relation("Bron B", "realiseert", "Doel A")],
+    }  # fmt: skip
+    triple = relation_triple(f for page in facts.values() for f in page)
+    related = relations_by_page(facts, triple)
+    page = align_page(PAGE_HTML, "StUF", facts["StUF"], related["StUF"], triple)
+    url = "http://wiki.example/wiki/StUF"
+    before = coverage(parse_page(PAGE_HTML, url), page, facts["StUF"])
+    assert (before.values, before.values_found) == (1, 1)  # "Kenmerken" is NORA's too
+    assert (before.relations, before.relations_found) == (2, 0)
+    assert len(before.missed) == 2
+    pages = [PageAlignment(t, "", page.values, page.relations, ()) for t in ("StUF", "B")]
+    inferred = load_profile(profile_toml(vote(pages)))
+    after = coverage(parse_page(PAGE_HTML, url, inferred), page, facts["StUF"])
+    assert (after.relations, after.relations_found, after.missed) == (2, 2, ())
