@@ -5,7 +5,9 @@
 Relaties "Verbanden", the Afgeleide relaties "Inkomende verbanden", relation columns
 read "Van | Soort | Naar", the property label "Stelling" reads "Uitspraak", and the
 property Organisatie is labelled "Uitgever" on Standaard pages and "Beheerder" on Bron
-pages. ``#set`` and ``#subobject`` stay as they were, so SMW holds the same data; the
+pages. ``#set`` and ``#subobject`` stay as they were, so SMW holds the same data (and
+so do the printouts of queries whose rows a template renders: their labels name the
+template's arguments; its table's header is in the template, renamed too); the
 pages are saved in one PHP process (a small maintenance script written into the clone),
 the job queue is run and the parser cache emptied, so every page renders anew.
 """
@@ -107,7 +109,13 @@ def relabelled(text: str) -> str:
         space = given[len(given.rstrip()) :]
         return f"|?{match.group(1)}={HEADERS[match.group(1)]}{space}"
 
-    text = re.sub(r"\|\?(Vertrekpunt|Relatie|Eindpunt)(=[^|}]*)?(?=[|}\s])", printout, text)
+    def printouts(match: re.Match[str]) -> str:
+        line = match.group(0)
+        if "format=template" in line:  # the labels name the row template's arguments
+            return line
+        return re.sub(r"\|\?(Vertrekpunt|Relatie|Eindpunt)(=[^|}]*)?(?=[|}\s])", printout, line)
+
+    text = re.sub(r"^.*\{\{#ask:.*$", printouts, text, flags=re.M)
     labels = dict(PROPERTY_LABELS)
     icon = re.search(r"\{\{Elementtype\|([^|}]+)", text)
     category = re.search(r"\[\[Categorie:(Standaarden|Bronnen)\]\]", text)
