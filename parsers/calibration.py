@@ -191,7 +191,8 @@ def profile_toml(calibration: Calibration, name: str = "calibrated", origin: str
     lines = [
         f"# written by nora calibrate{': ' + origin if origin else ''}",
         f"# {calibration.pages} pages sampled; an entry is kept when at least {MIN_PAGES}"
-        f" pages and {MIN_SHARE:.0%} of the pages showing its kind of data support it.",
+        f" pages and {MIN_SHARE:.0%} of the pages showing its kind of data support it;",
+        "# relation names are SMW's own values: every one the sample shows is kept.",
         "# Keys not given keep NORA Online's values (parsers/profile.py).",
         "",
         "[profile]",
