@@ -38,6 +38,7 @@ from parsers.calibration import (
     vote,
 )
 from parsers.errors import ProfileError
+from parsers.problems import query_limited
 from parsers.profile import Profile
 from parsers.records import FactRecord
 from scraper.crawl.config import build_config
@@ -88,6 +89,8 @@ class Reading:
     warnings: int
     checks: int
     missed: tuple[str, ...]
+    #: per page, the relation kinds whose query reached its limit= (a part is shown)
+    limited: tuple[frozenset[str], ...] = ()
 
     @staticmethod
     def share(found: int, total: int) -> str:
@@ -128,8 +131,8 @@ def run(args: argparse.Namespace) -> int:
         _write(Path(args.out), text)
     except (ScraperError, ProfileError, OSError) as exc:
         return fail("calibrate", exc)
-    before = _reading(pages, alignments, config.profile, dict(config.property_map))
     after = _reading(pages, alignments, inferred, property_map_of(text))
+    before = _reading(pages, alignments, config.profile, dict(config.property_map), after.limited)
     _report(args, sample, len(pages), calibration, before, after)
     return int(ExitStatus.OK if not after.missed else ExitStatus.PARTIAL)
 
@@ -152,13 +155,18 @@ def _reading(
     alignments: Sequence[PageAlignment],
     profile: Profile,
     property_map: dict[str, str],
+    limited: Sequence[frozenset[str]] | None = None,
 ) -> Reading:
+    """How ``profile`` reads the sample; ``limited``: per page, the relation kinds whose
+    query reached its limit (another reading's, so both count the same relations)."""
     checker = Checker(property_map)
     totals = [0, 0, 0, 0, 0]
     missed: list[str] = []
-    for page, alignment in zip(pages, alignments, strict=True):
+    kinds: list[frozenset[str]] = []
+    for index, (page, alignment) in enumerate(zip(pages, alignments, strict=True)):
         parsed = parse_page(page.html, page.url, profile, fetched_at=page.fetched_at)
-        found = coverage(parsed, alignment, page.facts or ())
+        kinds.append(query_limited(parsed.page.notes) if limited is None else limited[index])
+        found = coverage(parsed, alignment, page.facts or (), kinds[-1])
         totals[0] += found.values
         totals[1] += found.values_found
         totals[2] += found.relations
@@ -169,7 +177,7 @@ def _reading(
     checks = len(checker.finish({}))
     values, values_found, relations, relations_found, warnings = totals
     return Reading(values, values_found, relations, relations_found, warnings, checks,
-                   tuple(missed))  # fmt: skip
+                   tuple(missed), tuple(kinds))  # fmt: skip
 
 
 def _write(path: Path, text: str) -> None:

@@ -283,8 +283,18 @@ class Coverage:
     missed: tuple[str, ...]
 
 
-def coverage(parsed: ParsedPage, alignment: PageAlignment, facts: Sequence[FactRecord]) -> Coverage:
-    """Of the values and relations ``alignment`` found shown, those ``parsed`` reads."""
+def coverage(
+    parsed: ParsedPage,
+    alignment: PageAlignment,
+    facts: Sequence[FactRecord],
+    limited: frozenset[str] | None = None,
+) -> Coverage:
+    """Of the values and relations ``alignment`` found shown, those ``parsed`` reads.
+
+    Relations of a kind in ``limited`` (default: what ``parsed``'s ``query-limit`` notes
+    say) that the parse does not find are left out: the block's query reached its
+    ``limit=``, so they are not shown. Pass one profile's ``limited`` to the other's
+    coverage for the same denominators."""
     forms = {(f.property, f.target or f.value): f for f in facts if "#" not in f.subject}
     shown_values = set()
     links: set[str] = set()
@@ -308,8 +318,8 @@ def coverage(parsed: ParsedPage, alignment: PageAlignment, facts: Sequence[FactR
             missed.append(f"{parsed.page.title}: {sighting.label} ({sighting.property}) = "
                           f"{sighting.value[:60]}")  # fmt: skip
     rows = {(r.kind, fold(r.source), fold(r.target)) for r in parsed.relations}
-    # a block whose query reached its limit= shows a part: SMW's data holds the rest
-    limited = query_limited(parsed.page.notes)
+    if limited is None:  # a block whose query reached its limit= shows a part
+        limited = query_limited(parsed.page.notes)
     found_relations = shown_relations = 0
     for rel in alignment.relations:
         if (rel.kind, fold(rel.source), fold(rel.target)) in rows:
