@@ -38,7 +38,6 @@ from parsers.calibration import (
     vote,
 )
 from parsers.errors import ProfileError
-from parsers.problems import query_limited
 from parsers.profile import Profile
 from parsers.records import FactRecord
 from scraper.crawl.config import build_config
@@ -89,8 +88,8 @@ class Reading:
     warnings: int
     checks: int
     missed: tuple[str, ...]
-    #: per page, the relation kinds whose query reached its limit= (a part is shown)
-    limited: tuple[frozenset[str], ...] = ()
+    #: per page, the relations left out (behind a reached query limit=)
+    excused: tuple[frozenset[int], ...] = ()
 
     @staticmethod
     def share(found: int, total: int) -> str:
@@ -132,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
     except (ScraperError, ProfileError, OSError) as exc:
         return fail("calibrate", exc)
     after = _reading(pages, alignments, inferred, property_map_of(text))
-    before = _reading(pages, alignments, config.profile, dict(config.property_map), after.limited)
+    before = _reading(pages, alignments, config.profile, dict(config.property_map), after.excused)
     _report(args, sample, len(pages), calibration, before, after)
     return int(ExitStatus.OK if not after.missed else ExitStatus.PARTIAL)
 
@@ -155,18 +154,19 @@ def _reading(
     alignments: Sequence[PageAlignment],
     profile: Profile,
     property_map: dict[str, str],
-    limited: Sequence[frozenset[str]] | None = None,
+    excused: Sequence[frozenset[int]] | None = None,
 ) -> Reading:
-    """How ``profile`` reads the sample; ``limited``: per page, the relation kinds whose
-    query reached its limit (another reading's, so both count the same relations)."""
+    """How ``profile`` reads the sample; ``excused``: per page, the relations another
+    reading left out (behind a reached query limit), so both count the same ones."""
     checker = Checker(property_map)
     totals = [0, 0, 0, 0, 0]
     missed: list[str] = []
-    kinds: list[frozenset[str]] = []
+    left_out: list[frozenset[int]] = []
     for index, (page, alignment) in enumerate(zip(pages, alignments, strict=True)):
         parsed = parse_page(page.html, page.url, profile, fetched_at=page.fetched_at)
-        kinds.append(query_limited(parsed.page.notes) if limited is None else limited[index])
-        found = coverage(parsed, alignment, page.facts or (), kinds[-1])
+        given = excused[index] if excused is not None else None
+        found = coverage(parsed, alignment, page.facts or (), given)
+        left_out.append(found.excused)
         totals[0] += found.values
         totals[1] += found.values_found
         totals[2] += found.relations
@@ -177,7 +177,7 @@ def _reading(
     checks = len(checker.finish({}))
     values, values_found, relations, relations_found, warnings = totals
     return Reading(values, values_found, relations, relations_found, warnings, checks,
-                   tuple(missed), tuple(kinds))  # fmt: skip
+                   tuple(missed), tuple(left_out))  # fmt: skip
 
 
 def _write(path: Path, text: str) -> None:

@@ -281,20 +281,23 @@ class Coverage:
     relations: int
     relations_found: int
     missed: tuple[str, ...]
+    #: indexes (in the alignment's relations) left out: behind a reached query limit
+    excused: frozenset[int] = frozenset()
 
 
 def coverage(
     parsed: ParsedPage,
     alignment: PageAlignment,
     facts: Sequence[FactRecord],
-    limited: frozenset[str] | None = None,
+    excused: frozenset[int] | None = None,
 ) -> Coverage:
     """Of the values and relations ``alignment`` found shown, those ``parsed`` reads.
 
-    Relations of a kind in ``limited`` (default: what ``parsed``'s ``query-limit`` notes
-    say) that the parse does not find are left out: the block's query reached its
-    ``limit=``, so they are not shown. Pass one profile's ``limited`` to the other's
-    coverage for the same denominators."""
+    A relation the parse does not find in a block whose query reached its ``limit=``
+    (a ``query-limit`` note) is left out (``excused``): the alignment matched it
+    elsewhere, the block shows only a part. Pass one reading's ``excused`` to another's
+    coverage of the same page, so both count the same relations.
+    """
     forms = {(f.property, f.target or f.value): f for f in facts if "#" not in f.subject}
     shown_values = set()
     links: set[str] = set()
@@ -318,16 +321,15 @@ def coverage(
             missed.append(f"{parsed.page.title}: {sighting.label} ({sighting.property}) = "
                           f"{sighting.value[:60]}")  # fmt: skip
     rows = {(r.kind, fold(r.source), fold(r.target)) for r in parsed.relations}
-    if limited is None:  # a block whose query reached its limit= shows a part
+    found = [(r.kind, fold(r.source), fold(r.target)) in rows for r in alignment.relations]
+    if excused is None:
         limited = query_limited(parsed.page.notes)
-    found_relations = shown_relations = 0
-    for rel in alignment.relations:
-        if (rel.kind, fold(rel.source), fold(rel.target)) in rows:
-            found_relations += 1
-        elif rel.kind in limited:
-            continue  # behind the limit: not shown, whatever the alignment matched
-        else:
+        excused = frozenset(
+            i for i, r in enumerate(alignment.relations) if not found[i] and r.kind in limited
+        )
+    for index, rel in enumerate(alignment.relations):
+        if not found[index] and index not in excused:
             missed.append(f"{parsed.page.title}: {rel.kind} {rel.source} -> {rel.target}")
-        shown_relations += 1
-    return Coverage(len(alignment.values), found_values, shown_relations, found_relations,
-                    tuple(missed))  # fmt: skip
+    counted = [i for i in range(len(found)) if i not in excused]
+    return Coverage(len(alignment.values), found_values, len(counted),
+                    sum(found[i] for i in counted), tuple(missed), excused)  # fmt: skip
