@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -311,9 +310,7 @@ def sample_archive(data_dir: Path, crawl_id: int, size: int) -> Sample:
             )
         archived = [p for p in crawl_pages(db, crawl_id, facts=True)
                     if p.fetch is not None and p.facts_file is not None]  # fmt: skip
-    except sqlite3.Error as exc:
-        raise CalibrationError(str(path), f"the state could not be read: {exc}") from None
-    finally:
+    finally:  # a damaged state is said by the entry point (commands.exits.state_failure)
         db.close()
     if not archived:
         raise CalibrationError(f"crawl {crawl_id}", "no archived page with SMW data to sample")
