@@ -41,6 +41,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "package": ("commands.package", "a crawl as a WACZ, replayable in pywb"),
     "status": ("commands.status", "the data folder's health; non-zero when stale or failed"),
     "show": ("commands.show", "the archived HTML, headers or records of one page"),
+    "calibrate": ("commands.calibrate", "learn a wiki's labels from its SMW data: a profile"),
 }
 
 

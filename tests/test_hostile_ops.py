@@ -141,6 +141,7 @@ DAMAGED_COMMANDS = {
     "prune": ["prune", "--keep", "1"],
     "package": ["package", "--out", "{tmp}/x.wacz"],
     "crawl": ["crawl", "--site", "http://127.0.0.1:9", "--delay", "0", "--no-progress"],
+    "calibrate": ["calibrate", "--crawl", "1", "--out", "{tmp}/profile.toml"],
 }
 
 

@@ -1,0 +1,183 @@
+"""The pure side of ``nora calibrate``: alignment of SMW facts with a page, the vote,
+the profile TOML, and the sample's spread, on small hand-built inputs."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from parsers import parse_page
+from parsers import profile as profiles
+from parsers.alignment import (
+    PageAlignment,
+    RelationSighting,
+    ValueSighting,
+    align_page,
+    relation_triple,
+    relations_by_page,
+)
+from parsers.calibration import (
+    Calibration,
+    coverage,
+    load_profile,
+    profile_toml,
+    property_map_of,
+    vote,
+)
+from parsers.errors import ProfileError
+from parsers.facts import PAGE, TEXT
+from parsers.labels import DERIVED, DIRECT, PROPERTIES
+from parsers.records import FactRecord
+from scraper.crawl.sample import spread
+
+PAGE_HTML = """<html><body><div id="mw-content-text"><div class="mw-parser-output">
+<table class="wikitable"><caption>Kenmerken</caption>
+<tr><th>Code</th><td>ST-01</td></tr>
+<tr><th>Uitgever</th><td><a href="/wiki/VNG" title="VNG">VNG</a></td></tr>
+</table>
+<p><b>Datum:</b> 3 maart 2021</p>
+<h2><span class="mw-headline">Verbanden</span></h2>
+<table class="wikitable"><tr><th>Van</th><th>Soort</th><th>Naar</th></tr>
+<tr><td><a class="mw-selflink selflink">StUF</a></td><td>realiseert</td>
+<td><a href="/wiki/Doel_A" title="Doel A">Doel A</a></td></tr></table>
+<h2><span class="mw-headline">Inkomende verbanden</span></h2>
+<table class="wikitable"><tr><th>Van</th><th>Soort</th><th>Naar</th></tr>
+<tr><td><a href="/wiki/Bron_B" title="Bron B">Bron B</a></td><td>groepeert</td>
+<td><a class="mw-selflink selflink">StUF</a></td></tr></table>
+</div></div></body></html>"""
+
+
+def fact(title: str, subject: str, prop: str, kind: str, value: str) -> FactRecord:
+    target = value if kind == PAGE else ""
+    return FactRecord(title, 0, subject, prop, kind, value, target, None, None)
+
+
+def relation(page: str, name: str, target: str) -> list[FactRecord]:
+    subject = f"{page}#_{name}"
+    return [
+        fact(page, subject, "Vertrekpunt", PAGE, page),
+        fact(page, subject, "Relatie", TEXT, name),
+        fact(page, subject, "Eindpunt", PAGE, target),
+        fact(page, subject, "Notitie", TEXT, f"waarom {page} {name} {target}"),
+    ]
+
+
+def test_alignment_reads_the_labels_around_smw_values_and_relations() -> None:
+    facts = {
+        "StUF": [
+            fact("StUF", "StUF", "Heeft ID", TEXT, "ST-01"),
+            fact("StUF", "StUF", "Organisatie", PAGE, "VNG"),
+            fact("StUF", "StUF", "Ergens", TEXT, "nergens getoond"),
+            *relation("StUF", "realiseert", "Doel A"),
+        ],
+        "Bron B": [*relation("Bron B", "groepeert", "StUF"),
+                   *relation("Bron B", "realiseert", "Doel A")],
+    }  # fmt: skip
+    triple = relation_triple(f for page in facts.values() for f in page)
+    assert triple == ("Vertrekpunt", "Relatie", "Eindpunt")  # the extra property hides nothing
+    related = relations_by_page(facts, triple)
+    page = align_page(PAGE_HTML, "StUF", facts["StUF"], related["StUF"], triple, "Standaard")
+    assert page.values == (
+        ValueSighting("Heeft ID", "ST-01", "Code", "Kenmerken"),
+        ValueSighting("Organisatie", "VNG", "Uitgever", "Kenmerken"),
+    )
+    assert page.relations == (
+        RelationSighting(DIRECT, "StUF", "realiseert", "Doel A", "Verbanden", "Van", "Soort",
+                         "Naar"),
+        RelationSighting(DERIVED, "Bron B", "groepeert", "StUF", "Inkomende verbanden", "Van",
+                         "Soort", "Naar"),
+    )  # fmt: skip
+    assert page.unshown == ("Ergens = nergens getoond",)
+
+
+def test_a_date_is_found_as_smw_writes_it_beside_its_colon_label() -> None:
+    day = FactRecord("StUF", 0, "StUF", "Publicatiedatum", "_dat", "2021-03-03", "", None,
+                     __import__("datetime").date(2021, 3, 3))  # fmt: skip
+    page = align_page(PAGE_HTML, "StUF", [day], (), None)
+    assert page.values == (ValueSighting("Publicatiedatum", "2021-03-03", "Datum", ""),)
+
+
+def sighted(title: str, etype: str, heading: str, label: str, prop: str) -> PageAlignment:
+    value = ValueSighting(prop, "v", label, heading)
+    rel = RelationSighting(DIRECT, title, "realiseert", "T", "Verbanden", "Van", "Soort", "Naar")
+    return PageAlignment(title, etype, (value,), (rel,), ())
+
+
+def sample_votes() -> Calibration:
+    pages = [sighted(f"S{i}", "Standaard", "Kenmerken", "Uitgever", "Organisatie")
+             for i in range(5)]  # fmt: skip
+    pages += [sighted(f"B{i}", "Bron", "Kenmerken", "Uitgever", "Heeft uitgever")
+              for i in range(3)]  # fmt: skip
+    pages += [sighted("X", "Bron", "Overig", "Beheerder", "Organisatie")]
+    return vote(pages)
+
+
+def test_the_vote_keeps_supported_entries_and_lists_the_rest() -> None:
+    calibration = sample_votes()
+    kept = {(e.key, e.label, e.value, e.element_type): e.support_text for e in calibration.kept}
+    assert kept[("blocks", "Kenmerken", PROPERTIES, "")] == "8 of 9 pages"
+    assert kept[("blocks", "Verbanden", DIRECT, "")] == "9 of 9 pages"
+    assert kept[("property_map", "Uitgever", "Organisatie", "")] == "5 of 6 pages"
+    # the same label naming another property on one element type
+    assert kept[("type_property_map", "Uitgever", "Heeft uitgever", "Bron")] == "3 of 3 pages"
+    uncertain = {(e.key, e.label): e.support_text for e in calibration.uncertain}
+    assert uncertain[("blocks", "Overig")] == "1 of 9 pages"
+    assert uncertain[("property_map", "Beheerder")] == "1 of 6 pages"
+    assert uncertain[("property_map", "Uitgever")] == "3 of 3 pages"  # the other reading
+
+
+def test_the_toml_carries_support_the_map_and_the_uncertain_and_loads() -> None:
+    text = profile_toml(sample_votes(), origin="a test")
+    data = tomllib.loads(text)["profile"]
+    assert data["name"] == "calibrated"
+    assert data["blocks"] == {"Kenmerken": PROPERTIES, "Verbanden": DIRECT}
+    assert data["property_map"] == {"Uitgever": "Organisatie"}
+    assert data["type_property_map"] == {"Bron": {"Uitgever": "Heeft uitgever"}}
+    assert data["source_headers"] == ["Van"] and data["relation_headers"] == ["Soort"]
+    assert data["relation_header_hint"] == "Van | Soort | Naar"
+    assert '"Kenmerken" = "properties"  # 8 of 9 pages' in text
+    assert "#   blocks: 'Overig' = properties: 1 of 9 pages" in text
+    profile = load_profile(text)
+    assert dict(profile.blocks) == {"kenmerken": PROPERTIES, "verbanden": DIRECT}
+    assert profile.property_labels == {"uitgever"}
+    assert property_map_of(text) == {"Uitgever": "Organisatie"}
+
+
+def test_load_profile_is_the_one_switch_for_the_label_map() -> None:
+    table = tomllib.loads(profile_toml(sample_votes()))["profile"]
+    if "property_map" not in profiles.KEYS:  # until parsers.profile carries the map
+        with pytest.raises(ProfileError):
+            profiles.from_mapping(table)
+    with pytest.raises(ProfileError, match="expected a \\[profile\\] table"):
+        load_profile('name = "x"\n')
+
+
+def test_spread_takes_every_group_before_any_twice() -> None:
+    groups = {"a": ["a1", "a2", "a3", "a4"], "b": ["b1", "b2"], "c": ["c1"]}
+    chosen = spread(groups, 4)
+    assert {title[0] for title in chosen[:3]} == {"a", "b", "c"}
+    assert len(chosen) == 4 and len(set(chosen)) == 4
+    assert spread(groups, 100) == spread(groups, 7) and len(spread(groups, 100)) == 7
+    assert spread(groups, 4) == chosen  # the same every time
+
+
+def test_coverage_counts_what_a_profile_reads_of_what_the_page_shows() -> None:
+    facts = {
+        "StUF": [fact("StUF", "StUF", "Organisatie", PAGE, "VNG"),
+                 *relation("StUF", "realiseert", "Doel A")],
+        "Bron B": [*relation("Bron B", "groepeert", "StUF"),
+                   *relation("Bron B", "realiseert", "Doel A")],
+    }  # fmt: skip
+    triple = relation_triple(f for page in facts.values() for f in page)
+    related = relations_by_page(facts, triple)
+    page = align_page(PAGE_HTML, "StUF", facts["StUF"], related["StUF"], triple)
+    url = "http://wiki.example/wiki/StUF"
+    before = coverage(parse_page(PAGE_HTML, url), page, facts["StUF"])
+    assert (before.values, before.values_found) == (1, 1)  # "Kenmerken" is NORA's too
+    assert (before.relations, before.relations_found) == (2, 0)
+    assert len(before.missed) == 2
+    pages = [PageAlignment(t, "", page.values, page.relations, ()) for t in ("StUF", "B")]
+    inferred = load_profile(profile_toml(vote(pages)))
+    after = coverage(parse_page(PAGE_HTML, url, inferred), page, facts["StUF"])
+    assert (after.relations, after.relations_found, after.missed) == (2, 2, ())
