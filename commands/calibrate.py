@@ -33,7 +33,6 @@ from parsers.calibration import (
     coverage,
     load_profile,
     profile_toml,
-    property_map_of,
     uncertain_lines,
     vote,
 )
@@ -130,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
         _write(Path(args.out), text)
     except (ScraperError, ProfileError, OSError) as exc:
         return fail("calibrate", exc)
-    after = _reading(pages, alignments, inferred, property_map_of(text))
+    after = _reading(pages, alignments, inferred, {})
     before = _reading(pages, alignments, config.profile, dict(config.property_map), after.excused)
     _report(args, sample, len(pages), calibration, before, after)
     return int(ExitStatus.OK if not after.missed else ExitStatus.PARTIAL)
@@ -158,7 +157,7 @@ def _reading(
 ) -> Reading:
     """How ``profile`` reads the sample; ``excused``: per page, the relations another
     reading left out (behind a reached query limit), so both count the same ones."""
-    checker = Checker(property_map)
+    checker = Checker(property_map, profile)
     totals = [0, 0, 0, 0, 0]
     missed: list[str] = []
     left_out: list[frozenset[int]] = []

@@ -39,8 +39,6 @@ from parsers.records import FactRecord, ParsedPage
 MIN_PAGES = 2
 #: ... and this share of the pages showing that kind of data
 MIN_SHARE = 0.1
-#: the profile keys that carry the label -> property map (``parsers.profile`` gains them)
-MAP_KEYS = ("property_map", "type_property_map")
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +241,7 @@ def uncertain_lines(calibration: Calibration) -> list[str]:
 
 
 def load_profile(text: str) -> profiles.Profile:
-    """The profile of a TOML text as ``--profile`` reads it.
-
-    The one switch for the label -> property map: while ``parsers.profile`` does not
-    know ``MAP_KEYS`` they are set aside here (the checks get them from
-    ``property_map_of``); once it does, they pass through.
-    """
+    """The profile of a TOML text as ``--profile`` reads it, its label maps included."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -256,10 +249,7 @@ def load_profile(text: str) -> profiles.Profile:
     table = data.get("profile")
     if not isinstance(table, dict):
         raise ProfileError("profile", "expected a [profile] table, found none")
-    known = set(profiles.KEYS)
-    return profiles.from_mapping(
-        {k: v for k, v in table.items() if k not in MAP_KEYS or k in known}
-    )
+    return profiles.from_mapping(table)
 
 
 def property_map_of(text: str) -> dict[str, str]:

@@ -144,11 +144,11 @@ def test_the_toml_carries_support_the_map_and_the_uncertain_and_loads() -> None:
     assert property_map_of(text) == {"Uitgever": "Organisatie"}
 
 
-def test_load_profile_is_the_one_switch_for_the_label_map() -> None:
+def test_the_written_profile_loads_with_its_label_maps() -> None:
     table = tomllib.loads(profile_toml(sample_votes()))["profile"]
-    if "property_map" not in profiles.KEYS:  # until parsers.profile carries the map
-        with pytest.raises(ProfileError):
-            profiles.from_mapping(table)
+    profile = profiles.from_mapping(table)
+    assert profile.property_map == {"uitgever": "Organisatie"}
+    assert profile.type_property_map == {"bron": {"uitgever": "Heeft uitgever"}}
     with pytest.raises(ProfileError, match="expected a \\[profile\\] table"):
         load_profile('name = "x"\n')
 

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from output.checks import DERIVED_KINDS, SMW_KINDS, UNREAD
+from parsers.calibration import load_profile
 from tests.crawl_support import ROOT, nora, read_table, truth_differences
 from tests.test_crawl_wiki import content_namespaces
 from tests.wiki.handle import LoopbackWiki
@@ -127,3 +128,30 @@ def test_export_reads_the_profiles_label_map(
     assert checks["property_map"]["Beheerder"]["source"] == "profile"
     assert checks["type_property_map"] == {"standaard": {"uitgever": "Organisatie"}}
     assert _warnings(out) == {}
+
+
+def test_calibrate_learns_the_profile_and_a_crawl_with_it_equals_the_ground_truth(
+    label_wiki: tuple[str, LoopbackWiki], tmp_path: Path
+) -> None:
+    """No hand-written profile: ``nora calibrate`` infers one from the wiki's own SMW
+    data, and the crawl that follows (same data folder) reads every page as the
+    generator's truth says, with no warning and no disagreement with SMW."""
+    name, wiki = label_wiki
+    data, inferred = tmp_path / "data", tmp_path / "inferred.toml"
+    site = ["--site", wiki.base_url, "--data", str(data), "--delay", "0",
+            "--contact", "tests@example.org"]  # fmt: skip
+    done = nora("calibrate", *site, "--out", str(inferred))
+    assert done.returncode == 0, done.stdout + done.stderr
+    learned, written = load_profile(inferred.read_text("utf-8")), PROFILES[name]
+    expected = load_profile(written.read_text("utf-8"))
+    assert dict(learned.blocks) == dict(expected.blocks)
+    assert dict(learned.target_headers) == dict(expected.target_headers)
+    assert learned.source_headers == expected.source_headers
+    done = nora("crawl", *site, "--no-progress", "--profile", str(inferred))
+    assert done.returncode == 0 and "failed 0" in done.stdout, done.stdout + done.stderr
+    snapshot = data / "snapshots" / "latest"
+    assert _warnings(snapshot) == {}
+    checks = _checks(snapshot)
+    assert checks["pages_disagreeing"] == 0, checks["by_kind"]
+    namespaces = content_namespaces(wiki.base_url)
+    assert truth_differences(snapshot, wiki.truth, namespaces) == []
