@@ -445,8 +445,10 @@ def _relation_sighting(
 def _row_sighting(
     tree: _Tree, row: etree._Element, obj: RelationObject, target: str, kind: str
 ) -> RelationSighting | None:
-    """The row's block and headers; None for a table row whose target stands before its
-    source (the reverse relation's row)."""
+    """The row's block and headers; None for a table row that does not hold the source
+    and the target in two columns, the source first: the reverse relation's row, or a
+    row listing both among the endpoints of another source (a derived table's
+    "Eindpunt" cell holding the page beside its siblings)."""
     source_header = relation_header = target_header = ""
     if row.tag == "tr":
         headers = _headers(row)
@@ -461,7 +463,9 @@ def _row_sighting(
                 if column is not None and (role != "target" or column != columns.get("source")):
                     columns[role] = column
                     break
-        if columns.get("source", 0) > columns.get("target", len(cells)):
+        if "source" not in columns or "target" not in columns:
+            return None
+        if columns["source"] > columns["target"]:
             return None
         for index, cell in enumerate(cells):
             if fold(_text(cell)) == fold(obj.name):

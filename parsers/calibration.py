@@ -132,19 +132,29 @@ def vote(
     )
 
 
+#: the relation table's column roles: a header names one of them
+HEADER_KEYS = ("source_headers", "relation_headers", "target_headers")
+
+
 def _one_meaning(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
     """A label keyed twice with different values keeps the best supported one.
 
     Property labels are kept per label (the commonest property); block headings and
-    target headers likewise per label (their kind)."""
+    target headers likewise per label (their kind). A column header is one role: a
+    label voted as the source column on some pages and the target column on others
+    keeps the role most pages support (the parser reads a header as one role)."""
     best: dict[tuple[str, str], Entry] = {}
     for entry in entries:
-        slot = (entry.key, fold(entry.label))
+        slot = _slot(entry)
         known = best.get(slot)
         if known is None or (entry.support, entry.of) > (known.support, known.of):
             best[slot] = entry
-    kept = [e for e in entries if best[(e.key, fold(e.label))] is e]
+    kept = [e for e in entries if best[_slot(e)] is e]
     return kept, [e for e in entries if e not in kept]
+
+
+def _slot(entry: Entry) -> tuple[str, str]:
+    return ("headers" if entry.key in HEADER_KEYS else entry.key), fold(entry.label)
 
 
 def _type_entries(

@@ -98,6 +98,56 @@ def test_a_date_is_found_as_smw_writes_it_beside_its_colon_label() -> None:
     assert page.values == (ValueSighting("Publicatiedatum", "2021-03-03", "Datum", ""),)
 
 
+#: the older relation list under Relaties, and a derived table whose "Eindpunt" cell
+#: lists every target of one source: the page beside a target of its own
+LISTED_HTML = """<html><body><div id="mw-content-text"><div class="mw-parser-output">
+<h2><span class="mw-headline">Relaties</span></h2>
+<h3><span class="mw-headline">realiseert</span></h3>
+<ul><li><a href="/wiki/Doel_A" title="Doel A">Doel A</a></li></ul>
+<h2><span class="mw-headline">Afgeleide relaties</span></h2>
+<table class="wikitable"><tr><th>Vertrekpunt</th><th>Relatie</th><th>Eindpunt</th></tr>
+<tr><td><a href="/wiki/Bron_B" title="Bron B">Bron B</a></td><td>realiseert</td>
+<td><a href="/wiki/Doel_A" title="Doel A">Doel A</a><br>
+<a class="mw-selflink selflink">StUF</a></td></tr></table>
+</div></div></body></html>"""
+
+
+def test_a_row_holding_source_and_target_in_one_cell_is_not_their_relation() -> None:
+    """The derived row's endpoint cell holds the page and Doel A: it shows Bron B's
+    relations, not the page's own to Doel A (read from the list under its name), and
+    its "Eindpunt" column is never taken for the source column."""
+    facts = {
+        "StUF": relation("StUF", "realiseert", "Doel A"),
+        "Bron B": [*relation("Bron B", "realiseert", "Doel A"),
+                   *relation("Bron B", "realiseert", "StUF")],
+    }  # fmt: skip
+    triple = relation_triple(f for page in facts.values() for f in page)
+    related = relations_by_page(facts, triple)
+    page = align_page(LISTED_HTML, "StUF", facts["StUF"], related["StUF"], triple)
+    assert page.relations == (
+        RelationSighting(DIRECT, "StUF", "realiseert", "Doel A", "Relaties", "", "", "",
+                         "realiseert"),
+        RelationSighting(DERIVED, "Bron B", "realiseert", "StUF", "Afgeleide relaties",
+                         "Vertrekpunt", "Relatie", "Eindpunt"),
+    )  # fmt: skip
+
+
+def test_a_header_voted_into_two_column_roles_keeps_the_role_most_pages_support() -> None:
+    def page(title: str, source_header: str) -> PageAlignment:
+        rel = RelationSighting(DERIVED, "X", "realiseert", title, "Afgeleide relaties",
+                               source_header, "Relatie", "Eindpunt")  # fmt: skip
+        return PageAlignment(title, "", (), (rel,), ())
+
+    calibration = vote([page(f"P{i}", "Vertrekpunt") for i in range(6)]
+                       + [page(f"Q{i}", "Eindpunt") for i in range(3)])  # fmt: skip
+    kept = {(e.key, e.label): e.support_text for e in calibration.kept}
+    assert kept[("target_headers", "Eindpunt")] == "9 of 9 pages"
+    assert kept[("source_headers", "Vertrekpunt")] == "6 of 9 pages"
+    assert ("source_headers", "Eindpunt") not in kept
+    uncertain = {(e.key, e.label): e.support_text for e in calibration.uncertain}
+    assert uncertain[("source_headers", "Eindpunt")] == "3 of 9 pages"
+
+
 def sighted(title: str, etype: str, heading: str, label: str, prop: str) -> PageAlignment:
     value = ValueSighting(prop, "v", label, heading)
     rel = RelationSighting(DIRECT, title, "realiseert", "T", "Verbanden", "Van", "Soort", "Naar")
