@@ -144,7 +144,7 @@ def _align(pages: Sequence[SampledPage], current: Profile) -> list[PageAlignment
         parsed = parse_page(page.html, page.url, current)
         kind = parsed.page.element_type or (parsed.page.categories or ("",))[0]
         out.append(align_page(page.html, page.title, facts[page.title], relations[page.title],
-                              triple, kind))  # fmt: skip
+                              triple, kind, current.element_type_properties))  # fmt: skip
     return out
 
 

@@ -16,7 +16,10 @@ the labels around it:
   page is the source of its direct relations and the target of its derived ones. The
   columns holding the source, the name and the target give the header texts;
 - the block of a value or a relation is named by the caption of its table, else by
-  the heading before it.
+  the heading before it;
+- the page's first image (its file name) and its element type as SMW holds it: on
+  wikis whose icons are named after the element type, that is how a page whose
+  properties do not show its type names it.
 
 Pure: text in, frozen records out. What SMW holds that the page does not show at all
 is listed (``unshown``), not guessed at; ``parsers.calibration`` votes over the pages.
@@ -25,8 +28,9 @@ is listed (``unshown``), not guessed at; ``parsers.calibration`` votes over the 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import lxml.html
 from lxml import etree
@@ -96,6 +100,11 @@ class PageAlignment:
     relations: tuple[RelationSighting, ...]
     #: "property = value" or "kind: source -> target" SMW holds and the page does not show
     unshown: tuple[str, ...]
+    #: the file name (stem) of the page's first image: an element type's icon on many wikis
+    icon: str = ""
+    #: the page's element type as SMW holds it, and the SMW property holding it ("" none)
+    smw_type: str = ""
+    type_property: str = ""
 
 
 # -- relation objects ------------------------------------------------------------------
@@ -199,6 +208,18 @@ class _Tree:
 
     def in_heading(self, element: etree._Element) -> bool:
         return element.tag in _HEADINGS or any(a.tag in _HEADINGS for a in element.iterancestors())
+
+
+def first_image_stem(root: etree._Element) -> str:
+    """The file name, without extension or thumbnail prefix, of the first image."""
+    image = next(root.iter("img"), None)
+    if image is None:
+        return ""
+    name = (image.get("src") or "").split("?", 1)[0].rsplit("/", 1)[-1]
+    name = unquote(name).split(":", 1)[-1]
+    name = labels.THUMB_PREFIX_RE.sub("", name)
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return " ".join(stem.replace("_", " ").split())
 
 
 def _content(html: bytes | str) -> etree._Element:
@@ -518,11 +539,17 @@ def align_page(
     relations: Sequence[RelationObject],
     triple: tuple[str, str, str] | None,
     element_type: str = "",
+    type_properties: Collection[str] = (),
 ) -> PageAlignment:
     """Where ``html`` (the page ``title``) shows its own property values (``facts`` of
     the page itself) and the relation objects it is the source or a target of
-    (``relations``, from any sampled page's facts)."""
+    (``relations``, from any sampled page's facts); with the page's first image and
+    its element type as SMW holds it (the value of a property ``type_properties``
+    names, folded)."""
     tree = _Tree(html, title)
+    typed = [f for f in facts if "#" not in f.subject and fold(f.property) in type_properties]
+    smw_type = (typed[0].target or typed[0].value) if typed else ""
+    type_property = typed[0].property if typed else ""
     relation_properties = set(triple or ())
     values: list[ValueSighting] = []
     unshown: list[str] = []
@@ -560,7 +587,8 @@ def align_page(
                 unshown.append(f"{kind}: {obj.source} -{obj.name}-> {target}")
             else:
                 shown.append(sighting)
-    return PageAlignment(title, element_type, tuple(values), tuple(shown), tuple(unshown))
+    return PageAlignment(title, element_type, tuple(values), tuple(shown), tuple(unshown),
+                         first_image_stem(tree.root), smw_type, type_property)  # fmt: skip
 
 
 def relations_by_page(

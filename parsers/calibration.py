@@ -10,6 +10,13 @@ two meanings (a heading over both direct and derived rows) keeps the one most pa
 support. Relation names are SMW's own values, not guessed: every one the sample shows
 is kept (a list headed by a relation's name is read only for names the profile knows).
 
+Element types: the labels beside SMW's element-type property become
+``element_type_properties``; SMW's type values, and the pages' icon names when the
+sample shows icons named after their page's type, become ``element_types``.
+
+A column header is one role: voted as the source column on some pages and the target
+column on others, it keeps the role most pages support.
+
 A label may name one SMW property on one element type and another elsewhere: the
 commonest reading goes to ``property_map`` and a different one on an element type to
 ``type_property_map`` for that type. ``profile_toml`` writes the profile as the
@@ -123,6 +130,7 @@ def vote(
     kept, lost = _one_meaning(kept)
     uncertain += lost
     kept += _type_entries(kept, per_type)
+    kept += _element_type_entries(alignments, kept)
     order = lambda e: (e.key, -e.support, e.label, e.value)  # noqa: E731
     return Calibration(
         len(alignments),
@@ -174,6 +182,31 @@ def _type_entries(
     return out
 
 
+def _element_type_entries(alignments: Sequence[PageAlignment], kept: list[Entry]) -> list[Entry]:
+    """How a page names its element type: the labels shown beside SMW's element-type
+    property (``element_type_properties``), and the element types themselves: SMW's
+    values, and the names of the pages' icons when the sample shows that an icon is
+    named after its page's type (on most pages whose SMW data holds the type, and on
+    at least ``MIN_PAGES``). Every icon is then a type, as every relation name is a name."""
+    properties = {a.type_property for a in alignments if a.type_property}
+    out = [
+        Entry("element_type_properties", e.label, "", e.support, e.of)
+        for e in kept
+        if e.key == "property_map" and e.value in properties
+    ]
+    typed = [a for a in alignments if a.smw_type and a.icon]
+    named = sum(fold(a.icon) == fold(a.smw_type) for a in typed)
+    icons = named >= MIN_PAGES and 2 * named > len(typed)
+    pages: dict[str, set[str]] = defaultdict(set)
+    for page in alignments:
+        for name in (page.smw_type, page.icon if icons else ""):
+            if name:
+                pages[name].add(page.title)
+    of = len({title for titles in pages.values() for title in titles})
+    out += [Entry("element_types", name, "", len(titles), of) for name, titles in pages.items()]
+    return out
+
+
 def _hint(kept: Iterable[Entry]) -> str:
     best: dict[str, Entry] = {}
     for entry in kept:
@@ -206,7 +239,8 @@ def profile_toml(calibration: Calibration, name: str = "calibrated", origin: str
         "[profile]",
         f"name = {_quoted(name)}",
     ]
-    for key in ("property_labels", "source_headers", "relation_headers", "relation_names"):
+    for key in ("property_labels", "element_type_properties", "element_types",
+                "source_headers", "relation_headers", "relation_names"):  # fmt: skip
         source = "property_map" if key == "property_labels" else key
         entries = _unique(calibration.entries(source))
         if not entries:

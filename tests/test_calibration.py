@@ -148,6 +148,31 @@ def test_a_header_voted_into_two_column_roles_keeps_the_role_most_pages_support(
     assert uncertain[("source_headers", "Eindpunt")] == "3 of 9 pages"
 
 
+def test_element_types_are_learnt_from_icons_named_as_smw_names_the_type() -> None:
+    """Two pages whose SMW data holds their type show an icon of that name: every
+    page's icon names its type, and the label beside the type is the type's label."""
+
+    def page(title: str, icon: str, smw_type: str = "") -> PageAlignment:
+        shown = (ValueSighting("Elementtype", smw_type, "GEMMA type", "Eigenschappen"),)
+        return PageAlignment(title, "", shown if smw_type else (), (), (), icon, smw_type,
+                             "Elementtype" if smw_type else "")  # fmt: skip
+
+    pages = [page("A", "Bedrijfsobject", "Bedrijfsobject"), page("B", "Product", "Product"),
+             page("C", "Referentiecomponent"), page("D", "Referentiecomponent")]  # fmt: skip
+    kept = {(e.key, e.label): e.support_text for e in vote(pages).kept}
+    assert kept[("element_type_properties", "GEMMA type")] == "2 of 2 pages"
+    assert kept[("element_types", "Referentiecomponent")] == "2 of 4 pages"
+    assert kept[("element_types", "Product")] == "1 of 4 pages"
+    data = tomllib.loads(profile_toml(vote(pages)))["profile"]
+    assert data["element_types"] == ["Referentiecomponent", "Bedrijfsobject", "Product"]
+    assert data["element_type_properties"] == ["GEMMA type"]
+    # an icon that is no type on the pages that say theirs: icons name nothing
+    pages = [page("A", "Logo", "Bedrijfsobject"), page("B", "Logo", "Product"), page("C", "Logo")]
+    kept = {(e.key, e.label): e.support_text for e in vote(pages).kept}
+    assert ("element_types", "Logo") not in kept
+    assert kept[("element_types", "Product")] == "1 of 2 pages"
+
+
 def sighted(title: str, etype: str, heading: str, label: str, prop: str) -> PageAlignment:
     value = ValueSighting(prop, "v", label, heading)
     rel = RelationSighting(DIRECT, title, "realiseert", "T", "Verbanden", "Van", "Soort", "Naar")
