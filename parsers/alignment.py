@@ -105,6 +105,8 @@ class PageAlignment:
     #: the page's element type as SMW holds it, and the SMW property holding it ("" none)
     smw_type: str = ""
     type_property: str = ""
+    #: the page's headings (whatever stands under them)
+    headings: tuple[str, ...] = ()
 
 
 # -- relation objects ------------------------------------------------------------------
@@ -587,8 +589,10 @@ def align_page(
                 unshown.append(f"{kind}: {obj.source} -{obj.name}-> {target}")
             else:
                 shown.append(sighting)
+    headings = tuple(dict.fromkeys(stack[-1] for stack in tree.headings.values() if stack))
+    icon = first_image_stem(tree.root)
     return PageAlignment(title, element_type, tuple(values), tuple(shown), tuple(unshown),
-                         first_image_stem(tree.root), smw_type, type_property)  # fmt: skip
+                         icon, smw_type, type_property, headings)  # fmt: skip
 
 
 def relations_by_page(

@@ -8,7 +8,9 @@ when at least ``min_pages`` pages and ``min_share`` of the pages showing that ki
 data support it; the rest are listed as uncertain, never written. A label voted for
 two meanings (a heading over both direct and derived rows) keeps the one most pages
 support. Relation names are SMW's own values, not guessed: every one the sample shows
-is kept (a list headed by a relation's name is read only for names the profile knows).
+is kept (a list headed by a relation's name is read only for names the profile knows),
+unless the sample shows it heading something else (prose, other links) on more pages
+than it heads its relation's targets.
 
 Element types: the labels beside SMW's element-type property become
 ``element_type_properties``; SMW's type values, and the pages' icon names when the
@@ -129,6 +131,8 @@ def vote(
             (kept if ok else uncertain).append(entry)
     kept, lost = _one_meaning(kept)
     uncertain += lost
+    kept, lost = _names_heading_their_lists(alignments, kept)
+    uncertain += lost
     kept += _type_entries(kept, per_type)
     kept += _element_type_entries(alignments, kept)
     order = lambda e: (e.key, -e.support, e.label, e.value)  # noqa: E731
@@ -159,6 +163,34 @@ def _one_meaning(entries: list[Entry]) -> tuple[list[Entry], list[Entry]]:
             best[slot] = entry
     kept = [e for e in entries if best[_slot(e)] is e]
     return kept, [e for e in entries if e not in kept]
+
+
+def _names_heading_their_lists(
+    alignments: Sequence[PageAlignment], entries: list[Entry]
+) -> tuple[list[Entry], list[Entry]]:
+    """Relation names, less those the sample shows heading something else.
+
+    A relation name in the profile makes a heading of that name, outside any block,
+    over a list of links a relation list. A name that heads body text or another list
+    on more sampled pages than it heads its relation's targets (a section "Hoort bij"
+    of prose and links) would turn those into relations: it is left out."""
+    heads_list: dict[str, set[str]] = defaultdict(set)
+    for page in alignments:
+        for rel in page.relations:
+            if rel.relation_name:
+                heads_list[fold(rel.relation_name)].add(page.title)
+    heads_other: dict[str, set[str]] = defaultdict(set)
+    for page in alignments:
+        for heading in page.headings:
+            if page.title not in heads_list[fold(heading)]:
+                heads_other[fold(heading)].add(page.title)
+    lost = [
+        e
+        for e in entries
+        if e.key == "relation_names"
+        and len(heads_other[fold(e.label)]) > len(heads_list[fold(e.label)])
+    ]
+    return [e for e in entries if e not in lost], lost
 
 
 def _slot(entry: Entry) -> tuple[str, str]:

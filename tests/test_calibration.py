@@ -173,6 +173,39 @@ def test_element_types_are_learnt_from_icons_named_as_smw_names_the_type() -> No
     assert kept[("element_types", "Product")] == "1 of 2 pages"
 
 
+def test_a_relation_name_heading_other_text_is_left_out() -> None:
+    """Every relation name SMW holds is kept, unless the sample shows it heading
+    something else (prose) on more pages than it heads its targets: it would turn
+    that text into a relation list. A name that is also a property label stays."""
+
+    def page(title: str, name: str, listed: bool, headings: tuple[str, ...]) -> PageAlignment:
+        rel = RelationSighting(DIRECT, title, name, "T", "Relaties", *(("",) * 3 if listed
+                               else ("Vertrekpunt", "Relatie", "Eindpunten")),
+                               name if listed else "")  # fmt: skip
+        return PageAlignment(title, "", (), (rel,), (), headings=headings)
+
+    pages = [page("A", "Hoort bij", True, ("Relaties", "Hoort bij")),
+             page("B", "Hoort bij", False, ("Relaties", "Hoort bij")),
+             page("C", "Hoort bij", False, ("Achtergrond", "Hoort bij")),
+             page("D", "Vastgesteld in", False, ("Relaties",)),
+             page("E", "Vastgesteld in", True, ("Relaties", "Vastgesteld in"))]  # fmt: skip
+    calibration = vote(pages)
+    kept = {e.label for e in calibration.entries("relation_names")}
+    assert kept == {"Vastgesteld in"}
+    assert [(e.key, e.label) for e in calibration.uncertain] == [("relation_names", "Hoort bij")]
+    html = """<div id="mw-content-text"><div class="mw-parser-output">
+    <h2><span class="mw-headline">Eigenschappen</span></h2><table class="wikitable">
+    <tr><th>ID</th><td>B-01</td></tr><tr><th>Vastgesteld in</th>
+    <td><a href="/wiki/Besluit_X" title="Besluit X">Besluit X</a></td></tr></table>
+    </div></div>"""
+    learned = profiles.from_mapping({"name": "t", "relation_names": sorted(kept)})
+    parsed = parse_page(html, "https://wiki.example.org/wiki/Bron_B", learned)
+    assert [(p.property, p.value) for p in parsed.properties] == [
+        ("ID", "B-01"), ("Vastgesteld in", "Besluit X")
+    ]  # fmt: skip
+    assert parsed.relations == ()
+
+
 def sighted(title: str, etype: str, heading: str, label: str, prop: str) -> PageAlignment:
     value = ValueSighting(prop, "v", label, heading)
     rel = RelationSighting(DIRECT, title, "realiseert", "T", "Verbanden", "Van", "Soort", "Naar")
