@@ -1,44 +1,29 @@
-"""Re-parse an archived crawl into a new snapshot, with no network at all.
+"""``nora export``: an archived crawl re-parsed into a new snapshot, with no network at all.
 
-This is how a parser fix reaches old crawls. The pages of crawl C are the
-ones it listed, in the crawl snapshot's order (namespace, then title), each
-read from the newest successful fetch archived up to C (an unchanged page
-was fetched by an earlier crawl); pages C found gone are left out. That is
-the selection ``scraper.crawl.run`` makes, so exporting a crawl with the same
-parser gives the same tables as its own snapshot.
-
-It streams: the page list comes from a SQLite cursor, the pages are parsed a
-chunk at a time (``scraper.archive.reparse``: in a pool of workers when there
-are enough of them, each chunk's rows built as Arrow batches there), and the
-``SnapshotWriter`` gets the batches in order and only writes them.
+This is how a parser fix reaches old crawls. It chooses the crawl (the newest finished
+one unless told), opens the state read-only and runs the one snapshot pipeline
+(``scraper.archive.pipeline``) with a pool of workers: the same selection and the same
+tables as the crawl's own snapshot, which runs that pipeline with one worker.
 """
 
 from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from output.checks import Checker
 from output.shrink import Shrink
-from output.snapshot import SnapshotWriter
 from parsers.profile import NORA, Profile
-from scraper.archive.assembly import FactsTally, redirect_records
-from scraper.archive.existence import existing_titles
-from scraper.archive.factsread import crawl_redirects, crawl_schema
-from scraper.archive.fetchindex import crawl_pages
 from scraper.archive.paths import STATE_NAME, WARC_DIR
-from scraper.archive.reparse import PageSource, default_workers, parsed_chunks
+from scraper.archive.pipeline import Built, build_snapshot
+from scraper.archive.reparse import default_workers
 from scraper.archive.state import open_read_only
 from scraper.errors import CrawlUnavailable
 
 log = logging.getLogger(__name__)
-
-#: below this many pages a pool costs more than it saves
-PARALLEL_MIN_PAGES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,41 +91,6 @@ def choose_crawl(db: sqlite3.Connection, data_dir: Path, crawl_id: int | None) -
     return CrawlInfo(int(row[0]), str(row[1]), str(row[2]), str(row[3]), row[4])
 
 
-def _version(db: sqlite3.Connection) -> int:
-    return int(db.execute("PRAGMA user_version").fetchone()[0])
-
-
-def page_sources(
-    db: sqlite3.Connection, crawl_id: int, *, facts: bool = False
-) -> Iterator[PageSource]:
-    """The crawl's pages in snapshot order, each with its newest ok archived version
-    (and, with ``facts``, the SMW answer holding its facts).
-
-    Streams from one query. A page the crawl found gone (its last attempt in
-    the crawl) is skipped; a page never fetched ok yields a source without a file.
-    """
-    for listed in crawl_pages(db, crawl_id, facts=facts and _version(db) >= 2):
-        if listed.attempt == "gone":
-            continue
-        fetch = listed.fetch
-        yield PageSource(
-            listed.page.title,
-            fetch.url if fetch else "",
-            fetch.fetched_at if fetch else "",
-            fetch.warc_file if fetch else None,
-            fetch.warc_offset if fetch else None,
-            listed.facts_file,
-            listed.facts_offset,
-            listed.facts_status,
-        )
-
-
-def count_pages(db: sqlite3.Connection, crawl_id: int) -> int:
-    return int(
-        db.execute("SELECT count(*) FROM listing WHERE crawl_id = ?", (crawl_id,)).fetchone()[0]
-    )
-
-
 def export_crawl(
     data_dir: Path,
     out_dir: Path,
@@ -165,71 +115,37 @@ def export_crawl(
     db = connect_state(data_dir)
     try:
         crawl = choose_crawl(db, data_dir, crawl_id)
-        total = count_pages(db, crawl.id)
-        parallel = workers > 1 and total >= PARALLEL_MIN_PAGES
-        result = ExportResult(crawl, Path(out_dir))
         extra: dict[str, Any] = {
             "crawl_id": crawl.id,
             "site": crawl.site,
             "crawl_started_at": crawl.started_at,
             "crawl_snapshot_id": crawl.snapshot_id,
-            "workers": workers if parallel else 1,
         }
-        schema = crawl_schema(db, data_dir / WARC_DIR, crawl.id)
-        redirects = crawl_redirects(db, crawl.id)
-        existing = existing_titles(db, crawl.id)
-        checker = Checker(property_map)
-        tally = FactsTally()
-        with SnapshotWriter(
-            out_dir,
-            force=force,
-            command="export",
-            inputs=[crawl.site],
-            extra=extra,
-            profile=profile,
-        ) as writer:
-            chunks = parsed_chunks(
-                page_sources(db, crawl.id, facts=schema is not None),
-                data_dir / WARC_DIR,
-                workers=workers,
-                parallel=parallel,
-                redirects=redirects,
-                existing=existing,
-                schema=schema,
-                profile=profile,
-            )
-            for chunk in chunks:
-                for message in chunk.unreadable:
-                    log.error("%s", message)
-                result.unreadable.extend(chunk.unreadable)
-                result.with_warnings += chunk.with_warnings
-                tally.merge(chunk.tally)
-                writer.add_batches(chunk.batches, chunk.pages)
-                for page in chunk.checked:
-                    checker.add_checked(page)
-                if on_page is not None:
-                    for _ in range(chunk.read):
-                        on_page()
-            writer.add_rows("redirects", redirect_records(redirects))
-            writer.add_rows("checks", checker.finish(redirects))
-            result.pages = writer.pages
-            result.checks = checker.summary.line(str(Path(out_dir) / "checks.csv"))
-            result.facts_unreadable = checker.summary.unreadable
-            writer.extra.update(
-                {
-                    "pages": writer.pages,
-                    "pages_with_warnings": result.with_warnings,
-                    "unreadable": result.unreadable[:100],
-                    "unreadable_count": len(result.unreadable),
-                    "facts": tally.as_manifest("Special:ExportRDF") if schema else None,
-                    "checks": checker.manifest(),
-                }
-            )
-            shrink = guard(writer.rows) if guard is not None else None
-            if shrink is not None:
-                writer.extra["shrink"] = shrink.as_manifest()
-                result.shrink = shrink
-        result.manifest = writer.manifest
-        return result
+
+        def describe(built: Built) -> dict[str, Any]:
+            return {
+                "unreadable": [str(u) for u in built.unread[:100]],
+                "unreadable_count": len(built.unread),
+            }
+
+        built = build_snapshot(
+            db, data_dir / WARC_DIR, crawl.id, out_dir,
+            command="export", inputs=[crawl.site], extra=extra, workers=workers,
+            force=force, on_page=on_page, describe=describe, guard=guard,
+            property_map=property_map, profile=profile,
+        )  # fmt: skip
     finally:
         db.close()
+    for unread in built.unread:
+        log.error("%s", unread)
+    return ExportResult(
+        crawl,
+        Path(out_dir),
+        pages=built.pages,
+        with_warnings=built.with_warnings,
+        unreadable=[str(u) for u in built.unread],
+        manifest=built.manifest,
+        shrink=built.shrink,
+        checks=built.checks,
+        facts_unreadable=built.facts_unreadable,
+    )

@@ -119,21 +119,33 @@ def _requested_titles(url: str) -> list[str]:
 
 
 def crawl_schema(db: sqlite3.Connection, warc_dir: Path, crawl_id: int) -> Schema | None:
-    """The schema of a crawl that asked SMW for facts, read from the archive (``nora
-    export``, on its read-only connection to the state); None for a crawl without."""
+    """The schema of a crawl that asked SMW for facts, read from the archive; None for a
+    crawl without."""
+    records = _schema_records(db, crawl_id)
+    return read_schema(Path(warc_dir), records) if records else None
+
+
+def crawl_schema_notes(db: sqlite3.Connection, crawl_id: int) -> list[str]:
+    """What the crawl noted about the schema answers its snapshot reads (for the manifest)."""
+    return [r.note for r in _schema_records(db, crawl_id) if r.note]
+
+
+def _schema_records(db: sqlite3.Connection, crawl_id: int) -> list[SmwRecord]:
+    """The schema answers (property list, types) a snapshot of a crawl with facts reads:
+    those of the newest crawl up to it that fetched them, in the order they were fetched."""
     if int(db.execute("PRAGMA user_version").fetchone()[0]) < 2:
-        return None
+        return []
     row = db.execute("SELECT facts FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
     if not row or not row[0]:
-        return None
+        return []
     marks = ", ".join("?" * len(SCHEMA_KINDS))
     newest = db.execute(
         f"SELECT max(crawl_id) FROM smw_records WHERE crawl_id <= ? AND kind IN ({marks})",
         (crawl_id, *SCHEMA_KINDS),
     ).fetchone()
     if newest is None or newest[0] is None:
-        return None
-    records = [
+        return []
+    return [
         SmwRecord(int(i), int(c), str(k), str(u), str(f), int(o), str(n or ""))
         for i, c, k, u, f, o, n in db.execute(
             "SELECT id, crawl_id, kind, url, warc_file, warc_offset, note FROM smw_records"
@@ -141,7 +153,6 @@ def crawl_schema(db: sqlite3.Connection, warc_dir: Path, crawl_id: int) -> Schem
             (int(newest[0]), *SCHEMA_KINDS),
         )
     ]
-    return read_schema(Path(warc_dir), records)
 
 
 def crawl_redirects(db: sqlite3.Connection, crawl_id: int) -> dict[str, str]:

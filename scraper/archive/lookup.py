@@ -32,8 +32,8 @@ from pathlib import Path
 
 from parsers import ParsedPage, parse_page
 from parsers.charset import decode
-from scraper.archive.assembly import located
 from scraper.archive.export import connect_state
+from scraper.archive.pages import located
 from scraper.errors import ArchiveError, LookupFailed
 
 #: the policy of an ``nora show --open`` copy: no script, no network, inline styles only

@@ -39,10 +39,11 @@ from typing import BinaryIO
 
 from warcio.warcwriter import WARCWriter
 
-from scraper.archive.export import CrawlInfo, choose_crawl, connect_state, page_sources
+from scraper.archive.export import CrawlInfo, choose_crawl, connect_state
 from scraper.archive.integrity import iter_members
 from scraper.archive.lock import pin_archive
 from scraper.archive.paths import WARC_DIR
+from scraper.archive.pipeline import page_sources
 from scraper.archive.reparse import PageSource
 from scraper.archive.warc import warc_files
 from scraper.errors import ArchiveError, PackageError

@@ -158,6 +158,12 @@ class State(FetchIndex, FactIndex):
             self._db.execute("COMMIT")
 
     @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection itself, for the queries a read-only reader asks as well
+        (``scraper.archive.pipeline``)."""
+        return self._db
+
+    @property
     def schema_version(self) -> int:
         return int(self._db.execute("PRAGMA user_version").fetchone()[0])
 

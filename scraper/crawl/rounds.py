@@ -27,7 +27,8 @@ from datetime import datetime
 from pathlib import Path
 
 from parsers import PARSER_VERSION
-from scraper.archive.recovery import direct_targets, parse_html, reindex, shows_query
+from scraper.archive.parsed import direct_targets, parse_html, shows_query
+from scraper.archive.recovery import reindex
 from scraper.archive.state import CrawlRow, ListedPage, NewFetch, State
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import article_url
