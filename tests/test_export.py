@@ -11,9 +11,10 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-import scraper.archive.export as export
-import scraper.archive.pipeline as pipeline
-import scraper.archive.reparse as reparse
+import scraper.archive.readonly as readonly
+import scraper.snapshot.export as export
+import scraper.snapshot.pipeline as pipeline
+import scraper.snapshot.reparse as reparse
 from commands.cli import main
 from output.history import latest_snapshot, list_snapshots
 from output.snapshot import SnapshotWriter
@@ -21,8 +22,8 @@ from output.status import ExitStatus
 from output.verify import verify_folder
 from parsers import parse_page
 from scraper.archive.lock import DataLock
-from scraper.archive.pages import located, resolved
 from scraper.archive.warc import read_record
+from scraper.snapshot.pages import located, resolved
 from tests import test_crawl_run as crawl_mock
 from tests.history_factory import START, archive_crawl, page_url, synthetic_page
 
@@ -71,7 +72,7 @@ def two_crawls(tmp_path: Path) -> tuple[Path, Pages, Pages]:
 def _expected(tmp_path: Path, pages: Pages, name: str, data: Path, crawl_id: int) -> Path:
     """The snapshot that parsing each page directly, in title order, gives, each page
     row naming where the crawl's state says its record is archived."""
-    db = export.connect_state(data)
+    db = readonly.connect_state(data)
     where = {s.title: (s.warc_file, s.warc_offset) for s in pipeline.page_sources(db, crawl_id)}
     db.close()
     out = tmp_path / name
@@ -195,7 +196,7 @@ def test_reading_ahead_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     # the chunks out and unconsumed, and the one the feeder is filling
     limit = reparse.CHUNK_PAGES * (reparse.CHUNKS_AHEAD * 2 + 1)
     produced = 0
-    db = export.connect_state(data)
+    db = readonly.connect_state(data)
 
     def counting() -> Iterator[reparse.PageSource]:
         nonlocal produced

@@ -232,7 +232,7 @@ def test_pywb_replays_three_pages_byte_identical(archive: Path, pywb: int) -> No
 def _http_date(iso: str) -> str:
     from email.utils import format_datetime
 
-    from scraper.archive.lookup import parse_moment
+    from scraper.snapshot.lookup import parse_moment
 
     return format_datetime(parse_moment(iso), usegmt=True)
 

@@ -232,9 +232,9 @@ def test_profile_error_carries_the_key() -> None:
 def test_export_workers_parse_with_the_profile_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gemma: Profile
 ) -> None:
-    import scraper.archive.export as export
-    import scraper.archive.pipeline as pipeline
-    import scraper.archive.reparse as reparse
+    import scraper.snapshot.export as export
+    import scraper.snapshot.pipeline as pipeline
+    import scraper.snapshot.reparse as reparse
     from tests.history_factory import archive_crawl
 
     html = PAGE.read_bytes()

@@ -1,13 +1,13 @@
 """The crawl state's reads of the fetches, as a part of ``State``; and the one query of a crawl.
 
 "The archived record of each page in crawl C" is asked by the crawl's own
-snapshot (``scraper.archive.assembly``), by ``nora export`` and ``nora package``
+snapshot (``scraper.snapshot.assembly``), by ``nora export`` and ``nora package``
 of any crawl, and by ``nora prune`` (which files a kept crawl still reads). It
 is one definition here: the page's newest ok fetch in crawl C or before
 (:data:`ARCHIVED_FETCH`), beside the outcome of C's own newest attempt
 (:data:`CRAWL_ATTEMPT`: a page C found gone is not in its snapshot), streamed by
 :func:`crawl_pages` in snapshot order. Module-level, so a read-only connection
-(``scraper.archive.export.connect_state``) can ask it as well as ``State``.
+(``scraper.archive.readonly.connect_state``) can ask it as well as ``State``.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every reader of archived pages parses them through :func:`parse_html`: the crawl as it
 fetches, its re-index after a kill (``scraper.archive.recovery``), the targets after a
-parser upgrade (``scraper.archive.targets``) and each snapshot. It never raises (a
+parser upgrade (``scraper.snapshot.targets``) and each snapshot. It never raises (a
 parser bug must not stop a run) and drops numbers no column can hold.
 """
 

@@ -31,7 +31,7 @@ What it holds, and why:
 - ``fetches.fetched_revision`` (schema 2): the revision the fetched HTML shows, when it
   differs from the listed one (the page was edited between listing and fetch);
   ``fetches.targets_version``: the parser version that computed the fetch's targets
-  (``scraper.archive.targets`` recomputes them after a parser upgrade); ``redirects.revision_id``
+  (``scraper.snapshot.targets`` recomputes them after a parser upgrade); ``redirects.revision_id``
   and ``.touched``: redirects are listed with their version, so a redirect edited to
   point elsewhere is seen.
 - ``fetches.shows_query`` (schema 3): the fetched page's body shows an SMW query's
@@ -51,7 +51,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
-from scraper.archive.existence import Existing, existing_titles
 from scraper.archive.factindex import FactIndex
 from scraper.archive.fetchindex import FetchIndex
 from scraper.archive.migrations import MIGRATIONS as _MIGRATIONS
@@ -160,7 +159,7 @@ class State(FetchIndex, FactIndex):
     @property
     def connection(self) -> sqlite3.Connection:
         """The connection itself, for the queries a read-only reader asks as well
-        (``scraper.archive.pipeline``)."""
+        (``scraper.snapshot.pipeline``)."""
         return self._db
 
     @property
@@ -342,10 +341,6 @@ class State(FetchIndex, FactIndex):
             "SELECT from_title, to_title FROM redirects WHERE crawl_id = ?", (crawl_id,)
         )
         return {str(a): str(b) for a, b in cur}
-
-    def existing(self, crawl_id: int) -> Existing:
-        """Which titles exist as of the crawl (``scraper.archive.existence``)."""
-        return existing_titles(self._db, crawl_id)
 
     # -- fetches --------------------------------------------------------------
 

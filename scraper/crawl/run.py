@@ -40,7 +40,6 @@ from output.status import ExitStatus
 from scraper.archive.lock import DataLock
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.archive.state import CrawlRow, ListedPage, State
-from scraper.archive.targets import refresh_targets
 from scraper.archive.warc import WarcArchive
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import (
@@ -73,6 +72,7 @@ from scraper.errors import (
 )
 from scraper.net.client import Client, ClientSettings, Session
 from scraper.net.wire import iso_utc
+from scraper.snapshot.targets import refresh_targets
 
 log = logging.getLogger(__name__)
 

@@ -53,7 +53,6 @@ from parsers.facts import (
 )
 from parsers.records import FactRecord
 from scraper.archive.factindex import PAGES_KIND, UNREADABLE
-from scraper.archive.factsread import read_schema
 from scraper.archive.state import State
 from scraper.crawl.siteinfo import SiteInfo
 from scraper.errors import (
@@ -64,6 +63,7 @@ from scraper.errors import (
     TitleOutsideArticlePath,
 )
 from scraper.net.client import Client, Fetched
+from scraper.snapshot.factsread import read_schema
 
 log = logging.getLogger(__name__)
 

@@ -29,13 +29,13 @@ from parsers import ParsedPage
 from parsers.facts import Schema
 from parsers.profile import NORA, Profile
 from parsers.records import FactRecord
-from scraper.archive.existence import Existing
 from scraper.archive.factindex import UNREADABLE
-from scraper.archive.factsread import FactsReader
-from scraper.archive.pages import located, resolved, titled
 from scraper.archive.parsed import parse_html
 from scraper.archive.reader import read_record
 from scraper.errors import ArchiveError
+from scraper.snapshot.existence import Existing
+from scraper.snapshot.factsread import FactsReader
+from scraper.snapshot.pages import located, resolved, titled
 
 #: pages handed to a worker at a time (their rows come back as one batch per table)
 CHUNK_PAGES = 64

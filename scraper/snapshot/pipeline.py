@@ -2,16 +2,16 @@
 
 Both paths run :func:`build_snapshot`, so a table cannot differ by the way it was made:
 the crawl at its end with one worker, on its own connection to the state
-(``scraper.archive.assembly``), ``nora export`` with a pool of workers on a read-only
-one (``scraper.archive.export``).
+(``scraper.snapshot.assembly``), ``nora export`` with a pool of workers on a read-only
+one (``scraper.snapshot.export``).
 
 The pages of crawl C are the ones it listed, in snapshot order (namespace, then
 title), each read from the newest ok fetch archived up to C (an unchanged page was
 fetched by an earlier crawl); pages C found gone are left out, and a page whose fetch
 failed in C keeps its older version. They are parsed a chunk at a time
-(``scraper.archive.reparse``), each relation's target followed through the listing's
-redirects and judged by the listing (``scraper.archive.pages``), each page's facts read
-back from the SMW answer archived with its fetch (``scraper.archive.factsread``). The
+(``scraper.snapshot.reparse``), each relation's target followed through the listing's
+redirects and judged by the listing (``scraper.snapshot.pages``), each page's facts read
+back from the SMW answer archived with its fetch (``scraper.snapshot.factsread``). The
 listing's redirects become the ``redirects`` table, the cross-checks
 (``output.checks``) the ``checks`` table. Before the writer finishes, ``guard``
 compares the row counts with the previous snapshot (``output.shrink``) and its verdict
@@ -31,10 +31,10 @@ from output.shrink import Shrink
 from output.snapshot import SnapshotWriter
 from parsers.profile import NORA, Profile
 from parsers.records import RedirectRecord
-from scraper.archive.existence import existing_titles
-from scraper.archive.factsread import crawl_redirects, crawl_schema, crawl_schema_notes
 from scraper.archive.fetchindex import crawl_pages
-from scraper.archive.reparse import FactsTally, PageSource, Unread, parsed_chunks
+from scraper.snapshot.existence import existing_titles
+from scraper.snapshot.factsread import crawl_redirects, crawl_schema, crawl_schema_notes
+from scraper.snapshot.reparse import FactsTally, PageSource, Unread, parsed_chunks
 
 #: below this many pages a pool costs more than it saves
 PARALLEL_MIN_PAGES = 200

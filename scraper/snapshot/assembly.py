@@ -1,6 +1,6 @@
 """A crawl's snapshot, written from the archive at the end of the run.
 
-The crawl runs the one snapshot pipeline (``scraper.archive.pipeline``) in its own
+The crawl runs the one snapshot pipeline (``scraper.snapshot.pipeline``) in its own
 process, on its own connection to the state, and adds what only a crawl knows to the
 manifest: the pages whose fetch failed now (each keeps its previous archived version,
 a warning says so), the pages with no archived version at all (missing from the
@@ -18,8 +18,8 @@ from typing import Any
 
 from output.shrink import Shrink
 from parsers.profile import NORA, Profile
-from scraper.archive.pipeline import Built, build_snapshot
 from scraper.archive.state import State
+from scraper.snapshot.pipeline import Built, build_snapshot
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@ each relation's target followed through the redirects and judged by the listing.
 
 The parser knows neither where its HTML is archived nor what the crawl listed; these
 three steps add that, the same for every snapshot written from the archive
-(``scraper.archive.pipeline``) and for ``nora show`` (``scraper.archive.lookup``).
+(``scraper.snapshot.pipeline``) and for ``nora show`` (``scraper.snapshot.lookup``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from output.agreement import resolve
 from parsers.digest import content_sha256
 from parsers.problems import excerpt, warning
 from parsers.records import ParsedPage
-from scraper.archive.existence import Existing
+from scraper.snapshot.existence import Existing
 
 log = logging.getLogger(__name__)
 
