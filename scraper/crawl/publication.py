@@ -103,7 +103,7 @@ class Publication:
     def _snapshot(
         self, state: State, crawl: CrawlRow, plan: Plan, listed: int, progress: Progress
     ) -> CrawlOutcome:
-        outcomes = state.crawl_outcomes(crawl.id)
+        outcomes = state.fetches.crawl_outcomes(crawl.id)
         fetched = sum(1 for _fid, outcome in outcomes.values() if outcome == "ok")
         failed_titles = sorted(t for t, (_fid, outcome) in outcomes.items() if outcome == "failed")
         gone = sum(1 for _fid, outcome in outcomes.values() if outcome == "gone")

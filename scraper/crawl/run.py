@@ -318,7 +318,9 @@ class Crawler(Rounds, Publication):
 
 def _fetch_count(state: State, crawl_id: int, outcome: str) -> int:
     """Pages with this outcome so far in a crawl (for a run that stops early)."""
-    return sum(1 for _fid, found in state.crawl_outcomes(crawl_id).values() if found == outcome)
+    return sum(
+        1 for _fid, found in state.fetches.crawl_outcomes(crawl_id).values() if found == outcome
+    )
 
 
 def _next_id(state: State) -> int:

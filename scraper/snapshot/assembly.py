@@ -56,7 +56,7 @@ def assemble(
 
     ``failed`` names the pages whose fetch failed in this crawl (for the manifest).
     """
-    edits = state.mid_crawl_edits(crawl_id)
+    edits = state.fetches.mid_crawl_edits(crawl_id)
 
     def describe(built: Built) -> dict[str, Any]:
         missing = [u.title for u in built.unread]

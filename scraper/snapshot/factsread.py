@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 from parsers.errors import SmwAnswerError
 from parsers.facts import ExportBatch, Schema, parse_export, parse_property_list, parse_types
 from parsers.records import FactRecord
-from scraper.archive.factindex import SCHEMA_KINDS, SmwRecord
+from scraper.archive.factindex import SmwRecord, schema_records
 from scraper.archive.warc import read_record
 from scraper.errors import ArchiveError
 
@@ -131,30 +131,11 @@ def crawl_schema_notes(db: sqlite3.Connection, crawl_id: int) -> list[str]:
 
 
 def _schema_records(db: sqlite3.Connection, crawl_id: int) -> list[SmwRecord]:
-    """The schema answers (property list, types) a snapshot of a crawl with facts reads:
-    those of the newest crawl up to it that fetched them, in the order they were fetched."""
+    """The schema answers a snapshot of the crawl reads (``schema_records``), when the
+    crawl asked SMW for facts; none otherwise."""
     if int(db.execute("PRAGMA user_version").fetchone()[0]) < 2:
         return []
     row = db.execute("SELECT facts FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
     if not row or not row[0]:
         return []
-    marks = ", ".join("?" * len(SCHEMA_KINDS))
-    newest = db.execute(
-        f"SELECT max(crawl_id) FROM smw_records WHERE crawl_id <= ? AND kind IN ({marks})",
-        (crawl_id, *SCHEMA_KINDS),
-    ).fetchone()
-    if newest is None or newest[0] is None:
-        return []
-    return [
-        SmwRecord(int(i), int(c), str(k), str(u), str(f), int(o), str(n or ""))
-        for i, c, k, u, f, o, n in db.execute(
-            "SELECT id, crawl_id, kind, url, warc_file, warc_offset, note FROM smw_records"
-            f" WHERE crawl_id = ? AND kind IN ({marks}) ORDER BY id",
-            (int(newest[0]), *SCHEMA_KINDS),
-        )
-    ]
-
-
-def crawl_redirects(db: sqlite3.Connection, crawl_id: int) -> dict[str, str]:
-    cur = db.execute("SELECT from_title, to_title FROM redirects WHERE crawl_id = ?", (crawl_id,))
-    return {str(a): str(b) for a, b in cur}
+    return schema_records(db, crawl_id)

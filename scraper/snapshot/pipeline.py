@@ -32,8 +32,9 @@ from output.snapshot import SnapshotWriter
 from parsers.profile import NORA, Profile
 from parsers.records import RedirectRecord
 from scraper.archive.fetchindex import crawl_pages
+from scraper.archive.state import crawl_redirects
 from scraper.snapshot.existence import existing_titles
-from scraper.snapshot.factsread import crawl_redirects, crawl_schema, crawl_schema_notes
+from scraper.snapshot.factsread import crawl_schema, crawl_schema_notes
 from scraper.snapshot.reparse import FactsTally, PageSource, Unread, parsed_chunks
 
 #: below this many pages a pool costs more than it saves
