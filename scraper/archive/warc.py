@@ -58,10 +58,10 @@ from typing import BinaryIO
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
 
+from output.manifest import tool_version
 from output.staging import fsync_dir
 from scraper.archive.integrity import check_warc, complete_record_type, iter_members
 from scraper.archive.reader import ArchivedRecord, ResponseHead, iter_responses, read_record
-from scraper.net.useragent import tool_version
 
 __all__ = [
     "WARC_SUFFIX",

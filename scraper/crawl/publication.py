@@ -27,13 +27,13 @@ from output.history import (
 from output.shrink import MAY_EMPTY, Shrink, is_held
 from output.status import ExitStatus
 from scraper.archive.state import CrawlRow, State
+from scraper.clock import iso_utc
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.outcome import CrawlOutcome, shrink_text
 from scraper.crawl.plan import Plan
 from scraper.crawl.progress import Progress
 from scraper.crawl.siteinfo import SiteInfo
 from scraper.crawl.smw import SmwSite
-from scraper.net.wire import iso_utc
 from scraper.snapshot.assembly import Assembled, assemble, recorded
 
 log = logging.getLogger(__name__)

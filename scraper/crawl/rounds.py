@@ -30,6 +30,7 @@ from parsers import PARSER_VERSION
 from scraper.archive.parsed import direct_targets, parse_html, shows_query
 from scraper.archive.recovery import reindex
 from scraper.archive.state import CrawlRow, ListedPage, NewFetch, State
+from scraper.clock import iso_utc
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import article_url
 from scraper.crawl.outcome import http_error
@@ -46,7 +47,6 @@ from scraper.errors import (
 )
 from scraper.net.articles import title_problem
 from scraper.net.client import Client
-from scraper.net.wire import iso_utc
 
 log = logging.getLogger(__name__)
 

@@ -41,6 +41,7 @@ from scraper.archive.lock import DataLock
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.archive.state import CrawlRow, ListedPage, State
 from scraper.archive.warc import WarcArchive
+from scraper.clock import iso_utc
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import (
     ListingBudget,
@@ -71,7 +72,6 @@ from scraper.errors import (
     UnknownNamespace,
 )
 from scraper.net.client import Client, ClientSettings, Session
-from scraper.net.wire import iso_utc
 from scraper.snapshot.targets import refresh_targets
 
 log = logging.getLogger(__name__)

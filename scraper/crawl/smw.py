@@ -255,7 +255,7 @@ class FactsFetcher:
         if record is None:  # no archive (a dry run): nothing to index
             return None
         return self.state.facts.record_smw(self.crawl_id, kind, fetched.url, record.warc_file,
-                                     record.offset, fetched.fetched_at, note)  # fmt: skip
+                                           record.offset, fetched.fetched_at, note)  # fmt: skip
 
     # -- pages -----------------------------------------------------------------------
 

@@ -39,13 +39,13 @@ from typing import BinaryIO
 
 from warcio.warcwriter import WARCWriter
 
+from output.manifest import tool_version
 from scraper.archive.integrity import iter_members
 from scraper.archive.lock import pin_archive
 from scraper.archive.paths import WARC_DIR
 from scraper.archive.readonly import CrawlInfo, choose_crawl, connect_state
 from scraper.archive.warc import warc_files
 from scraper.errors import ArchiveError, PackageError
-from scraper.net.useragent import tool_version
 from scraper.snapshot.pipeline import page_sources
 from scraper.snapshot.reparse import PageSource
 
