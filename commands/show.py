@@ -40,7 +40,7 @@ from commands.flags import crawl_number
 from output.status import ExitStatus
 from output.terminal import printable_bytes, printable_json, say
 from scraper.archive.paths import WARC_DIR
-from scraper.archive.warc import read_record
+from scraper.archive.reader import read_record
 from scraper.errors import ArchiveError, ScraperError
 from scraper.snapshot.lookup import (
     VIEW_POLICY,

@@ -22,7 +22,7 @@ from output.status import ExitStatus
 from output.verify import verify_folder
 from parsers import parse_page
 from scraper.archive.lock import DataLock
-from scraper.archive.warc import read_record
+from scraper.archive.reader import read_record
 from scraper.snapshot.pages import located, resolved
 from tests import test_crawl_run as crawl_mock
 from tests.history_factory import START, archive_crawl, page_url, synthetic_page

@@ -135,10 +135,6 @@ class FetchIndex:
         """The archived record of each page in the crawl, streamed (``crawl_pages``)."""
         return crawl_pages(self._db, crawl_id)
 
-    def fetch_by_id(self, fetch_id: int) -> FetchRow | None:
-        sql = f"SELECT {_FETCHES} FROM fetches WHERE id = ?"
-        return next(self._fetch_rows(sql, (fetch_id,)), None)
-
     def targets(self, fetch_ids: Iterable[int]) -> dict[int, frozenset[str]]:
         """Direct relation targets per fetch id (ids without targets are absent)."""
         out: dict[int, set[str]] = {}

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from parsers import PARSER_VERSION
 from scraper.archive.parsed import direct_targets, parse_html, shows_query
+from scraper.archive.reader import iter_responses
 from scraper.archive.state import ListedPage, NewFetch, State
-from scraper.archive.warc import iter_responses, warc_files
+from scraper.archive.warc import warc_files
 from scraper.errors import ArchiveError
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from parsers.errors import SmwAnswerError
 from parsers.facts import ExportBatch, Schema, parse_export, parse_property_list, parse_types
 from parsers.records import FactRecord
 from scraper.archive.factindex import SmwRecord, schema_records
-from scraper.archive.warc import read_record
+from scraper.archive.reader import read_record
 from scraper.errors import ArchiveError
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Reads ``DATA/state.sqlite`` read-only (``scraper.archive.readonly.connect_state``) and
 never touches a WARC file: the caller reads the record with
-``scraper.archive.warc.read_record`` (or :func:`raw_record` for the record exactly
+``scraper.archive.reader.read_record`` (or :func:`raw_record` for the record exactly
 as stored). Which version is chosen:
 
 - default: the newest successful fetch of the page in any crawl;

@@ -19,8 +19,8 @@ from pathlib import Path
 from parsers import PARSER_VERSION
 from parsers.profile import NORA, Profile
 from scraper.archive.parsed import direct_targets, parse_html, shows_query
+from scraper.archive.reader import read_record
 from scraper.archive.state import State
-from scraper.archive.warc import read_record
 from scraper.errors import ArchiveError
 
 log = logging.getLogger(__name__)
