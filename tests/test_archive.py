@@ -13,14 +13,8 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.archive.warc import (
-    ArchivedRecord,
-    WarcArchive,
-    check_warc,
-    iter_responses,
-    read_record,
-    warc_files,
-)
+from scraper.archive.reader import iter_responses, read_record
+from scraper.archive.warc import ArchivedRecord, WarcArchive, check_warc, warc_files
 from scraper.errors import ArchiveError
 
 FIXED_NOW = datetime(2026, 11, 29, 8, 0, 0, tzinfo=UTC)

@@ -10,7 +10,8 @@ from pathlib import Path
 import responses
 from warcio.archiveiterator import ArchiveIterator
 
-from scraper.archive.warc import WarcArchive, iter_responses, read_record
+from scraper.archive.reader import iter_responses, read_record
+from scraper.archive.warc import WarcArchive
 from tests.client_support import (
     API,
     ROBOTS,

@@ -13,7 +13,8 @@ from typing import ClassVar
 
 import pytest
 
-from scraper.archive.warc import WarcArchive, check_warc, iter_responses, read_record
+from scraper.archive.reader import iter_responses, read_record
+from scraper.archive.warc import WarcArchive, check_warc
 from scraper.errors import (
     RobotsDisallowed,
 )

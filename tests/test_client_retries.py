@@ -11,7 +11,8 @@ import pytest
 import requests
 import responses
 
-from scraper.archive.warc import WarcArchive, iter_responses
+from scraper.archive.reader import iter_responses
+from scraper.archive.warc import WarcArchive
 from scraper.errors import (
     ApiError,
     CrawlDelayTooLong,

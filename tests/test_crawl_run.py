@@ -379,7 +379,7 @@ def test_site_going_down_stops_the_run_and_the_next_run_resumes(
     assert outcome.status == ExitStatus.UNREACHABLE and "run again" in outcome.message
     assert not (tmp_path / "snapshots" / "latest").exists()
     with State.open(tmp_path / "state.sqlite") as state:
-        failed = [f for f in state.crawl_fetches(1).values() if f.outcome == "failed"]
+        failed = [f for f in state.fetches.crawl_fetches(1).values() if f.outcome == "failed"]
         assert len(failed) == 4  # the fifth failure in a row stopped the run, unrecorded
         assert state.unfinished_crawl(SITE) is not None
     wiki.fail.clear()

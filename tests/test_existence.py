@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from parsers import parse_page
-from scraper.archive.assembly import resolved
-from scraper.archive.existence import Existing
+from scraper.snapshot.existence import Existing
+from scraper.snapshot.pages import resolved
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -11,17 +11,19 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-import scraper.archive.export as export
-import scraper.archive.reparse as reparse
+import scraper.archive.readonly as readonly
+import scraper.snapshot.export as export
+import scraper.snapshot.pipeline as pipeline
+import scraper.snapshot.reparse as reparse
 from commands.cli import main
 from output.history import latest_snapshot, list_snapshots
 from output.snapshot import SnapshotWriter
 from output.status import ExitStatus
 from output.verify import verify_folder
 from parsers import parse_page
-from scraper.archive.assembly import located, resolved
 from scraper.archive.lock import DataLock
-from scraper.archive.warc import read_record
+from scraper.archive.reader import read_record
+from scraper.snapshot.pages import located, resolved
 from tests import test_crawl_run as crawl_mock
 from tests.history_factory import START, archive_crawl, page_url, synthetic_page
 
@@ -70,8 +72,8 @@ def two_crawls(tmp_path: Path) -> tuple[Path, Pages, Pages]:
 def _expected(tmp_path: Path, pages: Pages, name: str, data: Path, crawl_id: int) -> Path:
     """The snapshot that parsing each page directly, in title order, gives, each page
     row naming where the crawl's state says its record is archived."""
-    db = export.connect_state(data)
-    where = {s.title: (s.warc_file, s.warc_offset) for s in export.page_sources(db, crawl_id)}
+    db = readonly.connect_state(data)
+    where = {s.title: (s.warc_file, s.warc_offset) for s in pipeline.page_sources(db, crawl_id)}
     db.close()
     out = tmp_path / name
     with SnapshotWriter(out, command="parse") as writer:
@@ -100,7 +102,7 @@ def test_export_latest_crawl_offline_in_parallel(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     data, _first, second = two_crawls
-    monkeypatch.setattr(export, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 1)
     monkeypatch.setattr(reparse, "CHUNK_PAGES", 3)
     assert main(["export", "--data", str(data), "--workers", "2"]) == ExitStatus.OK
     out = latest_snapshot(data)
@@ -136,7 +138,7 @@ def test_one_worker_and_two_give_identical_files(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     data, _first, _second = two_crawls
-    monkeypatch.setattr(export, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 1)
     monkeypatch.setattr(reparse, "CHUNK_PAGES", 2)
     serial = export.export_crawl(data, tmp_path / "serial", workers=1)
     pooled = export.export_crawl(data, tmp_path / "pooled", workers=2)
@@ -194,11 +196,11 @@ def test_reading_ahead_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     # the chunks out and unconsumed, and the one the feeder is filling
     limit = reparse.CHUNK_PAGES * (reparse.CHUNKS_AHEAD * 2 + 1)
     produced = 0
-    db = export.connect_state(data)
+    db = readonly.connect_state(data)
 
     def counting() -> Iterator[reparse.PageSource]:
         nonlocal produced
-        for source in export.page_sources(db, 1):
+        for source in pipeline.page_sources(db, 1):
             produced += 1
             yield source
 
@@ -222,7 +224,7 @@ def test_export_gives_each_crawls_own_snapshot(
 ) -> None:
     """Crawl a mock wiki twice (an edit, a new and a deleted page in between); exporting
     each crawl offline, with the pool, gives byte-identical tables to its own snapshot."""
-    monkeypatch.setattr(export, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 1)
     crawl_mock.seed(wiki)
     first = crawl_mock.crawl(tmp_path)
     wiki.edit("A", ["D"])

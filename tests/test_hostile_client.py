@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from scraper.archive.warc import WarcArchive, iter_responses
+from scraper.archive.reader import iter_responses
+from scraper.archive.warc import WarcArchive
 from scraper.errors import RetriesExhausted
 from scraper.net.client import Client, ClientSettings
 from scraper.net.transport import TOTAL_TIMEOUT_FACTOR

@@ -268,8 +268,8 @@ def test_a_prune_during_a_package_removes_nothing_it_reads(
 ) -> None:
     """package took neither the lock nor a pin: a prune meanwhile removed the WARC file it
     was reading, and the package failed."""
-    from scraper.archive import package as packaging
     from scraper.archive.prune import prune_locked
+    from scraper.snapshot import package as packaging
 
     data = tmp_path / "data"
     with HostileWiki() as wiki:

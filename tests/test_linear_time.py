@@ -23,7 +23,7 @@ from output.errors import ChartError
 from parsers.errors import SmwAnswerError
 from parsers.facts import _expand_entities
 from parsers.records import FactRecord, PropertyRecord
-from scraper.archive.lookup import safe_view
+from scraper.snapshot.lookup import safe_view
 
 MAX_RATIO = 5.0
 

@@ -29,7 +29,7 @@ from warcio.timeutils import iso_date_to_timestamp
 
 from commands.cli import main
 from output.status import ExitStatus
-from scraper.archive.warc import read_record
+from scraper.archive.reader import read_record
 from tests.crawl_support import reference_crawl
 from tests.history_factory import START, archive_crawl, synthetic_page
 
@@ -232,7 +232,7 @@ def test_pywb_replays_three_pages_byte_identical(archive: Path, pywb: int) -> No
 def _http_date(iso: str) -> str:
     from email.utils import format_datetime
 
-    from scraper.archive.lookup import parse_moment
+    from scraper.snapshot.lookup import parse_moment
 
     return format_datetime(parse_moment(iso), usegmt=True)
 

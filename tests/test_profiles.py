@@ -266,15 +266,16 @@ def test_profile_error_carries_the_key() -> None:
 def test_export_workers_parse_with_the_profile_given(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gemma: Profile
 ) -> None:
-    import scraper.archive.export as export
-    import scraper.archive.reparse as reparse
+    import scraper.snapshot.export as export
+    import scraper.snapshot.pipeline as pipeline
+    import scraper.snapshot.reparse as reparse
     from tests.history_factory import archive_crawl
 
     html = PAGE.read_bytes()
     names = [f"Zaakregistratiecomponent {n}" for n in range(4)]
     pages = [(name, html.replace(b"Zaakregistratiecomponent", name.encode())) for name in names]
     archive_crawl(tmp_path, pages)
-    monkeypatch.setattr(export, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_PAGES", 1)
     monkeypatch.setattr(reparse, "CHUNK_PAGES", 1)
     for workers in (1, 2):
         out = tmp_path / f"gemma-{workers}"

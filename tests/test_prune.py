@@ -13,9 +13,9 @@ from output.errors import HistoryError
 from output.history import latest_snapshot, list_snapshots, new_snapshot_dir, pin_snapshot, publish
 from output.status import ExitStatus
 from output.verify import verify_folder
-from scraper.archive.export import export_crawl
 from scraper.archive.lock import DataLock
 from scraper.archive.warc import WarcArchive
+from scraper.snapshot.export import export_crawl
 from tests.history_factory import (
     START,
     archive_crawl,

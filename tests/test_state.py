@@ -95,15 +95,15 @@ def test_fetch_index_latest_ok_and_failed(tmp_path: Path) -> None:
         failed = NewFetch(c2, page("B", 2), "u", "changed", "failed", "t", error="HTTP 500")
         state.record_fetch(failed)
 
-        before = state.latest_ok_fetches(before_crawl=c2)
+        before = state.fetches.latest_ok_fetches(before_crawl=c2)
         assert before["A"].id == a1 and before["A"].revision_id == 1
-        latest = state.latest_ok_fetches()
+        latest = state.fetches.latest_ok_fetches()
         assert latest["A"].id == a2 and latest["A"].warc_file == "b.warc.gz"
         assert latest["B"].revision_id == 1  # the failed attempt is not an ok version
-        assert state.crawl_fetches(c2)["B"].outcome == "failed"
-        assert state.failed_last(before_crawl=c2 + 1) == {"B"}
-        assert state.failed_last(before_crawl=c2) == set()
-        assert state.targets([a1, a2]) == {
+        assert state.fetches.crawl_fetches(c2)["B"].outcome == "failed"
+        assert state.fetches.failed_last(before_crawl=c2 + 1) == {"B"}
+        assert state.fetches.failed_last(before_crawl=c2) == set()
+        assert state.fetches.targets([a1, a2]) == {
             a1: frozenset({"X", "Y"}),
             a2: frozenset({"Y", "Z"}),
         }
@@ -143,7 +143,7 @@ def test_archived_pages_stream_listing_with_newest_ok_fetch(tmp_path: Path) -> N
         state.record_fetch(NewFetch(c2, page("C", 1), "u", "new", "gone", "t", http_status=404))
         rows = [
             (r.page.title, r.fetch.id if r.fetch else None, r.attempt)
-            for r in state.archived_pages(c2)
+            for r in state.fetches.archived_pages(c2)
         ]
         assert rows == [
             ("A", a1, "failed"),  # the previous version, and this crawl's failure
@@ -152,7 +152,12 @@ def test_archived_pages_stream_listing_with_newest_ok_fetch(tmp_path: Path) -> N
             ("D", None, None),  # never fetched
         ]
         # crawl 1's record of B is none: B was first archived by the later crawl 2
-        old = [(r.page.title, r.fetch.id if r.fetch else None) for r in state.archived_pages(c1)]
+        old = [
+            (r.page.title, r.fetch.id if r.fetch else None)
+            for r in state.fetches.archived_pages(c1)
+        ]
         assert old == [("A", a1), ("B", None)]
-        assert state.crawl_outcomes(c2)["C"][1] == "gone"
-        assert list(state.known_versions(before_crawl=c2)) == [("A", a1, 1, page("A").touched)]
+        assert state.fetches.crawl_outcomes(c2)["C"][1] == "gone"
+        assert list(state.fetches.known_versions(before_crawl=c2)) == [
+            ("A", a1, 1, page("A").touched)
+        ]

@@ -2,6 +2,6 @@
 
 ``run`` drives it; ``discovery`` and ``listing`` list the wiki, ``plan`` decides what
 to fetch, ``rounds`` and ``smw`` fetch, ``publication`` writes the snapshot (with
-``scraper.archive.assembly``) and publishes or holds it; ``config``, ``progress``,
+``scraper.snapshot.assembly``) and publishes or holds it; ``config``, ``progress``,
 ``journal``, ``outcome`` and ``health`` are the run's settings, voice and record.
 """

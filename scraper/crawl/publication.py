@@ -1,7 +1,7 @@
 """The last phase of a crawl: its snapshot, written from the archive, then published or held.
 
 ``Publication`` is a part of :class:`scraper.crawl.run.Crawler` (a mixin, kept apart so
-that each module stays small): it writes the crawl's snapshot (``scraper.archive.assembly``),
+that each module stays small): it writes the crawl's snapshot (``scraper.snapshot.assembly``),
 reuses one a killed run already wrote when nothing was fetched since, holds it
 back when it would shrink the archive sharply (``output.shrink``: exit HELD,
 crawl status ``held``), and otherwise publishes it (``latest`` and the history
@@ -26,15 +26,15 @@ from output.history import (
 )
 from output.shrink import MAY_EMPTY, Shrink, is_held
 from output.status import ExitStatus
-from scraper.archive.assembly import Assembled, assemble, recorded
 from scraper.archive.state import CrawlRow, State
+from scraper.clock import iso_utc
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.outcome import CrawlOutcome, shrink_text
 from scraper.crawl.plan import Plan
 from scraper.crawl.progress import Progress
 from scraper.crawl.siteinfo import SiteInfo
 from scraper.crawl.smw import SmwSite
-from scraper.net.wire import iso_utc
+from scraper.snapshot.assembly import Assembled, assemble, recorded
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class Publication:
     def _snapshot(
         self, state: State, crawl: CrawlRow, plan: Plan, listed: int, progress: Progress
     ) -> CrawlOutcome:
-        outcomes = state.crawl_outcomes(crawl.id)
+        outcomes = state.fetches.crawl_outcomes(crawl.id)
         fetched = sum(1 for _fid, outcome in outcomes.values() if outcome == "ok")
         failed_titles = sorted(t for t, (_fid, outcome) in outcomes.items() if outcome == "failed")
         gone = sum(1 for _fid, outcome in outcomes.values() if outcome == "gone")

@@ -27,8 +27,10 @@ from datetime import datetime
 from pathlib import Path
 
 from parsers import PARSER_VERSION
-from scraper.archive.recovery import direct_targets, parse_html, reindex, shows_query
+from scraper.archive.parsed import direct_targets, parse_html, shows_query
+from scraper.archive.recovery import reindex
 from scraper.archive.state import CrawlRow, ListedPage, NewFetch, State
+from scraper.clock import iso_utc
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import article_url
 from scraper.crawl.outcome import http_error
@@ -45,7 +47,6 @@ from scraper.errors import (
 )
 from scraper.net.articles import title_problem
 from scraper.net.client import Client
-from scraper.net.wire import iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +78,11 @@ class Rounds:
         baseline = state.baseline_crawl(self.config.site, crawl_id)
         prior = {
             title: Known(fetch_id, revision, touched)
-            for title, fetch_id, revision, touched in state.known_versions(before_crawl=crawl_id)
+            for title, fetch_id, revision, touched in state.fetches.known_versions(
+                before_crawl=crawl_id
+            )
         }
-        this_crawl = state.crawl_outcomes(crawl_id)
+        this_crawl = state.fetches.crawl_outcomes(crawl_id)
         done = {t: fid for t, (fid, outcome) in this_crawl.items() if outcome == "ok"}
         nights = _nights(state.crawl(crawl_id), baseline)
         gone = frozenset(t for t, (_fid, outcome) in this_crawl.items() if outcome == "gone")
@@ -89,20 +92,20 @@ class Rounds:
             if baseline
             else frozenset(),
             prior=prior,
-            failed_last=frozenset(state.failed_last(before_crawl=crawl_id)),
+            failed_last=frozenset(state.fetches.failed_last(before_crawl=crawl_id)),
             done=done,
-            targets=state.targets,
+            targets=state.fetches.targets,
             redirects=redirects,
             full=full,
             skip=skip | gone,
-            fact_targets=state.fact_targets,
+            fact_targets=state.facts.fact_targets,
             facts_expected=self.smw is not None,
             redirect_versions=state.redirect_versions(crawl_id),
             baseline_redirects=state.redirect_versions(baseline.id) if baseline else {},
-            query_pages=frozenset(state.query_pages()),
-            edited_now=frozenset(t for t, _a, _b in state.mid_crawl_edits(crawl_id)),
-            edited_before=frozenset(state.edited_when_fetched(before_crawl=crawl_id)),
-            fetched_again=frozenset(state.fetched_again(crawl_id)),
+            query_pages=frozenset(state.fetches.query_pages()),
+            edited_now=frozenset(t for t, _a, _b in state.fetches.mid_crawl_edits(crawl_id)),
+            edited_before=frozenset(state.fetches.edited_when_fetched(before_crawl=crawl_id)),
+            fetched_again=frozenset(state.fetches.fetched_again(crawl_id)),
             refresh=refresh_quota(len(listing), self.config.refresh_days, nights),
         )
 
@@ -147,7 +150,7 @@ class Rounds:
         else:
             log.warning("plan not settled after %d rounds: %s", MAX_ROUNDS, plan.summary())
         if self._facts is not None:
-            for fetch_id, title in state.facts_pending(crawl.id):
+            for fetch_id, title in state.facts.facts_pending(crawl.id):
                 self._facts.add(fetch_id, title, self.warc_dir)
             self._facts.flush(self.warc_dir)
             stats = self._facts.stats

@@ -40,8 +40,8 @@ from output.status import ExitStatus
 from scraper.archive.lock import DataLock
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.archive.state import CrawlRow, ListedPage, State
-from scraper.archive.targets import refresh_targets
 from scraper.archive.warc import WarcArchive
+from scraper.clock import iso_utc
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import (
     ListingBudget,
@@ -72,7 +72,7 @@ from scraper.errors import (
     UnknownNamespace,
 )
 from scraper.net.client import Client, ClientSettings, Session
-from scraper.net.wire import iso_utc
+from scraper.snapshot.targets import refresh_targets
 
 log = logging.getLogger(__name__)
 
@@ -318,7 +318,9 @@ class Crawler(Rounds, Publication):
 
 def _fetch_count(state: State, crawl_id: int, outcome: str) -> int:
     """Pages with this outcome so far in a crawl (for a run that stops early)."""
-    return sum(1 for _fid, found in state.crawl_outcomes(crawl_id).values() if found == outcome)
+    return sum(
+        1 for _fid, found in state.fetches.crawl_outcomes(crawl_id).values() if found == outcome
+    )
 
 
 def _next_id(state: State) -> int:

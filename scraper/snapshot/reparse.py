@@ -19,22 +19,23 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from output.checks import CheckedPage, checked_page, with_unread_warning
 from output.schema import page_batches, to_record_batch
-from parsers import ParsedPage, parse_page
+from parsers import ParsedPage
 from parsers.facts import Schema
 from parsers.profile import NORA, Profile
 from parsers.records import FactRecord
-from scraper.archive.assembly import FactsTally, located, resolved, titled
-from scraper.archive.existence import Existing
 from scraper.archive.factindex import UNREADABLE
-from scraper.archive.factsread import FactsReader
-from scraper.archive.recovery import bounded
-from scraper.archive.warc import read_record
+from scraper.archive.parsed import parse_html
+from scraper.archive.reader import read_record
 from scraper.errors import ArchiveError
+from scraper.snapshot.existence import Existing
+from scraper.snapshot.factsread import FactsReader
+from scraper.snapshot.pages import located, resolved, titled
 
 #: pages handed to a worker at a time (their rows come back as one batch per table)
 CHUNK_PAGES = 64
@@ -58,6 +59,47 @@ class PageSource:
 
 
 @dataclass(frozen=True, slots=True)
+class Unread:
+    """A page of the crawl left out of the snapshot, and why."""
+
+    title: str
+    why: str
+    archived: bool  # it has an archived version, which could not be read or parsed
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.why}"
+
+
+@dataclass(slots=True)
+class FactsTally:
+    """How many pages of a snapshot got their facts, for the manifest."""
+
+    pages: int = 0
+    rows: int = 0
+    incomplete: int = 0
+    missing: int = 0  # the answer lacked the page
+    without: int = 0  # no answer for the page (fetch without facts, unreadable)
+
+    def merge(self, other: FactsTally) -> None:
+        """Add another chunk's counts."""
+        self.pages += other.pages
+        self.rows += other.rows
+        self.incomplete += other.incomplete
+        self.missing += other.missing
+        self.without += other.without
+
+    def as_manifest(self, source: str) -> dict[str, Any]:
+        return {
+            "source": source,
+            "pages_with_facts": self.pages,
+            "rows": self.rows,
+            "pages_incomplete": self.incomplete,
+            "pages_missing_in_answer": self.missing,
+            "pages_without_answer": self.without,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Exported:
     """One page as a worker gives it back: parsed, with its facts."""
 
@@ -76,7 +118,7 @@ class Chunk:
     read: int  # sources taken, parsed or not (for progress)
     with_warnings: int
     checked: tuple[CheckedPage, ...]
-    unreadable: tuple[str, ...]
+    unreadable: tuple[Unread, ...]
     tally: FactsTally
 
 
@@ -106,16 +148,18 @@ def _init_worker(
     _facts = FactsReader(_warc_dir, schema) if schema is not None else None
 
 
-def parse_source(source: PageSource) -> Exported | str:
-    """Read and parse one page (and its facts); a string says why it could not be read."""
+def parse_source(source: PageSource) -> Exported | Unread:
+    """Read and parse one page (and its facts), or say why it could not be."""
     assert _warc_dir is not None, "call _init_worker first"
     if source.warc_file is None or source.warc_offset is None:
-        return f"{source.title}: expected an archived version, found none"
+        return Unread(source.title, "expected an archived version, found none", archived=False)
     try:
         _head, body = read_record(_warc_dir, source.warc_file, source.warc_offset)
     except ArchiveError as error:
-        return f"{source.title}: {error}"
-    parsed = bounded(parse_page(body, source.url, _profile, fetched_at=source.fetched_at))
+        return Unread(source.title, str(error), archived=True)
+    parsed = parse_html(body, source.url, source.fetched_at, _profile)
+    if parsed is None:  # a parser bug, logged with its traceback
+        return Unread(source.title, "expected a page the parser reads, it raised", archived=True)
     parsed = titled(parsed, source.title)
     parsed = resolved(located(parsed, source.warc_file, source.warc_offset), _redirects, _existing)
     facts: tuple[FactRecord, ...] = ()
@@ -135,11 +179,11 @@ def parse_chunk(sources: Sequence[PageSource]) -> Chunk:
     parsed: list[ParsedPage] = []
     facts: list[FactRecord] = []
     checked: list[CheckedPage] = []
-    unreadable: list[str] = []
+    unreadable: list[Unread] = []
     tally = FactsTally()
     for source in sources:
         item = parse_source(source)
-        if isinstance(item, str):
+        if isinstance(item, Unread):
             unreadable.append(item)
             continue
         if _facts is not None:
@@ -220,7 +264,7 @@ def parsed_chunks(
 
 
 def _count(tally: FactsTally, item: Exported) -> None:
-    """Count one page's facts as the crawl's snapshot does (``scraper.archive.assembly``)."""
+    """Count one page's facts for the manifest."""
     if item.facts_status is None or item.facts_status == UNREADABLE:
         tally.without += 1
         return

@@ -20,8 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 from parsers.errors import SmwAnswerError
 from parsers.facts import ExportBatch, Schema, parse_export, parse_property_list, parse_types
 from parsers.records import FactRecord
-from scraper.archive.factindex import SCHEMA_KINDS, SmwRecord
-from scraper.archive.warc import read_record
+from scraper.archive.factindex import SmwRecord, schema_records
+from scraper.archive.reader import read_record
 from scraper.errors import ArchiveError
 
 log = logging.getLogger(__name__)
@@ -119,31 +119,23 @@ def _requested_titles(url: str) -> list[str]:
 
 
 def crawl_schema(db: sqlite3.Connection, warc_dir: Path, crawl_id: int) -> Schema | None:
-    """The schema of a crawl that asked SMW for facts, read from the archive (``nora
-    export``, on its read-only connection to the state); None for a crawl without."""
+    """The schema of a crawl that asked SMW for facts, read from the archive; None for a
+    crawl without."""
+    records = _schema_records(db, crawl_id)
+    return read_schema(Path(warc_dir), records) if records else None
+
+
+def crawl_schema_notes(db: sqlite3.Connection, crawl_id: int) -> list[str]:
+    """What the crawl noted about the schema answers its snapshot reads (for the manifest)."""
+    return [r.note for r in _schema_records(db, crawl_id) if r.note]
+
+
+def _schema_records(db: sqlite3.Connection, crawl_id: int) -> list[SmwRecord]:
+    """The schema answers a snapshot of the crawl reads (``schema_records``), when the
+    crawl asked SMW for facts; none otherwise."""
     if int(db.execute("PRAGMA user_version").fetchone()[0]) < 2:
-        return None
+        return []
     row = db.execute("SELECT facts FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
     if not row or not row[0]:
-        return None
-    marks = ", ".join("?" * len(SCHEMA_KINDS))
-    newest = db.execute(
-        f"SELECT max(crawl_id) FROM smw_records WHERE crawl_id <= ? AND kind IN ({marks})",
-        (crawl_id, *SCHEMA_KINDS),
-    ).fetchone()
-    if newest is None or newest[0] is None:
-        return None
-    records = [
-        SmwRecord(int(i), int(c), str(k), str(u), str(f), int(o), str(n or ""))
-        for i, c, k, u, f, o, n in db.execute(
-            "SELECT id, crawl_id, kind, url, warc_file, warc_offset, note FROM smw_records"
-            f" WHERE crawl_id = ? AND kind IN ({marks}) ORDER BY id",
-            (int(newest[0]), *SCHEMA_KINDS),
-        )
-    ]
-    return read_schema(Path(warc_dir), records)
-
-
-def crawl_redirects(db: sqlite3.Connection, crawl_id: int) -> dict[str, str]:
-    cur = db.execute("SELECT from_title, to_title FROM redirects WHERE crawl_id = ?", (crawl_id,))
-    return {str(a): str(b) for a, b in cur}
+        return []
+    return schema_records(db, crawl_id)

@@ -1,8 +1,8 @@
 """Finding one page's archived record: by title, as of a crawl or a moment.
 
-Reads ``DATA/state.sqlite`` read-only (``scraper.archive.export.connect_state``) and
+Reads ``DATA/state.sqlite`` read-only (``scraper.archive.readonly.connect_state``) and
 never touches a WARC file: the caller reads the record with
-``scraper.archive.warc.read_record`` (or :func:`raw_record` for the record exactly
+``scraper.archive.reader.read_record`` (or :func:`raw_record` for the record exactly
 as stored). Which version is chosen:
 
 - default: the newest successful fetch of the page in any crawl;
@@ -32,9 +32,9 @@ from pathlib import Path
 
 from parsers import ParsedPage, parse_page
 from parsers.charset import decode
-from scraper.archive.assembly import located
-from scraper.archive.export import connect_state
+from scraper.archive.readonly import connect_state
 from scraper.errors import ArchiveError, LookupFailed
+from scraper.snapshot.pages import located
 
 #: the policy of an ``nora show --open`` copy: no script, no network, inline styles only
 #: (wiki content is written by anyone; the view must not call the site)

@@ -1,7 +1,7 @@
 """``nora export`` as a whole: under the data lock, targets refreshed, exported, published.
 
 Before it exports, relation targets that another parser version computed are
-recomputed from the archive (``scraper.archive.targets``), so the next crawl
+recomputed from the archive (``scraper.snapshot.targets``), so the next crawl
 plans with what this parser reads. Without ``out`` the snapshot goes to
 ``DATA/snapshots/<new id>/`` and is published (``latest`` and the history view)
 unless the shrink guard holds it; with ``out`` it is written there and left alone.
@@ -17,11 +17,11 @@ from pathlib import Path
 from output.history import new_snapshot_dir, publish, shrink_against_latest
 from output.shrink import DEFAULT_MAX_SHRINK, Shrink
 from parsers.profile import NORA, Profile
-from scraper.archive.export import ExportResult, export_crawl
 from scraper.archive.lock import DataLock
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.archive.state import State
-from scraper.archive.targets import refresh_targets
+from scraper.snapshot.export import ExportResult, export_crawl
+from scraper.snapshot.targets import refresh_targets
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from parsers import PARSER_VERSION
 from parsers.profile import NORA, Profile
-from scraper.archive.recovery import direct_targets, parse_html, shows_query
+from scraper.archive.parsed import direct_targets, parse_html, shows_query
+from scraper.archive.reader import read_record
 from scraper.archive.state import State
-from scraper.archive.warc import read_record
 from scraper.errors import ArchiveError
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def refresh_targets(
     state: State, warc_dir: Path, version: str = PARSER_VERSION, profile: Profile = NORA
 ) -> int:
     """Recompute the stale targets (see the module docstring); returns how many fetches."""
-    stale = state.stale_targets(version)
+    stale = state.fetches.stale_targets(version)
     if not stale:
         return 0
     log.info("recomputing the relation targets of %d archived pages (parser %s)",
@@ -45,6 +45,8 @@ def refresh_targets(
         parsed = parse_html(body, url, head.fetched_at, profile)
         if parsed is None:
             continue
-        state.replace_targets(fetch_id, direct_targets(parsed), version, shows_query(parsed))
+        state.fetches.replace_targets(
+            fetch_id, direct_targets(parsed), version, shows_query(parsed)
+        )
         done += 1
     return done

@@ -20,7 +20,7 @@ accepts it; ``wb-manager add --unpack-wacz`` loads it into pywb.
 Everything is written in a temporary folder beside the output and the WACZ is
 renamed into place only when whole. Errors are :class:`PackageError` (with the
 path, saying what was expected and found); the export errors
-(``scraper.archive.export.CrawlUnavailable``: no state, no such crawl) pass through.
+(``scraper.snapshot.export.CrawlUnavailable``: no state, no such crawl) pass through.
 """
 
 from __future__ import annotations
@@ -39,14 +39,15 @@ from typing import BinaryIO
 
 from warcio.warcwriter import WARCWriter
 
-from scraper.archive.export import CrawlInfo, choose_crawl, connect_state, page_sources
+from output.manifest import tool_version
 from scraper.archive.integrity import iter_members
 from scraper.archive.lock import pin_archive
 from scraper.archive.paths import WARC_DIR
-from scraper.archive.reparse import PageSource
+from scraper.archive.readonly import CrawlInfo, choose_crawl, connect_state
 from scraper.archive.warc import warc_files
 from scraper.errors import ArchiveError, PackageError
-from scraper.net.useragent import tool_version
+from scraper.snapshot.pipeline import page_sources
+from scraper.snapshot.reparse import PageSource
 
 log = logging.getLogger(__name__)
 
