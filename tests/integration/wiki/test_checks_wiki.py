@@ -25,8 +25,8 @@ from output.checks import (
     RELATION_NOT_SHOWN,
 )
 from tests.crawl_support import read_table, records
-from tests.test_crawl_wiki import crawl_cli
-from tests.test_facts_wiki import corpus_of
+from tests.integration.wiki.test_crawl_wiki import crawl_cli
+from tests.integration.wiki.test_facts_wiki import corpus_of
 
 pytestmark = [pytest.mark.wiki, pytest.mark.slow]
 
