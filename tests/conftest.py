@@ -35,8 +35,71 @@ from tests.needs import unavailable
 from tests.wiki.handle import LoopbackWiki, WikiUnavailable, clone, run_script
 
 TEST_WIKI_PAGES = 300
+
+
+@pytest.fixture(scope="session")
+def testwiki() -> Iterator[LoopbackWiki]:
+    wiki_dir = Path(os.environ.get("WIKI_DIR", "/tmp/nora-testwiki"))
+    env = {
+        "WIKI_DIR": str(wiki_dir),
+        "WIKI_PORT": os.environ.get("WIKI_PORT", "8089"),
+        "WIKI_PAGES": str(TEST_WIKI_PAGES),
+    }
+    if shutil.which("php") is None and (shutil.which("apt-get") is None or os.geteuid() != 0):
+        unavailable(
+            "PHP is not installed (and apt-get cannot install it here): run "
+            "`sudo bash tests/wiki/testwiki.sh install-packages` to enable the wiki tests"
+        )
+    try:
+        url = run_script(["up"], env, timeout=900)
+    except WikiUnavailable as error:
+        if shutil.which("php") is None:
+            unavailable(str(error))
+        raise  # PHP is there, so a wiki that does not start is a failure, not a skip
+    yield LoopbackWiki(wiki_dir, url)
+
+
+@pytest.fixture
+def scratch_wiki(testwiki: LoopbackWiki) -> Iterator[LoopbackWiki]:
+    target = Path(tempfile.mkdtemp(prefix="nora-scratch-wiki-"))
+    wiki = clone(testwiki, target)
+    try:
+        yield wiki
+    finally:
+        wiki.destroy()
+
+
+@pytest.fixture
+def stale_scratch_wiki(testwiki: LoopbackWiki) -> Iterator[LoopbackWiki]:
+    """A scratch clone with SMW's default: no query dependency store (stale inverse queries)."""
+    target = Path(tempfile.mkdtemp(prefix="nora-stale-wiki-"))
+    wiki = clone(testwiki, target, query_dependencies=False)
+    try:
+        yield wiki
+    finally:
+        wiki.destroy()
+
+
+@pytest.fixture
+def fake() -> FakeTime:
+    """The client tests' clock (``tests.client_support``): sleeps advance it, nothing waits."""
+    return FakeTime()
+
+
+@pytest.fixture
+def mock() -> Iterator[responses.RequestsMock]:
+    """``responses`` behind every ``requests`` session of the test."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield rsps
+
+
+# --- markers ------------------------------------------------------------------------------
+
 HERE = Path(__file__).resolve().parent
-WIKI_FIXTURES = frozenset({"testwiki", "scratch_wiki", "stale_scratch_wiki"})
+#: a test that uses one of these (or a fixture that does) needs a loopback wiki
+WIKI_FIXTURES = frozenset(
+    {"testwiki", "scratch_wiki", "stale_scratch_wiki", "gemma_wiki", "renamed_wiki"}
+)
 #: a test under one of these folders gets the folder's marker
 FOLDER_MARKERS = {
     HERE / "integration": "slow",  # end to end: nora in subprocesses against loopback servers
@@ -97,59 +160,3 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker("browser")
         if path.is_relative_to(HERE) and _is_slow(item, path):
             item.add_marker("slow")
-
-
-@pytest.fixture(scope="session")
-def testwiki() -> Iterator[LoopbackWiki]:
-    wiki_dir = Path(os.environ.get("WIKI_DIR", "/tmp/nora-testwiki"))
-    env = {
-        "WIKI_DIR": str(wiki_dir),
-        "WIKI_PORT": os.environ.get("WIKI_PORT", "8089"),
-        "WIKI_PAGES": str(TEST_WIKI_PAGES),
-    }
-    if shutil.which("php") is None and (shutil.which("apt-get") is None or os.geteuid() != 0):
-        unavailable(
-            "PHP is not installed (and apt-get cannot install it here): run "
-            "`sudo bash tests/wiki/testwiki.sh install-packages` to enable the wiki tests"
-        )
-    try:
-        url = run_script(["up"], env, timeout=900)
-    except WikiUnavailable as error:
-        if shutil.which("php") is None:
-            unavailable(str(error))
-        raise  # PHP is there, so a wiki that does not start is a failure, not a skip
-    yield LoopbackWiki(wiki_dir, url)
-
-
-@pytest.fixture
-def scratch_wiki(testwiki: LoopbackWiki) -> Iterator[LoopbackWiki]:
-    target = Path(tempfile.mkdtemp(prefix="nora-scratch-wiki-"))
-    wiki = clone(testwiki, target)
-    try:
-        yield wiki
-    finally:
-        wiki.destroy()
-
-
-@pytest.fixture
-def stale_scratch_wiki(testwiki: LoopbackWiki) -> Iterator[LoopbackWiki]:
-    """A scratch clone with SMW's default: no query dependency store (stale inverse queries)."""
-    target = Path(tempfile.mkdtemp(prefix="nora-stale-wiki-"))
-    wiki = clone(testwiki, target, query_dependencies=False)
-    try:
-        yield wiki
-    finally:
-        wiki.destroy()
-
-
-@pytest.fixture
-def fake() -> FakeTime:
-    """The client tests' clock (``tests.client_support``): sleeps advance it, nothing waits."""
-    return FakeTime()
-
-
-@pytest.fixture
-def mock() -> Iterator[responses.RequestsMock]:
-    """``responses`` behind every ``requests`` session of the test."""
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps

@@ -73,17 +73,17 @@ class WikiControl:
             self.params["seed"], self.params["pages"], parse_now(self.params["now"])
         )
         self.affected: list[str] = []  # pages whose truth the last operation changed
+        log = self.corpus_dir / "changes.jsonl"
+        if log.exists():
+            for line in log.read_text("utf-8").splitlines():
+                if line.strip():
+                    apply(self.corpus, json.loads(line))
         # the model's wikitext and truth per title as of the last operation, so each
         # operation renders the model once (after it), not before and after
         self._texts: dict[str, str] | None = None
         self._truths: dict[str, dict[str, Any]] | None = None
         # when the last operation's scripts ended, and the access log's size then
         self._last_work: tuple[float, int] | None = None
-        log = self.corpus_dir / "changes.jsonl"
-        if log.exists():
-            for line in log.read_text("utf-8").splitlines():
-                if line.strip():
-                    apply(self.corpus, json.loads(line))
 
     # --- operations ----------------------------------------------------------------------
 
