@@ -11,7 +11,7 @@ import pytest
 
 from tests.wiki.handle import LoopbackWiki
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.wiki

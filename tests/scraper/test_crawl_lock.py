@@ -32,7 +32,7 @@ def test_second_lock_in_process_is_refused(tmp_path: Path) -> None:
 
 
 def test_lock_held_by_another_process_then_freed_by_kill(tmp_path: Path) -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD, str(tmp_path)],
         stdout=subprocess.PIPE,

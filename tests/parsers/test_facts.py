@@ -23,7 +23,7 @@ from parsers.facts import (
     parse_types,
 )
 
-ANSWERS = Path(__file__).with_name("smw")
+ANSWERS = Path(__file__).resolve().parents[1] / "smw"
 NAMESPACES = {14: "Categorie", 102: "Eigenschap", 3000: "FS"}
 TITLES = [
     "Rapport machtiging 2014", "FS:Digikoppeling 3.0", "Eén overheid: één loket",

@@ -13,7 +13,7 @@ takes more than ``MAX_RATIO`` times as long. The fastest of a few runs in turns,
 in CPU time with the garbage collector off, to tame a shared machine's noise. A
 quadratic stage shows as ~16x.
 
-``python -m tests.test_parsers_linear`` prints the table (size, times, ratio) of
+``python -m tests.parsers.test_parsers_linear`` prints the table (size, times, ratio) of
 every shape.
 """
 

@@ -26,8 +26,8 @@ from output.checks import (
     UNREAD,
 )
 from tests.crawl_support import read_table, records
-from tests.test_crawl_wiki import crawl_cli
-from tests.test_facts_wiki import corpus_of
+from tests.integration.wiki.test_crawl_wiki import crawl_cli
+from tests.integration.wiki.test_facts_wiki import corpus_of
 
 pytestmark = [pytest.mark.wiki, pytest.mark.slow]
 

@@ -24,7 +24,7 @@ from parsers.profile import NORA, Profile, from_mapping
 from scraper.crawl.config import build_config, read_profile, read_profile_file
 from scraper.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GEMMA_FILE = ROOT / "profiles" / "gemma.toml"
 PAGE = ROOT / "fixtures" / "profiles" / "gemma-referentiecomponent.html"
 EXPECTED = PAGE.with_name(PAGE.stem + ".expected.json")

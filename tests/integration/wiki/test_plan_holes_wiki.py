@@ -24,8 +24,8 @@ import requests
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.run import Crawler
 from tests.crawl_support import nora, page_requests, read_table, records
-from tests.test_crawl_wiki import crawl_cli
-from tests.test_facts_wiki import corpus_of
+from tests.integration.wiki.test_crawl_wiki import crawl_cli
+from tests.integration.wiki.test_facts_wiki import corpus_of
 
 pytestmark = [pytest.mark.wiki, pytest.mark.slow]
 

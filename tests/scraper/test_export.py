@@ -24,8 +24,8 @@ from parsers import parse_page
 from scraper.archive.lock import DataLock
 from scraper.archive.reader import read_record
 from scraper.snapshot.pages import located, resolved
-from tests import test_crawl_run as crawl_mock
 from tests.history_factory import START, archive_crawl, page_url, synthetic_page
+from tests.scraper import test_crawl_run as crawl_mock
 
 wiki = crawl_mock.wiki  # the mock wiki fixture, shared with the crawl tests
 

@@ -8,7 +8,7 @@ from parsers import parse_page
 from scraper.snapshot.existence import Existing
 from scraper.snapshot.pages import resolved
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def test_listed_now_exists_listed_before_only_does_not_never_listed_keeps_its_colour() -> None:

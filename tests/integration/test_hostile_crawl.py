@@ -30,7 +30,7 @@ from scraper.crawl.outcome import CrawlOutcome
 from scraper.crawl.run import Crawler
 from tests.hostile import HostileWiki, Page, Reply, Request, json_reply
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: retries and waits small enough for a test, large enough to exercise them
 FAST: dict[str, Any] = {"retries": 1, "backoff_base": 0.001, "backoff_cap": 0.01}
 

@@ -20,7 +20,7 @@ from tests.golden import fixture_pages
 from tests.offline import NetworkUsed, cut_network
 
 PAGES = fixture_pages()
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
 HTTP_CLIENTS = ("requests", "urllib3", "httpx", "http.client", "aiohttp", "urllib.request")
 
 
@@ -97,7 +97,7 @@ def test_importing_parsers_pulls_in_no_http_client() -> None:
         "parse_page(page, 'x.html')\n"
         f"print(','.join(m for m in {HTTP_CLIENTS!r} if m in sys.modules))\n"
     )
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "-c", code],
         cwd=root,

@@ -21,7 +21,7 @@ from output.status import ExitStatus
 from parsers.facts import MAX_EXPANSION
 from tests.hostile import HostileWiki, Reply, Request, json_reply
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TITLES = ("Alfa", "Beta", "Gamma", "Delta", "Epsilon")
 #: a crawl of five pages stays far below this; the bomb written out took 1.2 GB and more
 PEAK_LIMIT_MIB = 600

@@ -24,9 +24,9 @@ from output.status import ExitStatus
 from scraper.archive.warc import WarcArchive
 from tests.faultproxy import FaultProxy
 from tests.hostile import HostileWiki, Page, Reply, Request, render
-from tests.test_hostile_crawl import crawl, nora
+from tests.integration.test_hostile_crawl import crawl, nora
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _archived(data: Path) -> bytes:

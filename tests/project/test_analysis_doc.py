@@ -19,7 +19,7 @@ from output.history import new_snapshot_id
 from parsers.records import ParsedPage
 from tests.history_factory import make_page, write_snapshot
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "ANALYSIS.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "ANALYSIS.md"
 DOEL = "Toegankelijk (Doel)"
 
 Spec = dict[str, tuple[str, list[tuple[str, str]], list[tuple[str, str, str]]]]

@@ -20,7 +20,7 @@ from output.schema import SCHEMAS, TABLE_NAMES
 from output.status import ExitStatus
 from parsers import parse_page
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 NORA = Path(sys.executable).with_name("nora")
 
 FRAGMENT = (
@@ -248,7 +248,7 @@ def test_special_files_are_skipped_with_a_warning_not_read(tmp_path: Path) -> No
         text=True,
         timeout=60,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)),
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
         check=False,
     )
     assert result.returncode == ExitStatus.PARTIAL, result.stderr
@@ -272,7 +272,7 @@ def test_a_full_disk_while_writing_is_storage(tmp_path: Path) -> None:
         text=True,
         timeout=60,
         preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (50_000, 50_000)),
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
         check=False,
     )
     assert result.returncode == ExitStatus.STORAGE, result.stderr

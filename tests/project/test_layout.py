@@ -13,7 +13,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: each package may import itself and the packages after it, never those before it
 LAYERS = ("commands", "scraper", "output", "parsers")
 

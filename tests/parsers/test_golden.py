@@ -2,8 +2,8 @@
 
 The golden comparison catches any change in ``parse_page`` output, and the lock
 ties the goldens to ``PARSER_VERSION``. What each fixture must give, stated by
-hand, is in ``tests/test_golden_semantics.py``; what holds for every page, in
-``tests/test_golden_invariants.py``.
+hand, is in ``tests/parsers/test_golden_semantics.py``; what holds for every page, in
+``tests/parsers/test_golden_invariants.py``.
 """
 
 from __future__ import annotations

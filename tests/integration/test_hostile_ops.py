@@ -23,8 +23,8 @@ import pytest
 
 from output.status import ExitStatus
 from tests.hostile import HostileWiki
+from tests.integration.test_hostile_crawl import ROOT, crawl, nora
 from tests.needs import unavailable
-from tests.test_hostile_crawl import ROOT, crawl, nora
 
 _MADE: dict[str, Path] = {}
 

@@ -21,7 +21,7 @@ from output.terminal import printable, printable_bytes, printable_json, visible_
 from tests.history_factory import day, make_page, write_snapshot
 from tests.hostile import HostileWiki, Reply, Request, json_reply
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 #: an xterm title change, a bell, a screen clear, a C1 CSI and a right-to-left override
 HOSTILE = "\x1b]0;pwned\x07\x1b[2J\x9b31m\u202eevil"
 RAW = ("\x1b", "\x07", "\x9b", "\u202e")

@@ -22,7 +22,7 @@ import pytest
 from output.checks import DERIVED_KINDS, SMW_KINDS, UNREAD
 from parsers.calibration import load_profile
 from tests.crawl_support import ROOT, nora, read_table, truth_differences
-from tests.test_crawl_wiki import content_namespaces
+from tests.integration.wiki.test_crawl_wiki import content_namespaces
 from tests.wiki.handle import LoopbackWiki
 
 PROFILES = {

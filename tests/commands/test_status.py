@@ -16,8 +16,8 @@ from scraper.archive.paths import STATE_NAME
 from scraper.archive.state import ListedPage, NewFetch, State
 from scraper.crawl.health import lock_state
 from scraper.crawl.journal import RunEntry, append_run, journal_path, recent_runs
-from tests import test_crawl_run as crawl_mock
 from tests.history_factory import archive_crawl, make_page, synthetic_page, write_snapshot
+from tests.scraper import test_crawl_run as crawl_mock
 
 wiki = crawl_mock.wiki  # the responses mock of a small MediaWiki
 

@@ -18,7 +18,7 @@ from output.schema import to_record_batch
 from output.tabular import csv_rows
 from parsers.records import PropertyRecord
 from tests.needs import program
-from tests.test_output_csv import FORMULA_CASES
+from tests.output.test_output_csv import FORMULA_CASES
 
 
 def _soffice() -> str:
