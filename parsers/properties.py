@@ -126,7 +126,7 @@ def read_table(table: Table, page_title: str, where: str, profile: Profile) -> H
         width = len(cells)
         if not width:
             continue
-        if row.element is not None and not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+        if row.footer:
             harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
             continue
         all_header = all(cell.header for cell in cells)
@@ -341,7 +341,12 @@ def read_definition_list(
 
 
 def _value(label: str, holders: Iterable[etree._Element], raw: str, page_title: str) -> Property:
-    anchors = [a for holder in holders for a in holder.iter("a")]
+    anchors: list[etree._Element] = []
+    for holder in holders:
+        if len(holder):
+            anchors += holder.iter("a")
+        elif holder.tag == "a":  # a link itself (a line's value), no tree to search
+            anchors.append(holder)
     internal, external = links_of(anchors, page_title)
     return Property(
         label, normalize(raw), tuple(target.title for target in internal), tuple(external)
