@@ -138,7 +138,7 @@ def load(raw: bytes) -> Document:
     ):
         redirected_from = metadata.redirected_from(raw, head_end)
     tree = _parse(body)
-    if tree is not None and nesting.too_deep(_PARSER):
+    if tree is not None and nesting.too_deep(_PARSER, body):
         body = nesting.flatten(body)
         tree = _parse(body)
         warnings.append(problems.warning(problems.TOO_DEEP, nesting.DETAIL))
