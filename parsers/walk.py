@@ -5,13 +5,17 @@ The only stage that changes the tree. It
 * drops noise (``labels.NOISE_TAGS``, ``NOISE_IDS``, ``NOISE_CLASSES``,
   ``NOISE_DIV_CLASSES``: tooltip definitions, edit links, SMW's search links, the
   table of contents ...), keeping the text that follows each;
-* notes whether the content shows Semantic MediaWiki query results (SMW 5.1's own
+* notes the elements that show Semantic MediaWiki query results (SMW 5.1's own
   result markup, ``labels.QUERY_RESULT_CLASSES``: ``table.smwtable``,
   ``.smw-format`` list wrappers, ``tr.smwfooter``);
 * marks lines once over the whole area (the markers ``parsers.text`` splits on), in
   the same pass as the noise, so every later stage only reads;
 * flattens the area into a run of pieces: headings, top-level elements and the loose
   text between them, in document order.
+
+It hands on the list of every element it visited too: held for the page's parse, it
+keeps lxml's Python object of each element alive, so the later stages reuse those
+objects instead of building new ones on every access (that cost more than reading).
 
 MediaWiki puts headings at the top of ``.mw-parser-output``; templates sometimes wrap
 them, or a table, in a ``div``. So the walk descends into a wrapper only when a heading
