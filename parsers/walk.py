@@ -26,7 +26,9 @@ span.mw-headline`` (MediaWiki <= 1.42) and ``div.mw-heading > h2`` (>= 1.43).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import NamedTuple
 
 from lxml import etree
@@ -36,6 +38,11 @@ from parsers.text import line_of
 
 _STRUCTURE = (*labels.HEADING_TAGS, "table")
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (a piece per element)
+HOLD_LIMIT = 20_000
+"""Elements held for the parse at most (``Walk.elements``; a NORA page has a few
+hundred). Past it nothing is held: every object alive at once no longer fits the
+processor's caches, and time per element grew with the page (a hostile 4.6 MB page
+took 5.5x the time of a quarter of it, not 4.5x)."""
 _HEADING_WRAPPER = labels.HEADING_WRAPPER_CLASS
 _NOISE_TAGS = frozenset(labels.NOISE_TAGS)
 _BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)
@@ -61,10 +68,10 @@ class Walk:
     #: the elements that carry SMW's inline query result markup
     #: (``labels.QUERY_RESULT_CLASSES``), in document order; none were dropped as noise
     query_results: list[etree._Element]
-    #: every element the walk visited, in document order. Held for the page's parse so
-    #: that the later stages reuse lxml's Python objects for them: lxml keeps one per
-    #: element only while something refers to it, and building it again on every
-    #: access cost more than the reading did
+    #: every element the walk visited, in document order (none past ``HOLD_LIMIT``).
+    #: Held for the page's parse so that the later stages reuse lxml's Python objects
+    #: for them: lxml keeps one per element only while something refers to it, and
+    #: building it again on every access cost more than the reading did
     elements: list[etree._Element]
 
     @property
@@ -75,14 +82,18 @@ class Walk:
 
 def walk(root: etree._Element) -> Walk:
     """Clean and mark ``root`` (the content area), then flatten it into pieces."""
-    elements = list(root.iter())
-    results = _drop_noise(elements)
+    elements = list(islice(root.iter(), HOLD_LIMIT + 1))
+    if len(elements) > HOLD_LIMIT:  # a huge page: one object at a time, as they come
+        elements = []
+        results = _drop_noise(root.iter())
+    else:
+        results = _drop_noise(elements)
     pieces: list[Piece] = []
     _flatten(root, pieces)
     return Walk(tuple(pieces), results, elements)
 
 
-def _drop_noise(elements: list[etree._Element]) -> list[etree._Element]:
+def _drop_noise(elements: Iterable[etree._Element]) -> list[etree._Element]:
     """Drop noise among ``elements`` (a root and all below it, in document order) and
     mark lines, in one pass; the elements carrying SMW query result markup. (A dropped
     block's line marks stay with the text after it: a line break where a block was.)"""
