@@ -43,6 +43,7 @@ _LABEL_LINE_TAGS = ("p", "div")
 _LIST_TAGS = ("ul", "ol")
 _BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "dl", "h2", "h3", "h4", "h5", "h6"})
 _MARK = labels.LINE_MARK
+_BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)  # a set: asked for every top-level element
 
 
 def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Harvest:
@@ -67,7 +68,7 @@ def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Har
 def block_raw(element: etree._Element) -> str:
     """Raw marked text of one top-level element, ending a line when it is a block."""
     raw = raw_text(element)
-    return raw + _MARK if element.tag in labels.BLOCK_TAGS else raw
+    return raw + _MARK if element.tag in _BLOCK_TAGS else raw
 
 
 # --- tables ------------------------------------------------------------------------------
