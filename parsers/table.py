@@ -207,12 +207,9 @@ def form(table: etree._Element) -> Table:
     """The model of ``table`` (module docstring)."""
     caption, groups = _row_groups(table)
     found = [row for group in groups for row in group]
-    if not any(
-        cell.get("rowspan") is not None or cell.get("colspan") is not None
-        for _, cells in found
-        for cell in cells
-    ):  # most tables: every cell covers its own slot
-        return _form_unspanned(table, caption, found)
+    unspanned = _form_unspanned(table, caption, found)
+    if unspanned is not None:  # most tables: every cell covers its own slot
+        return unspanned
     row_count = sum(
         1 + sum(1 for row in child if row.tag in ("tr", *_CELL_TAGS))
         if child.tag in _SECTIONS
@@ -291,16 +288,21 @@ def _is_footer(row: etree._Element | None) -> bool:
     return value is not None and not _FOOTER.isdisjoint(value.split())
 
 
-def _form_unspanned(table: etree._Element, caption: str, found: list[_RawRow]) -> Table:
+def _form_unspanned(table: etree._Element, caption: str, found: list[_RawRow]) -> Table | None:
     """``form`` for a table where no cell of its own spans (has ``rowspan`` or
     ``colspan``): each cell is the slot at its index in its row, so the grid is the
-    rows themselves. The same model as the full algorithm, at a fraction of the cost."""
+    rows themselves. The same model as the full algorithm, at a fraction of the cost.
+    None as soon as a cell spans (the full algorithm then)."""
     width = max((len(cells) for _, cells in found), default=0)
     rows = []
     for y, (element, elements) in enumerate(found):
-        cells = tuple(
-            [_new(Cell, (cell, x, y, 1, 1, cell.tag == "th")) for x, cell in enumerate(elements)]
-        )
+        row: list[Cell] = []
+        for x, cell in enumerate(elements):
+            get = cell.get
+            if get("rowspan") is not None or get("colspan") is not None:
+                return None
+            row.append(_new(Cell, (cell, x, y, 1, 1, cell.tag == "th")))
+        cells = tuple(row)
         padding: tuple[None, ...] = (None,) * (width - len(cells))
         rows.append(_new(Row, (element, y, cells + padding, cells, _is_footer(element))))
     return Table(table, caption, width, tuple(rows))
