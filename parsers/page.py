@@ -62,7 +62,7 @@ conservation account 9%, property readers 6%), loading 22% (the HTML parse of th
 content slice 12%), the walk 18% (line marks: lxml text writes, and the noise test
 over every element), classification 8%, records and digest 8%: no stage holds the
 gap alone, and the Python around each lxml call is most of it. Time is linear in
-the page size, whatever the page holds (``tests/test_parsers_linear.py``).
+the page size, whatever the page holds (``tests/parsers/test_parsers_linear.py``).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ its claims (chrome such as header rows, title and group rows, query footers and
 printout labels; the display text of linked endpoints); else a ``lost`` warning names
 the words. Body blocks become section text as they are, and the walk's pieces cover
 the whole content area, so that accounts for every visible text of the page
-(tests/test_conservation.py checks the whole page too).
+(tests/parsers/test_conservation.py checks the whole page too).
 """
 
 from __future__ import annotations
