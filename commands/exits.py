@@ -34,6 +34,7 @@ from scraper.errors import (
     RequestBudgetExhausted,
     RobotsDisallowed,
     RunLimitReached,
+    RunStop,
     ScraperError,
     UnknownNamespace,
 )
@@ -45,6 +46,7 @@ STATUSES: tuple[tuple[type[BaseException], ExitStatus], ...] = (
     (RunLimitReached, ExitStatus.STOPPED),
     (RobotsDisallowed, ExitStatus.REFUSED),
     (CrawlDelayTooLong, ExitStatus.REFUSED),
+    (RunStop, ExitStatus.UNREACHABLE),
     (FetchError, ExitStatus.UNREACHABLE),
     (UnknownNamespace, ExitStatus.USAGE),
     (DiscoveryError, ExitStatus.UNREACHABLE),

@@ -18,10 +18,10 @@ from scraper.crawl.plan import Plan
 from scraper.errors import (
     CrawlDelayTooLong,
     DiscoveryError,
-    FetchError,
     RequestBudgetExhausted,
     RobotsDisallowed,
     RunLimitReached,
+    RunStop,
 )
 
 
@@ -111,11 +111,13 @@ def http_error(status: int) -> str:
     return f"HTTP {status}"
 
 
-def stop_reason(exc: FetchError) -> tuple[ExitStatus, str]:
+def stop_reason(exc: RunStop) -> tuple[ExitStatus, str]:
     """Status and words for a run that stopped mid-fetch (to be resumed)."""
     if isinstance(exc, RequestBudgetExhausted):
         return ExitStatus.PARTIAL, "request budget spent"
     if isinstance(exc, RunLimitReached):
         what = "--max-duration" if exc.kind == "duration" else "the retry-wait budget"
         return ExitStatus.STOPPED, f"time limit reached ({what})"
+    if isinstance(exc, CrawlDelayTooLong):
+        return ExitStatus.REFUSED, "robots.txt asks for too slow a pace"
     return ExitStatus.UNREACHABLE, "the site stopped answering"

@@ -36,13 +36,7 @@ from scraper.crawl.plan import Known, Plan, PlanInput, make_plan
 from scraper.crawl.progress import Progress
 from scraper.crawl.siteinfo import SiteInfo
 from scraper.crawl.smw import FactsFetcher, FactsStats, SmwSite
-from scraper.errors import (
-    FetchError,
-    RequestBudgetExhausted,
-    RunLimitReached,
-    SiteUnreachable,
-    TitleOutsideArticlePath,
-)
+from scraper.errors import FetchError, TitleOutsideArticlePath
 from scraper.net.articles import title_problem
 from scraper.net.client import Client
 from scraper.net.wire import iso_utc
@@ -190,9 +184,7 @@ class Rounds:
             return "failed"
         try:
             fetched = client.get(url)
-        except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
-            raise  # the run stops here; the next run resumes this crawl
-        except FetchError as exc:
+        except FetchError as exc:  # a RunStop passes: the next run resumes this crawl
             log.warning("%s: fetch failed: %s", page.title, exc)
             state.record_fetch(
                 NewFetch(

@@ -65,10 +65,7 @@ from scraper.crawl.smw import SmwSite, smw_site
 from scraper.errors import (
     DiscoveryError,
     FetchError,
-    ListingTooLong,
-    RequestBudgetExhausted,
-    RunLimitReached,
-    SiteUnreachable,
+    RunStop,
     UnknownNamespace,
 )
 from scraper.net.client import Client, ClientSettings, Session
@@ -183,7 +180,7 @@ class Crawler(Rounds, Publication):
             )
         except UnknownNamespace as exc:
             return CrawlOutcome(ExitStatus.USAGE, str(exc))
-        except (FetchError, DiscoveryError, ListingTooLong) as exc:
+        except (FetchError, RunStop, DiscoveryError) as exc:
             return CrawlOutcome(discovery_status(exc), discovery_message(exc))
         self.info = info
         self.smw = smw_site(info) if self.config.facts else None
@@ -227,7 +224,7 @@ class Crawler(Rounds, Publication):
                         [n.id for n in namespaces],
                         lambda batch: state.add_listing(crawl.id, batch),
                     )
-                except (FetchError, DiscoveryError, ListingTooLong) as exc:
+                except (FetchError, RunStop, DiscoveryError) as exc:
                     status = discovery_status(exc)
                     progress.event("end", status=status.name, error=str(exc))
                     why = (
@@ -245,8 +242,7 @@ class Crawler(Rounds, Publication):
                 progress.event("targets-recomputed", fetches=recomputed)
             try:
                 plan = self._fetch_rounds(state, client, crawl, full, progress)
-            except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable) as exc:
-                # each stops the run before its snapshot; the next run continues this crawl
+            except RunStop as exc:  # before the snapshot; the next run continues this crawl
                 status, why = stop_reason(exc)
                 progress.close_bar()
                 progress.event("end", status=status.name, error=str(exc))
@@ -292,7 +288,7 @@ class Crawler(Rounds, Publication):
         pages: list[ListedPage] = []
         try:
             redirects = self._discover(client, namespaces, pages.extend)
-        except (FetchError, DiscoveryError, ListingTooLong) as exc:
+        except (FetchError, RunStop, DiscoveryError) as exc:
             return CrawlOutcome(discovery_status(exc), f"listing failed: {discovery_message(exc)}")
         current = unfinished.id if unfinished is not None else _next_id(state)
         data = self._plan_input(
