@@ -24,11 +24,10 @@ from output.history import (
     snapshots_dir,
 )
 from output.shrink import MAY_EMPTY, Shrink, is_held
-from output.status import ExitStatus
 from scraper.archive.assembly import Assembled, assemble, recorded
 from scraper.archive.state import CrawlRow, State
 from scraper.crawl.context import RunContext, Site
-from scraper.crawl.outcome import CrawlOutcome, shrink_text
+from scraper.crawl.outcome import CrawlOutcome, Ending, shrink_text
 from scraper.crawl.plan import Plan
 from scraper.crawl.progress import Progress
 from scraper.net.wire import iso_utc
@@ -79,7 +78,7 @@ class Publication:
         log.error("snapshot %s held, not published: %s", out_dir.name, what)
         latest = latest_snapshot(self.context.data_dir)
         return CrawlOutcome(
-            ExitStatus.HELD,
+            Ending.HELD,
             f"NOT PUBLISHED: the snapshot would shrink the archive ({what}). It is kept in "
             f"{out_dir} for a look (nora diff {latest} {out_dir}); latest still points at "
             f"the previous one. If the wiki really shrank, run nora crawl --accept-shrink",
@@ -167,8 +166,7 @@ class Publication:
         elif failed_titles:
             message = f"{len(failed_titles)} pages failed: {', '.join(failed_titles[:5])}"
         return CrawlOutcome(
-            # output.status: PARTIAL also when pages carry parse warnings or lack their facts
-            ExitStatus.PARTIAL if partial or warnings or unreadable else ExitStatus.OK,
+            Ending.PUBLISHED,
             message,
             crawl.id,
             snapshot_dir=out_dir,
@@ -179,6 +177,7 @@ class Publication:
             kept_previous=len(kept),
             missing=len(missing),
             warnings=warnings,
+            unreadable=unreadable,
             plan=plan,
             checks=done.checks,
         )

@@ -36,7 +36,6 @@ from output.history import (
     snapshots_dir,
 )
 from output.staging import remove_stale_temps
-from output.status import ExitStatus
 from scraper.archive.lock import DataLock
 from scraper.archive.paths import STATE_NAME
 from scraper.archive.state import CrawlRow, ListedPage, State
@@ -51,12 +50,7 @@ from scraper.crawl.discovery import (
     list_redirects,
     listing_bound,
 )
-from scraper.crawl.outcome import (
-    CrawlOutcome,
-    discovery_message,
-    discovery_status,
-    stop_reason,
-)
+from scraper.crawl.outcome import CrawlOutcome, Ending, discovery_message, ran_out, stop_reason
 from scraper.crawl.plan import make_plan
 from scraper.crawl.progress import LOGS_DIR, Progress
 from scraper.crawl.publication import Publication
@@ -112,7 +106,7 @@ class Crawler:
     # -- the run ---------------------------------------------------------------
 
     def run(self) -> CrawlOutcome:
-        """One run; a full disk ends it with STORAGE and says what filled (resumable)."""
+        """One run; a full disk stops it, saying what filled (resumable)."""
         context = RunContext(
             self.config,
             self._now,
@@ -132,11 +126,12 @@ class Crawler:
                 else "run again"
             )
             return CrawlOutcome(
-                ExitStatus.STORAGE,
+                Ending.STOPPED,
                 f"could not write while {context.phase}: {disk}. Nothing already stored is "
                 f"lost (WARC records and index rows are written one by one, a snapshot only "
                 f"appears when whole); free space, then {again}",
                 context.crawl_id,
+                error=exc,
             )
 
     def _locked_run(self, context: RunContext) -> CrawlOutcome:
@@ -182,9 +177,9 @@ class Crawler:
             answer = client.last
             namespaces = choose_namespaces(info, config.namespaces, config.exclude_namespaces)
         except UnknownNamespace as exc:
-            return CrawlOutcome(ExitStatus.USAGE, str(exc))
+            return CrawlOutcome(Ending.STOPPED, str(exc), error=exc)
         except (FetchError, RunStop, DiscoveryError) as exc:
-            return CrawlOutcome(discovery_status(exc), discovery_message(exc))
+            return CrawlOutcome(Ending.STOPPED, discovery_message(exc), error=exc)
         site = Site(info, smw_site(info) if config.facts else None, answer)
         if config.facts and site.smw is None:
             log.info("%s does not run Semantic MediaWiki: no facts", config.site)
@@ -229,12 +224,11 @@ class Crawler:
                         lambda batch: state.add_listing(crawl.id, batch),
                     )
                 except (FetchError, RunStop, DiscoveryError) as exc:
-                    status = discovery_status(exc)
-                    progress.event("end", status=status.name, error=str(exc))
-                    why = (
-                        "listing failed" if status == ExitStatus.UNREACHABLE else "listing stopped"
+                    progress.event("end", ending=Ending.STOPPED.name, error=str(exc))
+                    why = "listing stopped" if ran_out(exc) else "listing failed"
+                    return CrawlOutcome(
+                        Ending.STOPPED, f"{why}: {discovery_message(exc)}", crawl.id, error=exc
                     )
-                    return CrawlOutcome(status, f"{why}: {discovery_message(exc)}", crawl.id)
                 listed = state.finish_listing(crawl.id, redirects)
                 progress.event("listed", pages=listed, redirects=len(redirects))
                 del redirects  # the state holds them now
@@ -247,20 +241,20 @@ class Crawler:
             try:
                 plan = rounds.fetch(crawl, full, progress)
             except RunStop as exc:  # before the snapshot; the next run continues this crawl
-                status, why = stop_reason(exc)
                 progress.close_bar()
-                progress.event("end", status=status.name, error=str(exc))
+                progress.event("end", ending=Ending.STOPPED.name, error=str(exc))
                 return CrawlOutcome(
-                    status,
-                    f"{why} ({exc}); run again to continue crawl {crawl.id}",
+                    Ending.STOPPED,
+                    f"{stop_reason(exc)} ({exc}); run again to continue crawl {crawl.id}",
                     crawl.id,
                     listed=listed,
                     fetched=_fetch_count(state, crawl.id, "ok"),
                     failed=_fetch_count(state, crawl.id, "failed"),
+                    error=exc,
                 )
             progress.close_bar()
             outcome = Publication(context, site, state).snapshot(crawl, plan, listed, progress)
-            progress.event("end", status=outcome.status.name, snapshot=str(outcome.snapshot_dir))
+            progress.event("end", ending=outcome.ending.name, snapshot=str(outcome.snapshot_dir))
             return outcome
 
     def _dry_run(
@@ -270,7 +264,9 @@ class Crawler:
         try:
             redirects = _discover(rounds.client, rounds.site.info, namespaces, pages.extend)
         except (FetchError, RunStop, DiscoveryError) as exc:
-            return CrawlOutcome(discovery_status(exc), f"listing failed: {discovery_message(exc)}")
+            return CrawlOutcome(
+                Ending.STOPPED, f"listing failed: {discovery_message(exc)}", error=exc
+            )
         current = unfinished.id if unfinished is not None else _next_id(rounds.state)
         data = rounds.plan_input(
             current,
@@ -284,7 +280,7 @@ class Crawler:
         lines += [f"  {reason:16} {count}" for reason, count in sorted(plan.counts.items())]
         lines.append("  (+ new relation targets of fetched pages, known once they are fetched)")
         return CrawlOutcome(
-            ExitStatus.OK,
+            Ending.PLANNED,
             "\n".join(lines),
             unfinished.id if unfinished else None,
             listed=len(pages),
