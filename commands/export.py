@@ -18,10 +18,9 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from commands.exits import fail, usage
+from commands.exits import ExitStatus, fail, usage
 from commands.flags import crawl_number
 from output.errors import OutputError
-from output.status import ExitStatus
 from output.terminal import say
 from scraper.crawl.config import read_profile, read_property_map
 from scraper.errors import ScraperError

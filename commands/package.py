@@ -16,9 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from commands.exits import fail, usage
+from commands.exits import ExitStatus, fail, usage
 from commands.flags import crawl_number
-from output.status import ExitStatus
 from output.terminal import say
 from scraper.errors import ScraperError
 from scraper.snapshot.package import package_crawl

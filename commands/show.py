@@ -35,9 +35,8 @@ import tempfile
 import webbrowser
 from pathlib import Path
 
-from commands.exits import fail, usage
+from commands.exits import ExitStatus, fail, usage
 from commands.flags import crawl_number
-from output.status import ExitStatus
 from output.terminal import printable_bytes, printable_json, say
 from scraper.archive.paths import WARC_DIR
 from scraper.archive.reader import read_record

@@ -55,13 +55,7 @@ from parsers.records import FactRecord
 from scraper.archive.factindex import PAGES_KIND, UNREADABLE
 from scraper.archive.state import State
 from scraper.crawl.siteinfo import SiteInfo
-from scraper.errors import (
-    FetchError,
-    RequestBudgetExhausted,
-    RunLimitReached,
-    SiteUnreachable,
-    TitleOutsideArticlePath,
-)
+from scraper.errors import FetchError, TitleOutsideArticlePath
 from scraper.net.client import Client, Fetched
 from scraper.snapshot.factsread import read_schema
 
@@ -219,8 +213,6 @@ class FactsFetcher:
                 fetched = self.client.last
                 assert fetched is not None
                 page = parse(fetched.body, offset)
-            except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
-                raise
             except (FetchError, SmwAnswerError) as exc:
                 note = f"{kind}: the answer at offset {offset} could not be used: {exc}"
                 log.warning("SMW %s", note)
@@ -286,9 +278,8 @@ class FactsFetcher:
         self.stats.requests += 1
         try:
             fetched = self.client.get(self.export_url(titles))
-        except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
-            raise  # the run stops; the next one asks again (facts_pending)
-        except (FetchError, TitleOutsideArticlePath) as exc:
+        except (FetchError, TitleOutsideArticlePath) as exc:  # a RunStop passes: asked again
+            # by the next run (facts_pending)
             self.stats.failed_batches += 1
             log.warning("SMW facts of %d pages (%s, ...) not fetched: %s", len(titles),
                         titles[0], exc)  # fmt: skip

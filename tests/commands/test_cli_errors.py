@@ -11,8 +11,8 @@ import pytest
 
 from commands import cli
 from commands import prune as command_prune
+from commands.exits import ExitStatus
 from output.errors import storage_failure
-from output.status import ExitStatus
 
 
 def test_an_unexpected_error_is_one_line_and_internal(

@@ -15,9 +15,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from commands.cli import main
+from commands.exits import ExitStatus
 from output.manifest import MANIFEST_NAME, is_complete, read_manifest
 from output.schema import SCHEMAS, TABLE_NAMES
-from output.status import ExitStatus
 from parsers import parse_page
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from commands.cli import main
+from commands.exits import ExitStatus
 from commands.show import VIEW_POLICY, safe_view
-from output.status import ExitStatus
 from scraper.snapshot.lookup import VIEW_HEAD
 from tests.browser import dump_dom
 from tests.history_factory import START, archive_crawl, synthetic_page

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from commands.cli import main
-from output.status import ExitStatus
+from commands.exits import ExitStatus
 from scraper.archive.lock import DataLock
 from scraper.archive.paths import STATE_NAME
 from scraper.archive.state import ListedPage, NewFetch, State

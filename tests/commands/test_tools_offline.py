@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from commands.cli import main
-from output.status import ExitStatus
+from commands.exits import ExitStatus
 from tests.history_factory import START, archive_crawl, make_page, synthetic_page, write_snapshot
 from tests.offline import NetworkUsed, cut_network
 

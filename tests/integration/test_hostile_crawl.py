@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from commands import cli
-from output.status import ExitStatus
+from commands.exits import ExitStatus, crawl_status
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.outcome import CrawlOutcome
 from scraper.crawl.run import Crawler
@@ -62,7 +62,7 @@ def test_deeply_nested_json_is_malformed_json_not_a_crash(tmp_path: Path) -> Non
 
     with HostileWiki(misbehave=nested) as wiki:
         outcome = crawl(wiki, tmp_path)
-    assert outcome.status == ExitStatus.UNREACHABLE
+    assert crawl_status(outcome) == ExitStatus.UNREACHABLE
     assert "expected a JSON object" in outcome.message
     assert not wiki.overflowed
 
@@ -117,12 +117,12 @@ def test_retry_after_of_a_day_stops_the_run_resumably(tmp_path: Path, after: str
 
     with HostileWiki(misbehave=unavailable) as wiki:
         outcome = crawl(wiki, tmp_path, retries=5, backoff_cap=120.0)
-        assert outcome.status == ExitStatus.STOPPED, outcome.summary()
+        assert crawl_status(outcome) == ExitStatus.STOPPED, outcome.summary()
         assert "come back later" in outcome.message and "run again" in outcome.message
         assert wiki.count("/wiki/Gamma") == 1  # asked once, not waited on
         busy["on"] = False
         again = crawl(wiki, tmp_path)
-    assert again.status == ExitStatus.OK and again.crawl_id == outcome.crawl_id
+    assert crawl_status(again) == ExitStatus.OK and again.crawl_id == outcome.crawl_id
     assert again.fetched == 5 and wiki.count("/wiki/Alfa") == 1  # resumed, not refetched
 
 
@@ -137,7 +137,7 @@ def test_503s_that_alternate_with_good_pages_end_within_the_retry_budget(tmp_pat
 
     with HostileWiki(titles=titles, misbehave=every_other, batch=50) as wiki:
         outcome = crawl(wiki, tmp_path, retries=2, backoff_cap=1.0, retry_wait_budget=3.0)
-    assert outcome.status == ExitStatus.STOPPED, outcome.summary()
+    assert crawl_status(outcome) == ExitStatus.STOPPED, outcome.summary()
     assert "retry-wait budget" in outcome.message
     assert not wiki.overflowed and wiki.count("/wiki/") < 10
 
@@ -152,11 +152,11 @@ def test_max_duration_stops_a_slow_crawl_resumably(tmp_path: Path) -> None:
 
     with HostileWiki(titles=titles, misbehave=slow, batch=50) as wiki:
         outcome = crawl(wiki, tmp_path, max_duration=1.0)
-        assert outcome.status == ExitStatus.STOPPED, outcome.summary()
+        assert crawl_status(outcome) == ExitStatus.STOPPED, outcome.summary()
         assert "--max-duration" in outcome.message and "run again" in outcome.message
         assert 0 < outcome.fetched < 12
         again = crawl(wiki, tmp_path, max_duration=60.0)
-    assert again.status == ExitStatus.OK and again.crawl_id == outcome.crawl_id
+    assert crawl_status(again) == ExitStatus.OK and again.crawl_id == outcome.crawl_id
     assert again.fetched == 12
     # every page once over both runs, and the one cut at the deadline once more
     assert wiki.count("/wiki/") <= 13
@@ -186,7 +186,7 @@ def _endless(kind: str) -> Callable[[Request], Reply | None]:
 def test_an_endless_continuation_is_bounded_by_the_wiki_statistics(tmp_path: Path) -> None:
     with HostileWiki(misbehave=_endless("growing"), statistics={"pages": 100}) as wiki:
         outcome = crawl(wiki, tmp_path)
-    assert outcome.status == ExitStatus.UNREACHABLE, outcome.summary()
+    assert crawl_status(outcome) == ExitStatus.UNREACHABLE, outcome.summary()
     assert "expected at most 625 entries" in outcome.message  # 100 x 1.25 + 500
     assert wiki.count("/api.php?action=query&generator=allpages") == 13  # 13 x 50 > 625
     # the listing was stored as it grew: a killed run keeps it
@@ -199,7 +199,7 @@ def test_an_endless_continuation_is_bounded_by_the_wiki_statistics(tmp_path: Pat
 def test_a_continuation_that_brings_nothing_new_is_given_up(tmp_path: Path) -> None:
     with HostileWiki(misbehave=_endless("same")) as wiki:
         outcome = crawl(wiki, tmp_path)
-    assert outcome.status == ExitStatus.UNREACHABLE, outcome.summary()
+    assert crawl_status(outcome) == ExitStatus.UNREACHABLE, outcome.summary()
     assert "5 answers in a row with none" in outcome.message
     assert wiki.count("/api.php?action=query&generator=allpages") == 6
 
@@ -219,7 +219,7 @@ def test_a_title_listed_twice_is_kept_once_with_a_warning(
 
         wiki.api = twice  # type: ignore[method-assign]
         outcome = crawl(wiki, tmp_path)
-    assert outcome.status == ExitStatus.OK and outcome.listed == 5
+    assert crawl_status(outcome) == ExitStatus.OK and outcome.listed == 5
     assert "titles listed more than once, kept once: Alfa" in caplog.text
 
 
@@ -229,7 +229,7 @@ def test_a_listed_title_cannot_escape_the_article_path(
     """``../../api.php`` joined to /wiki/ was /api.php: fetched and stored as a page."""
     with HostileWiki(titles=("Alfa", "../../api.php", "Beta\x07bel", "Gamma#top")) as wiki:
         outcome = crawl(wiki, tmp_path)
-    assert outcome.status == ExitStatus.OK, outcome.summary()
+    assert crawl_status(outcome) == ExitStatus.OK, outcome.summary()
     assert outcome.listed == 1 and outcome.fetched == 1
     assert [p for p in wiki.seen if not p.startswith(("/robots.txt", "/api.php?action"))] == [
         "/wiki/Alfa"
@@ -253,7 +253,7 @@ def test_a_moved_article_path_fails_loudly_and_loses_nothing(
     then prune --keep 1 removed the last good snapshot and export refused crawl 1."""
     with HostileWiki() as wiki:
         first = crawl(wiki, tmp_path)
-        assert first.status == ExitStatus.OK
+        assert crawl_status(first) == ExitStatus.OK
         good = _latest(tmp_path)
         good_rows = _rows(good)
         # siteinfo now names another article path, and those URLs answer 404
@@ -262,7 +262,7 @@ def test_a_moved_article_path_fails_loudly_and_loses_nothing(
             Reply(404, b"nothing here") if r.path.startswith("/other/") else None
         )
         outcome = crawl(wiki, tmp_path, full=True)
-    assert outcome.status == ExitStatus.PARTIAL, outcome.summary()
+    assert crawl_status(outcome) == ExitStatus.PARTIAL, outcome.summary()
     assert outcome.failed == 5 and outcome.gone == 0 and "5 pages failed" in outcome.message
     latest = _latest(tmp_path)
     assert latest != good and _rows(latest) == good_rows  # the previous versions kept
@@ -277,12 +277,12 @@ def test_a_moved_article_path_fails_loudly_and_loses_nothing(
 
 def test_a_listing_that_shrinks_is_held_not_published(tmp_path: Path) -> None:
     with HostileWiki() as wiki:
-        assert crawl(wiki, tmp_path).status == ExitStatus.OK
+        assert crawl_status(crawl(wiki, tmp_path)) == ExitStatus.OK
         good = _latest(tmp_path)
         for title in ("Beta", "Gamma", "Delta", "Epsilon"):
             del wiki.pages[title]  # the API lists 1 page of 5
         held = crawl(wiki, tmp_path)
-        assert held.status == ExitStatus.HELD, held.summary()
+        assert crawl_status(held) == ExitStatus.HELD, held.summary()
         assert "NOT PUBLISHED" in held.message and "4 of 5 pages lost (80%" in held.message
         assert "--accept-shrink" in held.message
         assert _latest(tmp_path) == good  # latest untouched
@@ -291,19 +291,19 @@ def test_a_listing_that_shrinks_is_held_not_published(tmp_path: Path) -> None:
         assert cli.main(["prune", "--keep", "1", "--data", str(tmp_path)]) == ExitStatus.OK
         assert good.is_dir() and held.snapshot_dir.is_dir()
         accepted = crawl(wiki, tmp_path, accept_shrink=True)
-    assert accepted.status == ExitStatus.OK, accepted.summary()
+    assert crawl_status(accepted) == ExitStatus.OK, accepted.summary()
     assert accepted.snapshot_dir is not None and _latest(tmp_path) == accepted.snapshot_dir
     assert _rows(accepted.snapshot_dir)["pages"] == 1
 
 
 def test_a_table_emptied_by_a_layout_change_is_held(tmp_path: Path) -> None:
     with HostileWiki() as wiki:
-        assert crawl(wiki, tmp_path).status == ExitStatus.OK
+        assert crawl_status(crawl(wiki, tmp_path)) == ExitStatus.OK
         for page in wiki.pages.values():
             page.properties = ()  # a layout the parser no longer finds
             page.revision += 1
         held = crawl(wiki, tmp_path)
-    assert held.status == ExitStatus.HELD, held.summary()
+    assert crawl_status(held) == ExitStatus.HELD, held.summary()
     assert "table(s) emptied: properties" in held.message
 
 
@@ -358,10 +358,10 @@ def test_an_export_that_would_shrink_latest_is_held_too(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with HostileWiki(titles=("Alfa", "Beta")) as wiki:
-        assert crawl(wiki, tmp_path).status == ExitStatus.OK
+        assert crawl_status(crawl(wiki, tmp_path)) == ExitStatus.OK
         for i in range(8):
             wiki.pages[f"Nieuw {i}"] = Page(f"Nieuw {i}", page_id=100 + i)
-        assert crawl(wiki, tmp_path).status == ExitStatus.OK
+        assert crawl_status(crawl(wiki, tmp_path)) == ExitStatus.OK
     latest = _latest(tmp_path)
     # crawl 1 (2 pages) re-exported as latest would lose 8 of 10 pages
     status = cli.main(["export", "--data", str(tmp_path), "--crawl", "1", "--workers", "1"])

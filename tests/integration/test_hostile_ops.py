@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from output.status import ExitStatus
+from commands.exits import ExitStatus, crawl_status
 from tests.hostile import HostileWiki
 from tests.integration.test_hostile_crawl import ROOT, crawl, nora
 from tests.needs import unavailable
@@ -35,7 +35,7 @@ def data(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Iterator[P
     if "data" not in _MADE:
         made = tmp_path_factory.mktemp("hostile-ops") / "data"
         with HostileWiki() as wiki:
-            assert crawl(wiki, made).status == ExitStatus.OK
+            assert crawl_status(crawl(wiki, made)) == ExitStatus.OK
         _MADE["data"] = made
     copy = tmp_path / "data"
     shutil.copytree(_MADE["data"], copy, symlinks=True)
@@ -273,9 +273,10 @@ def test_a_prune_during_a_package_removes_nothing_it_reads(
 
     data = tmp_path / "data"
     with HostileWiki() as wiki:
-        assert crawl(wiki, data).status == ExitStatus.OK
+        assert crawl_status(crawl(wiki, data)) == ExitStatus.OK
         time.sleep(1.1)  # WARC names and crawl starts are stamped to the second
-        assert crawl(wiki, data, full=True).status == ExitStatus.OK  # crawl 1's file unneeded
+        # crawl 1's file unneeded
+        assert crawl_status(crawl(wiki, data, full=True)) == ExitStatus.OK
     first = sorted((data / "warc").glob("*.warc.gz"))[0]
     copy = packaging._copy_members
     pruned: list[tuple[str, ...]] = []

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from output.status import ExitStatus
+from commands.exits import ExitStatus, crawl_status
 from scraper.archive.warc import WarcArchive
 from tests.faultproxy import FaultProxy
 from tests.hostile import HostileWiki, Page, Reply, Request, render
@@ -157,7 +157,7 @@ def test_a_site_that_drips_is_given_up_after_one_retry(
         started = time.monotonic()
         outcome = crawl(wiki, tmp_path, timeout=0.25, retries=5, give_up_after=5)
         elapsed = time.monotonic() - started
-    assert outcome.status == ExitStatus.UNREACHABLE, outcome.summary()
+    assert crawl_status(outcome) == ExitStatus.UNREACHABLE, outcome.summary()
     if asked == "/robots.txt":  # the first request: one retry, and the run ends
         assert wiki.count("/robots.txt") == 2 and wiki.count("/api.php") == 0
     else:  # two pages, each tried twice, then the site is unusable
@@ -170,7 +170,7 @@ def test_a_slow_but_moving_answer_cut_at_the_limit_is_still_a_timeout(tmp_path: 
     """Above min_rate an answer cut at its limit is an ordinary timeout, retried as before."""
     with _drip(HostileWiki(max_seconds=20), ("/wiki/Alfa",)) as wiki:
         outcome = crawl(wiki, tmp_path, timeout=0.25, retries=2, min_rate=1.0)
-    assert outcome.status == ExitStatus.PARTIAL, outcome.summary()
+    assert crawl_status(outcome) == ExitStatus.PARTIAL, outcome.summary()
     assert outcome.failed == 1 and wiki.count("/wiki/Alfa") == 3
 
 
@@ -301,7 +301,7 @@ def test_the_listed_title_is_kept_when_a_page_names_itself_otherwise(
 
     with HostileWiki(titles=listed, misbehave=impostor) as wiki:
         outcome = crawl(wiki, tmp_path)
-    assert outcome.status == ExitStatus.PARTIAL, outcome.summary()  # the warnings
+    assert crawl_status(outcome) == ExitStatus.PARTIAL, outcome.summary()  # the warnings
     latest = (tmp_path / "snapshots" / "latest").resolve()
     pages = pd.read_parquet(latest / "pages.parquet")
     assert sorted(pages["title"]) == sorted(listed)
@@ -354,7 +354,7 @@ def test_a_page_claiming_an_id_past_any_column_is_a_warning_not_a_crash(
 
     with HostileWiki(misbehave=lie) as wiki:
         outcome = crawl(wiki, tmp_path)
-    assert outcome.status == ExitStatus.PARTIAL, outcome.summary()  # the warning
+    assert crawl_status(outcome) == ExitStatus.PARTIAL, outcome.summary()  # the warning
     pages = pd.read_parquet(tmp_path / "snapshots" / "latest" / "pages.parquet")
     alfa = pages[pages["title"] == "Alfa"].iloc[0]
     assert "is out of range" in " ".join(alfa["warnings"])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from output.status import ExitStatus
+from commands.exits import ExitStatus
 from parsers.facts import MAX_EXPANSION
 from tests.hostile import HostileWiki, Reply, Request, json_reply
 

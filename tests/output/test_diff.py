@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commands.cli import main
+from commands.exits import ExitStatus
 from output.diff import diff_snapshots, load_snapshot
-from output.status import ExitStatus
 from output.verify import verify_folder
 from tests.history_factory import day, make_page, write_snapshot
 

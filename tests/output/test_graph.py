@@ -11,8 +11,8 @@ import pyoxigraph as ox
 import pytest
 
 from commands.cli import main
+from commands.exits import ExitStatus
 from output.graph import VOCAB, encode_title
-from output.status import ExitStatus
 from parsers.records import FactRecord, RedirectRecord
 from tests.crawl_support import reference_crawl
 from tests.history_factory import make_page, write_snapshot

@@ -22,10 +22,10 @@ import pytest
 from PIL import Image
 
 from commands.cli import main
+from commands.exits import ExitStatus
 from output.charts import clean_svg
 from output.checks import VALUE_DIFFERS
 from output.errors import ChartError
-from output.status import ExitStatus
 from parsers.records import CheckRecord, ParsedPage
 from tests.browser import dump_dom, screenshot
 from tests.history_factory import START, make_page, write_snapshot

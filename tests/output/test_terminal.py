@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from commands.cli import main
-from output.status import ExitStatus
+from commands.exits import ExitStatus
 from output.terminal import printable, printable_bytes, printable_json, visible_bidi
 from tests.history_factory import day, make_page, write_snapshot
 from tests.hostile import HostileWiki, Reply, Request, json_reply

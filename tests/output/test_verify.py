@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from commands.cli import main
+from commands.exits import ExitStatus
 from output.manifest import file_digest
-from output.status import ExitStatus
 from output.verify import verify_folder
 from scraper.archive.warc import WarcArchive
 from tests.history_factory import day, make_page, write_snapshot

@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from commands.cli import main
+from commands.exits import ExitStatus
 from output.manifest import read_manifest
-from output.status import ExitStatus
 from parsers import ParsedPage, parse_page
 from parsers.errors import ProfileError
 from parsers.profile import NORA, Profile, from_mapping

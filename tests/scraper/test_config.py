@@ -123,7 +123,7 @@ def test_nora_crawl_with_bad_config_exits_usage(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from commands.cli import main
-    from output.status import ExitStatus
+    from commands.exits import ExitStatus
 
     bad = write(tmp_path, "delay = -2\n")
     status = main(["crawl", "--config", str(bad), "--data", str(tmp_path), "--no-progress"])

@@ -60,7 +60,7 @@ def test_lock_held_by_another_process_then_freed_by_kill(tmp_path: Path) -> None
 
 def test_nora_crawl_exits_locked(tmp_path: Path) -> None:
     from commands.cli import main
-    from output.status import ExitStatus
+    from commands.exits import ExitStatus
 
     with DataLock(tmp_path):
         status = main(
@@ -81,7 +81,7 @@ def test_a_lock_file_that_is_a_symlink_is_refused_not_truncated(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from commands.cli import main
-    from output.status import ExitStatus
+    from commands.exits import ExitStatus
 
     victim = tmp_path / "precious.txt"
     victim.write_text("keep me\n", encoding="utf-8")
@@ -102,7 +102,7 @@ def test_a_latest_link_out_of_the_data_folder_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from commands.cli import main
-    from output.status import ExitStatus
+    from commands.exits import ExitStatus
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

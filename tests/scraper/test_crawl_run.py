@@ -23,7 +23,7 @@ import pytest
 import requests
 import responses
 
-from output.status import ExitStatus
+from commands.exits import ExitStatus, crawl_status
 from scraper.archive.state import State
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.run import Crawler
@@ -218,7 +218,7 @@ def test_first_crawl_fetches_all_and_publishes(tmp_path: Path, wiki: MockWiki) -
     seed(wiki)
     wiki.redirects["Oud A"] = "A"
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.OK, outcome.summary()
+    assert crawl_status(outcome) == ExitStatus.OK, outcome.summary()
     assert sorted(wiki.fetched) == ["A", "B", "C", "D", "E"]
     snap = tmp_path / "snapshots" / "latest"
     assert snap.resolve() == outcome.snapshot_dir.resolve()
@@ -238,14 +238,14 @@ def test_recrawl_fetches_changed_pages_and_relation_targets(tmp_path: Path, wiki
     seed(wiki)
     crawl(tmp_path)
     wiki.fetched.clear()
-    assert crawl(tmp_path).status == ExitStatus.OK
+    assert crawl_status(crawl(tmp_path)) == ExitStatus.OK
     assert wiki.fetched == []  # nothing changed: listing only
 
     wiki.edit("A", ["D"])  # A: old target B, new target D
     wiki.add("F", ["E"])  # new page F points at E
     del wiki.pages["C"]  # deleted page C pointed at A (already changed)
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.OK, outcome.summary()
+    assert crawl_status(outcome) == ExitStatus.OK, outcome.summary()
     assert sorted(wiki.fetched) == ["A", "B", "D", "E", "F"]
     snap = outcome.snapshot_dir
     assert list(table(snap, "pages").title) == ["A", "B", "D", "E", "F"]
@@ -260,7 +260,7 @@ def test_failed_page_keeps_previous_version_and_is_retried(
     wiki.edit("B", ["E"])
     wiki.fail.add("B")
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.PARTIAL
+    assert crawl_status(outcome) == ExitStatus.PARTIAL
     assert outcome.failed == 1 and outcome.kept_previous == 1
     assert "keeps the version archived" in caplog.text
     pages = table(outcome.snapshot_dir, "pages")
@@ -271,7 +271,7 @@ def test_failed_page_keeps_previous_version_and_is_retried(
     wiki.fail.clear()
     wiki.fetched.clear()
     again = crawl(tmp_path)
-    assert again.status == ExitStatus.OK
+    assert crawl_status(again) == ExitStatus.OK
     assert sorted(wiki.fetched) == ["B", "E"]  # retry-failed + its new target
     assert relations_of(again.snapshot_dir) == expected_relations(wiki)
 
@@ -280,7 +280,7 @@ def test_failed_page_without_previous_version_is_missing(tmp_path: Path, wiki: M
     seed(wiki)
     wiki.fail.add("D")
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.PARTIAL and outcome.missing == 1
+    assert crawl_status(outcome) == ExitStatus.PARTIAL and outcome.missing == 1
     assert "D" not in set(table(outcome.snapshot_dir, "pages").title)
 
 
@@ -289,11 +289,11 @@ def test_a_listed_page_answering_404_is_a_failure_not_gone(tmp_path: Path, wiki:
     wiki.add("Ghost", [])
     wiki.vanished.add("Ghost")  # listed by the API, but 404 at its article URL
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.PARTIAL and outcome.gone == 0 and outcome.failed == 1
+    assert crawl_status(outcome) == ExitStatus.PARTIAL and outcome.gone == 0 and outcome.failed == 1
     assert "Ghost" in wiki.fetched and "1 pages have no archived version: Ghost" in outcome.message
     assert "Ghost" not in set(table(outcome.snapshot_dir, "pages").title)
     wiki.vanished.clear()  # failed pages are retried by the next run
-    assert crawl(tmp_path).status == ExitStatus.OK
+    assert crawl_status(crawl(tmp_path)) == ExitStatus.OK
 
 
 def test_dry_run_prints_the_plan_and_fetches_no_page(tmp_path: Path, wiki: MockWiki) -> None:
@@ -302,7 +302,7 @@ def test_dry_run_prints_the_plan_and_fetches_no_page(tmp_path: Path, wiki: MockW
     wiki.edit("A", ["D"])
     wiki.fetched.clear()
     outcome = crawl(tmp_path, dry_run=True)
-    assert outcome.status == ExitStatus.OK
+    assert crawl_status(outcome) == ExitStatus.OK
     assert wiki.fetched == []
     assert "changed" in outcome.message and "relation-target" in outcome.message
     assert outcome.plan.counts == {"changed": 1, "relation-target": 1, "unchanged": 3}
@@ -315,11 +315,11 @@ def test_budget_exhausted_stops_before_the_snapshot_then_resumes(
     seed(wiki)
     # robots + siteinfo + 3 listing + 1 redirect pages = 6 requests, then two pages
     outcome = crawl(tmp_path, max_requests=8)
-    assert outcome.status == ExitStatus.PARTIAL and "run again" in outcome.message
+    assert crawl_status(outcome) == ExitStatus.PARTIAL and "run again" in outcome.message
     assert not (tmp_path / "snapshots" / "latest").exists()
     assert sorted(wiki.fetched) == ["A", "B"]
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.OK
+    assert crawl_status(outcome) == ExitStatus.OK
     assert sorted(wiki.fetched) == ["A", "B", "C", "D", "E"]  # nothing twice
     assert outcome.crawl_id == 1
     assert relations_of(outcome.snapshot_dir) == expected_relations(wiki)
@@ -330,7 +330,7 @@ def test_full_refetches_everything(tmp_path: Path, wiki: MockWiki) -> None:
     crawl(tmp_path)
     wiki.fetched.clear()
     outcome = crawl(tmp_path, full=True)
-    assert outcome.status == ExitStatus.OK
+    assert crawl_status(outcome) == ExitStatus.OK
     assert sorted(wiki.fetched) == ["A", "B", "C", "D", "E"]
 
 
@@ -339,7 +339,7 @@ def test_unknown_namespace_is_usage(tmp_path: Path, wiki: MockWiki) -> None:
     config = CrawlConfig(
         site=SITE, contact="t", delay=0.0, data_dir=tmp_path, namespaces=("Nergens",)
     )
-    assert Crawler(config).run().status == ExitStatus.USAGE
+    assert crawl_status(Crawler(config).run()) == ExitStatus.USAGE
 
 
 def test_archived_but_unindexed_page_is_reindexed_not_refetched(
@@ -361,7 +361,7 @@ def test_archived_but_unindexed_page_is_reindexed_not_refetched(
     monkeypatch.setattr(State, "record_fetch", original)
     assert sorted(wiki.fetched) == ["A", "B", "C"]
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.OK
+    assert crawl_status(outcome) == ExitStatus.OK
     assert sorted(wiki.fetched) == ["A", "B", "C", "D", "E"]  # C was re-indexed, not refetched
     log_text = (tmp_path / "logs" / f"crawl-{outcome.crawl_id}.jsonl").read_text()
     assert '"event": "reindexed", "title": "C"' in log_text
@@ -376,7 +376,7 @@ def test_site_going_down_stops_the_run_and_the_next_run_resumes(
     wiki.add("G", [])
     wiki.fail = set(wiki.pages)  # every page answers 500: the site is down
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.UNREACHABLE and "run again" in outcome.message
+    assert crawl_status(outcome) == ExitStatus.UNREACHABLE and "run again" in outcome.message
     assert not (tmp_path / "snapshots" / "latest").exists()
     with State.open(tmp_path / "state.sqlite") as state:
         failed = [f for f in state.fetches.crawl_fetches(1).values() if f.outcome == "failed"]
@@ -385,7 +385,7 @@ def test_site_going_down_stops_the_run_and_the_next_run_resumes(
     wiki.fail.clear()
     wiki.fetched.clear()
     outcome = crawl(tmp_path)
-    assert outcome.status == ExitStatus.OK and outcome.crawl_id == 1
+    assert crawl_status(outcome) == ExitStatus.OK and outcome.crawl_id == 1
     assert sorted(wiki.fetched) == ["A", "B", "C", "D", "E", "F", "G"]
 
 
@@ -394,15 +394,15 @@ def test_budget_spent_during_the_listing_is_partial_not_unreachable(
 ) -> None:
     seed(wiki)
     outcome = crawl(tmp_path, max_requests=3)  # robots + siteinfo + one listing request
-    assert outcome.status == ExitStatus.PARTIAL
-    assert crawl(tmp_path).status == ExitStatus.OK  # the next run gets through
+    assert crawl_status(outcome) == ExitStatus.PARTIAL
+    assert crawl_status(crawl(tmp_path)) == ExitStatus.OK  # the next run gets through
 
 
 def test_a_damaged_archived_record_is_reported_and_later_crawls_go_on(
     tmp_path: Path, wiki: MockWiki
 ) -> None:
     seed(wiki)
-    assert crawl(tmp_path).status == ExitStatus.OK
+    assert crawl_status(crawl(tmp_path)) == ExitStatus.OK
     with sqlite3.connect(tmp_path / "state.sqlite") as db:
         warc, offset = db.execute(
             "SELECT warc_file, warc_offset FROM fetches WHERE title = 'D' AND outcome = 'ok'"
@@ -413,10 +413,10 @@ def test_a_damaged_archived_record_is_reported_and_later_crawls_go_on(
     path.write_bytes(bytes(raw))
     wiki.edit("A", ["B"])  # a change, so the next crawl writes a new snapshot
     outcome = crawl(tmp_path, max_shrink=0.5)  # 1 of 5 pages lost: more than the default 10%
-    assert outcome.status == ExitStatus.PARTIAL
+    assert crawl_status(outcome) == ExitStatus.PARTIAL
     assert "D" not in set(table(outcome.snapshot_dir, "pages").title)
     again = crawl(tmp_path, max_shrink=0.5)
-    assert again.status == ExitStatus.PARTIAL  # not stuck on the same crawl
+    assert crawl_status(again) == ExitStatus.PARTIAL  # not stuck on the same crawl
 
 
 def test_a_resumed_crawl_that_fetches_more_writes_a_fresh_snapshot(
@@ -436,7 +436,7 @@ def test_a_resumed_crawl_that_fetches_more_writes_a_fresh_snapshot(
     assert len(stale) == 1  # written, never published
     wiki.fail.clear()
     outcome = crawl(tmp_path)  # resumes the crawl, fetches B now
-    assert outcome.status == ExitStatus.OK
+    assert crawl_status(outcome) == ExitStatus.OK
     assert "B" in set(table(outcome.snapshot_dir, "pages").title)
     manifest = json.loads((outcome.snapshot_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["extra"]["crawl_complete"] is True

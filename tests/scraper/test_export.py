@@ -16,9 +16,9 @@ import scraper.snapshot.export as export
 import scraper.snapshot.pipeline as pipeline
 import scraper.snapshot.reparse as reparse
 from commands.cli import main
+from commands.exits import ExitStatus, crawl_status
 from output.history import latest_snapshot, list_snapshots
 from output.snapshot import SnapshotWriter
-from output.status import ExitStatus
 from output.verify import verify_folder
 from parsers import parse_page
 from scraper.archive.lock import DataLock
@@ -231,7 +231,7 @@ def test_export_gives_each_crawls_own_snapshot(
     wiki.add("F", ["E"])
     del wiki.pages["C"]
     second = crawl_mock.crawl(tmp_path)
-    assert first.status == second.status == ExitStatus.OK
+    assert crawl_status(first) == crawl_status(second) == ExitStatus.OK
     for outcome in (first, second):
         out = tmp_path / f"export-{outcome.crawl_id}"
         result = export.export_crawl(tmp_path, out, crawl_id=outcome.crawl_id, workers=2)

@@ -28,7 +28,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import iso_date_to_timestamp
 
 from commands.cli import main
-from output.status import ExitStatus
+from commands.exits import ExitStatus
 from scraper.archive.reader import read_record
 from tests.crawl_support import reference_crawl
 from tests.history_factory import START, archive_crawl, synthetic_page

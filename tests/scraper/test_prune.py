@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from commands.cli import main
+from commands.exits import ExitStatus
 from output.errors import HistoryError
 from output.history import latest_snapshot, list_snapshots, new_snapshot_dir, pin_snapshot, publish
-from output.status import ExitStatus
 from output.verify import verify_folder
 from scraper.archive.lock import DataLock
 from scraper.archive.warc import WarcArchive
