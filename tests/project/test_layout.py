@@ -52,19 +52,13 @@ def _module(path: Path, root: Path) -> str:
     return name.removesuffix(".__init__")
 
 
-def _scraper_imports(root: Path) -> Iterator[tuple[str, int, str, bool]]:
-    """(module, line, imported scraper module or package, type-only) of each import
-    inside ``scraper``; ``from scraper.x import y`` names ``scraper.x.y`` when that is a
-    module."""
+def _scraper_imports(root: Path) -> Iterator[tuple[str, int, str]]:
+    """(module, line, imported scraper module or package) of each import inside
+    ``scraper``, type-only ones included; ``from scraper.x import y`` names
+    ``scraper.x.y`` when that is a module."""
     modules = {_module(p, root) for p in (root / "scraper").rglob("*.py")}
     for path in sorted((root / "scraper").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        typing_only = {
-            id(inner)
-            for node in ast.walk(tree)
-            if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
-            for inner in ast.walk(node)
-        }
         for node in ast.walk(tree):
             if not isinstance(node, ast.Import | ast.ImportFrom):
                 continue
@@ -78,7 +72,7 @@ def _scraper_imports(root: Path) -> Iterator[tuple[str, int, str, bool]]:
                 names = modules_named if len(modules_named) == len(subs) else [node.module]
             for name in names:
                 if name.split(".")[0] == "scraper":
-                    yield _module(path, root), node.lineno, name, id(node) in typing_only
+                    yield _module(path, root), node.lineno, name
 
 
 def _room(module: str) -> int:
@@ -92,19 +86,19 @@ def _room(module: str) -> int:
 def scraper_violations(root: Path = ROOT) -> list[str]:
     """``module:line: imports module`` for each import against the rooms' direction."""
     found = []
-    for module, line, name, _typing in _scraper_imports(root):
+    for module, line, name in _scraper_imports(root):
         if _room(name) < _room(module) and not name.startswith(module + "."):
             found.append(f"{module}:{line}: imports {name}")
     return found
 
 
 def scraper_cycles(root: Path = ROOT) -> list[list[str]]:
-    """The circles of modules inside ``scraper`` importing each other at run time (an
-    import only a type checker reads is not one)."""
+    """The circles of modules inside ``scraper`` importing each other, at run time or
+    only for the type checker (a circle either way: the modules cannot be read apart)."""
     graph: dict[str, set[str]] = {}
-    for module, _line, name, typing_only in _scraper_imports(root):
+    for module, _line, name in _scraper_imports(root):
         graph.setdefault(module, set())
-        if not typing_only and name != module and not module.startswith(name + "."):
+        if name != module and not module.startswith(name + "."):
             graph[module].add(name)
     order: dict[str, int] = {}
     low: dict[str, int] = {}
@@ -170,7 +164,7 @@ def test_the_scraper_check_sees_an_import_up_and_a_circle(tmp_path: Path) -> Non
     ]
     assert scraper_cycles(tmp_path) == [
         ["scraper.archive.warc", "scraper.net.client"],
-        ["scraper.crawl.a", "scraper.crawl.b"],
+        ["scraper.crawl.a", "scraper.crawl.b", "scraper.snapshot.c"],
     ]
 
 
