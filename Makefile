@@ -10,7 +10,7 @@ WIKI_PORT ?= 8089
 WIKI_PAGES ?= 300
 export WIKI_DIR WIKI_PORT WIKI_PAGES
 
-.PHONY: help install test prerequisites check lint typecheck golden bench bench-parse bench-export \
+.PHONY: help install test test-fast prerequisites check lint typecheck golden bench bench-parse bench-export \
         bench-crawl bench-smw bench-checks bench-archive bench-report bench-regex soak crawl demo \
         parse-fixtures wiki-up wiki-down clean
 
@@ -27,6 +27,12 @@ install: $(VENV)/.installed ## create .venv with the package and its dev tools
 
 test: prerequisites install ## the whole test suite, the loopback test wiki included
 	$(PY) -m pytest
+
+# no wiki, no browser, no spreadsheet, nothing slow (markers set in tests/conftest.py),
+# on two workers; under a minute on two cores
+FAST_MARKERS := not wiki and not browser and not spreadsheet and not slow
+test-fast: install ## the quick tier: unit tests without wiki, browser, spreadsheet or slow ones
+	$(PY) -m pytest -n 2 -m "$(FAST_MARKERS)"
 
 prerequisites: ## the system packages the tests need: installed as root, else the command to run
 	bash tests/prerequisites.sh

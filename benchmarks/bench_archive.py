@@ -36,9 +36,9 @@ from pathlib import Path
 
 import scraper.archive.warc
 from scraper.archive.paths import STATE_NAME
-from scraper.archive.reparse import default_workers
 from scraper.archive.state import ListedPage, NewFetch, State
 from scraper.archive.warc import WarcArchive
+from scraper.snapshot.reparse import default_workers
 from tests.history_factory import SITE, START, page_url, synthetic_page
 
 GOAL_MEMORY_RATIO = 1.5

@@ -22,8 +22,9 @@ from collections.abc import Callable
 
 from output import agreement, charts, history, staging, tabular
 from parsers import facts
-from scraper.archive import lookup, prune, warc
+from scraper.archive import prune, warc
 from scraper.net import articles, robots
+from scraper.snapshot import lookup
 
 #: hostile shapes of n characters, for expressions that search free text
 TEXTS: tuple[Callable[[int], str], ...] = (
@@ -76,7 +77,7 @@ CASES: tuple[tuple[str, str, Callable[[int], object]], ...] = (
     ("_ISO (dates_in)", "output/agreement.py", _each(agreement._ISO.findall)),
     ("_NUMERIC_DMY (dates_in)", "output/agreement.py", _each(agreement._NUMERIC_DMY.findall)),
     ("dates_in, all four", "output/agreement.py", _each(agreement.dates_in)),
-    ("<head search (safe_view)", "scraper/archive/lookup.py",
+    ("<head search (safe_view)", "scraper/snapshot/lookup.py",
      lambda n: lookup.safe_view(b"<head " * (n // 6))),
     ("_COMMENT <!--.*?--> (clean_svg)", "output/charts.py",
      lambda n: _quietly(lambda: charts.clean_svg("<svg>" + "<!--" * (n // 4) + "</svg>"))),

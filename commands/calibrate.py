@@ -21,10 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from commands.exits import fail
+from commands.exits import ExitStatus, fail
 from commands.flags import crawl_number
 from output.checks import Checker
-from output.status import ExitStatus
 from output.terminal import say
 from parsers import parse_page, problems
 from parsers.alignment import PageAlignment, align_page, relation_triple, relations_by_page

@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from output.errors import storage_failure
-from output.status import ExitStatus
+from commands.exits import ExitStatus, condition_of
 from output.terminal import PrintableFormatter, say
 
 #: where error tracebacks go under the data folder (= scraper.crawl.progress.LOGS_DIR)
@@ -95,24 +94,22 @@ def _unexpected(args: argparse.Namespace, error: Exception) -> int:
 
     A full disk is STORAGE (nothing stored is lost: the archive and the snapshots are
     written atomically); a state database held by another process or damaged is LOCKED
-    or DAMAGED (``commands.exits.state_failure``); anything else is a bug, INTERNAL.
+    or DAMAGED (``commands.exits.condition_of`` decides); anything else is a bug, INTERNAL.
     """
     name = f"nora {args.command}"
-    disk = storage_failure(error)
-    if disk is not None:
-        say(
-            f"{name}: could not write: {disk}. Nothing already stored was lost;"
-            " free space and run the command again (a crawl continues where it stopped)",
-            file=sys.stderr,
-        )
-        return int(ExitStatus.STORAGE)
-    from commands.exits import state_failure
-
-    state = state_failure(error)
-    if state is not None:
-        data = getattr(args, "data", None) or "data"
-        print(f"{name}: {Path(data) / 'state.sqlite'}: {state[1]}", file=sys.stderr)
-        return int(state[0])
+    condition = condition_of(error)
+    if condition is not None:
+        status, why = condition
+        if status is ExitStatus.STORAGE:
+            say(
+                f"{name}: could not write: {why}. Nothing already stored was lost;"
+                " free space and run the command again (a crawl continues where it stopped)",
+                file=sys.stderr,
+            )
+        else:
+            data = getattr(args, "data", None) or "data"
+            print(f"{name}: {Path(data) / 'state.sqlite'}: {why}", file=sys.stderr)
+        return int(status)
     where = _write_traceback(args, error)
     kept = f"traceback in {where}" if where else "no traceback file could be written"
     say(

@@ -1,8 +1,8 @@
 """``nora crawl``: discover, fetch what changed, archive it, write and publish a snapshot.
 
-Exit statuses (``output.status.ExitStatus``): 0 OK, 1 PARTIAL (some pages failed
-or have no archived version, or ``--max-requests`` ran out: run again to
-continue), 2 USAGE (bad flags or config, unknown namespace), 3 LOCKED (another
+Exit statuses (``commands.exits.ExitStatus``, decided by ``crawl_status``): 0 OK,
+1 PARTIAL (some pages failed or have no archived version, or ``--max-requests`` ran
+out: run again to continue), 2 USAGE (bad flags or config, unknown namespace), 3 LOCKED (another
 crawl holds ``DATA/crawl.lock``), 4 UNREACHABLE (robots.txt, siteinfo or the
 listing could not be fetched), 5 REFUSED (robots.txt forbids the crawl or asks
 for a Crawl-delay over ``--max-crawl-delay``), 6 HELD (the snapshot would shrink
@@ -19,9 +19,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from commands.exits import fail, status_of
+from commands.exits import ExitStatus, crawl_status, fail, status_of
 from output.errors import OutputError
-from output.status import ExitStatus
 from output.terminal import say
 from scraper.crawl.config import build_config
 from scraper.crawl.journal import append_run, run_entry
@@ -150,14 +149,15 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(exc, ScraperError | OutputError):
             return fail("crawl", exc)
         raise  # the entry point (commands.cli) reports it: one line, its status
-    if args.dry_run and outcome.status == ExitStatus.OK:
+    status = crawl_status(outcome)
+    if args.dry_run and status == ExitStatus.OK:
         say(outcome.message)
     else:
-        say(outcome.summary())
+        say(outcome.summary(status.name))
         if outcome.checks:
             say(outcome.checks)
-    _journal(config.data_dir, outcome.status, outcome.message, outcome, dry_run=args.dry_run)
-    return int(outcome.status)
+    _journal(config.data_dir, status, outcome.message, outcome, dry_run=args.dry_run)
+    return int(status)
 
 
 def _journal(
@@ -172,6 +172,6 @@ def _journal(
     if dry_run:
         return
     try:
-        append_run(data_dir, run_entry(status, message, outcome))
+        append_run(data_dir, run_entry(status.name, int(status), message, outcome))
     except OSError as exc:  # the run's own result stands; only the journal is short
         say(f"nora crawl: could not write the run journal: {exc}", file=sys.stderr)

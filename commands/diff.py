@@ -13,12 +13,11 @@ import argparse
 import contextlib
 from pathlib import Path
 
-from commands.exits import fail
+from commands.exits import ExitStatus, fail
 from output.diff import diff_snapshots, load_snapshot, write_diff
 from output.errors import OutputError
 from output.history import pin_snapshot
 from output.selection import choose_pair, diff_folder, require_complete
-from output.status import ExitStatus
 from output.summary import summary_lines
 from output.terminal import say
 

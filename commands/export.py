@@ -4,7 +4,7 @@ Never touches the network. Without ``--out`` the snapshot goes to
 ``DATA/snapshots/<new id>/`` and is published (``latest`` and the history
 view); with ``--out`` it is written there and left alone. Holds the data
 folder's lock, so a crawl or a prune cannot change the archive underneath
-(all of it: ``scraper.archive.reexport``). The ``property_map`` of the config file (``--config``,
+(all of it: ``scraper.snapshot.reexport``). The ``property_map`` of the config file (``--config``,
 ``$NORA_CONFIG``, ``./nora.toml``) overrides the label -> property mapping of the
 checks, as for ``nora crawl``.
 """
@@ -18,15 +18,14 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from commands.exits import fail, usage
+from commands.exits import ExitStatus, fail, usage
 from commands.flags import crawl_number
 from output.errors import OutputError
-from output.status import ExitStatus
 from output.terminal import say
-from scraper.archive.reexport import reexport
-from scraper.archive.reparse import default_workers
 from scraper.crawl.config import read_profile, read_property_map
 from scraper.errors import ScraperError
+from scraper.snapshot.reexport import reexport
+from scraper.snapshot.reparse import default_workers
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -15,12 +15,11 @@ import argparse
 import time
 from pathlib import Path
 
-from commands.exits import fail
+from commands.exits import ExitStatus, fail
 from output.errors import OutputError
 from output.graph import FORMATS, write_graph
 from output.history import pin_snapshot
 from output.selection import require_complete, snapshot_or_latest
-from output.status import ExitStatus
 from output.terminal import say
 
 

@@ -2,7 +2,7 @@
 
 The complete wiki as crawl ID (default: the newest finished one) saw it, in the
 Webrecorder format that ``wacz validate``, pywb and ReplayWeb.page read: see
-``scraper.archive.package``. Never touches the network.
+``scraper.snapshot.package``. Never touches the network.
 
 Exit statuses: 0 written; 1 written, but some listed pages have no archived
 version (named on stderr); 2 no data folder or state, no such crawl, a bad or
@@ -16,12 +16,11 @@ import sys
 import time
 from pathlib import Path
 
-from commands.exits import fail, usage
+from commands.exits import ExitStatus, fail, usage
 from commands.flags import crawl_number
-from output.status import ExitStatus
 from output.terminal import say
-from scraper.archive.package import package_crawl
 from scraper.errors import ScraperError
+from scraper.snapshot.package import package_crawl
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -13,11 +13,10 @@ import os
 import sys
 from collections.abc import Iterable
 
-from commands.exits import fail
+from commands.exits import ExitStatus, fail
 from output.errors import OutputError
 from output.inputs import InputFile, find_html_files
 from output.saved import snapshot_saved
-from output.status import ExitStatus
 from output.terminal import say
 from scraper.crawl.config import read_profile
 from scraper.errors import ScraperError

@@ -11,9 +11,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from commands.exits import fail, usage
+from commands.exits import ExitStatus, fail, usage
 from output.errors import OutputError
-from output.status import ExitStatus
 from output.terminal import say
 from scraper.archive.prune import prune_locked
 from scraper.errors import ScraperError

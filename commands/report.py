@@ -20,12 +20,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from commands.exits import fail, usage
+from commands.exits import ExitStatus, fail, usage
 from output.errors import OutputError
 from output.history import pin_snapshot
 from output.report import render_report, write_report
 from output.selection import choose_report, require_complete
-from output.status import ExitStatus
 from output.terminal import say
 
 

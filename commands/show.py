@@ -13,10 +13,10 @@ What the site showed for one page on a given night, without SQL or warcio:
 - ``--open``: the HTML written to a temporary file and opened in the default
   browser (``$BROWSER`` is honoured). The copy starts with its own head holding a
   Content-Security-Policy that blocks scripts and every network load, before any
-  byte of the page (``scraper.archive.lookup.safe_view``): wiki content is written
+  byte of the page (``scraper.snapshot.lookup.safe_view``): wiki content is written
   by anyone, and the view must not call the live site.
 
-Which version: see ``scraper.archive.lookup`` (default the newest; ``--crawl ID`` the one
+Which version: see ``scraper.snapshot.lookup`` (default the newest; ``--crawl ID`` the one
 that crawl saw; ``--at DATE`` the newest archived at or before DATE, a date
 alone meaning the end of that day, UTC). Never touches the network.
 
@@ -35,11 +35,13 @@ import tempfile
 import webbrowser
 from pathlib import Path
 
-from commands.exits import fail, usage
+from commands.exits import ExitStatus, fail, usage
 from commands.flags import crawl_number
-from output.status import ExitStatus
 from output.terminal import printable_bytes, printable_json, say
-from scraper.archive.lookup import (
+from scraper.archive.paths import WARC_DIR
+from scraper.archive.reader import read_record
+from scraper.errors import ArchiveError, ScraperError
+from scraper.snapshot.lookup import (
     VIEW_POLICY,
     ArchivedPage,
     find_archived,
@@ -48,9 +50,6 @@ from scraper.archive.lookup import (
     reparsed,
     safe_view,
 )
-from scraper.archive.paths import WARC_DIR
-from scraper.archive.warc import read_record
-from scraper.errors import ArchiveError, ScraperError
 
 __all__ = ["VIEW_POLICY", "configure", "run", "safe_view"]
 

@@ -24,8 +24,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from commands.exits import usage
-from output.status import ExitStatus
+from commands.exits import ExitStatus, usage
 from output.terminal import printable_json, say
 from scraper.crawl.health import FAILING_STREAK, Health, gather, problems
 

@@ -14,10 +14,9 @@ import argparse
 import time
 from pathlib import Path
 
-from commands.exits import usage
+from commands.exits import ExitStatus, usage
 from output.history import snapshots_dir
 from output.selection import verify_target
-from output.status import ExitStatus
 from output.terminal import say
 from output.verify import VerifyReport, verify_folder
 from scraper.archive.warc import WARC_SUFFIX, check_archive

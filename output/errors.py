@@ -2,8 +2,7 @@
 
 Each error carries the path it is about (``.path``, a string) and says what was
 expected and what was found, so a command can print it as is. ``commands.exits``
-maps the tree to exit statuses (a usage error, but for ``HistoryError`` and
-``ChartError``: a command does not expect them, they end as internal errors).
+maps the tree to exit statuses (a usage error).
 
     OutputError(message, path=None)
     ├── InputNotFoundError        a path named on the command line does not exist
@@ -14,10 +13,18 @@ maps the tree to exit statuses (a usage error, but for ``HistoryError`` and
     ├── ManifestError             a manifest.json is missing or not a JSON object
     ├── NoSuchSnapshot            no snapshot by that name (folder, id, latest), or no pair
     ├── DiffError(path, message)  a snapshot cannot be compared (missing, incomplete, a table short)
-    ├── HistoryError(path, msg)   a snapshot cannot be published, listed or pinned as asked
-    │   └── SnapshotInUseError    it is pinned by a running reader (nora diff)
+    ├── SnapshotInUseError        a snapshot to remove is pinned by a running reader (nora diff)
     ├── ReportError               the report cannot be written (bad name, existing file)
-    ├── GraphError                the graph cannot be written (no such table, bad name)
+    └── GraphError                the graph cannot be written (no such table, bad name)
+
+Outside the tree, on purpose: checks of the program's own invariants. When one
+fails it is a bug, never something a user did or can fix, so they derive from
+``AssertionError``: no command catches them as an ``OutputError``, and they reach
+``commands.cli``'s last guard like any bug (one line, exit INTERNAL, the traceback
+in a log file).
+
+    AssertionError
+    ├── HistoryError(path, msg)   a snapshot was handed to publish or list that is not whole
     └── ChartError                matplotlib drew something that is not one clean SVG element
 """
 
@@ -90,18 +97,11 @@ class DiffError(OutputError):
         super().__init__(f"{path}: {message}", path)
 
 
-class HistoryError(OutputError):
-    """A snapshot cannot be published, listed or pinned as asked.
-
-    Carries the snapshot path and says what was expected and what was found.
-    """
+class SnapshotInUseError(OutputError):
+    """A snapshot to remove is pinned by a running reader (``nora diff``)."""
 
     def __init__(self, path: Path | str, message: str) -> None:
         super().__init__(f"{path}: {message}", path)
-
-
-class SnapshotInUseError(HistoryError):
-    """The snapshot is pinned by a running reader (``nora diff``)."""
 
 
 class ReportError(OutputError):
@@ -112,8 +112,20 @@ class GraphError(OutputError):
     """The graph cannot be written: no such snapshot table, a bad output name."""
 
 
-class ChartError(OutputError):
-    """matplotlib produced something that is not one clean SVG element."""
+class HistoryError(AssertionError):
+    """A bug: a snapshot handed to publish or list is not whole (incomplete, held back,
+    a table its manifest lists missing), or no snapshot id is free.
+
+    Carries the snapshot path and says what was expected and what was found.
+    """
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = str(path)
+
+
+class ChartError(AssertionError):
+    """A bug: matplotlib produced something that is not one clean SVG element."""
 
 
 #: errno values that mean the disk could not take a write (full, over quota, file

@@ -32,7 +32,7 @@ fetch times and page/revision ids are outside it.
 Why this form: the canonical JSON used before cost ~1 us per record to write
 (string escaping of every value), as much as extracting the record. Here the
 fields are collected in one list and joined once; the guard is one count of
-U+001F over the joined text. ``tests/test_parsers_digest.py`` holds an
+U+001F over the joined text. ``tests/parsers/test_parsers_digest.py`` holds an
 independent implementation of this definition and fixed example digests.
 """
 

@@ -94,7 +94,11 @@ def load(raw: bytes) -> Document:
             is_full = True
             break
     # only the end counts: a "</html" quoted in a script mid-page must not hide a cut
-    if is_full and labels.END_OF_PAGE not in raw[-4096:].lower():
+    if (
+        is_full
+        and raw.find(labels.END_OF_PAGE, len(raw) - 4096) < 0  # as MediaWiki writes it
+        and labels.END_OF_PAGE not in raw[-4096:].lower()
+    ):
         warnings.append(
             problems.warning(problems.TRUNCATED, "expected </html> at the end, found none")
         )
@@ -138,7 +142,7 @@ def load(raw: bytes) -> Document:
     ):
         redirected_from = metadata.redirected_from(raw, head_end)
     tree = _parse(body)
-    if tree is not None and nesting.too_deep(_PARSER):
+    if tree is not None and nesting.too_deep(_PARSER, body):
         body = nesting.flatten(body)
         tree = _parse(body)
         warnings.append(problems.warning(problems.TOO_DEEP, nesting.DETAIL))

@@ -19,7 +19,7 @@ from lxml import etree
 
 from parsers import labels
 from parsers.links import Target, classify
-from parsers.text import line_of, text_of
+from parsers.text import line_of, raw_text, text_of
 
 _SELF_LINK = labels.SELF_LINK_CLASS
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
@@ -42,21 +42,26 @@ def is_self_link(element: etree._Element) -> bool:
     return element.tag == "a" and element.get("class") == _SELF_LINK and not len(element)
 
 
-def endpoints(cell: etree._Element, page_title: str) -> tuple[list[Target], str]:
-    """Internal link targets of a cell, in order without repeats (else its text), and
-    the cell's text when it holds text beside those links ("" otherwise).
+def endpoints(cell: etree._Element, page_title: str) -> tuple[list[Target], str, str]:
+    """Internal link targets of a cell, in order without repeats (else its text); the
+    cell's text when it holds text beside those links ("" otherwise); and the cell's
+    shown text when it holds elements (the display text of its links, which the reader
+    claims: "" for a plain text cell, whose text is its record).
 
     Empty (no link and no text): no endpoints, so the row gives no record.
     """
     count = len(cell)
-    if count == 1 and not (cell.text and not cell.text.isspace()):
+    text = cell.text if count == 1 else None
+    if count == 1 and not (text and not text.isspace()):
         anchor = cell[0]  # the usual cell: one link and nothing nested (a self-link, a title)
         tail = anchor.tail
         if anchor.tag == "a" and not len(anchor) and not (tail and not tail.isspace()):
             only = classify(anchor, page_title)
+            # the cell's text is the link's: only whitespace is beside it
+            shown = anchor.text or ""
             if only.__class__ is Target and only[0]:  # type: ignore[index]
-                return [only], ""  # type: ignore[list-item]
-            return _text_endpoint(cell), ""
+                return [only], "", shown  # type: ignore[list-item]
+            return _text_endpoint(cell), "", shown
     if count:
         targets: list[Target] = []
         linked: list[etree._Element] = []
@@ -74,8 +79,9 @@ def endpoints(cell: etree._Element, page_title: str) -> tuple[list[Target], str]
                     seen.add(target.title)
                     targets.append(target)
         if targets:
-            return targets, _beside(cell, linked)
-    return _text_endpoint(cell), ""
+            return targets, _beside(cell, linked), raw_text(cell)
+        return _text_endpoint(cell), "", raw_text(cell)
+    return _text_endpoint(cell), "", ""
 
 
 def _beside(cell: etree._Element, linked: list[etree._Element]) -> str:

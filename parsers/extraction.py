@@ -62,7 +62,7 @@ def extract(
             )
         tables = Tables()
         blocks = classify_blocks(walked.pieces, title, profile, tables)
-        shows_query_results = walked.shows_query_results and _body_shows_query(blocks)
+        shows_query_results = _body_shows_query(blocks, walked.query_results)
         reading = read(blocks, title, profile, tables)
     warnings.extend(reading.warnings)
     historical = _historical(reading, profile)
@@ -165,21 +165,23 @@ def _assemble(
     return ParsedPage(page, props, relations, sects)
 
 
-def _body_shows_query(blocks: list[Block]) -> bool:
-    """SMW query result markup stands in a body block. Query results inside the
-    Eigenschappen and relation blocks are left out: they show the page's own facts and
-    the relations naming it, which the crawl plan's relation rules follow already."""
-    results = labels.QUERY_RESULT_CLASSES
-    for block in blocks:
-        if block.kind != BODY:
-            continue
-        for piece in block.pieces:
-            if piece.element is None:
-                continue
-            for element in piece.element.iter(etree.Element):
-                value = element.get("class")
-                if value and not results.isdisjoint(value.split()):
-                    return True
+def _body_shows_query(blocks: list[Block], results: list[etree._Element]) -> bool:
+    """SMW query result markup (``results``, found by the walk) stands in a body block.
+    Query results inside the Eigenschappen and relation blocks are left out: they show
+    the page's own facts and the relations naming it, which the crawl plan's relation
+    rules follow already."""
+    if not results:
+        return False
+    body = {
+        piece.element
+        for block in blocks
+        if block.kind == BODY
+        for piece in block.pieces
+        if piece.element is not None
+    }
+    for element in results:  # in a body piece: the piece itself or one of its ancestors
+        if element in body or any(above in body for above in element.iterancestors()):
+            return True
     return False
 
 

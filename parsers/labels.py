@@ -241,7 +241,6 @@ SELF_LINK_CLASS = "mw-selflink selflink"
 ``strong.selflink`` before MediaWiki 1.28."""
 RED_LINK_CLASS = "new"
 RED_LINK_QUERY = "redlink=1"
-REDIRECT_LINK_CLASS = "mw-redirect"
 ENDPOINT_SEPARATORS = frozenset(",;/·|&+")
 """Characters that separate the links of an endpoint cell: not text beside them."""
 ENDPOINT_SEPARATOR_WORDS = frozenset({"en", "of", "and", "or"})

@@ -51,17 +51,18 @@ Page fields and their sources, first found wins:
 warning.
 
 Speed: the work is in ``parsers.extraction`` and the pipeline it runs. Measured on
-the shared 2-core machine (load 3-6), CPU time, best and median of 9 interleaved
-rounds over the 98 fixtures, the trees side by side in one process: a bare
-``lxml.html.fromstring`` 39.4 / 40.1 ms; the parser before the pipeline (issue 17)
-62.7 / 68.9 ms (0.63x / 0.58x of lxml); this pipeline 102.9 / 114.3 ms (0.38x /
-0.35x; 103.6 / 116.7 ms before its speed pass). ``benchmarks/bench_parse.py``: 0.36x
-median, 0.40x best (must 0.7x: not met). Where the time goes (sampled): the readers
-49% (relation rows and their links 16%, the conservation account 11%, the table
-model 8%, property readers 8%), loading 15% (the HTML parse 9%), the walk 14% (noise
-and line marks 10%), records and digest 9%, classification 7%: no stage holds the
-gap alone. Time is linear in the page size, whatever the page holds
-(``tests/test_parsers_linear.py``).
+the shared 2-core machine (load 2-4), CPU time, best and median of 7 interleaved
+rounds over the 98 fixtures and the real sample, the trees side by side in one
+process: a bare ``lxml.html.fromstring`` 37.5 / 37.8 ms; the parser before the
+pipeline (issue 17) 0.63x / 0.58x of lxml; this pipeline 91.6 / 94.3 ms (0.41x /
+0.40x; 0.37x / 0.36x before its second speed pass). ``benchmarks/bench_parse.py``:
+0.39-0.42x median, 0.41-0.42x best over three runs (must 0.7x: not met). Where the
+time goes (stage by stage): the readers 43% (relation tables and lists 22%, the
+conservation account 9%, property readers 6%), loading 22% (the HTML parse of the
+content slice 12%), the walk 18% (line marks: lxml text writes, and the noise test
+over every element), classification 8%, records and digest 8%: no stage holds the
+gap alone, and the Python around each lxml call is most of it. Time is linear in
+the page size, whatever the page holds (``tests/parsers/test_parsers_linear.py``).
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ _LABEL_LINE_TAGS = ("p", "div")
 _LIST_TAGS = ("ul", "ol")
 _BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "dl", "h2", "h3", "h4", "h5", "h6"})
 _MARK = labels.LINE_MARK
+_BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)  # a set: asked for every top-level element
 
 
 def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Harvest:
@@ -67,7 +68,7 @@ def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Har
 def block_raw(element: etree._Element) -> str:
     """Raw marked text of one top-level element, ending a line when it is a block."""
     raw = raw_text(element)
-    return raw + _MARK if element.tag in labels.BLOCK_TAGS else raw
+    return raw + _MARK if element.tag in _BLOCK_TAGS else raw
 
 
 # --- tables ------------------------------------------------------------------------------
@@ -126,7 +127,7 @@ def read_table(table: Table, page_title: str, where: str, profile: Profile) -> H
         width = len(cells)
         if not width:
             continue
-        if row.element is not None and not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+        if row.footer:
             harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
             continue
         all_header = all(cell.header for cell in cells)
@@ -341,7 +342,12 @@ def read_definition_list(
 
 
 def _value(label: str, holders: Iterable[etree._Element], raw: str, page_title: str) -> Property:
-    anchors = [a for holder in holders for a in holder.iter("a")]
+    anchors: list[etree._Element] = []
+    for holder in holders:
+        if len(holder):
+            anchors += holder.iter("a")
+        elif holder.tag == "a":  # a link itself (a line's value), no tree to search
+            anchors.append(holder)
     internal, external = links_of(anchors, page_title)
     return Property(
         label, normalize(raw), tuple(target.title for target in internal), tuple(external)

@@ -17,12 +17,14 @@ its claims (chrome such as header rows, title and group rows, query footers and
 printout labels; the display text of linked endpoints); else a ``lost`` warning names
 the words. Body blocks become section text as they are, and the walk's pieces cover
 the whole content area, so that accounts for every visible text of the page
-(tests/test_conservation.py checks the whole page too).
+(tests/parsers/test_conservation.py checks the whole page too).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 
 from parsers import conservation, problems, properties, relations
 from parsers.blocks import BODY, PROPERTIES, Block
@@ -32,6 +34,11 @@ from parsers.sections import Section
 from parsers.table import Tables
 from parsers.text import normalize
 from parsers.walk import Piece
+
+_LABEL_VALUE = itemgetter(0, 1)  # Property: label, value
+_RECORD = itemgetter(1)  # (kind, Relation): the relation
+_ENDPOINTS = itemgetter(0, 1, 2)  # Relation: source, relation, target
+_TEXT = itemgetter(4)  # Relation: text
 
 
 @dataclass(slots=True)
@@ -88,11 +95,11 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
     (Body blocks go to the sections as they are, by construction.)"""
     shown = "".join(_piece_raw(piece) for piece in block.pieces)
     accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
-    for prop in harvest.properties:  # only the words count: the fields as they are
-        accounted += (prop.label, prop.value)
-    for _, rel in harvest.relations:
-        accounted += (rel.source, rel.relation, rel.target)
-    accounted += dict.fromkeys(r.text for _, r in harvest.relations if r.text)  # once each
+    # only the words count: the fields as they are, gathered in C (map, chain)
+    accounted += chain.from_iterable(map(_LABEL_VALUE, harvest.properties))
+    records = list(map(_RECORD, harvest.relations))
+    accounted += chain.from_iterable(map(_ENDPOINTS, records))
+    accounted += dict.fromkeys(map(_TEXT, records))  # a cell's text once, however many links
     lost = conservation.lost(shown, accounted)
     if lost:
         reading.warnings.append(

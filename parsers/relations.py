@@ -61,6 +61,7 @@ _MARK = labels.LINE_MARK
 #: how far down a table its header row may stand (title rows above it)
 HEADER_SEARCH_ROWS = 3
 SOURCE, RELATION, TARGET = "source", "relation", "target"
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (a record per row)
 
 
 class Columns(NamedTuple):
@@ -139,7 +140,7 @@ def is_about_page(table: Table, page_title: str, profile: Profile) -> bool:
         return True
     columns = header.columns
     for row in table.rows[header.at + 1 :]:
-        if not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+        if row.footer:
             continue
         source, target = row.slots[columns.source], row.slots[columns.target]
         if source is None or target is None or source is target:
@@ -215,21 +216,29 @@ def read_table(table: Table, block: Block, page_title: str, profile: Profile) ->
     kind = kind or columns.kind or labels.DIRECT
     roles_at = {columns.source, columns.relation, columns.target}
     header_cells = table.rows[start - 1].slots if start else ()
+    other_columns = not roles_at.issuperset(range(table.width))
     footers = 0
-    for index in range(start, len(table.rows)):
-        row = table.rows[index]
-        footers += _is_footer(row)
+    rows = table.rows
+    for index in range(start, len(rows)):
+        row = rows[index]
+        footers += row.footer
         _read_row(
-            row, index, columns, roles_at, header_cells, name, kind, block, page_title, harvest
+            row,
+            index,
+            columns,
+            roles_at,
+            header_cells,
+            name,
+            kind,
+            block,
+            page_title,
+            harvest,
+            other_columns,
         )
     if footers:  # SMW's "... meer resultaten": the query reached its limit
         data_rows = len(table.rows) - start - footers
         harvest.notes.append(problems.query_limit(kind, block.where, data_rows))
     return harvest
-
-
-def _is_footer(row: Row) -> bool:
-    return row.element is not None and not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes)
 
 
 def _by_position(table: Table, block: Block, name: str) -> Columns | None:
@@ -245,7 +254,7 @@ def _by_position(table: Table, block: Block, name: str) -> Columns | None:
     else:
         return None
     for row in table.rows:
-        if not labels.QUERY_FOOTER_CLASSES.isdisjoint(row.classes):
+        if row.footer:
             continue
         if any(cell is None for cell in row.slots) or len(row.cells) != table.width:
             return None
@@ -265,12 +274,14 @@ def _read_row(
     block: Block,
     page_title: str,
     harvest: Harvest,
+    other_columns: bool,
 ) -> None:
-    where = f"{block.where} row {index}"
+    """The records of one data row; ``other_columns``: the table has columns beside
+    the role columns (else no cell needs a look for them)."""
     cells = row.cells
     if not cells:
         return
-    if _is_footer(row):
+    if row.footer:
         harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
         return
     if len(cells) == 1:
@@ -281,13 +292,15 @@ def _read_row(
         harvest.notes.append(
             problems.warning(
                 problems.FULL_WIDTH_ROW,
-                f"{where}: kept as body text: {problems.excerpt(normalize(row_text))}",
+                f"{block.where} row {index}: kept as body text: "
+                f"{problems.excerpt(normalize(row_text))}",
             )
         )
         return
-    source_cell = row.slots[columns.source]
-    target_cell = row.slots[columns.target]
-    relation_cell = row.slots[columns.relation] if columns.relation >= 0 else None
+    slots = row.slots
+    source_cell = slots[columns.source]
+    target_cell = slots[columns.target]
+    relation_cell = slots[columns.relation] if columns.relation >= 0 else None
     if (
         source_cell is None
         or target_cell is None
@@ -298,36 +311,43 @@ def _read_row(
         harvest.warnings.append(
             problems.warning(
                 problems.RELATION_ROW,
-                f"{where}: expected a cell in every column, found {len(cells)}; "
-                f"kept as body text: {problems.excerpt(normalize(row_text))}",
+                f"{block.where} row {index}: expected a cell in every column, found "
+                f"{len(cells)}; kept as body text: {problems.excerpt(normalize(row_text))}",
             )
         )
         return
-    _other_columns(row, roles_at, header_cells, harvest)
+    if other_columns:
+        _other_columns(row, roles_at, header_cells, harvest)
     relation = line_of(relation_cell.element) if relation_cell is not None else ""
     relation = relation or name
-    targets, beside = endpoints.endpoints(target_cell.element, page_title)
-    for cell in (source_cell, target_cell):
-        if len(cell.element):  # a link's display text (a plain text cell is its record)
-            harvest.claimed.append(raw_text(cell.element))
+    targets, beside, shown = endpoints.endpoints(target_cell.element, page_title)
+    claimed = harvest.claimed
+    if shown:  # a link's display text (a plain text cell is its record)
+        claimed.append(shown)
     if not targets:  # a relation listed without endpoint (or cut off): no record
-        harvest.claimed += [relation, raw_text(source_cell.element)]
+        source_element = source_cell.element
+        if len(source_element):
+            claimed.append(raw_text(source_element))
+        claimed += [relation, raw_text(source_element)]
         return
     if beside:
         harvest.warnings.append(
             problems.warning(
                 problems.RELATION_TEXT,
-                f"{where}: expected only links in the endpoint cell, found text beside them; "
-                f"kept in target_text: {problems.excerpt(beside)}",
+                f"{block.where} row {index}: expected only links in the endpoint cell, "
+                f"found text beside them; kept in target_text: {problems.excerpt(beside)}",
             )
         )
-    sources = endpoints.endpoints(source_cell.element, page_title)[0]
+    sources, _, shown = endpoints.endpoints(source_cell.element, page_title)
+    if shown:
+        claimed.append(shown)
     if not sources:  # a relation listed without source: no record
-        harvest.claimed += [relation, raw_text(target_cell.element)]
+        claimed += [relation, raw_text(target_cell.element)]
     text = beside  # the cell's text goes to its first record only: n links, one copy
+    relations = harvest.relations
     for source, _ in sources:
         for target, exists in targets:
-            harvest.relations.append((kind, Relation(source, relation, target, exists, text)))
+            relations.append((kind, _new(Relation, (source, relation, target, exists, text))))
             text = ""
 
 

@@ -35,6 +35,7 @@ from parsers.text import line_of
 
 _SECTIONS = frozenset(labels.TABLE_SECTION_TAGS)
 _CELL_TAGS = frozenset(labels.CELL_TAGS)
+_FOOTER = labels.QUERY_FOOTER_CLASSES
 MAX_COLSPAN = 1000  # the standard's clamps
 MAX_ROWSPAN = 65534
 SPAN_BUDGET_PER_ROW = 64
@@ -57,15 +58,18 @@ class Cell(NamedTuple):
     header: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One row of the grid: the cell covering each slot (``None`` for an empty slot)."""
+class Row(NamedTuple):
+    """One row of the grid: the cell covering each slot (``None`` for an empty slot).
+    (A tuple: made once per row of every table, and only read.)"""
 
     element: etree._Element | None  # the ``tr`` (None for loose cells)
     y: int
     slots: tuple[Cell | None, ...]
     #: the distinct cells of the row, left to right (a colspan cell once)
     cells: tuple[Cell, ...]
+    #: SMW's query footer (``tr.smwfooter``, ``labels.QUERY_FOOTER_CLASSES``): every
+    #: reader asks, so it is looked up once, here
+    footer: bool = False
 
     @property
     def classes(self) -> list[str]:
@@ -203,12 +207,9 @@ def form(table: etree._Element) -> Table:
     """The model of ``table`` (module docstring)."""
     caption, groups = _row_groups(table)
     found = [row for group in groups for row in group]
-    if not any(
-        cell.get("rowspan") is not None or cell.get("colspan") is not None
-        for _, cells in found
-        for cell in cells
-    ):  # most tables: every cell covers its own slot
-        return _form_unspanned(table, caption, found)
+    unspanned = _form_unspanned(table, caption, found)
+    if unspanned is not None:  # most tables: every cell covers its own slot
+        return unspanned
     row_count = sum(
         1 + sum(1 for row in child if row.tag in ("tr", *_CELL_TAGS))
         if child.tag in _SECTIONS
@@ -229,7 +230,7 @@ def form(table: etree._Element) -> Table:
         for cell in slots:
             if cell is not None and (not distinct or distinct[-1] is not cell):
                 distinct.append(cell)
-        rows.append(Row(element, y, tuple(slots), tuple(distinct)))
+        rows.append(_new(Row, (element, y, tuple(slots), tuple(distinct), _is_footer(element))))
     return Table(table, caption, width, tuple(rows))
 
 
@@ -280,16 +281,28 @@ def _row_groups(table: etree._Element) -> tuple[str, list[list[_RawRow]]]:
     return caption, groups
 
 
-def _form_unspanned(table: etree._Element, caption: str, found: list[_RawRow]) -> Table:
+def _is_footer(row: etree._Element | None) -> bool:
+    if row is None:
+        return False
+    value = row.get("class")
+    return value is not None and not _FOOTER.isdisjoint(value.split())
+
+
+def _form_unspanned(table: etree._Element, caption: str, found: list[_RawRow]) -> Table | None:
     """``form`` for a table where no cell of its own spans (has ``rowspan`` or
     ``colspan``): each cell is the slot at its index in its row, so the grid is the
-    rows themselves. The same model as the full algorithm, at a fraction of the cost."""
+    rows themselves. The same model as the full algorithm, at a fraction of the cost.
+    None as soon as a cell spans (the full algorithm then)."""
     width = max((len(cells) for _, cells in found), default=0)
     rows = []
     for y, (element, elements) in enumerate(found):
-        cells = tuple(
-            [_new(Cell, (cell, x, y, 1, 1, cell.tag == "th")) for x, cell in enumerate(elements)]
-        )
+        row: list[Cell] = []
+        for x, cell in enumerate(elements):
+            get = cell.get
+            if get("rowspan") is not None or get("colspan") is not None:
+                return None
+            row.append(_new(Cell, (cell, x, y, 1, 1, cell.tag == "th")))
+        cells = tuple(row)
         padding: tuple[None, ...] = (None,) * (width - len(cells))
-        rows.append(Row(element, y, cells + padding, cells))
+        rows.append(_new(Row, (element, y, cells + padding, cells, _is_footer(element))))
     return Table(table, caption, width, tuple(rows))

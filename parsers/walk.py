@@ -5,13 +5,17 @@ The only stage that changes the tree. It
 * drops noise (``labels.NOISE_TAGS``, ``NOISE_IDS``, ``NOISE_CLASSES``,
   ``NOISE_DIV_CLASSES``: tooltip definitions, edit links, SMW's search links, the
   table of contents ...), keeping the text that follows each;
-* notes whether the content shows Semantic MediaWiki query results (SMW 5.1's own
+* notes the elements that show Semantic MediaWiki query results (SMW 5.1's own
   result markup, ``labels.QUERY_RESULT_CLASSES``: ``table.smwtable``,
   ``.smw-format`` list wrappers, ``tr.smwfooter``);
 * marks lines once over the whole area (the markers ``parsers.text`` splits on), in
   the same pass as the noise, so every later stage only reads;
 * flattens the area into a run of pieces: headings, top-level elements and the loose
   text between them, in document order.
+
+It hands on the list of every element it visited too: held for the page's parse, it
+keeps lxml's Python object of each element alive, so the later stages reuse those
+objects instead of building new ones on every access (that cost more than reading).
 
 MediaWiki puts headings at the top of ``.mw-parser-output``; templates sometimes wrap
 them, or a table, in a ``div``. So the walk descends into a wrapper only when a heading
@@ -22,7 +26,9 @@ span.mw-headline`` (MediaWiki <= 1.42) and ``div.mw-heading > h2`` (>= 1.43).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import NamedTuple
 
 from lxml import etree
@@ -31,10 +37,19 @@ from parsers import labels
 from parsers.text import line_of
 
 _STRUCTURE = (*labels.HEADING_TAGS, "table")
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (a piece per element)
+HOLD_LIMIT = 20_000
+"""Elements held for the parse at most (``Walk.elements``; a NORA page has a few
+hundred). Past it nothing is held: every object alive at once no longer fits the
+processor's caches, and time per element grew with the page (a hostile 4.6 MB page
+took 5.5x the time of a quarter of it, not 4.5x)."""
 _HEADING_WRAPPER = labels.HEADING_WRAPPER_CLASS
 _NOISE_TAGS = frozenset(labels.NOISE_TAGS)
 _BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)
 _CELL_TAGS = frozenset(labels.CELL_TAGS)
+#: block elements that never hold content (``br``, ``hr``): their start and end mark
+#: meet, so both go in the tail (the text of every element around them is the same)
+_VOID_BLOCK_TAGS = frozenset(_BLOCK_TAGS & {tag.decode() for tag in labels.VOID_ELEMENTS})
 
 
 class Piece(NamedTuple):
@@ -50,57 +65,78 @@ class Walk:
     """What stage 1 hands on: the pieces, and what it saw on the way."""
 
     pieces: tuple[Piece, ...]
-    #: the content shows SMW inline query results
-    shows_query_results: bool
+    #: the elements that carry SMW's inline query result markup
+    #: (``labels.QUERY_RESULT_CLASSES``), in document order; none were dropped as noise
+    query_results: list[etree._Element]
+    #: every element the walk visited, in document order (none past ``HOLD_LIMIT``).
+    #: Held for the page's parse so that the later stages reuse lxml's Python objects
+    #: for them: lxml keeps one per element only while something refers to it, and
+    #: building it again on every access cost more than the reading did
+    elements: list[etree._Element]
+
+    @property
+    def shows_query_results(self) -> bool:
+        """The content shows SMW inline query results (anywhere, noise aside)."""
+        return bool(self.query_results)
 
 
 def walk(root: etree._Element) -> Walk:
     """Clean and mark ``root`` (the content area), then flatten it into pieces."""
-    shows_results = _drop_noise(root)
+    elements = list(islice(root.iter(), HOLD_LIMIT + 1))
+    if len(elements) > HOLD_LIMIT:  # a huge page: one object at a time, as they come
+        elements = []
+        results = _drop_noise(root.iter())
+    else:
+        results = _drop_noise(elements)
     pieces: list[Piece] = []
     _flatten(root, pieces)
-    return Walk(tuple(pieces), shows_results)
+    return Walk(tuple(pieces), results, elements)
 
 
-def _drop_noise(root: etree._Element) -> bool:
-    """Drop noise below ``root`` and mark lines, in one pass; whether SMW query result
-    markup was seen. (A dropped block's line marks stay with the text after it: a line
-    break where a block was.)"""
+def _drop_noise(elements: Iterable[etree._Element]) -> list[etree._Element]:
+    """Drop noise among ``elements`` (a root and all below it, in document order) and
+    mark lines, in one pass; the elements carrying SMW query result markup. (A dropped
+    block's line marks stay with the text after it: a line break where a block was.)"""
     doomed: list[etree._Element] = []
     classes = labels.NOISE_CLASSES
     div_classes = labels.NOISE_DIV_CLASSES
     results = labels.QUERY_RESULT_CLASSES
     noise_ids = labels.NOISE_IDS
-    shows_results = False
+    found: list[etree._Element] = []
     plain: set[str] = set()  # class values seen to be neither noise nor query results
     blocks = _BLOCK_TAGS
     cells = _CELL_TAGS
     mark = labels.LINE_MARK
-    for element in root.iter():
+    two_marks = mark + mark
+    voids = _VOID_BLOCK_TAGS
+    for element in elements:
         tag = element.tag
         if tag in blocks:
-            element.text = mark + (element.text or "")
-            element.tail = mark + (element.tail or "")
+            if tag in voids:  # nothing inside: both marks go in its tail, one write
+                element.tail = two_marks + (element.tail or "")
+            else:
+                element.text = mark + (element.text or "")
+                element.tail = mark + (element.tail or "")
         elif tag in cells:
             element.tail = " " + (element.tail or "")
         value = element.get("class")
         if value is None:  # script, style, or a class-less #toc
-            if element.tag in _NOISE_TAGS or element.get("id") in noise_ids:
+            if tag in _NOISE_TAGS or element.get("id") in noise_ids:
                 doomed.append(element)
             continue
         if value in plain:  # class values repeat (brackets, headlines): decided once
             continue
         tokens = value.split()
-        is_div_noise = element.tag == "div" and not div_classes.isdisjoint(tokens)
+        is_div_noise = tag == "div" and not div_classes.isdisjoint(tokens)
         if is_div_noise or not classes.isdisjoint(tokens):
             doomed.append(element)
         elif not results.isdisjoint(tokens):
-            shows_results = True
+            found.append(element)
         elif div_classes.isdisjoint(tokens):  # a div-only noise class is decided per tag
             plain.add(value)
     for element in doomed:
         drop(element)
-    return shows_results
+    return found
 
 
 def drop(element: etree._Element) -> None:
@@ -121,7 +157,7 @@ def drop(element: etree._Element) -> None:
 def _flatten(parent: etree._Element, out: list[Piece]) -> None:
     text = parent.text
     if text and not text.isspace():
-        out.append(Piece(None, text))
+        out.append(_new(Piece, (None, text, 0)))
     headings = labels.HEADING_TAGS
     containers = labels.CONTAINER_TAGS
     for child in parent:
@@ -129,18 +165,18 @@ def _flatten(parent: etree._Element, out: list[Piece]) -> None:
         if isinstance(tag, str):  # not a comment or processing instruction
             level = headings.get(tag, 0)
             if level:
-                out.append(Piece(child, line_of(child), level))
+                out.append(_new(Piece, (child, line_of(child), level)))
             elif tag == "div" and _HEADING_WRAPPER in (child.get("class") or "").split():
                 _heading_wrapper(child, out)
             elif tag in containers and _holds_structure(child):
-                out.append(Piece(None, labels.LINE_MARK))
+                out.append(_new(Piece, (None, labels.LINE_MARK, 0)))
                 _flatten(child, out)
-                out.append(Piece(None, labels.LINE_MARK))
+                out.append(_new(Piece, (None, labels.LINE_MARK, 0)))
             else:
-                out.append(Piece(child))
+                out.append(_new(Piece, (child, "", 0)))
         tail = child.tail
         if tail and not tail.isspace():
-            out.append(Piece(None, tail))
+            out.append(_new(Piece, (None, tail, 0)))
 
 
 def _heading_wrapper(wrapper: etree._Element, out: list[Piece]) -> None:
@@ -148,9 +184,9 @@ def _heading_wrapper(wrapper: etree._Element, out: list[Piece]) -> None:
     for child in wrapper:
         level = labels.HEADING_TAGS.get(child.tag, 0) if isinstance(child.tag, str) else 0
         if level:
-            out.append(Piece(child, line_of(child), level))
+            out.append(_new(Piece, (child, line_of(child), level)))
             return
-    out.append(Piece(wrapper))
+    out.append(_new(Piece, (wrapper, "", 0)))
 
 
 def _holds_structure(element: etree._Element) -> bool:

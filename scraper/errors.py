@@ -2,23 +2,26 @@
 
 Each carries what it is about (the URL, the request, the path, the title) and
 says what was expected and what was found, so a log line is enough to act on.
-The crawler catches ``FetchError`` per page (record the page as failed, go on)
-and lets ``SiteUnreachable``, ``RequestBudgetExhausted``, ``RunLimitReached`` and
-``CrawlDelayTooLong`` end the run. ``commands.exits`` maps the tree to the exit
-statuses of README's table, in one place.
+Two branches come from the network: a ``FetchError`` is one request that failed
+(the crawler catches it per page: the page is recorded as failed, the run goes
+on), a ``RunStop`` ends the whole run (no per-page handler catches it, so it
+passes through to the run, which stops before its snapshot; the next run resumes
+the crawl). ``commands.exits`` maps the tree to the exit statuses of README's
+table, in one place.
 
     ScraperError
-    ├── FetchError(url, message)      the network side (``scraper.net``)
+    ├── FetchError(url, message)      one request failed (``scraper.net``): that page fails
     │   ├── OffSiteError              request or redirect to another host (refused, never sent)
     │   ├── ResponseTooLarge          body over ClientSettings.max_bytes (refused, not archived)
     │   ├── RetriesExhausted          per-request retry budget spent; .last_cause says why
     │   ├── RobotsDisallowed          robots.txt forbids the URL for our agent
-    │   ├── CrawlDelayTooLong         robots.txt asks for a Crawl-delay over the cap (run-level)
-    │   ├── RequestBudgetExhausted    --max-requests reached (run-level guard)
-    │   ├── RunLimitReached           --max-duration or the retry-wait budget spent (run-level)
-    │   ├── SiteUnreachable           robots.txt could not be fetched (5xx / network)
     │   ├── TooManyRedirects          more than the allowed redirect hops
     │   └── ApiError                  api.php answered with an error object (.code, .info)
+    ├── RunStop(url, message)         the run cannot go on (``scraper.net``): every page stops
+    │   ├── RequestBudgetExhausted    --max-requests reached
+    │   ├── RunLimitReached           --max-duration or the retry-wait budget spent
+    │   ├── SiteUnreachable           robots.txt could not be fetched, or the site stopped answering
+    │   └── CrawlDelayTooLong         robots.txt asks for a Crawl-delay over the cap
     ├── TitleOutsideArticlePath       a title whose URL would leave the article path (ValueError)
     ├── DiscoveryError(where, msg)    api.php answered what discovery cannot use (RuntimeError)
     │   ├── ContinuationLoop          a continuation handed out twice: following it would loop
@@ -49,7 +52,19 @@ class ScraperError(Exception):
 
 
 class FetchError(ScraperError):
-    """Base of every network-side failure; ``str()`` is ``"<url>: <message>"``."""
+    """One request failed (its page fails, the run goes on); ``str()`` is ``"<url>: <message>"``."""
+
+    def __init__(self, url: str, message: str) -> None:
+        super().__init__(f"{url}: {message}")
+        self.url = url
+        self.message = message
+
+
+class RunStop(ScraperError):
+    """The run cannot go on: no page is fetched after it; ``str()`` is ``"<url>: <message>"``.
+
+    Not a ``FetchError``, so a handler of one page's failure never swallows it.
+    """
 
     def __init__(self, url: str, message: str) -> None:
         super().__init__(f"{url}: {message}")
@@ -84,7 +99,7 @@ class RobotsDisallowed(FetchError):
     """robots.txt disallows this URL for the nora-archive agent; not requested."""
 
 
-class CrawlDelayTooLong(FetchError):
+class CrawlDelayTooLong(RunStop):
     """robots.txt asks for a Crawl-delay over ``ClientSettings.max_crawl_delay``.
 
     The site asks us not to crawl at any pace we can keep: the run stops at once
@@ -101,7 +116,7 @@ class CrawlDelayTooLong(FetchError):
         self.cap = cap
 
 
-class RunLimitReached(FetchError):
+class RunLimitReached(RunStop):
     """The run's wall-clock limit (``--max-duration``) or retry-wait budget is spent.
 
     ``kind`` is ``"duration"`` or ``"retry-wait"``. Nothing more is requested; the
@@ -113,11 +128,11 @@ class RunLimitReached(FetchError):
         self.kind = kind
 
 
-class RequestBudgetExhausted(FetchError):
+class RequestBudgetExhausted(RunStop):
     """The run-level ``max_requests`` guard was reached; nothing more is requested."""
 
 
-class SiteUnreachable(FetchError):
+class SiteUnreachable(RunStop):
     """The site did not answer robots.txt usably (5xx or network failure after retries)."""
 
 

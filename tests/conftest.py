@@ -13,6 +13,13 @@ query dependency store off (SMW's default), so inverse queries stay stale until 
 
 Without PHP (and without apt-get to install it) the wiki tests skip with the reason; under
 CI (``CI=true``) they never skip: a wiki that cannot start fails the run.
+
+Markers (pyproject.toml) are set here, so no test has to remember them: ``wiki`` on every
+test that uses a wiki fixture or lives under ``integration/wiki/``, ``browser`` on every
+test that calls ``tests.browser`` (or lives under ``integration/browser/``),
+``spreadsheet`` under ``integration/spreadsheet/``, ``slow`` on everything under
+``integration/`` and on the tests ``SLOW`` names. ``make test-fast`` deselects all four;
+``make test`` runs everything.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import FunctionType
 
 import pytest
 import responses
@@ -119,3 +127,72 @@ def mock() -> Iterator[responses.RequestsMock]:
     """``responses`` behind every ``requests`` session of the test."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield rsps
+
+
+# --- markers ------------------------------------------------------------------------------
+
+HERE = Path(__file__).resolve().parent
+#: a test that uses one of these (or a fixture that does) needs a loopback wiki
+WIKI_FIXTURES = frozenset(
+    {"testwiki", "scratch_wiki", "stale_scratch_wiki", "gemma_wiki", "renamed_wiki"}
+)
+#: a test under one of these folders gets the folder's marker
+FOLDER_MARKERS = {
+    HERE / "integration": "slow",  # end to end: nora in subprocesses against loopback servers
+    HERE / "integration" / "wiki": "wiki",
+    HERE / "integration" / "browser": "browser",
+    HERE / "integration" / "spreadsheet": "spreadsheet",
+}
+
+#: slow tests outside integration/ (whole files, or file::function for every parameter),
+#: each over 2.5 s on the shared two-core machine: timing sweeps (n vs 4n), sweeps over
+#: every offset or mutation, Hypothesis runs of hundreds of examples, nora in subprocesses,
+#: pywb and the WACZ validator, wall-clock limits. make test runs them, test-fast does not.
+SLOW = frozenset({
+    "parsers/test_parsers_linear.py",
+    "project/test_linear_time.py",
+    "integration/wiki/test_crawl_kill.py",
+    "parsers/test_conservation.py::test_no_mutation_loses_visible_text",
+    "scraper/test_package.py::test_pywb_replays_three_pages_byte_identical",
+    "scraper/test_package.py::test_the_package_is_valid_for_the_formats_own_validator",
+    "scraper/test_archive.py::test_repair_cuts_torn_tail_at_many_offsets_of_the_last_exchange",
+    "scraper/test_crawl_faultproxy.py::test_faults_are_seeded_and_bounded",
+    "scraper/test_hostile_client.py::test_a_drip_ends_at_the_per_request_wall_clock_limit",
+    "output/test_terminal.py::test_show_escapes_header_values_and_html_on_a_terminal",
+    "output/test_terminal.py::test_api_error_info_is_escaped_by_crawl_and_by_status",
+    "output/test_diff.py::test_old_plus_diff_is_new",
+    "output/test_output_csv.py::test_any_text_matches_the_csv_module",
+    "commands/test_cli_parse.py::test_console_script",
+})  # fmt: skip
+
+
+def _is_slow(item: pytest.Item, path: Path) -> bool:
+    where = path.relative_to(HERE).as_posix()
+    function = getattr(item, "originalname", item.name)
+    return where in SLOW or f"{where}::{function}" in SLOW
+
+
+def _calls_the_browser(item: pytest.Item) -> bool:
+    """Whether the test function names a function of ``tests.browser`` (Chromium)."""
+    function = getattr(item, "function", None)
+    if not isinstance(function, FunctionType):
+        return False
+    names = function.__code__.co_names
+    return any(
+        getattr(function.__globals__.get(name), "__module__", None) == "tests.browser"
+        for name in names
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        path = Path(str(item.path)).resolve()
+        for folder, marker in FOLDER_MARKERS.items():
+            if path.is_relative_to(folder):
+                item.add_marker(marker)
+        if WIKI_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker("wiki")
+        if _calls_the_browser(item):
+            item.add_marker("browser")
+        if path.is_relative_to(HERE) and _is_slow(item, path):
+            item.add_marker("slow")

@@ -201,7 +201,7 @@ def reference_crawl(testwiki: Any, tmp_path_factory: pytest.TempPathFactory) -> 
 def reference_status(snapshot: Path) -> int:
     """The exit status a crawl that wrote ``snapshot`` without failures should have had.
 
-    ``output.status``: PARTIAL (1) when pages carry parse warnings, else OK (0).
+    ``commands.exits.crawl_status``: PARTIAL (1) when pages carry parse warnings, else OK (0).
     """
     manifest = json.loads((Path(snapshot) / "manifest.json").read_text(encoding="utf-8"))
     return 1 if manifest["extra"].get("pages_with_warnings") else 0

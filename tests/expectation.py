@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from parsers import ParsedPage
 
 # pages rendered by the real SMW test wiki (smw-*) are checked against the ground truth
-# saved with them, in tests/test_fixtures_smw.py; every other fixture has an EXPECT entry
+# saved with them, in tests/parsers/test_fixtures_smw.py; every other fixture has an EXPECT entry
 # here, the plain-MediaWiki renderings (mw139-*) included
 REAL_WIKI_PREFIX = ("smw-",)
 

@@ -3,7 +3,7 @@
 Titles, property labels in order, relation counts by kind, categories, element
 type, warnings, section headings, and the per-fixture checks of
 ``tests.fixture_checks``: stated independently of the goldens, so a wrong golden
-cannot hide a bug (``tests/test_golden_semantics.py`` holds them to it).
+cannot hide a bug (``tests/parsers/test_golden_semantics.py`` holds them to it).
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ LOCK = "goldens.lock.json"
 ``parser_version`` fields left out). Parser output that changes must come with a new
 ``PARSER_VERSION`` - that is how ``nora export`` knows old crawls need re-parsing - so
 ``make golden`` refuses to record changed goldens under the old version, and
-``tests/test_golden.py`` fails when goldens and version disagree."""
+``tests/parsers/test_golden.py`` fails when goldens and version disagree."""
 
 
 def goldens_digest(folder: Path = FIXTURES) -> str:

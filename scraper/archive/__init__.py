@@ -1,8 +1,8 @@
 """The raw archive on disk: WARC files, their SQLite index, and what reads them back.
 
 ``paths`` names them; ``warc`` writes, ``reader`` and ``integrity`` read and check,
-``recovery`` re-indexes after a kill; ``state`` (with ``rows``, ``migrations``,
-``factindex``, ``factsread``) is the index; ``lock`` keeps crawls, exports and prunes
-apart; ``assembly`` re-parses a crawl's pages into a snapshot, and ``export``,
-``reexport``, ``package``, ``lookup``, ``targets`` and ``prune`` work from it offline.
+``recovery`` re-indexes after a kill (parsing pages with ``parsed``); ``state`` (with
+``rows``, ``migrations``, ``fetchindex``, ``factindex``) is the index, ``readonly`` opens
+it for the offline commands; ``lock`` keeps crawls, exports and prunes apart; ``prune``
+removes old crawls. What is made from the archive lives in ``scraper.snapshot``.
 """

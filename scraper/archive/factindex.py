@@ -1,6 +1,5 @@
-"""The crawl state's index of SMW's data (schema 2 of ``state.sqlite``), as a part of ``State``.
+"""The crawl state's index of SMW's data (schema 2 of ``state.sqlite``): ``state.facts``.
 
-Kept apart from ``scraper.archive.state`` so each module stays small; ``State`` inherits it.
 What it indexes (tables in the ``scraper.archive.state`` docstring):
 
 - every SMW answer a crawl archived that a snapshot reads back (``smw_records``): the
@@ -8,8 +7,7 @@ What it indexes (tables in the ``scraper.archive.state`` docstring):
   ``Special:ExportRDF`` answer (``pages``);
 - per page fetch, the answer that holds its facts and how whole it was (``smw_pages``);
 - per page fetch, its page-valued facts with the digest of their subject
-  (``fact_targets``): what the plan refetches when a page's relations change;
-- per redirect of a listing, its revision and ``touched`` (``redirects``).
+  (``fact_targets``): what the plan refetches when a page's relations change.
 """
 
 from __future__ import annotations
@@ -19,7 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scraper.archive.fetchindex import ARCHIVED_FETCH
-from scraper.archive.rows import RedirectVersion
 
 SCHEMA_KINDS = ("siteinfo", "properties", "types")
 _KINDS = ", ".join("?" * len(SCHEMA_KINDS))
@@ -75,10 +72,28 @@ def _chunks(ids: list[int], size: int = 500) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
-class FactIndex:
-    """The SMW part of the crawl state (``State`` provides ``_db``)."""
+def schema_records(db: sqlite3.Connection, crawl_id: int) -> list[SmwRecord]:
+    """The schema answers (property list, types) a snapshot of ``crawl_id`` reads: those of
+    the newest crawl up to it that fetched them, in the order they were fetched."""
+    row = db.execute(
+        f"SELECT max(crawl_id) FROM smw_records WHERE crawl_id <= ? AND kind IN ({_KINDS})",
+        (crawl_id, *SCHEMA_KINDS),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return []
+    cur = db.execute(
+        f"SELECT {_RECORD_COLUMNS} FROM smw_records r WHERE r.crawl_id = ?"
+        f" AND r.kind IN ({_KINDS}) ORDER BY r.id",
+        (int(row[0]), *SCHEMA_KINDS),
+    )
+    return [_record(tuple(r)) for r in cur]
 
-    _db: sqlite3.Connection
+
+class FactIndex:
+    """The SMW part of the crawl state: ``state.facts``."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
 
     # -- SMW answers -----------------------------------------------------------------
 
@@ -121,20 +136,8 @@ class FactIndex:
             raise
 
     def schema_records(self, crawl_id: int) -> list[SmwRecord]:
-        """The schema answers (property list, types) a snapshot of ``crawl_id`` reads: those of
-        the newest crawl up to it that fetched them, in the order they were fetched."""
-        row = self._db.execute(
-            f"SELECT max(crawl_id) FROM smw_records WHERE crawl_id <= ? AND kind IN ({_KINDS})",
-            (crawl_id, *SCHEMA_KINDS),
-        ).fetchone()
-        if row is None or row[0] is None:
-            return []
-        cur = self._db.execute(
-            f"SELECT {_RECORD_COLUMNS} FROM smw_records r WHERE r.crawl_id = ?"
-            f" AND r.kind IN ({_KINDS}) ORDER BY r.id",
-            (int(row[0]), *SCHEMA_KINDS),
-        )
-        return [_record(tuple(r)) for r in cur]
+        """The schema answers a snapshot of ``crawl_id`` reads (:func:`schema_records`)."""
+        return schema_records(self._db, crawl_id)
 
     def has_schema(self, crawl_id: int) -> bool:
         row = self._db.execute(
@@ -196,93 +199,3 @@ class FactIndex:
             for fid, target, digest in cur:
                 out[int(fid)].setdefault(str(target), set()).add(str(digest))
         return {fid: {t: frozenset(d) for t, d in found.items()} for fid, found in out.items()}
-
-    def set_crawl_facts(self, crawl_id: int, on: bool) -> None:
-        """Record whether a crawl asks SMW for facts (its snapshot holds them then)."""
-        self._db.execute("UPDATE crawls SET facts = ? WHERE id = ?", (int(on), crawl_id))
-
-    def crawl_facts(self, crawl_id: int) -> bool:
-        row = self._db.execute("SELECT facts FROM crawls WHERE id = ?", (crawl_id,)).fetchone()
-        return bool(row and row[0])
-
-    # -- redirects with their version ------------------------------------------------
-
-    def redirect_versions(self, crawl_id: int) -> dict[str, RedirectVersion]:
-        cur = self._db.execute(
-            "SELECT from_title, to_title, revision_id, touched FROM redirects WHERE crawl_id = ?",
-            (crawl_id,),
-        )
-        return {
-            str(a): RedirectVersion(str(b), None if r is None else int(r), t) for a, b, r, t in cur
-        }
-
-    # -- targets after a parser upgrade ----------------------------------------------
-
-    def stale_targets(self, version: str) -> list[tuple[int, str, str, str, int]]:
-        """(fetch id, title, url, warc file, offset) of each title's newest ok fetch whose
-        targets were computed by another parser version (or before versions were kept)."""
-        cur = self._db.execute(
-            "SELECT id, title, url, warc_file, warc_offset FROM fetches WHERE id IN"
-            " (SELECT max(id) FROM fetches WHERE outcome = 'ok' GROUP BY title)"
-            " AND coalesce(targets_version, '') <> ? AND warc_file IS NOT NULL"
-            " AND warc_offset IS NOT NULL ORDER BY warc_file, warc_offset",
-            (version,),
-        )
-        return [(int(i), str(t), str(u), str(f), int(o)) for i, t, u, f, o in cur]
-
-    def replace_targets(
-        self, fetch_id: int, targets: Iterable[str], version: str, shows_query: bool = False
-    ) -> None:
-        """The HTML targets (and query flag) of one fetch, recomputed by parser ``version``."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            self._db.execute("DELETE FROM targets WHERE fetch_id = ?", (fetch_id,))
-            self._db.executemany(
-                "INSERT OR IGNORE INTO targets VALUES (?, ?)", ((fetch_id, t) for t in targets)
-            )
-            self._db.execute(
-                "UPDATE fetches SET targets_version = ?, shows_query = ? WHERE id = ?",
-                (version, int(shows_query), fetch_id),
-            )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-
-    def query_pages(self) -> set[str]:
-        """Titles whose newest ok fetch shows an SMW query's results in its body."""
-        cur = self._db.execute(
-            "SELECT title FROM fetches WHERE id IN"
-            " (SELECT max(id) FROM fetches WHERE outcome = 'ok' GROUP BY title)"
-            " AND shows_query = 1"
-        )
-        return {str(r[0]) for r in cur}
-
-    def edited_when_fetched(self, before_crawl: int) -> set[str]:
-        """Titles whose newest ok fetch before crawl ``before_crawl`` showed another
-        revision than the listed one (edited during that crawl)."""
-        cur = self._db.execute(
-            "SELECT title FROM fetches WHERE id IN"
-            " (SELECT max(id) FROM fetches WHERE outcome = 'ok' AND crawl_id < ?"
-            " GROUP BY title) AND fetched_revision IS NOT NULL",
-            (before_crawl,),
-        )
-        return {str(r[0]) for r in cur}
-
-    def fetched_again(self, crawl_id: int) -> set[str]:
-        """Titles with more than one ok fetch in this crawl (refetched once already)."""
-        cur = self._db.execute(
-            "SELECT title FROM fetches WHERE crawl_id = ? AND outcome = 'ok'"
-            " GROUP BY title HAVING count(*) > 1",
-            (crawl_id,),
-        )
-        return {str(r[0]) for r in cur}
-
-    def mid_crawl_edits(self, crawl_id: int) -> list[tuple[str, int, int]]:
-        """(title, listed revision, fetched revision) of pages edited between listing and fetch."""
-        cur = self._db.execute(
-            "SELECT title, revision_id, fetched_revision FROM fetches WHERE crawl_id = ?"
-            " AND outcome = 'ok' AND fetched_revision IS NOT NULL ORDER BY title",
-            (crawl_id,),
-        )
-        return [(str(t), int(a), int(b)) for t, a, b in cur]

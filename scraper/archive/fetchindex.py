@@ -1,13 +1,13 @@
 """The crawl state's reads of the fetches, as a part of ``State``; and the one query of a crawl.
 
 "The archived record of each page in crawl C" is asked by the crawl's own
-snapshot (``scraper.archive.assembly``), by ``nora export`` and ``nora package``
+snapshot (``scraper.snapshot.assembly``), by ``nora export`` and ``nora package``
 of any crawl, and by ``nora prune`` (which files a kept crawl still reads). It
 is one definition here: the page's newest ok fetch in crawl C or before
 (:data:`ARCHIVED_FETCH`), beside the outcome of C's own newest attempt
 (:data:`CRAWL_ATTEMPT`: a page C found gone is not in its snapshot), streamed by
 :func:`crawl_pages` in snapshot order. Module-level, so a read-only connection
-(``scraper.archive.export.connect_state``) can ask it as well as ``State``.
+(``scraper.archive.readonly.connect_state``) can ask it as well as ``State``.
 """
 
 from __future__ import annotations
@@ -75,9 +75,11 @@ def crawl_pages(
 
 
 class FetchIndex:
-    """What the plan and the snapshots read of the ``fetches`` table (a mixin of ``State``)."""
+    """What the plan and the snapshots read of the ``fetches`` and ``targets`` tables, and the
+    targets recomputed after a parser upgrade: ``state.fetches``."""
 
-    _db: sqlite3.Connection
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
 
     def _fetch_rows(self, sql: str, params: tuple[object, ...]) -> Iterator[FetchRow]:
         for r in self._db.execute(sql, params):
@@ -133,10 +135,6 @@ class FetchIndex:
         """The archived record of each page in the crawl, streamed (``crawl_pages``)."""
         return crawl_pages(self._db, crawl_id)
 
-    def fetch_by_id(self, fetch_id: int) -> FetchRow | None:
-        sql = f"SELECT {_FETCHES} FROM fetches WHERE id = ?"
-        return next(self._fetch_rows(sql, (fetch_id,)), None)
-
     def targets(self, fetch_ids: Iterable[int]) -> dict[int, frozenset[str]]:
         """Direct relation targets per fetch id (ids without targets are absent)."""
         out: dict[int, set[str]] = {}
@@ -150,3 +148,72 @@ class FetchIndex:
             for fid, target in cur:
                 out.setdefault(int(fid), set()).add(str(target))
         return {k: frozenset(v) for k, v in out.items()}
+
+    def stale_targets(self, version: str) -> list[tuple[int, str, str, str, int]]:
+        """(fetch id, title, url, warc file, offset) of each title's newest ok fetch whose
+        targets were computed by another parser version (or before versions were kept)."""
+        cur = self._db.execute(
+            "SELECT id, title, url, warc_file, warc_offset FROM fetches WHERE id IN"
+            " (SELECT max(id) FROM fetches WHERE outcome = 'ok' GROUP BY title)"
+            " AND coalesce(targets_version, '') <> ? AND warc_file IS NOT NULL"
+            " AND warc_offset IS NOT NULL ORDER BY warc_file, warc_offset",
+            (version,),
+        )
+        return [(int(i), str(t), str(u), str(f), int(o)) for i, t, u, f, o in cur]
+
+    def replace_targets(
+        self, fetch_id: int, targets: Iterable[str], version: str, shows_query: bool = False
+    ) -> None:
+        """The HTML targets (and query flag) of one fetch, recomputed by parser ``version``."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("DELETE FROM targets WHERE fetch_id = ?", (fetch_id,))
+            self._db.executemany(
+                "INSERT OR IGNORE INTO targets VALUES (?, ?)", ((fetch_id, t) for t in targets)
+            )
+            self._db.execute(
+                "UPDATE fetches SET targets_version = ?, shows_query = ? WHERE id = ?",
+                (version, int(shows_query), fetch_id),
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def query_pages(self) -> set[str]:
+        """Titles whose newest ok fetch shows an SMW query's results in its body."""
+        cur = self._db.execute(
+            "SELECT title FROM fetches WHERE id IN"
+            " (SELECT max(id) FROM fetches WHERE outcome = 'ok' GROUP BY title)"
+            " AND shows_query = 1"
+        )
+        return {str(r[0]) for r in cur}
+
+    def edited_when_fetched(self, before_crawl: int) -> set[str]:
+        """Titles whose newest ok fetch before crawl ``before_crawl`` showed another
+        revision than the listed one (edited during that crawl)."""
+        cur = self._db.execute(
+            "SELECT title FROM fetches WHERE id IN"
+            " (SELECT max(id) FROM fetches WHERE outcome = 'ok' AND crawl_id < ?"
+            " GROUP BY title) AND fetched_revision IS NOT NULL",
+            (before_crawl,),
+        )
+        return {str(r[0]) for r in cur}
+
+    def fetched_again(self, crawl_id: int) -> set[str]:
+        """Titles with more than one ok fetch in this crawl (refetched once already)."""
+        cur = self._db.execute(
+            "SELECT title FROM fetches WHERE crawl_id = ? AND outcome = 'ok'"
+            " GROUP BY title HAVING count(*) > 1",
+            (crawl_id,),
+        )
+        return {str(r[0]) for r in cur}
+
+    def mid_crawl_edits(self, crawl_id: int) -> list[tuple[str, int, int]]:
+        """(title, listed revision, fetched revision) of pages edited between listing and fetch."""
+        cur = self._db.execute(
+            "SELECT title, revision_id, fetched_revision FROM fetches WHERE crawl_id = ?"
+            " AND outcome = 'ok' AND fetched_revision IS NOT NULL ORDER BY title",
+            (crawl_id,),
+        )
+        return [(str(t), int(a), int(b)) for t, a, b in cur]

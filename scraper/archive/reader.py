@@ -16,8 +16,8 @@ from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
 
+from scraper.coding import decode_body
 from scraper.errors import ArchiveError, ResponseTooLarge
-from scraper.net.wire import decode_body
 
 _NO_LIMIT = 1 << 40  # decoding cap when reading back: the client capped the fetch
 log = logging.getLogger(__name__)

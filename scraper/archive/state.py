@@ -31,7 +31,7 @@ What it holds, and why:
 - ``fetches.fetched_revision`` (schema 2): the revision the fetched HTML shows, when it
   differs from the listed one (the page was edited between listing and fetch);
   ``fetches.targets_version``: the parser version that computed the fetch's targets
-  (``scraper.archive.targets`` recomputes them after a parser upgrade); ``redirects.revision_id``
+  (``scraper.snapshot.targets`` recomputes them after a parser upgrade); ``redirects.revision_id``
   and ``.touched``: redirects are listed with their version, so a redirect edited to
   point elsewhere is seen.
 - ``fetches.shows_query`` (schema 3): the fetched page's body shows an SMW query's
@@ -51,7 +51,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
-from scraper.archive.existence import Existing, existing_titles
 from scraper.archive.factindex import FactIndex
 from scraper.archive.fetchindex import FetchIndex
 from scraper.archive.migrations import MIGRATIONS as _MIGRATIONS
@@ -61,6 +60,7 @@ from scraper.archive.rows import (
     FetchRow,
     ListedPage,
     NewFetch,
+    RedirectVersion,
     listed_page,
     listing_values,
 )
@@ -88,6 +88,12 @@ def _crawl(row: sqlite3.Row | tuple[object, ...]) -> CrawlRow:
         listing_done=bool(r[6]),
         snapshot_id=None if r[7] is None else str(r[7]),
     )
+
+
+def crawl_redirects(db: sqlite3.Connection, crawl_id: int) -> dict[str, str]:
+    """The redirects (from -> to) crawl ``crawl_id`` listed; on any connection to the state."""
+    cur = db.execute("SELECT from_title, to_title FROM redirects WHERE crawl_id = ?", (crawl_id,))
+    return {str(a): str(b) for a, b in cur}
 
 
 #: how long a connection waits for another process's SQLite lock on the state before
@@ -120,16 +126,20 @@ def open_read_only(path: Path, *, check_same_thread: bool = True) -> sqlite3.Con
     return db
 
 
-class State(FetchIndex, FactIndex):
+class State:
     """The crawl state database; ``with State.open(path) as state:``.
 
-    Its reads of the fetches (what the plan and the snapshot need) are
-    ``scraper.archive.fetchindex.FetchIndex``; its SMW part (facts, redirect versions,
-    targets after a parser upgrade) is ``scraper.archive.factindex.FactIndex``."""
+    It writes the crawls, listings, redirects and fetches itself; two collaborators on
+    the same connection read the rest: ``state.fetches``
+    (:class:`~scraper.archive.fetchindex.FetchIndex`: what the plan and the snapshots
+    read of the fetches and their targets) and ``state.facts``
+    (:class:`~scraper.archive.factindex.FactIndex`: the SMW answers and facts)."""
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._db = connection
         self.path = path
+        self.fetches = FetchIndex(connection)
+        self.facts = FactIndex(connection)
 
     @classmethod
     def open(cls, path: Path) -> State:
@@ -156,6 +166,12 @@ class State(FetchIndex, FactIndex):
                     self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {number + 1}")
             self._db.execute("COMMIT")
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection itself, for the queries a read-only reader asks as well
+        (``scraper.snapshot.pipeline``)."""
+        return self._db
 
     @property
     def schema_version(self) -> int:
@@ -222,6 +238,10 @@ class State(FetchIndex, FactIndex):
 
     def set_full(self, crawl_id: int) -> None:
         self._db.execute("UPDATE crawls SET full = 1 WHERE id = ?", (crawl_id,))
+
+    def set_crawl_facts(self, crawl_id: int, on: bool) -> None:
+        """Record whether a crawl asks SMW for facts (its snapshot holds them then)."""
+        self._db.execute("UPDATE crawls SET facts = ? WHERE id = ?", (int(on), crawl_id))
 
     def set_snapshot_id(self, crawl_id: int, snapshot_id: str) -> None:
         self._db.execute("UPDATE crawls SET snapshot_id = ? WHERE id = ?", (snapshot_id, crawl_id))
@@ -331,15 +351,17 @@ class State(FetchIndex, FactIndex):
         cur = self._db.execute("SELECT title FROM listing WHERE crawl_id = ?", (crawl_id,))
         return {str(r[0]) for r in cur}
 
-    def redirects(self, crawl_id: int) -> dict[str, str]:
+    def redirect_versions(self, crawl_id: int) -> dict[str, RedirectVersion]:
         cur = self._db.execute(
-            "SELECT from_title, to_title FROM redirects WHERE crawl_id = ?", (crawl_id,)
+            "SELECT from_title, to_title, revision_id, touched FROM redirects WHERE crawl_id = ?",
+            (crawl_id,),
         )
-        return {str(a): str(b) for a, b in cur}
+        return {
+            str(a): RedirectVersion(str(b), None if r is None else int(r), t) for a, b, r, t in cur
+        }
 
-    def existing(self, crawl_id: int) -> Existing:
-        """Which titles exist as of the crawl (``scraper.archive.existence``)."""
-        return existing_titles(self._db, crawl_id)
+    def redirects(self, crawl_id: int) -> dict[str, str]:
+        return crawl_redirects(self._db, crawl_id)
 
     # -- fetches --------------------------------------------------------------
 

@@ -25,13 +25,12 @@ response is missing is cut). A run never appends to an older file: it starts a
 new one on its first write.
 
 Only a writer holding the data folder's lock may open a :class:`WarcArchive`
-(opening repairs). Readers use the functions, which never modify a file:
-:func:`read_record` (random access by file and offset, as indexed in
-``state.sqlite``; returns a typed :class:`ResponseHead` and the decoded body),
-:func:`iter_responses` (streaming, from an offset), :func:`warc_files` (writing
-order) and :func:`check_warc` (every member and digest to the end, for
-``nora verify --archive``). The readers live in :mod:`scraper.archive.reader` and the
-checks in :mod:`scraper.archive.integrity`; this module re-exports them.
+(opening repairs). Readers use functions, which never modify a file:
+:func:`warc_files` here (writing order); in :mod:`scraper.archive.reader`,
+``read_record`` (random access by file and offset, as indexed in ``state.sqlite``;
+returns a typed ``ResponseHead`` and the decoded body) and ``iter_responses``
+(streaming, from an offset); in :mod:`scraper.archive.integrity`, ``check_warc``
+(every member and digest to the end, for ``nora verify --archive``; re-exported here).
 
 Bodies read back are decoded (gzip/deflate content-coding undone), and
 ``ArchivedRecord.payload_sha256`` is the SHA-256 of that decoded body, equal to
@@ -58,20 +57,17 @@ from typing import BinaryIO
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.warcwriter import WARCWriter
 
+from output.manifest import tool_version
 from output.staging import fsync_dir
 from scraper.archive.integrity import check_warc, complete_record_type, iter_members
-from scraper.archive.reader import ArchivedRecord, ResponseHead, iter_responses, read_record
-from scraper.net.useragent import tool_version
+from scraper.archive.reader import ArchivedRecord
 
 __all__ = [
     "WARC_SUFFIX",
     "ArchivedRecord",
     "Repair",
-    "ResponseHead",
     "WarcArchive",
     "check_warc",
-    "iter_responses",
-    "read_record",
     "warc_files",
 ]
 
@@ -173,11 +169,6 @@ class WarcArchive:
     def files(self) -> list[Path]:
         """This archive's WARC files in writing order."""
         return warc_files(self.warc_dir, self.prefix)
-
-    @property
-    def current_file(self) -> str | None:
-        """Name of the file being written (None before the first write)."""
-        return self._name
 
     def _next_seq(self) -> int:
         seqs = [int(m["seq"]) for p in self.files() if (m := _NAME_RE.match(p.name))]

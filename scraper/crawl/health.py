@@ -33,8 +33,8 @@ from output.history import HISTORY_DIR, SNAPSHOTS_DIR, latest_snapshot, read_com
 from scraper.archive.lock import LOCK_NAME, parse_holder
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.archive.state import open_read_only
+from scraper.clock import iso_utc
 from scraper.crawl.journal import RunEntry, recent_runs
-from scraper.net.wire import iso_utc
 
 DIFFS_DIR = "diffs"  # = commands.diff.DIFFS_DIR
 #: a page whose newest attempts failed this many crawls in a row is listed

@@ -25,8 +25,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from output.status import ExitStatus
-
 if TYPE_CHECKING:
     from scraper.crawl.outcome import CrawlOutcome
 
@@ -42,7 +40,7 @@ class RunEntry:
 
     ts: str  # when it ended, ISO UTC
     crawl_id: int | None  # None: it ended before a crawl began
-    status: str  # ExitStatus name: OK, PARTIAL, USAGE, LOCKED, UNREACHABLE
+    status: str  # the exit status's name (commands.exits.ExitStatus): OK, PARTIAL, ...
     exit: int
     listed: int = 0
     fetched: int = 0
@@ -60,9 +58,12 @@ def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def run_entry(status: ExitStatus, message: str, outcome: CrawlOutcome | None = None) -> RunEntry:
-    """The journal line of a run that ended with ``status`` (and ``outcome``, if it ran)."""
-    entry = RunEntry(ts=now_iso(), crawl_id=None, status=status.name, exit=int(status))
+def run_entry(
+    status: str, code: int, message: str, outcome: CrawlOutcome | None = None
+) -> RunEntry:
+    """The journal line of a run that ended with exit status ``status`` (its name) and
+    ``code`` (and ``outcome``, if it ran)."""
+    entry = RunEntry(ts=now_iso(), crawl_id=None, status=status, exit=code)
     if outcome is not None:
         entry = replace(
             entry,

@@ -12,13 +12,9 @@ listing after ``MAX_STALLED_ANSWERS`` answers in a row that bring no new title.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from scraper.crawl.siteinfo import SiteInfo
 from scraper.errors import ListingTooLong
-
-if TYPE_CHECKING:
-    from scraper.crawl.siteinfo import SiteInfo
-
 
 #: the wiki's page count is multiplied by this, plus LISTING_SLACK, to bound a listing
 LISTING_MARGIN = 1.25
@@ -68,11 +64,3 @@ def listing_bound(info: SiteInfo) -> int:
     if not counts:
         return LISTING_DEFAULT_BOUND
     return int(max(counts) * LISTING_MARGIN) + LISTING_SLACK
-
-
-def count(value: object) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None

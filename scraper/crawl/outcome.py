@@ -1,35 +1,49 @@
 """What one run of ``nora crawl`` did, and the one line it prints at the end.
 
-Also how each way a run can stop maps to an exit status and a message
-(``discovery_status``/``discovery_message`` before the fetch, ``stop_reason``
-during it), so the statuses of README's table are decided in one place.
+The run says what happened (an ``Ending``, the counts, and the error that stopped it
+early, if one did) and in words (``discovery_message`` before the fetch,
+``stop_reason`` during it); the exit status is the command's to decide
+(``commands.exits.crawl_status``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from output.shrink import Shrink
-from output.status import ExitStatus
 from scraper.crawl.plan import Plan
 from scraper.errors import (
     CrawlDelayTooLong,
     DiscoveryError,
-    FetchError,
     RequestBudgetExhausted,
     RobotsDisallowed,
     RunLimitReached,
+    RunStop,
 )
+
+
+class Ending(Enum):
+    """How a run ended."""
+
+    #: its snapshot was written and published (the counts say whether pages fell short)
+    PUBLISHED = "published"
+    #: its snapshot was written and held back: it would shrink the archive sharply
+    HELD = "held"
+    #: a dry run: the wiki listed and the plan made, nothing fetched
+    PLANNED = "planned"
+    #: an error ended it before its snapshot (``CrawlOutcome.error``); the next run resumes
+    STOPPED = "stopped"
 
 
 @dataclass(frozen=True, slots=True)
 class CrawlOutcome:
     """What a run did; ``summary()`` is the one line printed at the end."""
 
-    status: ExitStatus
+    ending: Ending
     message: str
     crawl_id: int | None = None
     snapshot_dir: Path | None = None
@@ -42,13 +56,17 @@ class CrawlOutcome:
     warnings: int = 0
     requests: int = 0
     seconds: float = 0.0
+    unreadable: int = 0  # pages whose SMW data could not be read
     plan: Plan | None = None
     checks: str = ""  # the one-line summary of the snapshot's cross-checks
+    #: what stopped the run early (a RunStop, robots.txt, an unusable answer, a full disk)
+    error: BaseException | None = None
 
-    def summary(self) -> str:
+    def summary(self, status: str = "") -> str:
+        """The run in one line; ``status`` is the exit status's name (else the ending's)."""
         parts = [
             f"crawl {self.crawl_id}" if self.crawl_id is not None else "crawl",
-            self.status.name,
+            status or self.ending.name,
             f"listed {self.listed}",
             f"fetched {self.fetched}",
             f"failed {self.failed}",
@@ -63,18 +81,6 @@ class CrawlOutcome:
         if self.snapshot_dir is not None:
             parts.append(f"snapshot {self.snapshot_dir}")
         return "nora crawl: " + ", ".join(parts) + (f" - {self.message}" if self.message else "")
-
-
-def discovery_status(exc: Exception) -> ExitStatus:
-    """A spent --max-requests budget is PARTIAL (run again), not an unreachable site;
-    a spent time limit is STOPPED; a site that forbids the crawl REFUSED."""
-    if isinstance(exc, RequestBudgetExhausted):
-        return ExitStatus.PARTIAL
-    if isinstance(exc, RunLimitReached):
-        return ExitStatus.STOPPED
-    if isinstance(exc, RobotsDisallowed | CrawlDelayTooLong):
-        return ExitStatus.REFUSED
-    return ExitStatus.UNREACHABLE
 
 
 def discovery_message(exc: Exception) -> str:
@@ -111,11 +117,20 @@ def http_error(status: int) -> str:
     return f"HTTP {status}"
 
 
-def stop_reason(exc: FetchError) -> tuple[ExitStatus, str]:
-    """Status and words for a run that stopped mid-fetch (to be resumed)."""
+def stop_reason(exc: RunStop) -> str:
+    """Words for a run that stopped mid-fetch (to be resumed)."""
     if isinstance(exc, RequestBudgetExhausted):
-        return ExitStatus.PARTIAL, "request budget spent"
+        return "request budget spent"
     if isinstance(exc, RunLimitReached):
         what = "--max-duration" if exc.kind == "duration" else "the retry-wait budget"
-        return ExitStatus.STOPPED, f"time limit reached ({what})"
-    return ExitStatus.UNREACHABLE, "the site stopped answering"
+        return f"time limit reached ({what})"
+    if isinstance(exc, CrawlDelayTooLong):
+        return "robots.txt asks for too slow a pace"
+    return "the site stopped answering"
+
+
+def ran_out(exc: Exception) -> bool:
+    """A listing that ended on a budget, a time limit or the site's refusal (not a failure)."""
+    return isinstance(
+        exc, RequestBudgetExhausted | RunLimitReached | RobotsDisallowed | CrawlDelayTooLong
+    )

@@ -1,11 +1,11 @@
 """The fetch phase of a crawl: rounds of plan -> fetch, each page's HTML and SMW's facts.
 
-``Rounds`` is a part of :class:`scraper.crawl.run.Crawler` (a mixin, like
-``scraper.crawl.publication``): it fetches what the plan says, records each fetch in the
-state right after its WARC record is durable, asks SMW for the facts of the pages
-fetched (``scraper.crawl.smw``, a batch at a time, so a page's facts are at most a batch
-younger than its HTML), then plans again, since the pages just fetched may name new
-relation targets. At the end it asks for the facts of every listed page whose
+``Rounds`` is handed the run's context (``scraper.crawl.context``), the open state and
+the client by :class:`scraper.crawl.run.Crawler`: it fetches what the plan says, records
+each fetch in the state right after its WARC record is durable, asks SMW for the facts
+of the pages fetched (``scraper.crawl.smw``, a batch at a time, so a page's facts are at
+most a batch younger than its HTML), then plans again, since the pages just fetched may
+name new relation targets. At the end it asks for the facts of every listed page whose
 archived version has none yet (facts were off, an answer failed, a killed run).
 
 A page whose HTML shows another revision than the one listed was edited between
@@ -22,30 +22,22 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from parsers import PARSER_VERSION
-from scraper.archive.recovery import direct_targets, parse_html, reindex, shows_query
+from scraper.archive.parsed import direct_targets, parse_html, shows_query
+from scraper.archive.recovery import reindex
 from scraper.archive.state import CrawlRow, ListedPage, NewFetch, State
-from scraper.crawl.config import CrawlConfig
+from scraper.clock import iso_utc
+from scraper.crawl.context import RunContext, Site
 from scraper.crawl.discovery import article_url
 from scraper.crawl.outcome import http_error
 from scraper.crawl.plan import Known, Plan, PlanInput, make_plan
 from scraper.crawl.progress import Progress
-from scraper.crawl.siteinfo import SiteInfo
-from scraper.crawl.smw import FactsFetcher, FactsStats, SmwSite
-from scraper.errors import (
-    FetchError,
-    RequestBudgetExhausted,
-    RunLimitReached,
-    SiteUnreachable,
-    TitleOutsideArticlePath,
-)
+from scraper.crawl.smw import FactsFetcher
+from scraper.errors import FetchError, TitleOutsideArticlePath
 from scraper.net.articles import title_problem
 from scraper.net.client import Client
-from scraper.net.wire import iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -57,29 +49,30 @@ MAX_ROUNDS = 5
 class Rounds:
     """The fetch phase of a crawl run (see the module docstring)."""
 
-    config: CrawlConfig
-    info: SiteInfo
-    smw: SmwSite | None
-    warc_dir: Path
-    fetched_now: int
-    _now: Callable[[], datetime]
-    _facts: FactsFetcher | None
+    def __init__(self, context: RunContext, site: Site, state: State, client: Client) -> None:
+        self.context = context
+        self.site = site
+        self.state = state
+        self.client = client
 
-    def _plan_input(
+    def plan_input(
         self,
-        state: State,
         crawl_id: int,
         listing: dict[str, ListedPage],
         redirects: dict[str, str],
         full: bool,
         skip: frozenset[str],
     ) -> PlanInput:
-        baseline = state.baseline_crawl(self.config.site, crawl_id)
+        """What ``make_plan`` needs to plan (the rest of) crawl ``crawl_id``."""
+        state, config = self.state, self.context.config
+        baseline = state.baseline_crawl(config.site, crawl_id)
         prior = {
             title: Known(fetch_id, revision, touched)
-            for title, fetch_id, revision, touched in state.known_versions(before_crawl=crawl_id)
+            for title, fetch_id, revision, touched in state.fetches.known_versions(
+                before_crawl=crawl_id
+            )
         }
-        this_crawl = state.crawl_outcomes(crawl_id)
+        this_crawl = state.fetches.crawl_outcomes(crawl_id)
         done = {t: fid for t, (fid, outcome) in this_crawl.items() if outcome == "ok"}
         nights = _nights(state.crawl(crawl_id), baseline)
         gone = frozenset(t for t, (_fid, outcome) in this_crawl.items() if outcome == "gone")
@@ -89,43 +82,36 @@ class Rounds:
             if baseline
             else frozenset(),
             prior=prior,
-            failed_last=frozenset(state.failed_last(before_crawl=crawl_id)),
+            failed_last=frozenset(state.fetches.failed_last(before_crawl=crawl_id)),
             done=done,
-            targets=state.targets,
+            targets=state.fetches.targets,
             redirects=redirects,
             full=full,
             skip=skip | gone,
-            fact_targets=state.fact_targets,
-            facts_expected=self.smw is not None,
+            fact_targets=state.facts.fact_targets,
+            facts_expected=self.site.smw is not None,
             redirect_versions=state.redirect_versions(crawl_id),
             baseline_redirects=state.redirect_versions(baseline.id) if baseline else {},
-            query_pages=frozenset(state.query_pages()),
-            edited_now=frozenset(t for t, _a, _b in state.mid_crawl_edits(crawl_id)),
-            edited_before=frozenset(state.edited_when_fetched(before_crawl=crawl_id)),
-            fetched_again=frozenset(state.fetched_again(crawl_id)),
-            refresh=refresh_quota(len(listing), self.config.refresh_days, nights),
+            query_pages=frozenset(state.fetches.query_pages()),
+            edited_now=frozenset(t for t, _a, _b in state.fetches.mid_crawl_edits(crawl_id)),
+            edited_before=frozenset(state.fetches.edited_when_fetched(before_crawl=crawl_id)),
+            fetched_again=frozenset(state.fetches.fetched_again(crawl_id)),
+            refresh=refresh_quota(len(listing), config.refresh_days, nights),
         )
 
-    def _fetch_rounds(
-        self, state: State, client: Client, crawl: CrawlRow, full: bool, progress: Progress
-    ) -> Plan:
+    def fetch(self, crawl: CrawlRow, full: bool, progress: Progress) -> Plan:
+        """Plan and fetch until the plan settles; the last plan."""
+        state, site, warc_dir = self.state, self.site, self.context.warc_dir
         listing = {p.title: p for p in state.listing(crawl.id)}
         redirects = state.redirects(crawl.id)
         skip: set[str] = set()
-        self._facts = (
-            FactsFetcher(
-                client,
-                state,
-                crawl.id,
-                self.smw,
-                self.config.site,
-                self.info,
-                getattr(self, "_siteinfo_answer", None),
+        facts = None
+        if site.smw is not None:
+            config = self.context.config
+            facts = FactsFetcher(
+                self.client, state, crawl.id, site.smw, config.site, site.info, site.answer
             )
-            if self.smw is not None
-            else None
-        )
-        plan = make_plan(self._plan_input(state, crawl.id, listing, redirects, full, frozenset()))
+        plan = make_plan(self.plan_input(crawl.id, listing, redirects, full, frozenset()))
         progress.event("plan", summary=plan.summary(), counts=dict(plan.counts))
         if plan.changed_redirects:
             progress.event("redirects-changed", titles=list(plan.changed_redirects[:100]))
@@ -134,23 +120,21 @@ class Rounds:
                 break
             progress.start_fetching(len(plan.to_fetch))
             for page, reason in plan.to_fetch:
-                self.fetched_now += 1
-                if self._fetch_page(state, client, crawl.id, page, reason, progress) != "ok":
+                self.context.fetched_now += 1
+                if self._fetch_page(crawl.id, page, reason, progress, facts) != "ok":
                     skip.add(page.title)
-            if self._facts is not None:
-                self._facts.flush(self.warc_dir)  # the next plan needs the new facts' targets
-            plan = make_plan(
-                self._plan_input(state, crawl.id, listing, redirects, full, frozenset(skip))
-            )
+            if facts is not None:
+                facts.flush(warc_dir)  # the next plan needs the new facts' targets
+            plan = make_plan(self.plan_input(crawl.id, listing, redirects, full, frozenset(skip)))
             if not plan.settled:
                 progress.event("plan", summary=plan.summary(), counts=dict(plan.counts))
         else:
             log.warning("plan not settled after %d rounds: %s", MAX_ROUNDS, plan.summary())
-        if self._facts is not None:
-            for fetch_id, title in state.facts_pending(crawl.id):
-                self._facts.add(fetch_id, title, self.warc_dir)
-            self._facts.flush(self.warc_dir)
-            stats = self._facts.stats
+        if facts is not None:
+            for fetch_id, title in state.facts.facts_pending(crawl.id):
+                facts.add(fetch_id, title, warc_dir)
+            facts.flush(warc_dir)
+            stats = facts.stats
             progress.event(
                 "facts",
                 requests=stats.requests,
@@ -162,41 +146,35 @@ class Rounds:
             )
         return plan
 
-    @property
-    def facts_stats(self) -> FactsStats | None:
-        facts = getattr(self, "_facts", None)
-        return facts.stats if facts is not None else None
-
     def _fetch_page(
         self,
-        state: State,
-        client: Client,
         crawl_id: int,
         page: ListedPage,
         reason: str,
         progress: Progress,
+        facts: FactsFetcher | None,
     ) -> str:
+        """Fetch one page and record it; its outcome ("ok", "failed")."""
+        state, context = self.state, self.context
         try:
-            url = article_url(self.config.site, self.info, page.title)
+            url = article_url(context.config.site, self.site.info, page.title)
         except TitleOutsideArticlePath as exc:  # a listing stored by an older version
             log.warning("%s: not fetched: %s", page.title, exc)
             url = ""
             state.record_fetch(
                 NewFetch(
-                    crawl_id, page, url, reason, "failed", iso_utc(self._now()), error=str(exc)
+                    crawl_id, page, url, reason, "failed", iso_utc(context.now()), error=str(exc)
                 )
             )
             progress.fetched(page.title, "failed", reason=reason, error=str(exc))
             return "failed"
         try:
-            fetched = client.get(url)
-        except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
-            raise  # the run stops here; the next run resumes this crawl
-        except FetchError as exc:
+            fetched = self.client.get(url)
+        except FetchError as exc:  # a RunStop passes: the next run resumes this crawl
             log.warning("%s: fetch failed: %s", page.title, exc)
             state.record_fetch(
                 NewFetch(
-                    crawl_id, page, url, reason, "failed", iso_utc(self._now()), error=str(exc)
+                    crawl_id, page, url, reason, "failed", iso_utc(context.now()), error=str(exc)
                 )
             )
             progress.fetched(page.title, "failed", reason=reason, error=str(exc))
@@ -206,7 +184,7 @@ class Rounds:
         shown: int | None = None
         if fetched.status == 200:
             outcome = "ok"
-            parsed = parse_html(fetched.body, url, fetched.fetched_at, self.config.profile)
+            parsed = parse_html(fetched.body, url, fetched.fetched_at, context.config.profile)
             targets = direct_targets(parsed)
             query = shows_query(parsed)
             revision = parsed.page.revision_id if parsed is not None else None
@@ -241,24 +219,23 @@ class Rounds:
             targets,
         )
         progress.fetched(page.title, outcome, reason=reason, status=fetched.status)
-        if outcome == "ok" and self._facts is not None and record is not None:
-            self._facts.add(fetch_id, page.title, self.warc_dir)
+        if outcome == "ok" and facts is not None and record is not None:
+            facts.add(fetch_id, page.title, context.warc_dir)
         return outcome
 
-    def _reindex(self, state: State, crawl: CrawlRow, full: bool, progress: Progress) -> None:
+    def reindex(self, crawl: CrawlRow, full: bool, progress: Progress) -> None:
         """Index page responses a killed run archived but did not commit."""
+        state = self.state
         listing = {p.title: p for p in state.listing(crawl.id)}
-        data = self._plan_input(
-            state, crawl.id, listing, state.redirects(crawl.id), full, frozenset()
-        )
+        data = self.plan_input(crawl.id, listing, state.redirects(crawl.id), full, frozenset())
         wanted = {
-            article_url(self.config.site, self.info, p.title): (p, r)
+            article_url(self.context.config.site, self.site.info, p.title): (p, r)
             for p, r in make_plan(data).to_fetch
             if title_problem(p.title) is None
         }
         reindex(
             state,
-            self.warc_dir,
+            self.context.warc_dir,
             crawl.id,
             wanted,
             lambda title, warc, offset: progress.event(

@@ -36,13 +36,13 @@ from output.history import (
     snapshots_dir,
 )
 from output.staging import remove_stale_temps
-from output.status import ExitStatus
 from scraper.archive.lock import DataLock
-from scraper.archive.paths import STATE_NAME, WARC_DIR
+from scraper.archive.paths import STATE_NAME
 from scraper.archive.state import CrawlRow, ListedPage, State
-from scraper.archive.targets import refresh_targets
 from scraper.archive.warc import WarcArchive
+from scraper.clock import iso_utc
 from scraper.crawl.config import CrawlConfig
+from scraper.crawl.context import RunContext, Site
 from scraper.crawl.discovery import (
     ListingBudget,
     Redirect,
@@ -50,29 +50,21 @@ from scraper.crawl.discovery import (
     list_redirects,
     listing_bound,
 )
-from scraper.crawl.outcome import (
-    CrawlOutcome,
-    discovery_message,
-    discovery_status,
-    stop_reason,
-)
+from scraper.crawl.outcome import CrawlOutcome, Ending, discovery_message, ran_out, stop_reason
 from scraper.crawl.plan import make_plan
 from scraper.crawl.progress import LOGS_DIR, Progress
 from scraper.crawl.publication import Publication
 from scraper.crawl.rounds import Rounds
 from scraper.crawl.siteinfo import SiteInfo, choose_namespaces, read_siteinfo
-from scraper.crawl.smw import SmwSite, smw_site
+from scraper.crawl.smw import smw_site
 from scraper.errors import (
     DiscoveryError,
     FetchError,
-    ListingTooLong,
-    RequestBudgetExhausted,
-    RunLimitReached,
-    SiteUnreachable,
+    RunStop,
     UnknownNamespace,
 )
 from scraper.net.client import Client, ClientSettings, Session
-from scraper.net.wire import iso_utc
+from scraper.snapshot.targets import refresh_targets
 
 log = logging.getLogger(__name__)
 
@@ -80,8 +72,13 @@ log = logging.getLogger(__name__)
 LISTING_BATCH = 500
 
 
-class Crawler(Rounds, Publication):
-    """One run of ``nora crawl`` with a config; ``Crawler(...).run()``."""
+class Crawler:
+    """One run of ``nora crawl`` with a config; ``Crawler(...).run()``.
+
+    Each run makes its own ``RunContext`` and hands it, with the wiki's ``Site``, the
+    open state and the client, to the fetch phase (``Rounds``) and the snapshot phase
+    (``Publication``); the crawler itself holds only what it was made with.
+    """
 
     def __init__(
         self,
@@ -95,59 +92,57 @@ class Crawler(Rounds, Publication):
         client_settings: Mapping[str, Any] | None = None,
         accept_shrink: bool = False,
     ) -> None:
-        """``client_settings`` overrides ``ClientSettings`` fields (retries, backoff) in tests."""
+        """``client_settings`` overrides ``ClientSettings`` fields (retries, backoff) in tests;
+        ``accept_shrink`` publishes a snapshot even when it shrinks the archive sharply."""
         self.config = config
-        self._client_settings = dict(client_settings or {})
         self.full = full
         self.dry_run = dry_run
-        #: publish a snapshot even when it shrinks the archive sharply (output.shrink)
         self.accept_shrink = accept_shrink
         self._make_progress = progress
         self._session = session
         self._now = now
-        self.data_dir = Path(config.data_dir)
-        self.warc_dir = self.data_dir / WARC_DIR
-        #: pages fetched by this run (a resumed crawl's snapshot is stale once it is > 0)
-        self.fetched_now = 0
-        #: what the run is writing, for the message when the disk fills
-        self._phase = f"opening the data folder {self.data_dir}"
-        self._crawl_id: int | None = None
-        #: the wiki's SMW, when it runs it and facts are on (``--no-facts``: None)
-        self.smw: SmwSite | None = None
-        self._facts = None
+        self._client_settings = dict(client_settings or {})
 
     # -- the run ---------------------------------------------------------------
 
     def run(self) -> CrawlOutcome:
-        """One run; a full disk ends it with STORAGE and says what filled (resumable)."""
+        """One run; a full disk stops it, saying what filled (resumable)."""
+        context = RunContext(
+            self.config,
+            self._now,
+            accept_shrink=self.accept_shrink,
+            phase=f"opening the data folder {self.config.data_dir}",
+        )
         try:
-            return self._locked_run()
+            return self._locked_run(context)
         except Exception as exc:
             disk = storage_failure(exc)
             if disk is None:
                 raise
-            log.error("storage failure while %s: %s", self._phase, exc)
+            log.error("storage failure while %s: %s", context.phase, exc)
             again = (
-                f"run again to continue crawl {self._crawl_id}"
-                if self._crawl_id is not None
+                f"run again to continue crawl {context.crawl_id}"
+                if context.crawl_id is not None
                 else "run again"
             )
             return CrawlOutcome(
-                ExitStatus.STORAGE,
-                f"could not write while {self._phase}: {disk}. Nothing already stored is "
+                Ending.STOPPED,
+                f"could not write while {context.phase}: {disk}. Nothing already stored is "
                 f"lost (WARC records and index rows are written one by one, a snapshot only "
                 f"appears when whole); free space, then {again}",
-                self._crawl_id,
+                context.crawl_id,
+                error=exc,
             )
 
-    def _locked_run(self) -> CrawlOutcome:
+    def _locked_run(self, context: RunContext) -> CrawlOutcome:
         started = self._now()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with DataLock(self.data_dir, "crawl"), State.open(self.data_dir / STATE_NAME) as state:
+        data_dir = context.data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with DataLock(data_dir, "crawl"), State.open(data_dir / STATE_NAME) as state:
             archive = (
                 None
                 if self.dry_run
-                else WarcArchive(self.warc_dir, info={"site": self.config.site})
+                else WarcArchive(context.warc_dir, info={"site": self.config.site})
             )
             try:
                 if archive is not None and archive.repaired is not None:
@@ -164,7 +159,7 @@ class Crawler(Rounds, Publication):
                 )
                 settings = replace(settings, **self._client_settings)
                 with Client(settings, archive, session=self._session) as client:
-                    outcome = self._run(state, client, started)
+                    outcome = self._run(context, state, client, started)
                     return _with(
                         outcome, requests=client.requests_made, seconds=_secs(started, self._now())
                     )
@@ -172,131 +167,108 @@ class Crawler(Rounds, Publication):
                 if archive is not None:
                     archive.close()
 
-    def _run(self, state: State, client: Client, started: datetime) -> CrawlOutcome:
-        site = self.config.site
+    def _run(
+        self, context: RunContext, state: State, client: Client, started: datetime
+    ) -> CrawlOutcome:
+        config = self.config
         try:
             client.start()
             info = read_siteinfo(client)
-            self._siteinfo_answer = client.last
-            namespaces = choose_namespaces(
-                info, self.config.namespaces, self.config.exclude_namespaces
-            )
+            answer = client.last
+            namespaces = choose_namespaces(info, config.namespaces, config.exclude_namespaces)
         except UnknownNamespace as exc:
-            return CrawlOutcome(ExitStatus.USAGE, str(exc))
-        except (FetchError, DiscoveryError, ListingTooLong) as exc:
-            return CrawlOutcome(discovery_status(exc), discovery_message(exc))
-        self.info = info
-        self.smw = smw_site(info) if self.config.facts else None
-        if self.config.facts and self.smw is None:
-            log.info("%s does not run Semantic MediaWiki: no facts", site)
-        unfinished = state.unfinished_crawl(site)
+            return CrawlOutcome(Ending.STOPPED, str(exc), error=exc)
+        except (FetchError, RunStop, DiscoveryError) as exc:
+            return CrawlOutcome(Ending.STOPPED, discovery_message(exc), error=exc)
+        site = Site(info, smw_site(info) if config.facts else None, answer)
+        if config.facts and site.smw is None:
+            log.info("%s does not run Semantic MediaWiki: no facts", config.site)
+        rounds = Rounds(context, site, state, client)
+        unfinished = state.unfinished_crawl(config.site)
         if self.dry_run:
-            return self._dry_run(state, client, info, [n.id for n in namespaces], unfinished)
+            return self._dry_run(rounds, [n.id for n in namespaces], unfinished)
         if unfinished is None:
-            crawl = state.begin_crawl(site, iso_utc(started), full=self.full)
+            crawl = state.begin_crawl(config.site, iso_utc(started), full=self.full)
         else:
             crawl = unfinished
             log.info("resuming crawl %d started %s", crawl.id, crawl.started_at)
             if self.full and not crawl.full:
                 state.set_full(crawl.id)
         full = self.full or crawl.full
-        self._crawl_id = crawl.id
-        state.set_crawl_facts(crawl.id, self.smw is not None)
-        self._phase = (
-            f"archiving crawl {crawl.id} to {self.warc_dir} and indexing it in "
-            f"{self.data_dir / STATE_NAME}"
+        context.crawl_id = crawl.id
+        state.set_crawl_facts(crawl.id, site.smw is not None)
+        context.phase = (
+            f"archiving crawl {crawl.id} to {context.warc_dir} and indexing it in "
+            f"{context.data_dir / STATE_NAME}"
         )
-        remove_stale_temps(snapshots_dir(self.data_dir))
-        log_path = self.data_dir / LOGS_DIR / f"crawl-{crawl.id}.jsonl"
+        remove_stale_temps(snapshots_dir(context.data_dir))
+        log_path = context.data_dir / LOGS_DIR / f"crawl-{crawl.id}.jsonl"
         with self._make_progress(log_path) as progress:
             progress.event(
                 "start",
                 crawl_id=crawl.id,
-                site=site,
+                site=config.site,
                 full=full,
                 resumed=unfinished is not None,
                 generator=info.generator,
                 namespaces=[n.id for n in namespaces],
-                smw=self.smw.version if self.smw is not None else None,
+                smw=site.smw.version if site.smw is not None else None,
             )
             if not crawl.listing_done:
                 state.clear_listing(crawl.id)  # a killed run's partial listing: start over
                 try:
-                    redirects = self._discover(
+                    redirects = _discover(
                         client,
+                        info,
                         [n.id for n in namespaces],
                         lambda batch: state.add_listing(crawl.id, batch),
                     )
-                except (FetchError, DiscoveryError, ListingTooLong) as exc:
-                    status = discovery_status(exc)
-                    progress.event("end", status=status.name, error=str(exc))
-                    why = (
-                        "listing failed" if status == ExitStatus.UNREACHABLE else "listing stopped"
+                except (FetchError, RunStop, DiscoveryError) as exc:
+                    progress.event("end", ending=Ending.STOPPED.name, error=str(exc))
+                    why = "listing stopped" if ran_out(exc) else "listing failed"
+                    return CrawlOutcome(
+                        Ending.STOPPED, f"{why}: {discovery_message(exc)}", crawl.id, error=exc
                     )
-                    return CrawlOutcome(status, f"{why}: {discovery_message(exc)}", crawl.id)
                 listed = state.finish_listing(crawl.id, redirects)
                 progress.event("listed", pages=listed, redirects=len(redirects))
                 del redirects  # the state holds them now
             else:
                 listed = sum(1 for _ in state.listing(crawl.id))
-                self._reindex(state, crawl, full, progress)
-            recomputed = refresh_targets(state, self.warc_dir, profile=self.config.profile)
+                rounds.reindex(crawl, full, progress)
+            recomputed = refresh_targets(state, context.warc_dir, profile=config.profile)
             if recomputed:
                 progress.event("targets-recomputed", fetches=recomputed)
             try:
-                plan = self._fetch_rounds(state, client, crawl, full, progress)
-            except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable) as exc:
-                # each stops the run before its snapshot; the next run continues this crawl
-                status, why = stop_reason(exc)
+                plan = rounds.fetch(crawl, full, progress)
+            except RunStop as exc:  # before the snapshot; the next run continues this crawl
                 progress.close_bar()
-                progress.event("end", status=status.name, error=str(exc))
+                progress.event("end", ending=Ending.STOPPED.name, error=str(exc))
                 return CrawlOutcome(
-                    status,
-                    f"{why} ({exc}); run again to continue crawl {crawl.id}",
+                    Ending.STOPPED,
+                    f"{stop_reason(exc)} ({exc}); run again to continue crawl {crawl.id}",
                     crawl.id,
                     listed=listed,
                     fetched=_fetch_count(state, crawl.id, "ok"),
                     failed=_fetch_count(state, crawl.id, "failed"),
+                    error=exc,
                 )
             progress.close_bar()
-            outcome = self._snapshot(state, crawl, plan, listed, progress)
-            progress.event("end", status=outcome.status.name, snapshot=str(outcome.snapshot_dir))
+            outcome = Publication(context, site, state).snapshot(crawl, plan, listed, progress)
+            progress.event("end", ending=outcome.ending.name, snapshot=str(outcome.snapshot_dir))
             return outcome
 
-    # -- discovery ---------------------------------------------------------------
-
-    def _discover(
-        self, client: Client, namespaces: list[int], store: Callable[[list[ListedPage]], None]
-    ) -> list[Redirect]:
-        """List every page (handed to ``store`` a batch at a time, as it comes) and
-        return the redirects; all listings together stay within ``listing_bound``."""
-        budget = ListingBudget(listing_bound(self.info))
-        for ns in namespaces:
-            batch: list[ListedPage] = []
-            for page in list_pages(client, ns, budget):
-                batch.append(page)
-                if len(batch) >= LISTING_BATCH:
-                    store(batch)
-                    batch = []
-            store(batch)
-        return list(list_redirects(client, namespaces, budget))
-
     def _dry_run(
-        self,
-        state: State,
-        client: Client,
-        info: SiteInfo,
-        namespaces: list[int],
-        unfinished: CrawlRow | None,
+        self, rounds: Rounds, namespaces: list[int], unfinished: CrawlRow | None
     ) -> CrawlOutcome:
         pages: list[ListedPage] = []
         try:
-            redirects = self._discover(client, namespaces, pages.extend)
-        except (FetchError, DiscoveryError, ListingTooLong) as exc:
-            return CrawlOutcome(discovery_status(exc), f"listing failed: {discovery_message(exc)}")
-        current = unfinished.id if unfinished is not None else _next_id(state)
-        data = self._plan_input(
-            state,
+            redirects = _discover(rounds.client, rounds.site.info, namespaces, pages.extend)
+        except (FetchError, RunStop, DiscoveryError) as exc:
+            return CrawlOutcome(
+                Ending.STOPPED, f"listing failed: {discovery_message(exc)}", error=exc
+            )
+        current = unfinished.id if unfinished is not None else _next_id(rounds.state)
+        data = rounds.plan_input(
             current,
             {p.title: p for p in pages},
             {r.from_title: r.to_title for r in redirects},
@@ -308,7 +280,7 @@ class Crawler(Rounds, Publication):
         lines += [f"  {reason:16} {count}" for reason, count in sorted(plan.counts.items())]
         lines.append("  (+ new relation targets of fetched pages, known once they are fetched)")
         return CrawlOutcome(
-            ExitStatus.OK,
+            Ending.PLANNED,
             "\n".join(lines),
             unfinished.id if unfinished else None,
             listed=len(pages),
@@ -316,9 +288,28 @@ class Crawler(Rounds, Publication):
         )
 
 
+def _discover(
+    client: Client, info: SiteInfo, namespaces: list[int], store: Callable[[list[ListedPage]], None]
+) -> list[Redirect]:
+    """List every page (handed to ``store`` a batch at a time, as it comes) and return
+    the redirects; all listings together stay within ``listing_bound``."""
+    budget = ListingBudget(listing_bound(info))
+    for ns in namespaces:
+        batch: list[ListedPage] = []
+        for page in list_pages(client, ns, budget):
+            batch.append(page)
+            if len(batch) >= LISTING_BATCH:
+                store(batch)
+                batch = []
+        store(batch)
+    return list(list_redirects(client, namespaces, budget))
+
+
 def _fetch_count(state: State, crawl_id: int, outcome: str) -> int:
     """Pages with this outcome so far in a crawl (for a run that stops early)."""
-    return sum(1 for _fid, found in state.crawl_outcomes(crawl_id).values() if found == outcome)
+    return sum(
+        1 for _fid, found in state.fetches.crawl_outcomes(crawl_id).values() if found == outcome
+    )
 
 
 def _next_id(state: State) -> int:

@@ -31,14 +31,14 @@ from pathlib import Path
 from parsers import PARSER_VERSION, parse_page
 from parsers.facts import Schema
 from parsers.records import FactRecord
-from scraper.archive.factsread import FactsReader, crawl_schema
 from scraper.archive.fetchindex import crawl_pages
 from scraper.archive.lock import DataLock
+from scraper.archive.parsed import direct_targets, parse_html, shows_query
 from scraper.archive.paths import STATE_NAME, WARC_DIR
 from scraper.archive.reader import read_record
-from scraper.archive.recovery import direct_targets, parse_html, shows_query
 from scraper.archive.state import ListedPage, NewFetch, State, open_read_only
 from scraper.archive.warc import WarcArchive
+from scraper.clock import iso_utc
 from scraper.crawl.config import CrawlConfig
 from scraper.crawl.discovery import ListingBudget, list_pages, list_redirects, listing_bound
 from scraper.crawl.outcome import http_error
@@ -53,7 +53,7 @@ from scraper.errors import (
 )
 from scraper.net.articles import article_url
 from scraper.net.client import Client, ClientSettings
-from scraper.net.wire import iso_utc
+from scraper.snapshot.factsread import FactsReader, crawl_schema
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,9 @@ def _sample(config: CrawlConfig, size: int, state: State, client: Client, warc_d
     kinds = {t: kinds.get(t) or f"namespace {p.namespace}" for t, p in listing.items()}
     chosen = spread(group_by(listing, kinds), size)
     done = {
-        t: fid for t, (fid, outcome) in state.crawl_outcomes(crawl.id).items() if outcome == "ok"
+        t: fid
+        for t, (fid, outcome) in state.fetches.crawl_outcomes(crawl.id).items()
+        if outcome == "ok"
     }
     fetcher = FactsFetcher(client, state, crawl.id, smw, site, info, siteinfo_answer)
     asked: set[str] = set()
@@ -216,7 +218,7 @@ def _sample(config: CrawlConfig, size: int, state: State, client: Client, warc_d
                 fetcher.add(fetch_id, title, warc_dir)
                 asked.add(title)
     wanted = set(chosen) - asked  # sampled before, by a run that got no facts for them
-    for fetch_id, title in state.facts_pending(crawl.id):
+    for fetch_id, title in state.facts.facts_pending(crawl.id):
         if title in wanted:
             fetcher.add(fetch_id, title, warc_dir)
     fetcher.flush(warc_dir)
@@ -270,9 +272,9 @@ def _fetch(
 def _read(
     state: State, warc_dir: Path, crawl_id: int, titles: Sequence[str], schema: Schema
 ) -> tuple[SampledPage, ...]:
-    rows = state.crawl_fetches(crawl_id)
+    rows = state.fetches.crawl_fetches(crawl_id)
     ids = {rows[t].id: t for t in titles if t in rows and rows[t].outcome == "ok"}
-    where = state.facts_locations(ids)
+    where = state.facts.facts_locations(ids)
     reader = FactsReader(warc_dir, schema)
     pages = []
     for fetch_id, title in ids.items():

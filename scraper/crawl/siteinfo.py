@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from scraper.crawl.listing import count
 from scraper.errors import DiscoveryError, UnknownNamespace
 
 
@@ -67,6 +66,15 @@ class SiteInfo:
     def extension(self, name: str) -> str | None:
         """The version of an installed extension ("" when it gives none), None when absent."""
         return next((version for n, version in self.extensions if n == name), None)
+
+
+def _count(value: object) -> int | None:
+    """A statistics count (an int, or digits in version 1), None when absent or unusable."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
 
 
 #: the largest integer SQLite stores: an id or count past it cannot be true
@@ -155,8 +163,8 @@ def read_siteinfo(api: Api) -> SiteInfo:
         generator=str(general.get("generator", "") or ""),
         sitename=str(general.get("sitename", "") or ""),
         namespaces=namespaces,
-        pages=count(stats.get("pages")),
-        articles=count(stats.get("articles")),
+        pages=_count(stats.get("pages")),
+        articles=_count(stats.get("articles")),
         extensions=extensions,
         special_pages=special,
     )

@@ -53,17 +53,11 @@ from parsers.facts import (
 )
 from parsers.records import FactRecord
 from scraper.archive.factindex import PAGES_KIND, UNREADABLE
-from scraper.archive.factsread import read_schema
 from scraper.archive.state import State
 from scraper.crawl.siteinfo import SiteInfo
-from scraper.errors import (
-    FetchError,
-    RequestBudgetExhausted,
-    RunLimitReached,
-    SiteUnreachable,
-    TitleOutsideArticlePath,
-)
+from scraper.errors import FetchError, TitleOutsideArticlePath
 from scraper.net.client import Client, Fetched
+from scraper.snapshot.factsread import read_schema
 
 log = logging.getLogger(__name__)
 
@@ -181,8 +175,8 @@ class FactsFetcher:
     def schema(self, warc_dir: Path) -> Schema:
         """This crawl's schema: read back when a killed run already fetched it, else asked."""
         if self._schema is None:
-            if self.state.has_schema(self.crawl_id):
-                self._schema = read_schema(warc_dir, self.state.schema_records(self.crawl_id))
+            if self.state.facts.has_schema(self.crawl_id):
+                self._schema = read_schema(warc_dir, self.state.facts.schema_records(self.crawl_id))
             else:
                 self._schema = self._fetch_schema()
         return self._schema
@@ -219,8 +213,6 @@ class FactsFetcher:
                 fetched = self.client.last
                 assert fetched is not None
                 page = parse(fetched.body, offset)
-            except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
-                raise
             except (FetchError, SmwAnswerError) as exc:
                 note = f"{kind}: the answer at offset {offset} could not be used: {exc}"
                 log.warning("SMW %s", note)
@@ -254,8 +246,8 @@ class FactsFetcher:
         record = fetched.record
         if record is None:  # no archive (a dry run): nothing to index
             return None
-        return self.state.record_smw(self.crawl_id, kind, fetched.url, record.warc_file,
-                                     record.offset, fetched.fetched_at, note)  # fmt: skip
+        return self.state.facts.record_smw(self.crawl_id, kind, fetched.url, record.warc_file,
+                                           record.offset, fetched.fetched_at, note)  # fmt: skip
 
     # -- pages -----------------------------------------------------------------------
 
@@ -286,9 +278,8 @@ class FactsFetcher:
         self.stats.requests += 1
         try:
             fetched = self.client.get(self.export_url(titles))
-        except (RequestBudgetExhausted, RunLimitReached, SiteUnreachable):
-            raise  # the run stops; the next one asks again (facts_pending)
-        except (FetchError, TitleOutsideArticlePath) as exc:
+        except (FetchError, TitleOutsideArticlePath) as exc:  # a RunStop passes: asked again
+            # by the next run (facts_pending)
             self.stats.failed_batches += 1
             log.warning("SMW facts of %d pages (%s, ...) not fetched: %s", len(titles),
                         titles[0], exc)  # fmt: skip
@@ -307,7 +298,7 @@ class FactsFetcher:
             # have no facts; asked again once at the end of the run (facts_pending)
             record_id = self._index(PAGES_KIND, fetched, f"unreadable: {exc}")
             if record_id is not None:
-                self.state.attach_facts(
+                self.state.facts.attach_facts(
                     record_id, [(ids[title], UNREADABLE, str(exc)) for title in titles]
                 )
             return
@@ -337,4 +328,4 @@ class FactsFetcher:
             log.warning("SMW facts: %s: the answer holds no subject for the page", title)
         for title, what in batch.incomplete:
             log.warning("SMW facts: %s: %s", title, what)
-        self.state.attach_facts(record_id, rows, targets)
+        self.state.facts.attach_facts(record_id, rows, targets)

@@ -12,13 +12,10 @@ article path, whatever the title.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 from urllib.parse import quote, urljoin, urlsplit
 
 from scraper.errors import TitleOutsideArticlePath
-
-if TYPE_CHECKING:
-    from scraper.crawl.siteinfo import SiteInfo
 
 #: wfUrlencode() leaves these unescaped in article URLs; we build the same URLs
 TITLE_SAFE = ";@$!*(),/~:"
@@ -28,6 +25,15 @@ TITLE_SAFE = ";@$!*(),/~:"
 ARTICLEPATH_SAFE = "/?&=$;:@!*(),~%+'"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FORBIDDEN = re.compile(r"[#<>\[\]|{}]")
+
+
+class ArticlePath(Protocol):
+    """Where a site serves its articles, as its siteinfo says (``scraper.crawl.SiteInfo``)."""
+
+    @property
+    def server(self) -> str: ...  # "https://host" or "//host"; "" when not said
+    @property
+    def articlepath(self) -> str: ...  # "/wiki/$1"
 
 
 def title_problem(title: str) -> str | None:
@@ -45,7 +51,7 @@ def title_problem(title: str) -> str | None:
     return None
 
 
-def article_url(site: str, info: SiteInfo, title: str) -> str:
+def article_url(site: str, info: ArticlePath, title: str) -> str:
     """The URL a reader opens for ``title``: the site's server + articlepath.
 
     The host comes from the configured ``site`` (the crawler never leaves it); the

@@ -78,7 +78,9 @@ from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 import requests
 
-from scraper.archive.warc import WarcArchive
+from output.manifest import tool_version
+from scraper.clock import iso_utc, utc_now
+from scraper.coding import decode_body
 from scraper.errors import (
     ApiError,
     CrawlDelayTooLong,
@@ -94,6 +96,7 @@ from scraper.net.fetched import Answer, Fetched
 from scraper.net.pace import Pace
 from scraper.net.robots import RobotsPolicy
 from scraper.net.settings import ClientSettings
+from scraper.net.sink import RecordSink
 from scraper.net.transport import (
     DRIP_ERRORS,
     TOTAL_TIMEOUT_FACTOR,
@@ -101,17 +104,14 @@ from scraper.net.transport import (
     transfer,
     watch_session,
 )
-from scraper.net.useragent import CONTACT_HELP, tool_version, user_agent
+from scraper.net.useragent import CONTACT_HELP, user_agent
 from scraper.net.wire import (
     Origin,
     api_error_fields,
-    decode_body,
     header,
-    iso_utc,
     json_object,
     maxlag_wait,
     parse_retry_after,
-    utc_now,
 )
 
 #: the session type callers may inject (tests, the fault proxy) without importing requests
@@ -163,7 +163,7 @@ class Client:
     def __init__(
         self,
         settings: ClientSettings,
-        archive: WarcArchive | None,
+        archive: RecordSink | None,
         *,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scraper.archive.warc import ArchivedRecord
+from scraper.net.sink import StoredRecord
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Fetched:
     body: bytes  # decoded (content-coding removed)
     fetched_at: str  # ISO UTC, "2026-11-29T08:00:00Z"
     sha256: str  # hex SHA-256 of body
-    record: ArchivedRecord | None  # the WARC response record; None without an archive
+    record: StoredRecord | None  # the WARC response record; None without an archive
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """First response header called ``name`` (case-insensitive)."""
@@ -40,7 +40,7 @@ class Answer:
     body: bytes  # decoded
     fetched_at: str
     sha256: str
-    record: ArchivedRecord | None
+    record: StoredRecord | None
 
     def header(self, name: str) -> str | None:
         lower = name.lower()

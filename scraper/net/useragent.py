@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from output.manifest import tool_version
+
 #: where to tell users how to set the operator contact
 CONTACT_HELP = (
     'set an operator contact (e-mail or URL) with --contact, `contact = "..."` in the '
@@ -21,11 +23,6 @@ def _version(distribution: str) -> str:
         return version(distribution)
     except PackageNotFoundError:
         return "0+unknown"
-
-
-def tool_version() -> str:
-    """The installed nora-archive version ("0+unknown" when not installed)."""
-    return _version("nora-archive")
 
 
 def user_agent(contact: str | None) -> str:

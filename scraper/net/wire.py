@@ -1,4 +1,4 @@
-"""HTTP details the client needs and nothing else does: origins, Retry-After, content-coding.
+"""HTTP details the client needs and nothing else does: origins, Retry-After, API answers.
 
 Pure functions (no network, no clock of their own), so each rule is tested alone.
 """
@@ -6,25 +6,13 @@ Pure functions (no network, no clock of their own), so each rule is tested alone
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from urllib.parse import urlsplit
 
-from scraper.errors import ResponseTooLarge
-
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso_utc(moment: datetime) -> str:
-    """``2026-11-29T08:00:00Z``: the one timestamp format of the archive and the tables."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_retry_after(value: str | None, now: datetime) -> float | None:
@@ -81,45 +69,6 @@ def header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
     """First header called ``name`` (case-insensitive)."""
     lower = name.lower()
     return next((v for k, v in headers if k.lower() == lower), None)
-
-
-def decode_body(raw: bytes, coding: str | None, url: str, limit: int) -> tuple[bytes, str | None]:
-    """Undo gzip/deflate content-coding under the size cap: ``(body, error or None)``.
-
-    Unknown codings come back as received (we only ask for gzip and deflate).
-    A body that does not decode (truncated gzip) comes back raw with the error.
-    More than ``limit`` decoded bytes raise ``ResponseTooLarge`` (gzip bombs).
-    """
-    name = (coding or "").strip().lower()
-    if name in ("", "identity"):
-        return raw, None
-    if name in ("gzip", "x-gzip"):
-        wbits_options = [16 + zlib.MAX_WBITS]
-    elif name == "deflate":
-        wbits_options = [zlib.MAX_WBITS, -zlib.MAX_WBITS]  # zlib-wrapped, else raw
-    else:
-        return raw, None
-    last_error = ""
-    for wbits in wbits_options:
-        out = bytearray()
-        data = raw
-        try:
-            while data:
-                decomp = zlib.decompressobj(wbits)
-                # max_length >= 1 here: 0 would mean "unlimited" to zlib
-                out += decomp.decompress(data, limit + 1 - len(out))
-                if len(out) > limit or decomp.unconsumed_tail:
-                    raise ResponseTooLarge(
-                        url, limit, f"more than {limit} bytes after {name} decoding"
-                    )
-                if not decomp.eof:
-                    raise zlib.error("truncated stream")
-                data = decomp.unused_data if wbits > 16 else b""  # gzip may have members
-        except zlib.error as exc:
-            last_error = f"expected a complete {name} body, found {exc}"
-            continue
-        return bytes(out), None
-    return raw, last_error
 
 
 def json_object(body: bytes) -> dict[str, object] | None:

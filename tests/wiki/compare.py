@@ -3,7 +3,7 @@
     python -m tests.wiki.compare [--base-url URL] [--truth PATH] [--limit N]
 
 fetches every page of the running test wiki and prints each disagreement as
-``page | field | expected | got``. tests/test_wiki.py asserts there are none.
+``page | field | expected | got``. tests/integration/wiki/test_wiki.py asserts there are none.
 """
 
 from __future__ import annotations

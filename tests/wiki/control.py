@@ -42,7 +42,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from tests.wiki.corpus import build, parse_now, write_truth
+from tests.wiki.corpus import build, parse_now
+from tests.wiki.corpus import truth as corpus_truth
 from tests.wiki.generator import Generator
 from tests.wiki.model import NS_MAIN, NS_PREFIX, Corpus, Page, Relation, Section
 from tests.wiki.richtext import Para, Text
@@ -80,6 +81,12 @@ class WikiControl:
             for line in log.read_text("utf-8").splitlines():
                 if line.strip():
                     apply(self.corpus, json.loads(line))
+        # the model's wikitext and truth per title as of the last operation, so each
+        # operation renders the model once (after it), not before and after
+        self._texts: dict[str, str] | None = None
+        self._truths: dict[str, dict[str, Any]] | None = None
+        # when the last operation's scripts ended, and the access log's size then
+        self._last_work: tuple[float, int] | None = None
 
     # --- operations ----------------------------------------------------------------------
 
@@ -120,10 +127,15 @@ class WikiControl:
     def _run(self, op: dict[str, Any]) -> list[str]:
         # MediaWiki keeps a cached rendering unless it is older than page_touched, both in
         # whole seconds: a page rendered in the same second as its invalidation stays stale.
-        # So nothing rendered before this operation shares a second with what it invalidates.
-        _next_second()
-        before = {p.title: self.corpus.wikitext(p) for p in self.corpus}
-        truth_before = {p.title: self.corpus.truth(p) for p in self.corpus}
+        # So nothing rendered before this operation shares a second with what it invalidates:
+        # it waits for the next second unless the wiki was quiet since a previous second.
+        if self._texts is None or self._truths is None:
+            self._texts = {p.title: self.corpus.wikitext(p) for p in self.corpus}
+            self._truths = {p.title: self.corpus.truth(p) for p in self.corpus}
+        before, truth_before = dict(self._texts), self._truths
+        self._texts = self._truths = None  # until this operation completed
+        if not self._quiet_since_an_earlier_second():
+            _next_second()
         apply(self.corpus, op)
         after = {p.title: self.corpus.wikitext(p) for p in self.corpus}
         main = op.get("title") or op["new"]
@@ -155,10 +167,13 @@ class WikiControl:
         self._script("runJobs", ["--quiet"], main)
         if op["op"] != "delete":
             self._drop_rendering(main)
+        self._last_work = (time.time(), self._log_size())
         with (self.corpus_dir / "changes.jsonl").open("a", encoding="utf-8") as log:
             log.write(json.dumps(op, ensure_ascii=False) + "\n")
-        write_truth(self.corpus, self.corpus_dir, self.params)
-        truth_after = {p.title: self.corpus.truth(p) for p in self.corpus}
+        everything = corpus_truth(self.corpus, self.params)
+        write_truth_data(everything, self.corpus_dir)
+        truth_after = {page["title"]: page for page in everything["pages"]}
+        self._texts, self._truths = after, truth_after
         # a row past a reached query limit changes the hidden count only: the page
         # renders the same, so it is not affected
         self.affected = sorted(
@@ -166,6 +181,21 @@ class WikiControl:
             if _shown(truth_before.get(t)) != _shown(truth_after.get(t))
         )  # fmt: skip
         return list(dict.fromkeys(saved))
+
+    def _quiet_since_an_earlier_second(self) -> bool:
+        """Whether nothing can have rendered a page in the current wall-clock second: the
+        last operation's scripts ended in an earlier second and no request came since."""
+        if self._last_work is None:
+            return False
+        ended, log_size = self._last_work
+        return int(time.time()) > int(ended) and self._log_size() == log_size
+
+    def _log_size(self) -> int:
+        """The access log's size (one line per request, written as the request starts)."""
+        try:
+            return (self.dir / "access.log").stat().st_size
+        except FileNotFoundError:
+            return -1
 
     def _drop_rendering(self, title: str) -> None:
         """Remove a page's cached renderings, so its next view renders it anew."""
@@ -202,6 +232,13 @@ class WikiControl:
             )  # fmt: skip
         if done.returncode != 0:
             raise ControlError(title, name, done.stdout + done.stderr)
+
+
+def write_truth_data(data: dict[str, Any], out: Path) -> None:
+    """``corpus.write_truth`` for a truth already computed (``corpus.truth``)."""
+    tmp = out / "truth.json.tmp"
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), "utf-8")
+    tmp.replace(out / "truth.json")
 
 
 def _next_second() -> None:

@@ -8,6 +8,7 @@ edits it would change what every other test sees.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -21,6 +22,8 @@ from tests.wiki.compare import page_url
 from tests.wiki.control import Relations, WikiControl
 
 SCRIPT = Path(__file__).with_name("testwiki.sh")
+#: background removals of destroyed clones' folders (``LoopbackWiki.destroy``)
+_REMOVALS: list[subprocess.Popen[bytes]] = []
 
 
 class WikiUnavailable(RuntimeError):
@@ -141,8 +144,22 @@ class LoopbackWiki:
             raise PermissionError("refusing to destroy the shared session wiki")
         env = {"WIKI_DIR": str(self.dir), "WIKI_PORT": self.base_url.rsplit(":", 1)[1]}
         run_script(["down"], env, timeout=60)
-        shutil.rmtree(self.dir, ignore_errors=True)
+        # a clone is some 300 MB in many small files: several seconds to remove, so it is
+        # renamed out of the way and removed in the background (waited for at exit)
+        trash = self.dir.with_name(self.dir.name + ".removing")
+        try:
+            self.dir.rename(trash)
+        except OSError:
+            shutil.rmtree(self.dir, ignore_errors=True)
+        else:
+            _REMOVALS.append(subprocess.Popen(["rm", "-rf", "--", str(trash)]))
         Path(f"{self.dir}.lock").unlink(missing_ok=True)
+
+
+def finish_removals() -> None:
+    """Wait until the folders of destroyed clones are gone."""
+    while _REMOVALS:
+        _REMOVALS.pop().wait()
 
 
 def clone(source: LoopbackWiki, target: Path, *, query_dependencies: bool = True) -> LoopbackWiki:
@@ -155,3 +172,6 @@ def clone(source: LoopbackWiki, target: Path, *, query_dependencies: bool = True
     env["WIKI_SMW_QDEP"] = "true" if query_dependencies else "false"
     url = run_script(["clone", str(source.dir)], env, timeout=300)
     return LoopbackWiki(target, url, mutable=True)
+
+
+atexit.register(finish_removals)

@@ -13,7 +13,7 @@ when any night differs.
 
 The incremental crawls run with ``--refresh-days 0`` when the crawler knows the flag, so
 the rolling refresh (a backstop) cannot hide what the planner misses.
-``make soak`` runs the long version; tests/test_soak.py a short one.
+``make soak`` runs the long version; tests/integration/wiki/test_soak.py a short one.
 """
 
 from __future__ import annotations
