@@ -186,11 +186,50 @@ class _Tree:
                 stack = [(lv, text) for lv, text in stack if lv < level]
                 stack.append((level, _text(headline if headline is not None else element)))
             self.headings[element] = tuple(text for _lv, text in stack)
-        self.links: list[tuple[etree._Element, Target | str]] = []
+        #: the links to each page (folded title) and to each URL, in document order
+        self.to_page: dict[str, list[etree._Element]] = {}
+        self.to_url: dict[str, list[etree._Element]] = {}
         for anchor in self.root.iter("a"):
             target = classify(anchor, title)
-            if target is not None:
-                self.links.append((anchor, target))
+            if isinstance(target, Target):
+                self.to_page.setdefault(fold(target.title), []).append(anchor)
+            elif target is not None:
+                self.to_url.setdefault(target, []).append(anchor)
+        #: each element's place in document order (the indexes below keep it)
+        self.position = {e: i for i, e in enumerate(self.headings)}
+        self._by_text: dict[str, list[etree._Element]] | None = None
+        self._by_tail: dict[str, list[tuple[etree._Element, etree._Element, bool]]] | None = None
+
+    def showing_text(self, forms: frozenset[str]) -> list[etree._Element]:
+        """The innermost elements whose text is one of ``forms``, in document order.
+
+        Every element's text is indexed once per page, so a page with many values costs
+        one pass over its elements, not one per value."""
+        if self._by_text is None:
+            self._by_text = {}
+            for element in self.root.iter(etree.Element):
+                self._by_text.setdefault(self.text(element), []).append(element)
+        found = [e for form in forms for e in self._by_text.get(form, ())]
+        if len(forms) > 1:  # one list per form (an element's text is in one): back in order
+            found.sort(key=self.position.__getitem__)
+        return [e for e in found if not any(self.text(c) in forms for c in e)]
+
+    def after_text(
+        self, forms: frozenset[str]
+    ) -> list[tuple[etree._Element, etree._Element, bool]]:
+        """(element, child, tail starts with ":") for each child whose tail, a colon
+        and spaces set aside, is one of ``forms``; indexed once per page, in order."""
+        if self._by_tail is None:
+            self._by_tail = {}
+            for element in self.root.iter(etree.Element):
+                for child in element:
+                    tail = " ".join((child.tail or "").split())
+                    key = tail.lstrip(":").strip()
+                    self._by_tail.setdefault(key, []).append((element, child, tail.startswith(":")))
+        found = [hit for form in forms for hit in self._by_tail.get(form, ())]
+        if len(forms) > 1:  # a child's tail is under one key: back in the order walked
+            found.sort(key=lambda hit: (self.position[hit[0]], self.position[hit[1]]))
+        return found
 
     def text(self, element: etree._Element) -> str:
         known = self.texts.get(element)
@@ -289,18 +328,11 @@ def _showing(tree: _Tree, fact: FactRecord) -> list[etree._Element]:
     outermost ancestor with the same text)."""
     found: list[etree._Element] = []
     if fact.type == PAGE and fact.target:
-        want = fold(fact.target)
-        found = [a for a, t in tree.links if isinstance(t, Target) and fold(t.title) == want]
+        found = list(tree.to_page.get(fold(fact.target), ()))
     elif fact.type == URI:
-        found = [a for a, t in tree.links if isinstance(t, str) and t == fact.value]
+        found = list(tree.to_url.get(fact.value, ()))
     if not found:
-        forms = value_forms(fact)
-        found = [
-            e
-            for e in tree.root.iter(etree.Element)
-            if tree.text(e) in forms
-            and not any(tree.text(c) in forms for c in e)  # the innermost only
-        ]
+        found = tree.showing_text(value_forms(fact))
     cells = []
     for element in found:
         if tree.in_heading(element):
@@ -324,17 +356,12 @@ def _after_labels(tree: _Tree, fact: FactRecord) -> list[tuple[str, str]]:
         return []
     forms = value_forms(fact)
     found = []
-    for element in tree.root.iter(etree.Element):
-        for child in element:
-            tail = " ".join((child.tail or "").split())
-            colon = tail.startswith(":")
-            if tail.lstrip(":").strip() not in forms:
-                continue
-            line = " ".join((_line_before(element, child) + " " + tree.text(child)).split())
-            if line.endswith(":") or colon:
-                label = _clean_label(line)
-                if label:
-                    found.append((label, tree.block_heading(child)))
+    for element, child, colon in tree.after_text(forms):
+        line = " ".join((_line_before(element, child) + " " + tree.text(child)).split())
+        if line.endswith(":") or colon:
+            label = _clean_label(line)
+            if label:
+                found.append((label, tree.block_heading(child)))
     return found
 
 
@@ -418,10 +445,7 @@ def _rows_for(tree: _Tree, source: str, target: str, name: str) -> list[etree._E
     """Innermost rows or list items holding links to both ``source`` and ``target``,
     those holding the relation's name too first."""
     rows: list[etree._Element] = []
-    want = fold(target)
-    for anchor, found in tree.links:
-        if not (isinstance(found, Target) and fold(found.title) == want):
-            continue
+    for anchor in tree.to_page.get(fold(target), ()):
         for row in anchor.iterancestors(*_ROWS):
             sources = _links_to(tree, row, source)
             if sources and (source != target or len(sources) > 1):
@@ -519,15 +543,13 @@ def _listed_under_name(
     """A link to the target in a list headed by the relation's name (the source implied)."""
     if kind != DIRECT:
         return None
-    want = fold(target)
-    for anchor, found in tree.links:
-        if isinstance(found, Target) and fold(found.title) == want:
-            headings = tree.headings.get(anchor, ())
-            if headings and fold(headings[-1]) == fold(obj.name):
-                outer = headings[-2] if len(headings) > 1 else ""
-                return RelationSighting(
-                    kind, obj.source, obj.name, target, outer, "", "", "", headings[-1]
-                )
+    for anchor in tree.to_page.get(fold(target), ()):
+        headings = tree.headings.get(anchor, ())
+        if headings and fold(headings[-1]) == fold(obj.name):
+            outer = headings[-2] if len(headings) > 1 else ""
+            return RelationSighting(
+                kind, obj.source, obj.name, target, outer, "", "", "", headings[-1]
+            )
     return None
 
 

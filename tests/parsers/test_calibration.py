@@ -3,6 +3,7 @@ the profile TOML, and the sample's spread, on small hand-built inputs."""
 
 from __future__ import annotations
 
+import time
 import tomllib
 
 import pytest
@@ -289,3 +290,27 @@ def test_coverage_counts_what_a_profile_reads_of_what_the_page_shows() -> None:
     inferred = load_profile(profile_toml(vote(pages)))
     after = coverage(parse_page(PAGE_HTML, url, inferred), page, facts["StUF"])
     assert (after.relations, after.relations_found, after.missed) == (2, 2, ())
+
+
+def _aligned_in(n: int) -> float:
+    """CPU seconds to align a page of ``n`` "Label: value" lines and ``n`` links with
+    SMW data naming every one of them (a wiki may hold thousands of values a page)."""
+    lines = "".join(
+        f'<p><b>L{i}:</b> waarde {i}</p><p><a href="/wiki/Doel_{i}" title="Doel {i}">'
+        f"Doel {i}</a></p>"
+        for i in range(n)
+    )
+    html = f'<div id="mw-content-text"><div class="mw-parser-output">{lines}</div></div>'
+    facts = [fact("P", "P", f"Tekst {i}", TEXT, f"waarde {i}") for i in range(n)]
+    facts += [fact("P", "P", f"Pagina {i}", PAGE, f"Doel {i}") for i in range(n)]
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        align_page(html, "P", facts, [], None)
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def test_aligning_a_page_grows_linearly_with_its_values() -> None:
+    small, large = _aligned_in(300), _aligned_in(1200)
+    assert large <= 5 * small + 0.05, f"{small:.3f} s at n, {large:.3f} s at 4n"
