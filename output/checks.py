@@ -169,14 +169,19 @@ def _subobjects(facts: Iterable[FactRecord], title: str) -> dict[str, dict[str, 
     return out
 
 
+#: a subobject is read as a relation object by its first few page and text properties
+#: (real ones hold three or four): a crafted one with thousands costs no cubic time
+SHAPE_CANDIDATES = 8
+
+
 def _relation_shapes(title: str, values: Mapping[str, list[FactRecord]]) -> list[Triple]:
     """Every (source, name, target) a subobject could be a relation object by: a page
     value that is the page, one single value, another page value. Extra properties (a
     Toelichting on the relation) make more candidates, never none."""
-    pages = [p for p, fs in values.items() if fs and fs[0].type == PAGE]
+    pages = [p for p, fs in values.items() if fs and fs[0].type == PAGE][:SHAPE_CANDIDATES]
     texts = [p for p, fs in values.items() if fs and fs[0].type != PAGE and len(fs) == 1]
     sources = [p for p in pages if [f.target for f in values[p]] == [title]]
-    return [(s, n, t) for s in sources for n in texts for t in pages if t != s]
+    return [(s, n, t) for s in sources for n in texts[:SHAPE_CANDIDATES] for t in pages if t != s]
 
 
 @dataclass(slots=True)

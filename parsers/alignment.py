@@ -126,9 +126,9 @@ def relation_triple(facts: Iterable[FactRecord]) -> tuple[str, str, str] | None:
     texts: dict[str, set[str]] = {}
     for subject, values in _subobjects(facts).items():
         page = page_of(subject)
-        sources = {f.property for f in values if f.type == PAGE and f.target == page}
-        names = {f.property for f in values if f.type not in (PAGE, URI, NUMBER, DATE)}
-        targets = {f.property for f in values if f.type == PAGE and f.target != page}
+        sources = _first({f.property for f in values if f.type == PAGE and f.target == page})
+        names = _first({f.property for f in values if f.type not in (PAGE, URI, NUMBER, DATE)})
+        targets = _first({f.property for f in values if f.type == PAGE and f.target != page})
         for f in values:
             if f.property in names:
                 texts.setdefault(f.property, set()).add(f.value)
@@ -137,6 +137,15 @@ def relation_triple(facts: Iterable[FactRecord]) -> tuple[str, str, str] | None:
     if not shapes:
         return None
     return max(sorted(shapes), key=lambda shape: (shapes[shape], -len(texts[shape[1]])))
+
+
+#: a subobject is read as a relation object by its first few properties of each kind
+#: (real ones hold three or four): a crafted one with thousands costs no cubic time
+SHAPE_CANDIDATES = 8
+
+
+def _first(properties: set[str]) -> list[str]:
+    return sorted(properties)[:SHAPE_CANDIDATES]
 
 
 def _subobjects(facts: Iterable[FactRecord]) -> dict[str, list[FactRecord]]:

@@ -5,6 +5,7 @@ does not know make blocks into body text without any other warning)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -193,3 +194,27 @@ def test_no_warning_when_read_or_when_smw_holds_nothing() -> None:
     derived = [FactRecord("T", 0, "B#r", "Vertrekpunt", "_wpg", "B", "B", None, None)]
     assert unread_warning(bare, derived) == ""
     assert NORA.property_map == {}
+
+
+def _checked_with_a_crafted_subobject(k: int) -> tuple[float, Checker]:
+    """CPU seconds to check one page whose SMW data holds, beside its relation
+    objects, a subobject of ``k`` page values naming the page, ``k`` single texts
+    and ``k`` other page values (every triple of them a candidate shape)."""
+    held = [("groepeert", "X")]
+    facts = _facts("A", relations=held)
+    crafted = [("A#x", f"Bron {i}", "_wpg", "A", "A") for i in range(k)]
+    crafted += [("A#x", f"Naam {i}", "_txt", f"naam {i}", "") for i in range(k)]
+    crafted += [("A#x", f"Doel {i}", "_wpg", f"D{i}", f"D{i}") for i in range(k)]
+    facts += [FactRecord("A", 100 + i, *row, None, None) for i, row in enumerate(crafted)]
+    checker = Checker()
+    page = _page("A", "Bouwsteen", relations=held)
+    started = time.process_time()
+    checker.add(page, facts)
+    checker.finish({})
+    return time.process_time() - started, checker
+
+
+def test_a_subobject_with_hundreds_of_properties_costs_no_cubic_time() -> None:
+    (small, _), (large, checker) = (_checked_with_a_crafted_subobject(k) for k in (50, 200))
+    assert large <= 5 * small + 0.05, f"{small:.3f} s at n, {large:.3f} s at 4n"
+    assert checker.relation_properties == ("Vertrekpunt", "Relatie", "Eindpunt")

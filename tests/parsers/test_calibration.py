@@ -314,3 +314,21 @@ def _aligned_in(n: int) -> float:
 def test_aligning_a_page_grows_linearly_with_its_values() -> None:
     small, large = _aligned_in(300), _aligned_in(1200)
     assert large <= 5 * small + 0.05, f"{small:.3f} s at n, {large:.3f} s at 4n"
+
+
+def _triple_in(k: int) -> float:
+    """CPU seconds to read the relation shape off one subobject holding ``k`` page
+    values naming its page, ``k`` texts and ``k`` other page values (crafted data)."""
+    subject = "P#_x"
+    facts = [fact("P", subject, f"Bron {i}", PAGE, "P") for i in range(k)]
+    facts += [fact("P", subject, f"Naam {i}", TEXT, f"naam {i}") for i in range(k)]
+    facts += [fact("P", subject, f"Doel {i}", PAGE, f"Doel {i}") for i in range(k)]
+    facts += relation("P", "groepeert", "Q")
+    started = time.process_time()
+    relation_triple(facts)
+    return time.process_time() - started
+
+
+def test_a_subobject_with_thousands_of_properties_costs_no_cubic_time() -> None:
+    small, large = _triple_in(100), _triple_in(400)
+    assert large <= 5 * small + 0.05, f"{small:.3f} s at n, {large:.3f} s at 4n"
