@@ -44,13 +44,7 @@ from scraper.crawl.discovery import ListingBudget, list_pages, list_redirects, l
 from scraper.crawl.outcome import http_error
 from scraper.crawl.siteinfo import SiteInfo, choose_namespaces, read_siteinfo
 from scraper.crawl.smw import FactsFetcher, smw_site
-from scraper.errors import (
-    FetchError,
-    RequestBudgetExhausted,
-    RunLimitReached,
-    ScraperError,
-    SiteUnreachable,
-)
+from scraper.errors import FetchError, ScraperError
 from scraper.net.articles import article_url
 from scraper.net.client import Client, ClientSettings
 from scraper.snapshot.factsread import FactsReader, crawl_schema
@@ -61,10 +55,6 @@ REASON = "calibrate"
 #: pages asked for their categories in the one SMW query (SMW's default $smwgQMaxLimit)
 CATEGORY_POOL = 500
 CATEGORY_QUERY = f"[[Modification date::+]]|?Category|limit={CATEGORY_POOL}|order=random"
-
-
-#: errors that stop the run rather than one request
-_STOPS = (RequestBudgetExhausted, RunLimitReached, SiteUnreachable)
 
 
 class CalibrationError(ScraperError):
@@ -131,9 +121,7 @@ def _categories(client: Client) -> dict[str, str]:
     """title -> its categories joined (one SMW query; {} when it fails)."""
     try:
         answer = client.api({"action": "ask", "query": CATEGORY_QUERY})
-    except _STOPS:
-        raise
-    except FetchError as exc:
+    except FetchError as exc:  # a run stop (RunStop) is no FetchError: it passes on
         log.warning("the pages' categories could not be asked (%s): sampling by namespace", exc)
         return {}
     query = answer.get("query")
@@ -239,9 +227,7 @@ def _fetch(
     url = article_url(config.site, info, page.title)
     try:
         fetched = client.get(url)
-    except _STOPS:
-        raise  # the run stops; the next calibrate or crawl continues this crawl
-    except FetchError as exc:
+    except FetchError as exc:  # a run stop passes on; the next run continues this crawl
         log.warning("%s: fetch failed: %s", page.title, exc)
         state.record_fetch(NewFetch(crawl_id, page, url, REASON, "failed",
                                     iso_utc(datetime.now(UTC)), error=str(exc)))  # fmt: skip
