@@ -10,7 +10,7 @@ WIKI_PORT ?= 8089
 WIKI_PAGES ?= 300
 export WIKI_DIR WIKI_PORT WIKI_PAGES
 
-.PHONY: help install test test-fast prerequisites check lint typecheck golden bench bench-parse bench-export \
+.PHONY: help install test test-fast prerequisites check lint typecheck golden bench bench-parse bench-floor bench-export \
         bench-crawl bench-smw bench-checks bench-archive bench-report bench-regex soak crawl demo \
         parse-fixtures wiki-up wiki-down clean
 
@@ -49,10 +49,13 @@ typecheck: install
 golden: install ## rewrite fixtures/*.json from parse_page (review the diff)
 	$(PY) -m tests.golden
 
-bench: bench-parse bench-export bench-crawl bench-smw bench-checks bench-archive bench-report bench-regex ## every benchmark, side by side
+bench: bench-parse bench-floor bench-export bench-crawl bench-smw bench-checks bench-archive bench-report bench-regex ## every benchmark, side by side
 
 bench-parse: install ## parse_page vs bare lxml vs BeautifulSoup over the fixtures
 	$(PY) -m benchmarks.bench_parse
+
+bench-floor: install ## what any lxml-based parse of the four tables must pay, beside lxml and parse_page
+	$(PY) -m benchmarks.parse_floor
 
 bench-export: install ## snapshot export of 100,000 synthetic pages vs bare pyarrow
 	$(PY) -m benchmarks.bench_export

@@ -220,16 +220,21 @@ def measure(
     return {m.name: m for m in methods}
 
 
+def bench_pages() -> list[Page]:
+    """The pages every parse benchmark times: the fixtures, then the real sample(s)."""
+    paths = fixture_pages()
+    if SAMPLES.is_dir():
+        paths += sorted(SAMPLES.glob("*.html"))
+    return [(p.name, p.read_bytes()) for p in paths]
+
+
 def main(argv: list[str] | None = None) -> int:
     del argv
     # bs4's encoding detector logs every undecodable byte of the damaged fixtures
     logging.getLogger("bs4.dammit").setLevel(logging.ERROR)
-    paths = fixture_pages()
-    if SAMPLES.is_dir():
-        paths += sorted(SAMPLES.glob("*.html"))
-    pages: list[Page] = [(p.name, p.read_bytes()) for p in paths]
+    pages = bench_pages()
     size = sum(len(d) for _, d in pages)
-    extra = len(paths) - len(fixture_pages())
+    extra = len(pages) - len(fixture_pages())
     print(f"{len(pages)} pages, {size / 1e6:.3f} MB (fixtures + {extra} real sample)")
     sanity = [(parse_page(d, url=n), bs4_extract(d, "lxml")) for n, d in pages]
     for table in ("properties", "relations", "sections"):
