@@ -117,9 +117,9 @@ def _drop_noise(elements: Iterable[etree._Element]) -> list[etree._Element]:
     found: list[etree._Element] = []
     plain: set[str] = set()  # class values seen to be neither noise nor query results
     for element in elements:
-        value = element.get("class")
+        value = element.get(b"class")  # a bytes name: lxml does not encode it each time
         if value is None:  # script, style, or a class-less #toc
-            if element.tag in noise_tags or element.get("id") in noise_ids:
+            if element.tag in noise_tags or element.get(b"id") in noise_ids:
                 doomed.append(element)
             continue
         if value in plain:  # class values repeat (brackets, headlines): decided once
