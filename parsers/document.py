@@ -116,16 +116,17 @@ def load(raw: bytes) -> Document:
         if end == len(raw):
             end = _catlinks_end(raw, start)
     body = raw[start:end] if start >= 0 else raw
-    try:
-        decoded = body.decode("utf-8")  # validation: lxml parses the bytes themselves
-    except UnicodeDecodeError:
-        text, why = guess(raw)
-        document = load(text.encode("utf-8"))
-        document.warnings.insert(0, why)
-        return document
+    if not body.isascii():  # ASCII is UTF-8 (a third of the pages): no decoding
+        try:
+            decoded = body.decode("utf-8")  # validation: lxml parses the bytes themselves
+        except UnicodeDecodeError:
+            text, why = guess(raw)
+            document = load(text.encode("utf-8"))
+            document.warnings.insert(0, why)
+            return document
+        if "\ufffe" in decoded or "\uffff" in decoded:  # searching the str is ~free
+            body = body.replace(_NONCHARACTERS[0], b"").replace(_NONCHARACTERS[1], b"")
     body = body.translate(_FORM_FEED_AS_SPACE, _CONTROLS)
-    if "\ufffe" in decoded or "\uffff" in decoded:  # searching the str is ~free, bytes not
-        body = body.replace(_NONCHARACTERS[0], b"").replace(_NONCHARACTERS[1], b"")
     if labels.CONTROL_REFERENCE_RE.search(body) is not None:  # a C-level scan, ~1 us
         body = labels.CONTROL_REFERENCE_RE.sub(_control_reference, body)
     body = _without_edit_links(body)

@@ -38,11 +38,12 @@ def too_deep(parser: etree._FeedParser, body: bytes) -> bool:  # type: ignore[ty
     """True when the last parse with ``parser`` (of ``body``) stopped at libxml2's
     depth limit.
 
-    A page with fewer than ``MIN_TAGS_TOO_DEEP`` "<" cannot have: counted in C first,
-    since reading the parser's error log copies it (every HTML warning of the page),
-    which cost a quarter as much as the parse itself.
+    A page shorter than ``MIN_TAGS_TOO_DEEP`` tags of three bytes cannot have; else the
+    parser's last error says. Reading the error log copies its list of entries (the
+    parse made each one already): ~1 us with the handful of HTML warnings of a usual
+    page, an eighth of what counting the page's "<" first cost.
     """
-    if body.count(b"<") < MIN_TAGS_TOO_DEEP:
+    if len(body) < 3 * MIN_TAGS_TOO_DEEP:
         return False
     last = parser.error_log.last_error
     if last is None:

@@ -12,7 +12,8 @@ dropped, and the rest joined with "\\n".
 How: the first stage (``parsers.walk``) puts a private line marker
 (``labels.LINE_MARK``) at the start and end of every block element (both in the tail
 of an empty one, ``br`` and ``hr``: the same text around it, one write) and a space
-after every cell, once, over the whole content area (``parsers.walk``). From then on
+after every cell whose tail does not start with whitespace already, once, over the
+whole content area (``parsers.walk``). From then on
 the tree is only read: lxml's C text serialiser yields any element's text with the
 markers, which are split on. Newlines in the HTML source are plain whitespace,
 never line breaks.

@@ -8,8 +8,10 @@ The only stage that changes the tree. It
 * notes the elements that show Semantic MediaWiki query results (SMW 5.1's own
   result markup, ``labels.QUERY_RESULT_CLASSES``: ``table.smwtable``,
   ``.smw-format`` list wrappers, ``tr.smwfooter``);
-* marks lines once over the whole area (the markers ``parsers.text`` splits on), in
-  the same pass as the noise, so every later stage only reads;
+* then marks lines once over what is left (the markers ``parsers.text`` splits on),
+  so every later stage only reads: nothing inside noise is marked (a pass over the
+  elements already held costs less than the text writes inside noise did), and the
+  text after a dropped element gets the marks it would have had;
 * flattens the area into a run of pieces: headings, top-level elements and the loose
   text between them, in document order.
 
@@ -50,6 +52,13 @@ _CELL_TAGS = frozenset(labels.CELL_TAGS)
 #: block elements that never hold content (``br``, ``hr``): their start and end mark
 #: meet, so both go in the tail (the text of every element around them is the same)
 _VOID_BLOCK_TAGS = frozenset(_BLOCK_TAGS & {tag.decode() for tag in labels.VOID_ELEMENTS})
+#: what ``_mark_lines`` puts after an element, by tag (blocks, cells): given to the text
+#: after a dropped one, which is not marked itself
+_MARKS_AFTER = {
+    **dict.fromkeys(_BLOCK_TAGS, labels.LINE_MARK),
+    **dict.fromkeys(_VOID_BLOCK_TAGS, labels.LINE_MARK * 2),
+    **dict.fromkeys(_CELL_TAGS, " "),
+}
 
 
 class Piece(NamedTuple):
@@ -88,46 +97,35 @@ def walk(root: etree._Element) -> Walk:
         results = _drop_noise(root.iter())
     else:
         results = _drop_noise(elements)
+    _mark_lines(root)
     pieces: list[Piece] = []
     _flatten(root, pieces)
     return Walk(tuple(pieces), results, elements)
 
 
 def _drop_noise(elements: Iterable[etree._Element]) -> list[etree._Element]:
-    """Drop noise among ``elements`` (a root and all below it, in document order) and
-    mark lines, in one pass; the elements carrying SMW query result markup. (A dropped
-    block's line marks stay with the text after it: a line break where a block was.)"""
+    """Drop noise among ``elements`` (a root and all below it, in document order); the
+    elements carrying SMW query result markup. Before the lines are marked, so nothing
+    inside noise is marked; a dropped element's own line marks stay with the text after
+    it (``drop``): a line break where a block was."""
     doomed: list[etree._Element] = []
     classes = labels.NOISE_CLASSES
     div_classes = labels.NOISE_DIV_CLASSES
     results = labels.QUERY_RESULT_CLASSES
     noise_ids = labels.NOISE_IDS
+    noise_tags = _NOISE_TAGS
     found: list[etree._Element] = []
     plain: set[str] = set()  # class values seen to be neither noise nor query results
-    blocks = _BLOCK_TAGS
-    cells = _CELL_TAGS
-    mark = labels.LINE_MARK
-    two_marks = mark + mark
-    voids = _VOID_BLOCK_TAGS
     for element in elements:
-        tag = element.tag
-        if tag in blocks:
-            if tag in voids:  # nothing inside: both marks go in its tail, one write
-                element.tail = two_marks + (element.tail or "")
-            else:
-                element.text = mark + (element.text or "")
-                element.tail = mark + (element.tail or "")
-        elif tag in cells:
-            element.tail = " " + (element.tail or "")
-        value = element.get("class")
+        value = element.get(b"class")  # a bytes name: lxml does not encode it each time
         if value is None:  # script, style, or a class-less #toc
-            if tag in _NOISE_TAGS or element.get("id") in noise_ids:
+            if element.tag in noise_tags or element.get(b"id") in noise_ids:
                 doomed.append(element)
             continue
         if value in plain:  # class values repeat (brackets, headlines): decided once
             continue
         tokens = value.split()
-        is_div_noise = tag == "div" and not div_classes.isdisjoint(tokens)
+        is_div_noise = not div_classes.isdisjoint(tokens) and element.tag == "div"
         if is_div_noise or not classes.isdisjoint(tokens):
             doomed.append(element)
         elif not results.isdisjoint(tokens):
@@ -135,16 +133,43 @@ def _drop_noise(elements: Iterable[etree._Element]) -> list[etree._Element]:
         elif div_classes.isdisjoint(tokens):  # a div-only noise class is decided per tag
             plain.add(value)
     for element in doomed:
-        drop(element)
+        drop(element, _MARKS_AFTER.get(element.tag, ""))
     return found
 
 
-def drop(element: etree._Element) -> None:
-    """Remove ``element`` and its content but keep its tail text in place."""
+def _mark_lines(root: etree._Element) -> None:
+    """Put the line marks (``parsers.text``) at the start and end of every block and a
+    space after every cell that is not followed by whitespace already."""
+    blocks = _BLOCK_TAGS
+    cells = _CELL_TAGS
+    mark = labels.LINE_MARK
+    two_marks = mark + mark
+    voids = _VOID_BLOCK_TAGS
+    for element in root.iter():
+        tag = element.tag
+        if tag in blocks:
+            tail = element.tail
+            if tag in voids:  # nothing inside: both marks go in its tail, one write
+                element.tail = two_marks + tail if tail else two_marks
+            else:
+                text = element.text
+                element.text = mark + text if text else mark
+                element.tail = mark + tail if tail else mark
+        elif tag in cells:
+            tail = element.tail
+            if not tail:
+                element.tail = " "
+            elif not tail[0].isspace():  # whitespace separates the cells already
+                element.tail = " " + tail
+
+
+def drop(element: etree._Element, marks: str = "") -> None:
+    """Remove ``element`` and its content but keep its tail text in place, after
+    ``marks`` (what the line marking gives an element of its kind after it)."""
     parent = element.getparent()
     if parent is None:
         return
-    tail = element.tail
+    tail = marks + element.tail if element.tail else marks
     if tail:
         previous = element.getprevious()
         if previous is not None:

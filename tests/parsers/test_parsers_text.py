@@ -84,3 +84,21 @@ def test_noise_is_removed_on_any_element() -> None:
     )
     parsed = parse_page(html, "/wiki/P")
     assert [s.text for s in parsed.sections] == ["Een waarde blijft."]
+
+
+def test_a_dropped_block_leaves_a_line_break_a_dropped_span_none() -> None:
+    """Noise goes before the lines are marked: the text after a dropped block still
+    starts a line (as it would after the block), after a dropped inline element not."""
+    div = element(
+        '<div>een<div class="mw-lingo-tooltip">def</div>twee<br class="toc">drie'
+        '<span class="smwttcontent">uitleg</span>vier</div>'
+    )
+    assert text_of(div) == "een\ntwee\ndrievier"
+
+
+def test_dropped_cells_and_cells_before_whitespace_stay_apart() -> None:
+    table = element(
+        '<table><tr><td>a</td>\n<td>b</td><td class="navbox">weg</td><td>c</td></tr>'
+        "<tr><td>d</td> <td>e</td>f <td>g</td></tr></table>"
+    )
+    assert text_of(table) == "a b c\nd e f g"
