@@ -63,8 +63,15 @@ def endpoints(cell: etree._Element, page_title: str) -> tuple[list[Target], str,
                 return [only], "", shown  # type: ignore[list-item]
             return _text_endpoint(cell), "", shown
     if count:
-        targets: list[Target] = []
-        linked: list[etree._Element] = []
+        simple = _links_and_breaks(cell, page_title)
+        if simple is not None:
+            targets, outside = simple
+            if targets:
+                beside = cell_line(cell) if has_words("".join(outside)) else ""
+                return targets, beside, raw_text(cell)
+            return _text_endpoint(cell), "", raw_text(cell)
+        targets = []
+        linked = []
         seen: set[str] = set()
         for anchor in _anchors(cell):
             if anchor.tag == "strong":  # a self-link before MediaWiki 1.28
@@ -82,6 +89,34 @@ def endpoints(cell: etree._Element, page_title: str) -> tuple[list[Target], str,
             return targets, _beside(cell, linked), raw_text(cell)
         return _text_endpoint(cell), "", raw_text(cell)
     return _text_endpoint(cell), "", ""
+
+
+def _links_and_breaks(
+    cell: etree._Element, page_title: str
+) -> tuple[list[Target], list[str]] | None:
+    """The usual multi-link cell in one pass over its children: links (nothing nested
+    in them) and ``<br>`` only, every link internal. Its targets (in order, without
+    repeats) and its text outside them (its own text, the tails); None
+    for any other cell (``endpoints`` then takes the general path)."""
+    targets: list[Target] = []
+    outside = [cell.text or ""]
+    seen: set[str] = set()
+    for child in cell:
+        if len(child):
+            return None
+        tag = child.tag
+        if tag == "a":
+            target = classify(child, page_title)
+            if target.__class__ is not Target:
+                return None
+            title = target[0]  # type: ignore[index]
+            if title and title not in seen:
+                seen.add(title)
+                targets.append(target)  # type: ignore[arg-type]
+        elif tag != "br":
+            return None
+        outside.append(child.tail or "")
+    return targets, outside
 
 
 def _beside(cell: etree._Element, linked: list[etree._Element]) -> str:

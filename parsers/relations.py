@@ -217,24 +217,66 @@ def read_table(table: Table, block: Block, page_title: str, profile: Profile) ->
     roles_at = {columns.source, columns.relation, columns.target}
     header_cells = table.rows[start - 1].slots if start else ()
     other_columns = not roles_at.issuperset(range(table.width))
+    source_at, relation_at, target_at = columns.source, columns.relation, columns.target
+    relations = harvest.relations
+    claimed = harvest.claimed
     footers = 0
     rows = table.rows
+    # the common row inline (a cell per role, one link or plain text in each); every
+    # other row (a footer, one cell, a missing cell) by a helper of its own
     for index in range(start, len(rows)):
         row = rows[index]
-        footers += row.footer
-        _read_row(
-            row,
-            index,
-            columns,
-            roles_at,
-            header_cells,
-            name,
-            kind,
-            block,
-            page_title,
-            harvest,
-            other_columns,
-        )
+        cells = row.cells
+        if row.footer:
+            footers += 1
+            if cells:  # SMW's "... meer resultaten": query chrome
+                claimed.append(_row_raw(row))
+            continue
+        if not cells:
+            continue
+        slots = row.slots
+        source_cell = slots[source_at]
+        target_cell = slots[target_at]
+        relation_cell = slots[relation_at] if relation_at >= 0 else None
+        if (
+            len(cells) == 1
+            or source_cell is None
+            or target_cell is None
+            or (relation_at >= 0 and relation_cell is None)
+        ):
+            _odd_row(row, index, block, harvest)
+            continue
+        if other_columns:
+            _other_columns(row, roles_at, header_cells, harvest)
+        relation = line_of(relation_cell[0]) if relation_cell is not None else ""
+        relation = relation or name
+        targets, beside, shown = endpoints.endpoints(target_cell[0], page_title)
+        if shown:  # a link's display text (a plain text cell is its record)
+            claimed.append(shown)
+        if not targets:  # a relation listed without endpoint (or cut off): no record
+            source_element = source_cell[0]
+            if len(source_element):
+                claimed.append(raw_text(source_element))
+            claimed += [relation, raw_text(source_element)]
+            continue
+        if beside:
+            harvest.warnings.append(
+                problems.warning(
+                    problems.RELATION_TEXT,
+                    f"{block.where} row {index}: expected only links in the endpoint cell, "
+                    f"found text beside them; kept in target_text: {problems.excerpt(beside)}",
+                )
+            )
+        sources, _, shown = endpoints.endpoints(source_cell[0], page_title)
+        if shown:
+            claimed.append(shown)
+        if not sources:  # a relation listed without source: no record
+            claimed += [relation, raw_text(target_cell[0])]
+        text = beside  # the cell's text goes to its first record only: n links, one copy
+        for source, _ in sources:
+            for target, exists in targets:
+                relations.append((kind, _new(Relation, (source, relation, target, exists, text))))
+                text = ""
     if footers:  # SMW's "... meer resultaten": the query reached its limit
         data_rows = len(table.rows) - start - footers
         harvest.notes.append(problems.query_limit(kind, block.where, data_rows))
@@ -263,29 +305,11 @@ def _by_position(table: Table, block: Block, name: str) -> Columns | None:
     return columns
 
 
-def _read_row(
-    row: Row,
-    index: int,
-    columns: Columns,
-    roles_at: set[int],
-    header_cells: tuple[Cell | None, ...],
-    name: str,
-    kind: str,
-    block: Block,
-    page_title: str,
-    harvest: Harvest,
-    other_columns: bool,
-) -> None:
-    """The records of one data row; ``other_columns``: the table has columns beside
-    the role columns (else no cell needs a look for them)."""
-    cells = row.cells
-    if not cells:
-        return
-    if row.footer:
-        harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
-        return
-    if len(cells) == 1:
-        row_text = _row_raw(row)
+def _odd_row(row: Row, index: int, block: Block, harvest: Harvest) -> None:
+    """A data row that is not one cell per role: one cell ("Geen relaties") goes back
+    to the body with a note; a row missing a role's cell, with a warning."""
+    row_text = _row_raw(row)
+    if len(row.cells) == 1:
         if is_blank(row_text):
             return
         harvest.leftovers.append(_MARK + row_text + _MARK)
@@ -297,58 +321,14 @@ def _read_row(
             )
         )
         return
-    slots = row.slots
-    source_cell = slots[columns.source]
-    target_cell = slots[columns.target]
-    relation_cell = slots[columns.relation] if columns.relation >= 0 else None
-    if (
-        source_cell is None
-        or target_cell is None
-        or (columns.relation >= 0 and relation_cell is None)
-    ):
-        row_text = _row_raw(row)
-        harvest.leftovers.append(_MARK + row_text + _MARK)
-        harvest.warnings.append(
-            problems.warning(
-                problems.RELATION_ROW,
-                f"{block.where} row {index}: expected a cell in every column, found "
-                f"{len(cells)}; kept as body text: {problems.excerpt(normalize(row_text))}",
-            )
+    harvest.leftovers.append(_MARK + row_text + _MARK)
+    harvest.warnings.append(
+        problems.warning(
+            problems.RELATION_ROW,
+            f"{block.where} row {index}: expected a cell in every column, found "
+            f"{len(row.cells)}; kept as body text: {problems.excerpt(normalize(row_text))}",
         )
-        return
-    if other_columns:
-        _other_columns(row, roles_at, header_cells, harvest)
-    relation = line_of(relation_cell.element) if relation_cell is not None else ""
-    relation = relation or name
-    targets, beside, shown = endpoints.endpoints(target_cell.element, page_title)
-    claimed = harvest.claimed
-    if shown:  # a link's display text (a plain text cell is its record)
-        claimed.append(shown)
-    if not targets:  # a relation listed without endpoint (or cut off): no record
-        source_element = source_cell.element
-        if len(source_element):
-            claimed.append(raw_text(source_element))
-        claimed += [relation, raw_text(source_element)]
-        return
-    if beside:
-        harvest.warnings.append(
-            problems.warning(
-                problems.RELATION_TEXT,
-                f"{block.where} row {index}: expected only links in the endpoint cell, "
-                f"found text beside them; kept in target_text: {problems.excerpt(beside)}",
-            )
-        )
-    sources, _, shown = endpoints.endpoints(source_cell.element, page_title)
-    if shown:
-        claimed.append(shown)
-    if not sources:  # a relation listed without source: no record
-        claimed += [relation, raw_text(target_cell.element)]
-    text = beside  # the cell's text goes to its first record only: n links, one copy
-    relations = harvest.relations
-    for source, _ in sources:
-        for target, exists in targets:
-            relations.append((kind, _new(Relation, (source, relation, target, exists, text))))
-            text = ""
+    )
 
 
 def _other_columns(

@@ -205,11 +205,10 @@ def _cover(row: list[Cell | None], x: int, width: int, cell: Cell) -> None:
 
 def form(table: etree._Element) -> Table:
     """The model of ``table`` (module docstring)."""
-    caption, groups = _row_groups(table)
-    found = [row for group in groups for row in group]
-    unspanned = _form_unspanned(table, caption, found)
+    unspanned = _form_unspanned(table)
     if unspanned is not None:  # most tables: every cell covers its own slot
         return unspanned
+    caption, groups = _row_groups(table)
     row_count = sum(
         1 + sum(1 for row in child if row.tag in ("tr", *_CELL_TAGS))
         if child.tag in _SECTIONS
@@ -288,21 +287,49 @@ def _is_footer(row: etree._Element | None) -> bool:
     return value is not None and not _FOOTER.isdisjoint(value.split())
 
 
-def _form_unspanned(table: etree._Element, caption: str, found: list[_RawRow]) -> Table | None:
+def _form_unspanned(table: etree._Element) -> Table | None:
     """``form`` for a table where no cell of its own spans (has ``rowspan`` or
-    ``colspan``): each cell is the slot at its index in its row, so the grid is the
-    rows themselves. The same model as the full algorithm, at a fraction of the cost.
-    None as soon as a cell spans (the full algorithm then)."""
-    width = max((len(cells) for _, cells in found), default=0)
-    rows = []
-    for y, (element, elements) in enumerate(found):
+    ``colspan``) and every cell stands in a ``tr``: each cell is the slot at its index
+    in its row, so the grid is the rows themselves, and row groups change nothing. The
+    same model as the full algorithm, read in one pass over the table's rows. None as
+    soon as a cell spans or stands loose (the full algorithm then)."""
+    caption = ""
+    rows: list[Row] = []
+    trs: list[etree._Element] = []
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            trs.append(child)
+        elif tag in _SECTIONS:
+            for grouped in child:
+                if grouped.tag == "tr":
+                    trs.append(grouped)
+                elif grouped.tag in _CELL_TAGS:
+                    return None
+        elif tag in _CELL_TAGS:
+            return None
+        elif tag == "caption" and not caption:
+            caption = line_of(child)
+    width = 0
+    for y, tr in enumerate(trs):
         row: list[Cell] = []
-        for x, cell in enumerate(elements):
-            get = cell.get
-            if get("rowspan") is not None or get("colspan") is not None:
-                return None
-            row.append(_new(Cell, (cell, x, y, 1, 1, cell.tag == "th")))
+        x = 0
+        for cell in tr:
+            tag = cell.tag
+            if tag in _CELL_TAGS:
+                get = cell.get
+                if get("rowspan") is not None or get("colspan") is not None:
+                    return None
+                row.append(_new(Cell, (cell, x, y, 1, 1, tag == "th")))
+                x += 1
+        classes = tr.get("class")
+        footer = classes is not None and not _FOOTER.isdisjoint(classes.split())
         cells = tuple(row)
-        padding: tuple[None, ...] = (None,) * (width - len(cells))
-        rows.append(_new(Row, (element, y, cells + padding, cells, _is_footer(element))))
+        rows.append(_new(Row, (tr, y, cells, cells, footer)))
+        if x > width:
+            width = x
+    for y, found in enumerate(rows):  # shorter rows: empty slots up to the width
+        if len(found.cells) < width:
+            padded = found.cells + (None,) * (width - len(found.cells))
+            rows[y] = _new(Row, (found.element, y, padded, found.cells, found.footer))
     return Table(table, caption, width, tuple(rows))
