@@ -15,6 +15,8 @@ so no cell text is serialised in the common case. Called by ``parsers.relations`
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from lxml import etree
 
 from parsers import labels
@@ -23,6 +25,7 @@ from parsers.text import line_of, raw_text, text_of
 
 _SELF_LINK = labels.SELF_LINK_CLASS
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
+_TITLE = itemgetter(0)  # Target.title, read in C
 
 
 def names_page(cell: etree._Element, page_title: str) -> bool:
@@ -98,9 +101,8 @@ def _links_and_breaks(
     in them) and ``<br>`` only, every link internal. Its targets (in order, without
     repeats) and its text outside them (its own text, the tails); None
     for any other cell (``endpoints`` then takes the general path)."""
-    targets: list[Target] = []
+    found: list[Target] = []
     outside = [cell.text or ""]
-    seen: set[str] = set()
     for child in cell:
         if len(child):
             return None
@@ -109,13 +111,19 @@ def _links_and_breaks(
             target = classify(child, page_title)
             if target.__class__ is not Target:
                 return None
-            title = target[0]  # type: ignore[index]
-            if title and title not in seen:
-                seen.add(title)
-                targets.append(target)  # type: ignore[arg-type]
+            found.append(target)  # type: ignore[arg-type]
         elif tag != "br":
             return None
         outside.append(child.tail or "")
+    titles = list(map(_TITLE, found))
+    if "" not in titles and len(set(titles)) == len(titles):  # no repeat: the usual cell
+        return found, outside
+    seen: set[str] = set()
+    targets: list[Target] = []
+    for target in found:
+        if target[0] and target[0] not in seen:
+            seen.add(target[0])
+            targets.append(target)
     return targets, outside
 
 

@@ -81,23 +81,21 @@ class Header(NamedTuple):
     kind: str  # named by a title row above the header, else ""
 
 
-def roles(
-    cells: Sequence[Cell], profile: Profile, named: bool, texts: Sequence[str] = ()
-) -> Columns | None:
-    """Column roles from header cells; None when a needed one is missing (the relation
-    column is not needed when a sub-heading names the relation: ``named``). ``texts``:
-    the cells' texts when the caller has them already."""
+def roles(xs: Sequence[int], texts: Sequence[str], profile: Profile, named: bool) -> Columns | None:
+    """Column roles from a header row's cell texts (``xs``: each cell's column); None
+    when a needed one is missing (the relation column is not needed when a sub-heading
+    names the relation: ``named``)."""
     found: dict[str, int] = {}
     kinds: set[str] = set()
-    for at, cell in enumerate(cells):
-        forms = labels.header_forms(texts[at] if texts else line_of(cell.element))
+    for at, text in enumerate(texts):
+        forms = labels.header_forms(text)
         hits = {profile.header_roles[form] for form in forms if form in profile.header_roles}
         role_names = {role for role, _ in hits}
         if len(role_names) != 1:
             continue
         role = role_names.pop()
         if role not in found:
-            found[role] = cell.x
+            found[role] = xs[at]
             if role == TARGET:
                 kinds = {kind for _, kind in hits}
     if SOURCE not in found or TARGET not in found or (RELATION not in found and not named):
@@ -106,15 +104,25 @@ def roles(
     return Columns(found[SOURCE], found.get(RELATION, -1), found[TARGET], kind)
 
 
+def _first_rows(table: Table) -> list[tuple[Sequence[etree._Element], Sequence[int]]]:
+    """The cells of the rows a header may stand in, and their columns: read off the
+    plain rows when the table has them (no cell model made)."""
+    if table.plain is not None:
+        return [(cells, range(len(cells))) for _, cells, _ in table.plain[:HEADER_SEARCH_ROWS]]
+    return [
+        ([cell.element for cell in row.cells], [cell.x for cell in row.cells])
+        for row in table.rows[:HEADER_SEARCH_ROWS]
+    ]
+
+
 def find_header(table: Table, profile: Profile, named: bool) -> tuple[Header | None, list[str]]:
     """The header row among the first rows, below title rows; (None, texts seen) if none."""
     titled = ""
     first: list[str] = []
-    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
-        cells = row.cells
-        texts = [line_of(cell.element) for cell in cells]
+    for index, (cells, xs) in enumerate(_first_rows(table)):
+        texts = [line_of(cell) for cell in cells]
         if len(cells) >= 2:
-            columns = roles(cells, profile, named, texts)
+            columns = roles(xs, texts, profile, named)
             if columns is None:
                 return None, texts
             return Header(columns, index, titled), texts
@@ -123,6 +131,29 @@ def find_header(table: Table, profile: Profile, named: bool) -> tuple[Header | N
         if kind in (labels.DIRECT, labels.DERIVED):
             titled = kind
     return None, first
+
+
+#: a row as the relation reader walks it: its ``tr`` (None for loose cells), the element
+#: in each slot (None: empty; a slot past the end of the tuple is empty too), footer
+_SlotRow = tuple[etree._Element | None, tuple[etree._Element | None, ...], bool]
+
+
+def _slot_rows(table: Table) -> tuple[Sequence[_SlotRow], list[int] | None]:
+    """Each row's ``tr``, the element in each of its slots (a slot past the end of the
+    tuple is empty) and whether it is a query footer; and the number of distinct cells
+    per row when that differs from the slots (a table with spans; None otherwise)."""
+    if table.plain is not None:
+        return table.plain, None
+    rows = table.rows
+    slots: list[_SlotRow] = [
+        (
+            row.element,
+            tuple([cell[0] if cell is not None else None for cell in row.slots]),
+            row.footer,
+        )
+        for row in rows
+    ]
+    return slots, [len(row.cells) for row in rows]
 
 
 def is_about_page(table: Table, page_title: str, profile: Profile) -> bool:
@@ -139,15 +170,18 @@ def is_about_page(table: Table, page_title: str, profile: Profile) -> bool:
     if header.kind:
         return True
     columns = header.columns
-    for row in table.rows[header.at + 1 :]:
-        if row.footer:
+    rows, _ = _slot_rows(table)
+    for index in range(header.at + 1, len(rows)):
+        _, slots, footer = rows[index]
+        if footer:
             continue
-        source, target = row.slots[columns.source], row.slots[columns.target]
+        width = len(slots)
+        source = slots[columns.source] if columns.source < width else None
+        target = slots[columns.target] if columns.target < width else None
         if source is None or target is None or source is target:
             continue
         if not (
-            endpoints.names_page(source.element, page_title)
-            or endpoints.names_page(target.element, page_title)
+            endpoints.names_page(source, page_title) or endpoints.names_page(target, page_title)
         ):
             return False
     return True
@@ -211,53 +245,55 @@ def read_table(table: Table, block: Block, page_title: str, profile: Profile) ->
         columns = header.columns
         kind = kind or header.kind
         start = header.at + 1
-        for row in table.rows[:start]:
-            harvest.claimed.append(_row_raw(row))
+        for cells, _ in _first_rows(table)[:start]:
+            harvest.claimed.append(_cells_raw(cells))
     kind = kind or columns.kind or labels.DIRECT
     roles_at = {columns.source, columns.relation, columns.target}
-    header_cells = table.rows[start - 1].slots if start else ()
     other_columns = not roles_at.issuperset(range(table.width))
     source_at, relation_at, target_at = columns.source, columns.relation, columns.target
     relations = harvest.relations
     claimed = harvest.claimed
     footers = 0
-    rows = table.rows
-    # the common row inline (a cell per role, one link or plain text in each); every
-    # other row (a footer, one cell, a missing cell) by a helper of its own
+    rows, counts = _slot_rows(table)
+    # the common row inline (a cell per role, one link or plain text in each), read off
+    # the elements; every other row (one cell, a missing cell, cells beside the role
+    # columns) by a helper over the table model's row
     for index in range(start, len(rows)):
-        row = rows[index]
-        cells = row.cells
-        if row.footer:
+        _, slots, footer = rows[index]
+        width = len(slots)
+        count = width if counts is None else counts[index]
+        if footer:
             footers += 1
-            if cells:  # SMW's "... meer resultaten": query chrome
-                claimed.append(_row_raw(row))
+            if count:  # SMW's "... meer resultaten": query chrome
+                claimed.append(
+                    _row_raw(table.rows[index]) if counts is not None else _cells_raw(slots)
+                )
             continue
-        if not cells:
+        if not count:
             continue
-        slots = row.slots
-        source_cell = slots[source_at]
-        target_cell = slots[target_at]
-        relation_cell = slots[relation_at] if relation_at >= 0 else None
+        source_cell = slots[source_at] if source_at < width else None
+        target_cell = slots[target_at] if target_at < width else None
+        relation_cell = slots[relation_at] if 0 <= relation_at < width else None
         if (
-            len(cells) == 1
+            count == 1
             or source_cell is None
             or target_cell is None
             or (relation_at >= 0 and relation_cell is None)
         ):
-            _odd_row(row, index, block, harvest)
+            _odd_row(table.rows[index], index, block, harvest)
             continue
         if other_columns:
-            _other_columns(row, roles_at, header_cells, harvest)
-        relation = line_of(relation_cell[0]) if relation_cell is not None else ""
+            header_cells = table.rows[start - 1].slots if start else ()
+            _other_columns(table.rows[index], roles_at, header_cells, harvest)
+        relation = line_of(relation_cell) if relation_cell is not None else ""
         relation = relation or name
-        targets, beside, shown = endpoints.endpoints(target_cell[0], page_title)
+        targets, beside, shown = endpoints.endpoints(target_cell, page_title)
         if shown:  # a link's display text (a plain text cell is its record)
             claimed.append(shown)
         if not targets:  # a relation listed without endpoint (or cut off): no record
-            source_element = source_cell[0]
-            if len(source_element):
-                claimed.append(raw_text(source_element))
-            claimed += [relation, raw_text(source_element)]
+            if len(source_cell):
+                claimed.append(raw_text(source_cell))
+            claimed += [relation, raw_text(source_cell)]
             continue
         if beside:
             harvest.warnings.append(
@@ -267,18 +303,18 @@ def read_table(table: Table, block: Block, page_title: str, profile: Profile) ->
                     f"found text beside them; kept in target_text: {problems.excerpt(beside)}",
                 )
             )
-        sources, _, shown = endpoints.endpoints(source_cell[0], page_title)
+        sources, _, shown = endpoints.endpoints(source_cell, page_title)
         if shown:
             claimed.append(shown)
         if not sources:  # a relation listed without source: no record
-            claimed += [relation, raw_text(target_cell[0])]
+            claimed += [relation, raw_text(target_cell)]
         text = beside  # the cell's text goes to its first record only: n links, one copy
         for source, _ in sources:
             for target, exists in targets:
                 relations.append((kind, _new(Relation, (source, relation, target, exists, text))))
                 text = ""
     if footers:  # SMW's "... meer resultaten": the query reached its limit
-        data_rows = len(table.rows) - start - footers
+        data_rows = len(rows) - start - footers
         harvest.notes.append(problems.query_limit(kind, block.where, data_rows))
     return harvest
 
@@ -354,6 +390,11 @@ def _other_columns(
 
 def _row_raw(row: Row) -> str:
     return " ".join(raw_text(cell.element) for cell in row.cells)
+
+
+def _cells_raw(cells: Sequence[etree._Element | None]) -> str:
+    """The raw text of a plain row's cells (a plain row has no empty slot)."""
+    return " ".join(raw_text(cell) for cell in cells if cell is not None)
 
 
 # --- lists -------------------------------------------------------------------------------

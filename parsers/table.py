@@ -25,7 +25,6 @@ the block classifier and the property and relation readers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from lxml import etree
@@ -36,6 +35,7 @@ from parsers.text import line_of
 _SECTIONS = frozenset(labels.TABLE_SECTION_TAGS)
 _CELL_TAGS = frozenset(labels.CELL_TAGS)
 _FOOTER = labels.QUERY_FOOTER_CLASSES
+_HEADER_TAG = "th"
 MAX_COLSPAN = 1000  # the standard's clamps
 MAX_ROWSPAN = 65534
 SPAN_BUDGET_PER_ROW = 64
@@ -76,14 +76,42 @@ class Row(NamedTuple):
         return (self.element.get("class") or "").split() if self.element is not None else []
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A table's caption, width and rows, in document order."""
+#: a row of a table where nothing spans, as the page holds it: its ``tr``, its cells
+#: (cell x covers slot x; slots past the last cell are empty) and whether it is SMW's
+#: query footer
+PlainRow = tuple[etree._Element, tuple[etree._Element, ...], bool]
 
-    element: etree._Element
-    caption: str
-    width: int
-    rows: tuple[Row, ...]
+
+class Table:
+    """A table's caption, width and rows, in document order.
+
+    ``plain``: for a table where nothing spans and every cell stands in a ``tr`` (most
+    tables), its rows as elements (``PlainRow``), else None. ``rows`` (the grid of
+    ``Cell``s) is then built from them on first use only: a reader that needs no more
+    than the elements (the relation reader's common row) never pays for it."""
+
+    __slots__ = ("_rows", "caption", "element", "plain", "width")
+
+    def __init__(
+        self,
+        element: etree._Element,
+        caption: str,
+        width: int,
+        rows: tuple[Row, ...] | None = None,
+        plain: tuple[PlainRow, ...] | None = None,
+    ) -> None:
+        self.element = element
+        self.caption = caption
+        self.width = width
+        self.plain = plain
+        self._rows = rows
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        rows = self._rows
+        if rows is None:
+            rows = self._rows = _grid(self.plain or (), self.width)
+        return rows
 
     @property
     def classes(self) -> list[str]:
@@ -91,6 +119,11 @@ class Table:
 
     def title_row(self) -> str:
         """The text of a one-cell first row ("Eigenschappen", "Relaties"), or ""."""
+        if self.plain is not None:
+            if not self.plain:
+                return ""
+            elements = self.plain[0][1]
+            return line_of(elements[0]) if len(elements) == 1 else ""
         if not self.rows:
             return ""
         cells = self.rows[0].cells
@@ -230,7 +263,7 @@ def form(table: etree._Element) -> Table:
             if cell is not None and (not distinct or distinct[-1] is not cell):
                 distinct.append(cell)
         rows.append(_new(Row, (element, y, tuple(slots), tuple(distinct), _is_footer(element))))
-    return Table(table, caption, width, tuple(rows))
+    return Table(table, caption, width, rows=tuple(rows))
 
 
 #: a row as the table holds it: its ``tr`` (None for cells loose in a group) and its cells
@@ -291,10 +324,10 @@ def _form_unspanned(table: etree._Element) -> Table | None:
     """``form`` for a table where no cell of its own spans (has ``rowspan`` or
     ``colspan``) and every cell stands in a ``tr``: each cell is the slot at its index
     in its row, so the grid is the rows themselves, and row groups change nothing. The
-    same model as the full algorithm, read in one pass over the table's rows. None as
-    soon as a cell spans or stands loose (the full algorithm then)."""
+    same model as the full algorithm; read in one pass over the table's rows, kept as
+    elements (``Table.plain``), its cells made on first use. None as soon as a cell
+    spans or stands loose (the full algorithm then)."""
     caption = ""
-    rows: list[Row] = []
     trs: list[etree._Element] = []
     for child in table:
         tag = child.tag
@@ -311,25 +344,36 @@ def _form_unspanned(table: etree._Element) -> Table | None:
         elif tag == "caption" and not caption:
             caption = line_of(child)
     width = 0
-    for y, tr in enumerate(trs):
-        row: list[Cell] = []
-        x = 0
+    plain: list[PlainRow] = []
+    for tr in trs:
+        cells = []
         for cell in tr:
-            tag = cell.tag
-            if tag in _CELL_TAGS:
+            if cell.tag in _CELL_TAGS:
                 get = cell.get
                 if get("rowspan") is not None or get("colspan") is not None:
                     return None
-                row.append(_new(Cell, (cell, x, y, 1, 1, tag == "th")))
-                x += 1
+                cells.append(cell)
         classes = tr.get("class")
         footer = classes is not None and not _FOOTER.isdisjoint(classes.split())
-        cells = tuple(row)
-        rows.append(_new(Row, (tr, y, cells, cells, footer)))
-        if x > width:
-            width = x
-    for y, found in enumerate(rows):  # shorter rows: empty slots up to the width
-        if len(found.cells) < width:
-            padded = found.cells + (None,) * (width - len(found.cells))
-            rows[y] = _new(Row, (found.element, y, padded, found.cells, found.footer))
-    return Table(table, caption, width, tuple(rows))
+        plain.append((tr, tuple(cells), footer))
+        if len(cells) > width:
+            width = len(cells)
+    return Table(table, caption, width, plain=tuple(plain))
+
+
+def _grid(plain: tuple[PlainRow, ...], width: int) -> tuple[Row, ...]:
+    """The rows of an unspanned table's model from its plain rows: each cell in the
+    slot at its index, empty slots up to the width."""
+    rows = []
+    for y, (tr, elements, footer) in enumerate(plain):
+        cells = tuple(
+            [
+                _new(Cell, (cell, x, y, 1, 1, cell.tag == _HEADER_TAG))
+                for x, cell in enumerate(elements)
+            ]
+        )
+        slots: tuple[Cell | None, ...] = cells
+        if len(cells) < width:
+            slots = cells + (None,) * (width - len(cells))
+        rows.append(_new(Row, (tr, y, slots, cells, footer)))
+    return tuple(rows)
