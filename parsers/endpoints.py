@@ -167,6 +167,8 @@ def has_words(text: str, also: str = "") -> bool:
     for char in also:
         text = text.replace(char, " ")
     words = text.split()
+    if not words:  # the usual text between links: line marks and separators only
+        return False
     return any(word.casefold() not in labels.ENDPOINT_SEPARATOR_WORDS for word in words)
 
 

@@ -58,7 +58,11 @@ def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
             and _RED_LINK_QUERY not in href
         ):
             title = get("title")
-            if title and title[-1] != ")" and "_" not in title:
+            if (
+                title
+                and "_" not in title
+                and (title[-1] != ")" or not title.endswith(_RED_LINK_SUFFIXES))
+            ):
                 return _new(Target, (title.strip(), True))
         return _classified(get, href, False, page_title)
     if classes == _SELF_LINK:  # every relation row's source: no token sets

@@ -85,6 +85,28 @@ def roles(xs: Sequence[int], texts: Sequence[str], profile: Profile, named: bool
     """Column roles from a header row's cell texts (``xs``: each cell's column); None
     when a needed one is missing (the relation column is not needed when a sub-heading
     names the relation: ``named``)."""
+    key = (id(profile.header_roles), named, *texts)
+    cached = _ROLES.get(key)
+    if cached is None or cached[0] is not profile.header_roles:
+        if len(_ROLES) >= _ROLES_KEPT:
+            _ROLES.clear()
+        cached = _ROLES[key] = (profile.header_roles, _roles_at(texts, profile, named))
+    at = cached[1]
+    if at is None:
+        return None
+    source, relation, target, kind = at
+    return Columns(xs[source], xs[relation] if relation >= 0 else -1, xs[target], kind)
+
+
+#: header texts -> roles by position: header rows repeat on every page of a wiki, so
+#: each is read once. Keyed by the profile's role map (held in the value, so its id
+#: cannot be reused while the entry stands); cleared when it grows past the bound.
+_ROLES: dict[tuple[object, ...], tuple[object, Columns | None]] = {}
+_ROLES_KEPT = 4096
+
+
+def _roles_at(texts: Sequence[str], profile: Profile, named: bool) -> Columns | None:
+    """``roles`` by position in ``texts`` (the uncached reading)."""
     found: dict[str, int] = {}
     kinds: set[str] = set()
     for at, text in enumerate(texts):
@@ -95,7 +117,7 @@ def roles(xs: Sequence[int], texts: Sequence[str], profile: Profile, named: bool
             continue
         role = role_names.pop()
         if role not in found:
-            found[role] = xs[at]
+            found[role] = at
             if role == TARGET:
                 kinds = {kind for _, kind in hits}
     if SOURCE not in found or TARGET not in found or (RELATION not in found and not named):
@@ -448,19 +470,15 @@ def _list_item(
     """One list item (or an inline list): its links as relations, None if it holds words
     beside its links and printout labels."""
     harvest = Harvest()
+    anchors, outside, label_texts = _item_parts(item)
     source_label = False
-    for label in item.iter("span"):
-        if labels.QUERY_FIELD_LABEL_CLASS in (label.get("class") or "").split():
-            forms = labels.header_forms(line_of(label))
-            roles_hit = {profile.header_roles[f][0] for f in forms if f in profile.header_roles}
-            source_label = source_label or roles_hit == {SOURCE}
+    for text in label_texts:
+        forms = labels.header_forms(text)
+        roles_hit = {profile.header_roles[f][0] for f in forms if f in profile.header_roles}
+        source_label = source_label or roles_hit == {SOURCE}
     targets: list[Target] = []
     seen: set[str] = set()
-    anchors = 0
-    for anchor in item.iter("a"):
-        if _in_field_label(anchor, item):
-            continue
-        anchors += 1
+    for anchor in anchors:
         href = anchor.get("href") or ""
         if any(marker in href for marker in labels.QUERY_FURTHER_RESULTS_HREFS):
             continue  # further results: query chrome
@@ -472,7 +490,7 @@ def _list_item(
             targets.append(target)
     if not anchors:
         return None  # no link at all: prose
-    if _has_label_words(inline_text("".join(_outside_links(item))), profile):
+    if _has_label_words(inline_text("".join(outside)), profile):
         return None
     harvest.claimed.append(raw_text(item))
     reverse = source_label or kind == labels.DERIVED
@@ -485,21 +503,40 @@ def _list_item(
     return harvest
 
 
-def _outside_links(element: etree._Element) -> list[str]:
-    """The raw text pieces below ``element`` outside its links and printout labels, in
-    no particular order (only the words matter): one walk, no recursion."""
-    out = [element.text or ""]
-    skipped: set[etree._Element] = set()
-    for node in element.iterdescendants():
-        if node.getparent() in skipped:
+def _item_parts(
+    item: etree._Element,
+) -> tuple[list[etree._Element], list[str], list[str]]:
+    """One walk over a list item: its links outside printout labels (in order); the raw
+    text pieces outside its links and labels (in no particular order: only the words
+    matter); and the texts of its ``span`` printout labels."""
+    label_class = labels.QUERY_FIELD_LABEL_CLASS
+    anchors: list[etree._Element] = []
+    outside = [item.text or ""]
+    label_texts: list[str] = []
+    if item.tag == "span" and label_class in (item.get("class") or "").split():
+        label_texts.append(line_of(item))
+    skipped: set[etree._Element] = set()  # links, labels and what is inside them
+    labelled: set[etree._Element] = set()  # labels and what is inside them
+    for node in item.iterdescendants():
+        parent = node.getparent()
+        tag = node.tag
+        is_label = label_class in (node.get("class") or "").split()
+        if is_label and tag == "span":
+            label_texts.append(line_of(node))
+        in_label = parent in labelled
+        if is_label or in_label:
+            labelled.add(node)
+        if tag == "a" and not in_label:
+            anchors.append(node)
+        if parent in skipped:
             skipped.add(node)  # inside a link or a label: neither its text nor its tail
             continue
-        if node.tag == "a" or labels.QUERY_FIELD_LABEL_CLASS in (node.get("class") or "").split():
+        if tag == "a" or is_label:
             skipped.add(node)
         else:
-            out.append(node.text or "")
-        out.append(node.tail or "")
-    return out
+            outside.append(node.text or "")
+        outside.append(node.tail or "")
+    return anchors, outside, label_texts
 
 
 def _has_label_words(rest: str, profile: Profile) -> bool:
@@ -511,15 +548,6 @@ def _has_label_words(rest: str, profile: Profile) -> bool:
             continue
         words.append(word)
     return endpoints.has_words(" ".join(words), ".")
-
-
-def _in_field_label(anchor: etree._Element, stop: etree._Element) -> bool:
-    for parent in anchor.iterancestors():
-        if parent is stop:
-            return False
-        if labels.QUERY_FIELD_LABEL_CLASS in (parent.get("class") or "").split():
-            return True
-    return False
 
 
 def _is_empty_paragraph(element: etree._Element) -> bool:
