@@ -15,8 +15,11 @@ forget a ``tr``: ``td``/``th`` cells directly
 in the table or a row group form a row of their own where they stand. Rows a span
 reaches past the last ``tr`` are not reported (their cells are in earlier rows).
 
-A table where no cell of its own spans (no ``rowspan``/``colspan``: most tables)
-takes a shortcut to the same model: each cell is the slot at its index in its row.
+A table where no cell of its own spans (no ``rowspan``/``colspan``: most tables) and
+every cell stands in a ``tr`` takes a shortcut to the same model: each cell is the slot
+at its index in its row. Its rows are kept as elements (``Table.plain``) and its grid
+of ``Cell``s is made on first use only: a reader that needs no more than the elements
+(the relation reader's common row) never pays for the cell objects.
 
 Only the table's own rows and cells count; a nested table stays inside its cell. The
 model is built once per table (``Tables``) and only read afterwards, by whoever asks:
@@ -36,6 +39,7 @@ _SECTIONS = frozenset(labels.TABLE_SECTION_TAGS)
 _CELL_TAGS = frozenset(labels.CELL_TAGS)
 _FOOTER = labels.QUERY_FOOTER_CLASSES
 _HEADER_TAG = "th"
+_ROWSPAN, _COLSPAN = "rowspan", "colspan"
 MAX_COLSPAN = 1000  # the standard's clamps
 MAX_ROWSPAN = 65534
 SPAN_BUDGET_PER_ROW = 64
@@ -181,7 +185,7 @@ class _Former:
         current = self._slot_row(self.y)
         self._grow(current)
         if not current and all(
-            cell.get("colspan") is None and cell.get("rowspan") is None for cell in cells
+            cell.get(_COLSPAN) is None and cell.get(_ROWSPAN) is None for cell in cells
         ):  # the common row: nothing spans into it, nothing spans out of it
             y = self.y
             current.extend(
@@ -195,8 +199,8 @@ class _Former:
         for cell in cells:
             while x < len(current) and current[x] is not None:
                 x += 1
-            colspan = _span(cell, "colspan", 1, 1, MAX_COLSPAN)
-            rowspan = _span(cell, "rowspan", 1, 0, MAX_ROWSPAN)
+            colspan = _span(cell, _COLSPAN, 1, 1, MAX_COLSPAN)
+            rowspan = _span(cell, _ROWSPAN, 1, 0, MAX_ROWSPAN)
             grows = rowspan == 0
             rowspan = min(rowspan or 1, max(1, self.row_count - self.y))
             if colspan * rowspan > 1:
@@ -349,8 +353,8 @@ def _form_unspanned(table: etree._Element) -> Table | None:
         cells = []
         for cell in tr:
             if cell.tag in _CELL_TAGS:
-                get = cell.get
-                if get("rowspan") is not None or get("colspan") is not None:
+                names = cell.keys()  # one call: cheaper than two lookups by name
+                if names and (_ROWSPAN in names or _COLSPAN in names):
                     return None
                 cells.append(cell)
         classes = tr.get("class")
