@@ -221,7 +221,7 @@ def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Har
                 harvest.leftovers.append(piece.text)
             continue
         if element.tag == "table":
-            harvest.add(read_table(tables(element), block, page_title, profile))
+            read_table(tables(element), block, page_title, profile, harvest)
             continue
         listed = read_list(element, block.relation_name, block.relation_kind, page_title, profile)
         if listed is not None:
@@ -235,9 +235,13 @@ def _is_separator_text(text: str) -> bool:
     return not endpoints.has_words(text)
 
 
-def read_table(table: Table, block: Block, page_title: str, profile: Profile) -> Harvest:
-    """Records of one relation table (module docstring)."""
-    harvest = Harvest(claimed=[table.caption])
+def read_table(
+    table: Table, block: Block, page_title: str, profile: Profile, into: Harvest | None = None
+) -> Harvest:
+    """Records of one relation table (module docstring), added to ``into`` (the block's
+    harvest: no harvest of its own to merge) when given."""
+    harvest = Harvest() if into is None else into
+    harvest.claimed.append(table.caption)
     name = block.relation_name.rstrip(": ").strip()
     header, texts = find_header(table, profile, named=bool(name))
     kind = block.relation_kind
