@@ -279,6 +279,7 @@ def read_table(
     source_at, relation_at, target_at = columns.source, columns.relation, columns.target
     relations = harvest.relations
     claimed = harvest.claimed
+    endpoints_of = endpoints.endpoints
     footers = 0
     rows, counts = _slot_rows(table)
     # the common row inline (a cell per role, one link or plain text in each), read off
@@ -311,9 +312,13 @@ def read_table(
         if other_columns:
             header_cells = table.rows[start - 1].slots if start else ()
             _other_columns(table.rows[index], roles_at, header_cells, harvest)
-        relation = line_of(relation_cell) if relation_cell is not None else ""
-        relation = relation or name
-        targets, beside, shown = endpoints.endpoints(target_cell, page_title)
+        if relation_cell is None:
+            relation = name
+        elif len(relation_cell):
+            relation = line_of(relation_cell) or name
+        else:  # the usual relation cell: its text and nothing else
+            relation = inline_text(relation_cell.text or "") or name
+        targets, beside, shown = endpoints_of(target_cell, page_title)
         if shown:  # a link's display text (a plain text cell is its record)
             claimed.append(shown)
         if not targets:  # a relation listed without endpoint (or cut off): no record
@@ -329,7 +334,7 @@ def read_table(
                     f"found text beside them; kept in target_text: {problems.excerpt(beside)}",
                 )
             )
-        sources, _, shown = endpoints.endpoints(source_cell, page_title)
+        sources, _, shown = endpoints_of(source_cell, page_title)
         if shown:
             claimed.append(shown)
         if not sources:  # a relation listed without source: no record
