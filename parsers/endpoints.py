@@ -15,6 +15,8 @@ so no cell text is serialised in the common case. Called by ``parsers.relations`
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 from lxml import etree
 
 from parsers import labels
@@ -23,6 +25,7 @@ from parsers.text import line_of, raw_text, text_of
 
 _SELF_LINK = labels.SELF_LINK_CLASS
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (2x faster)
+_TITLE = itemgetter(0)  # Target.title, read in C
 
 
 def names_page(cell: etree._Element, page_title: str) -> bool:
@@ -63,8 +66,15 @@ def endpoints(cell: etree._Element, page_title: str) -> tuple[list[Target], str,
                 return [only], "", shown  # type: ignore[list-item]
             return _text_endpoint(cell), "", shown
     if count:
-        targets: list[Target] = []
-        linked: list[etree._Element] = []
+        simple = _links_and_breaks(cell, page_title)
+        if simple is not None:
+            targets, outside = simple
+            if targets:
+                beside = cell_line(cell) if has_words("".join(outside)) else ""
+                return targets, beside, raw_text(cell)
+            return _text_endpoint(cell), "", raw_text(cell)
+        targets = []
+        linked = []
         seen: set[str] = set()
         for anchor in _anchors(cell):
             if anchor.tag == "strong":  # a self-link before MediaWiki 1.28
@@ -82,6 +92,39 @@ def endpoints(cell: etree._Element, page_title: str) -> tuple[list[Target], str,
             return targets, _beside(cell, linked), raw_text(cell)
         return _text_endpoint(cell), "", raw_text(cell)
     return _text_endpoint(cell), "", ""
+
+
+def _links_and_breaks(
+    cell: etree._Element, page_title: str
+) -> tuple[list[Target], list[str]] | None:
+    """The usual multi-link cell in one pass over its children: links (nothing nested
+    in them) and ``<br>`` only, every link internal. Its targets (in order, without
+    repeats) and its text outside them (its own text, the tails); None
+    for any other cell (``endpoints`` then takes the general path)."""
+    found: list[Target] = []
+    outside = [cell.text or ""]
+    for child in cell:
+        if len(child):
+            return None
+        tag = child.tag
+        if tag == "a":
+            target = classify(child, page_title)
+            if target.__class__ is not Target:
+                return None
+            found.append(target)  # type: ignore[arg-type]
+        elif tag != "br":
+            return None
+        outside.append(child.tail or "")
+    titles = list(map(_TITLE, found))
+    if "" not in titles and len(set(titles)) == len(titles):  # no repeat: the usual cell
+        return found, outside
+    seen: set[str] = set()
+    targets: list[Target] = []
+    for target in found:
+        if target[0] and target[0] not in seen:
+            seen.add(target[0])
+            targets.append(target)
+    return targets, outside
 
 
 def _beside(cell: etree._Element, linked: list[etree._Element]) -> str:
@@ -124,6 +167,8 @@ def has_words(text: str, also: str = "") -> bool:
     for char in also:
         text = text.replace(char, " ")
     words = text.split()
+    if not words:  # the usual text between links: line marks and separators only
+        return False
     return any(word.casefold() not in labels.ENDPOINT_SEPARATOR_WORDS for word in words)
 
 

@@ -15,7 +15,7 @@ interwiki links (class ``external``/``extiw``, or an href with a scheme or
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -35,23 +35,41 @@ _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (2x
 _SELF_LINK = labels.SELF_LINK_CLASS
 _RED_LINK = labels.RED_LINK_CLASS
 _RED_LINK_QUERY = labels.RED_LINK_QUERY
+_RED_LINK_SUFFIXES = labels.RED_LINK_SUFFIXES
+_RDF_HREF_COMMON = labels.RDF_HREF_COMMON
 
 
 def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
     """An internal ``Target``, an external URL (``str``), or ``None`` for neither.
 
-    Written for speed (it runs for every link of every relation table): plain
-    substring tests first, token sets only when a class attribute is there.
+    Written for speed (it runs for every link of every relation table): the common
+    blue link (no class, a site-relative href, a title) takes a few plain substring
+    tests; token sets only when a class attribute is there.
     """
     get = anchor.get
     classes = get("class")
-    red = False
     if classes is None:  # the common blue link
-        pass
-    elif classes == _RED_LINK:  # the common red link, without token sets
-        red = True
-    elif classes == _SELF_LINK:  # every relation row's source: no token sets either
+        href = get("href")
+        if (
+            href
+            and href[0] == "/"
+            and href[1:2] != "/"
+            and _RDF_HREF_COMMON not in href
+            and _RED_LINK_QUERY not in href
+        ):
+            title = get("title")
+            if (
+                title
+                and "_" not in title
+                and (title[-1] != ")" or not title.endswith(_RED_LINK_SUFFIXES))
+            ):
+                return _new(Target, (title.strip(), True))
+        return _classified(get, href, False, page_title)
+    if classes == _SELF_LINK:  # every relation row's source: no token sets
         return _new(Target, (page_title, True))
+    red = False
+    if classes == _RED_LINK:  # the common red link, without token sets
+        red = True
     elif classes:
         tokens = classes.split()
         if not labels.SELF_LINK_CLASSES.isdisjoint(tokens):
@@ -61,7 +79,13 @@ def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
         if not labels.IMAGE_LINK_CLASSES.isdisjoint(tokens):
             return None
         red = labels.RED_LINK_CLASS in tokens
-    href = get("href")  # after the class tests: a self-link needs none
+    return _classified(get, get("href"), red, page_title)  # after the class tests
+
+
+def _classified(
+    get: Callable[[str], str | None], href: str | None, red: bool, page_title: str
+) -> Target | str | None:
+    """``classify`` past the class tests: by the href, then the title."""
     if not href:
         return None
     first = href[0]
@@ -72,14 +96,14 @@ def classify(anchor: etree._Element, page_title: str) -> Target | str | None:
             return href
     elif first != "." and _has_scheme(href):
         return href
-    if labels.RDF_HREF_COMMON in href and any(m in href for m in labels.RDF_HREF_MARKERS):
+    if _RDF_HREF_COMMON in href and any(m in href for m in labels.RDF_HREF_MARKERS):
         return None
     if not red and _RED_LINK_QUERY in href:
         red = True
     title = get("title")
     if title:
-        if title[-1] == ")" and title.endswith(labels.RED_LINK_SUFFIXES):
-            for suffix in labels.RED_LINK_SUFFIXES:
+        if title[-1] == ")" and title.endswith(_RED_LINK_SUFFIXES):
+            for suffix in _RED_LINK_SUFFIXES:
                 if title.endswith(suffix):
                     title = title[: -len(suffix)]
                     red = True

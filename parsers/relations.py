@@ -81,23 +81,43 @@ class Header(NamedTuple):
     kind: str  # named by a title row above the header, else ""
 
 
-def roles(
-    cells: Sequence[Cell], profile: Profile, named: bool, texts: Sequence[str] = ()
-) -> Columns | None:
-    """Column roles from header cells; None when a needed one is missing (the relation
-    column is not needed when a sub-heading names the relation: ``named``). ``texts``:
-    the cells' texts when the caller has them already."""
+def roles(xs: Sequence[int], texts: Sequence[str], profile: Profile, named: bool) -> Columns | None:
+    """Column roles from a header row's cell texts (``xs``: each cell's column); None
+    when a needed one is missing (the relation column is not needed when a sub-heading
+    names the relation: ``named``)."""
+    key = (id(profile.header_roles), named, *texts)
+    cached = _ROLES.get(key)
+    if cached is None or cached[0] is not profile.header_roles:
+        if len(_ROLES) >= _ROLES_KEPT:
+            _ROLES.clear()
+        cached = _ROLES[key] = (profile.header_roles, _roles_at(texts, profile, named))
+    at = cached[1]
+    if at is None:
+        return None
+    source, relation, target, kind = at
+    return Columns(xs[source], xs[relation] if relation >= 0 else -1, xs[target], kind)
+
+
+#: header texts -> roles by position: header rows repeat on every page of a wiki, so
+#: each is read once. Keyed by the profile's role map (held in the value, so its id
+#: cannot be reused while the entry stands); cleared when it grows past the bound.
+_ROLES: dict[tuple[object, ...], tuple[object, Columns | None]] = {}
+_ROLES_KEPT = 4096
+
+
+def _roles_at(texts: Sequence[str], profile: Profile, named: bool) -> Columns | None:
+    """``roles`` by position in ``texts`` (the uncached reading)."""
     found: dict[str, int] = {}
     kinds: set[str] = set()
-    for at, cell in enumerate(cells):
-        forms = labels.header_forms(texts[at] if texts else line_of(cell.element))
+    for at, text in enumerate(texts):
+        forms = labels.header_forms(text)
         hits = {profile.header_roles[form] for form in forms if form in profile.header_roles}
         role_names = {role for role, _ in hits}
         if len(role_names) != 1:
             continue
         role = role_names.pop()
         if role not in found:
-            found[role] = cell.x
+            found[role] = at
             if role == TARGET:
                 kinds = {kind for _, kind in hits}
     if SOURCE not in found or TARGET not in found or (RELATION not in found and not named):
@@ -106,15 +126,25 @@ def roles(
     return Columns(found[SOURCE], found.get(RELATION, -1), found[TARGET], kind)
 
 
+def _first_rows(table: Table) -> list[tuple[Sequence[etree._Element], Sequence[int]]]:
+    """The cells of the rows a header may stand in, and their columns: read off the
+    plain rows when the table has them (no cell model made)."""
+    if table.plain is not None:
+        return [(cells, range(len(cells))) for _, cells, _ in table.plain[:HEADER_SEARCH_ROWS]]
+    return [
+        ([cell.element for cell in row.cells], [cell.x for cell in row.cells])
+        for row in table.rows[:HEADER_SEARCH_ROWS]
+    ]
+
+
 def find_header(table: Table, profile: Profile, named: bool) -> tuple[Header | None, list[str]]:
     """The header row among the first rows, below title rows; (None, texts seen) if none."""
     titled = ""
     first: list[str] = []
-    for index, row in enumerate(table.rows[:HEADER_SEARCH_ROWS]):
-        cells = row.cells
-        texts = [line_of(cell.element) for cell in cells]
+    for index, (cells, xs) in enumerate(_first_rows(table)):
+        texts = [line_of(cell) for cell in cells]
         if len(cells) >= 2:
-            columns = roles(cells, profile, named, texts)
+            columns = roles(xs, texts, profile, named)
             if columns is None:
                 return None, texts
             return Header(columns, index, titled), texts
@@ -123,6 +153,29 @@ def find_header(table: Table, profile: Profile, named: bool) -> tuple[Header | N
         if kind in (labels.DIRECT, labels.DERIVED):
             titled = kind
     return None, first
+
+
+#: a row as the relation reader walks it: its ``tr`` (None for loose cells), the element
+#: in each slot (None: empty; a slot past the end of the tuple is empty too), footer
+_SlotRow = tuple[etree._Element | None, tuple[etree._Element | None, ...], bool]
+
+
+def _slot_rows(table: Table) -> tuple[Sequence[_SlotRow], list[int] | None]:
+    """Each row's ``tr``, the element in each of its slots (a slot past the end of the
+    tuple is empty) and whether it is a query footer; and the number of distinct cells
+    per row when that differs from the slots (a table with spans; None otherwise)."""
+    if table.plain is not None:
+        return table.plain, None
+    rows = table.rows
+    slots: list[_SlotRow] = [
+        (
+            row.element,
+            tuple([cell[0] if cell is not None else None for cell in row.slots]),
+            row.footer,
+        )
+        for row in rows
+    ]
+    return slots, [len(row.cells) for row in rows]
 
 
 def is_about_page(table: Table, page_title: str, profile: Profile) -> bool:
@@ -139,15 +192,18 @@ def is_about_page(table: Table, page_title: str, profile: Profile) -> bool:
     if header.kind:
         return True
     columns = header.columns
-    for row in table.rows[header.at + 1 :]:
-        if row.footer:
+    rows, _ = _slot_rows(table)
+    for index in range(header.at + 1, len(rows)):
+        _, slots, footer = rows[index]
+        if footer:
             continue
-        source, target = row.slots[columns.source], row.slots[columns.target]
+        width = len(slots)
+        source = slots[columns.source] if columns.source < width else None
+        target = slots[columns.target] if columns.target < width else None
         if source is None or target is None or source is target:
             continue
         if not (
-            endpoints.names_page(source.element, page_title)
-            or endpoints.names_page(target.element, page_title)
+            endpoints.names_page(source, page_title) or endpoints.names_page(target, page_title)
         ):
             return False
     return True
@@ -165,7 +221,7 @@ def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Har
                 harvest.leftovers.append(piece.text)
             continue
         if element.tag == "table":
-            harvest.add(read_table(tables(element), block, page_title, profile))
+            read_table(tables(element), block, page_title, profile, harvest)
             continue
         listed = read_list(element, block.relation_name, block.relation_kind, page_title, profile)
         if listed is not None:
@@ -179,9 +235,13 @@ def _is_separator_text(text: str) -> bool:
     return not endpoints.has_words(text)
 
 
-def read_table(table: Table, block: Block, page_title: str, profile: Profile) -> Harvest:
-    """Records of one relation table (module docstring)."""
-    harvest = Harvest(claimed=[table.caption])
+def read_table(
+    table: Table, block: Block, page_title: str, profile: Profile, into: Harvest | None = None
+) -> Harvest:
+    """Records of one relation table (module docstring), added to ``into`` (the block's
+    harvest: no harvest of its own to merge) when given."""
+    harvest = Harvest() if into is None else into
+    harvest.claimed.append(table.caption)
     name = block.relation_name.rstrip(": ").strip()
     header, texts = find_header(table, profile, named=bool(name))
     kind = block.relation_kind
@@ -211,32 +271,81 @@ def read_table(table: Table, block: Block, page_title: str, profile: Profile) ->
         columns = header.columns
         kind = kind or header.kind
         start = header.at + 1
-        for row in table.rows[:start]:
-            harvest.claimed.append(_row_raw(row))
+        for cells, _ in _first_rows(table)[:start]:
+            harvest.claimed.append(_cells_raw(cells))
     kind = kind or columns.kind or labels.DIRECT
     roles_at = {columns.source, columns.relation, columns.target}
-    header_cells = table.rows[start - 1].slots if start else ()
     other_columns = not roles_at.issuperset(range(table.width))
+    source_at, relation_at, target_at = columns.source, columns.relation, columns.target
+    relations = harvest.relations
+    claimed = harvest.claimed
+    endpoints_of = endpoints.endpoints
     footers = 0
-    rows = table.rows
+    rows, counts = _slot_rows(table)
+    # the common row inline (a cell per role, one link or plain text in each), read off
+    # the elements; every other row (one cell, a missing cell, cells beside the role
+    # columns) by a helper over the table model's row
     for index in range(start, len(rows)):
-        row = rows[index]
-        footers += row.footer
-        _read_row(
-            row,
-            index,
-            columns,
-            roles_at,
-            header_cells,
-            name,
-            kind,
-            block,
-            page_title,
-            harvest,
-            other_columns,
-        )
+        _, slots, footer = rows[index]
+        width = len(slots)
+        count = width if counts is None else counts[index]
+        if footer:
+            footers += 1
+            if count:  # SMW's "... meer resultaten": query chrome
+                claimed.append(
+                    _row_raw(table.rows[index]) if counts is not None else _cells_raw(slots)
+                )
+            continue
+        if not count:
+            continue
+        source_cell = slots[source_at] if source_at < width else None
+        target_cell = slots[target_at] if target_at < width else None
+        relation_cell = slots[relation_at] if 0 <= relation_at < width else None
+        if (
+            count == 1
+            or source_cell is None
+            or target_cell is None
+            or (relation_at >= 0 and relation_cell is None)
+        ):
+            _odd_row(table.rows[index], index, block, harvest)
+            continue
+        if other_columns:
+            header_cells = table.rows[start - 1].slots if start else ()
+            _other_columns(table.rows[index], roles_at, header_cells, harvest)
+        if relation_cell is None:
+            relation = name
+        elif len(relation_cell):
+            relation = line_of(relation_cell) or name
+        else:  # the usual relation cell: its text and nothing else
+            relation = inline_text(relation_cell.text or "") or name
+        targets, beside, shown = endpoints_of(target_cell, page_title)
+        if shown:  # a link's display text (a plain text cell is its record)
+            claimed.append(shown)
+        if not targets:  # a relation listed without endpoint (or cut off): no record
+            if len(source_cell):
+                claimed.append(raw_text(source_cell))
+            claimed += [relation, raw_text(source_cell)]
+            continue
+        if beside:
+            harvest.warnings.append(
+                problems.warning(
+                    problems.RELATION_TEXT,
+                    f"{block.where} row {index}: expected only links in the endpoint cell, "
+                    f"found text beside them; kept in target_text: {problems.excerpt(beside)}",
+                )
+            )
+        sources, _, shown = endpoints_of(source_cell, page_title)
+        if shown:
+            claimed.append(shown)
+        if not sources:  # a relation listed without source: no record
+            claimed += [relation, raw_text(target_cell)]
+        text = beside  # the cell's text goes to its first record only: n links, one copy
+        for source, _ in sources:
+            for target, exists in targets:
+                relations.append((kind, _new(Relation, (source, relation, target, exists, text))))
+                text = ""
     if footers:  # SMW's "... meer resultaten": the query reached its limit
-        data_rows = len(table.rows) - start - footers
+        data_rows = len(rows) - start - footers
         harvest.notes.append(problems.query_limit(kind, block.where, data_rows))
     return harvest
 
@@ -263,29 +372,11 @@ def _by_position(table: Table, block: Block, name: str) -> Columns | None:
     return columns
 
 
-def _read_row(
-    row: Row,
-    index: int,
-    columns: Columns,
-    roles_at: set[int],
-    header_cells: tuple[Cell | None, ...],
-    name: str,
-    kind: str,
-    block: Block,
-    page_title: str,
-    harvest: Harvest,
-    other_columns: bool,
-) -> None:
-    """The records of one data row; ``other_columns``: the table has columns beside
-    the role columns (else no cell needs a look for them)."""
-    cells = row.cells
-    if not cells:
-        return
-    if row.footer:
-        harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
-        return
-    if len(cells) == 1:
-        row_text = _row_raw(row)
+def _odd_row(row: Row, index: int, block: Block, harvest: Harvest) -> None:
+    """A data row that is not one cell per role: one cell ("Geen relaties") goes back
+    to the body with a note; a row missing a role's cell, with a warning."""
+    row_text = _row_raw(row)
+    if len(row.cells) == 1:
         if is_blank(row_text):
             return
         harvest.leftovers.append(_MARK + row_text + _MARK)
@@ -297,58 +388,14 @@ def _read_row(
             )
         )
         return
-    slots = row.slots
-    source_cell = slots[columns.source]
-    target_cell = slots[columns.target]
-    relation_cell = slots[columns.relation] if columns.relation >= 0 else None
-    if (
-        source_cell is None
-        or target_cell is None
-        or (columns.relation >= 0 and relation_cell is None)
-    ):
-        row_text = _row_raw(row)
-        harvest.leftovers.append(_MARK + row_text + _MARK)
-        harvest.warnings.append(
-            problems.warning(
-                problems.RELATION_ROW,
-                f"{block.where} row {index}: expected a cell in every column, found "
-                f"{len(cells)}; kept as body text: {problems.excerpt(normalize(row_text))}",
-            )
+    harvest.leftovers.append(_MARK + row_text + _MARK)
+    harvest.warnings.append(
+        problems.warning(
+            problems.RELATION_ROW,
+            f"{block.where} row {index}: expected a cell in every column, found "
+            f"{len(row.cells)}; kept as body text: {problems.excerpt(normalize(row_text))}",
         )
-        return
-    if other_columns:
-        _other_columns(row, roles_at, header_cells, harvest)
-    relation = line_of(relation_cell.element) if relation_cell is not None else ""
-    relation = relation or name
-    targets, beside, shown = endpoints.endpoints(target_cell.element, page_title)
-    claimed = harvest.claimed
-    if shown:  # a link's display text (a plain text cell is its record)
-        claimed.append(shown)
-    if not targets:  # a relation listed without endpoint (or cut off): no record
-        source_element = source_cell.element
-        if len(source_element):
-            claimed.append(raw_text(source_element))
-        claimed += [relation, raw_text(source_element)]
-        return
-    if beside:
-        harvest.warnings.append(
-            problems.warning(
-                problems.RELATION_TEXT,
-                f"{block.where} row {index}: expected only links in the endpoint cell, "
-                f"found text beside them; kept in target_text: {problems.excerpt(beside)}",
-            )
-        )
-    sources, _, shown = endpoints.endpoints(source_cell.element, page_title)
-    if shown:
-        claimed.append(shown)
-    if not sources:  # a relation listed without source: no record
-        claimed += [relation, raw_text(target_cell.element)]
-    text = beside  # the cell's text goes to its first record only: n links, one copy
-    relations = harvest.relations
-    for source, _ in sources:
-        for target, exists in targets:
-            relations.append((kind, _new(Relation, (source, relation, target, exists, text))))
-            text = ""
+    )
 
 
 def _other_columns(
@@ -374,6 +421,11 @@ def _other_columns(
 
 def _row_raw(row: Row) -> str:
     return " ".join(raw_text(cell.element) for cell in row.cells)
+
+
+def _cells_raw(cells: Sequence[etree._Element | None]) -> str:
+    """The raw text of a plain row's cells (a plain row has no empty slot)."""
+    return " ".join(raw_text(cell) for cell in cells if cell is not None)
 
 
 # --- lists -------------------------------------------------------------------------------
@@ -427,19 +479,15 @@ def _list_item(
     """One list item (or an inline list): its links as relations, None if it holds words
     beside its links and printout labels."""
     harvest = Harvest()
+    anchors, outside, label_texts = _item_parts(item)
     source_label = False
-    for label in item.iter("span"):
-        if labels.QUERY_FIELD_LABEL_CLASS in (label.get("class") or "").split():
-            forms = labels.header_forms(line_of(label))
-            roles_hit = {profile.header_roles[f][0] for f in forms if f in profile.header_roles}
-            source_label = source_label or roles_hit == {SOURCE}
+    for text in label_texts:
+        forms = labels.header_forms(text)
+        roles_hit = {profile.header_roles[f][0] for f in forms if f in profile.header_roles}
+        source_label = source_label or roles_hit == {SOURCE}
     targets: list[Target] = []
     seen: set[str] = set()
-    anchors = 0
-    for anchor in item.iter("a"):
-        if _in_field_label(anchor, item):
-            continue
-        anchors += 1
+    for anchor in anchors:
         href = anchor.get("href") or ""
         if any(marker in href for marker in labels.QUERY_FURTHER_RESULTS_HREFS):
             continue  # further results: query chrome
@@ -451,7 +499,7 @@ def _list_item(
             targets.append(target)
     if not anchors:
         return None  # no link at all: prose
-    if _has_label_words(inline_text("".join(_outside_links(item))), profile):
+    if _has_label_words(inline_text("".join(outside)), profile):
         return None
     harvest.claimed.append(raw_text(item))
     reverse = source_label or kind == labels.DERIVED
@@ -464,21 +512,40 @@ def _list_item(
     return harvest
 
 
-def _outside_links(element: etree._Element) -> list[str]:
-    """The raw text pieces below ``element`` outside its links and printout labels, in
-    no particular order (only the words matter): one walk, no recursion."""
-    out = [element.text or ""]
-    skipped: set[etree._Element] = set()
-    for node in element.iterdescendants():
-        if node.getparent() in skipped:
+def _item_parts(
+    item: etree._Element,
+) -> tuple[list[etree._Element], list[str], list[str]]:
+    """One walk over a list item: its links outside printout labels (in order); the raw
+    text pieces outside its links and labels (in no particular order: only the words
+    matter); and the texts of its ``span`` printout labels."""
+    label_class = labels.QUERY_FIELD_LABEL_CLASS
+    anchors: list[etree._Element] = []
+    outside = [item.text or ""]
+    label_texts: list[str] = []
+    if item.tag == "span" and label_class in (item.get("class") or "").split():
+        label_texts.append(line_of(item))
+    skipped: set[etree._Element] = set()  # links, labels and what is inside them
+    labelled: set[etree._Element] = set()  # labels and what is inside them
+    for node in item.iterdescendants():
+        parent = node.getparent()
+        tag = node.tag
+        is_label = label_class in (node.get("class") or "").split()
+        if is_label and tag == "span":
+            label_texts.append(line_of(node))
+        in_label = parent in labelled
+        if is_label or in_label:
+            labelled.add(node)
+        if tag == "a" and not in_label:
+            anchors.append(node)
+        if parent in skipped:
             skipped.add(node)  # inside a link or a label: neither its text nor its tail
             continue
-        if node.tag == "a" or labels.QUERY_FIELD_LABEL_CLASS in (node.get("class") or "").split():
+        if tag == "a" or is_label:
             skipped.add(node)
         else:
-            out.append(node.text or "")
-        out.append(node.tail or "")
-    return out
+            outside.append(node.text or "")
+        outside.append(node.tail or "")
+    return anchors, outside, label_texts
 
 
 def _has_label_words(rest: str, profile: Profile) -> bool:
@@ -490,15 +557,6 @@ def _has_label_words(rest: str, profile: Profile) -> bool:
             continue
         words.append(word)
     return endpoints.has_words(" ".join(words), ".")
-
-
-def _in_field_label(anchor: etree._Element, stop: etree._Element) -> bool:
-    for parent in anchor.iterancestors():
-        if parent is stop:
-            return False
-        if labels.QUERY_FIELD_LABEL_CLASS in (parent.get("class") or "").split():
-            return True
-    return False
 
 
 def _is_empty_paragraph(element: etree._Element) -> bool:

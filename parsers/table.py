@@ -15,8 +15,11 @@ forget a ``tr``: ``td``/``th`` cells directly
 in the table or a row group form a row of their own where they stand. Rows a span
 reaches past the last ``tr`` are not reported (their cells are in earlier rows).
 
-A table where no cell of its own spans (no ``rowspan``/``colspan``: most tables)
-takes a shortcut to the same model: each cell is the slot at its index in its row.
+A table where no cell of its own spans (no ``rowspan``/``colspan``: most tables) and
+every cell stands in a ``tr`` takes a shortcut to the same model: each cell is the slot
+at its index in its row. Its rows are kept as elements (``Table.plain``) and its grid
+of ``Cell``s is made on first use only: a reader that needs no more than the elements
+(the relation reader's common row) never pays for the cell objects.
 
 Only the table's own rows and cells count; a nested table stays inside its cell. The
 model is built once per table (``Tables``) and only read afterwards, by whoever asks:
@@ -25,7 +28,6 @@ the block classifier and the property and relation readers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from lxml import etree
@@ -36,6 +38,8 @@ from parsers.text import line_of
 _SECTIONS = frozenset(labels.TABLE_SECTION_TAGS)
 _CELL_TAGS = frozenset(labels.CELL_TAGS)
 _FOOTER = labels.QUERY_FOOTER_CLASSES
+_HEADER_TAG = "th"
+_ROWSPAN, _COLSPAN = "rowspan", "colspan"
 MAX_COLSPAN = 1000  # the standard's clamps
 MAX_ROWSPAN = 65534
 SPAN_BUDGET_PER_ROW = 64
@@ -76,14 +80,42 @@ class Row(NamedTuple):
         return (self.element.get("class") or "").split() if self.element is not None else []
 
 
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A table's caption, width and rows, in document order."""
+#: a row of a table where nothing spans, as the page holds it: its ``tr``, its cells
+#: (cell x covers slot x; slots past the last cell are empty) and whether it is SMW's
+#: query footer
+PlainRow = tuple[etree._Element, tuple[etree._Element, ...], bool]
 
-    element: etree._Element
-    caption: str
-    width: int
-    rows: tuple[Row, ...]
+
+class Table:
+    """A table's caption, width and rows, in document order.
+
+    ``plain``: for a table where nothing spans and every cell stands in a ``tr`` (most
+    tables), its rows as elements (``PlainRow``), else None. ``rows`` (the grid of
+    ``Cell``s) is then built from them on first use only: a reader that needs no more
+    than the elements (the relation reader's common row) never pays for it."""
+
+    __slots__ = ("_rows", "caption", "element", "plain", "width")
+
+    def __init__(
+        self,
+        element: etree._Element,
+        caption: str,
+        width: int,
+        rows: tuple[Row, ...] | None = None,
+        plain: tuple[PlainRow, ...] | None = None,
+    ) -> None:
+        self.element = element
+        self.caption = caption
+        self.width = width
+        self.plain = plain
+        self._rows = rows
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        rows = self._rows
+        if rows is None:
+            rows = self._rows = _grid(self.plain or (), self.width)
+        return rows
 
     @property
     def classes(self) -> list[str]:
@@ -91,6 +123,11 @@ class Table:
 
     def title_row(self) -> str:
         """The text of a one-cell first row ("Eigenschappen", "Relaties"), or ""."""
+        if self.plain is not None:
+            if not self.plain:
+                return ""
+            elements = self.plain[0][1]
+            return line_of(elements[0]) if len(elements) == 1 else ""
         if not self.rows:
             return ""
         cells = self.rows[0].cells
@@ -148,7 +185,7 @@ class _Former:
         current = self._slot_row(self.y)
         self._grow(current)
         if not current and all(
-            cell.get("colspan") is None and cell.get("rowspan") is None for cell in cells
+            cell.get(_COLSPAN) is None and cell.get(_ROWSPAN) is None for cell in cells
         ):  # the common row: nothing spans into it, nothing spans out of it
             y = self.y
             current.extend(
@@ -162,8 +199,8 @@ class _Former:
         for cell in cells:
             while x < len(current) and current[x] is not None:
                 x += 1
-            colspan = _span(cell, "colspan", 1, 1, MAX_COLSPAN)
-            rowspan = _span(cell, "rowspan", 1, 0, MAX_ROWSPAN)
+            colspan = _span(cell, _COLSPAN, 1, 1, MAX_COLSPAN)
+            rowspan = _span(cell, _ROWSPAN, 1, 0, MAX_ROWSPAN)
             grows = rowspan == 0
             rowspan = min(rowspan or 1, max(1, self.row_count - self.y))
             if colspan * rowspan > 1:
@@ -205,11 +242,10 @@ def _cover(row: list[Cell | None], x: int, width: int, cell: Cell) -> None:
 
 def form(table: etree._Element) -> Table:
     """The model of ``table`` (module docstring)."""
-    caption, groups = _row_groups(table)
-    found = [row for group in groups for row in group]
-    unspanned = _form_unspanned(table, caption, found)
+    unspanned = _form_unspanned(table)
     if unspanned is not None:  # most tables: every cell covers its own slot
         return unspanned
+    caption, groups = _row_groups(table)
     row_count = sum(
         1 + sum(1 for row in child if row.tag in ("tr", *_CELL_TAGS))
         if child.tag in _SECTIONS
@@ -231,7 +267,7 @@ def form(table: etree._Element) -> Table:
             if cell is not None and (not distinct or distinct[-1] is not cell):
                 distinct.append(cell)
         rows.append(_new(Row, (element, y, tuple(slots), tuple(distinct), _is_footer(element))))
-    return Table(table, caption, width, tuple(rows))
+    return Table(table, caption, width, rows=tuple(rows))
 
 
 #: a row as the table holds it: its ``tr`` (None for cells loose in a group) and its cells
@@ -288,21 +324,60 @@ def _is_footer(row: etree._Element | None) -> bool:
     return value is not None and not _FOOTER.isdisjoint(value.split())
 
 
-def _form_unspanned(table: etree._Element, caption: str, found: list[_RawRow]) -> Table | None:
+def _form_unspanned(table: etree._Element) -> Table | None:
     """``form`` for a table where no cell of its own spans (has ``rowspan`` or
-    ``colspan``): each cell is the slot at its index in its row, so the grid is the
-    rows themselves. The same model as the full algorithm, at a fraction of the cost.
-    None as soon as a cell spans (the full algorithm then)."""
-    width = max((len(cells) for _, cells in found), default=0)
+    ``colspan``) and every cell stands in a ``tr``: each cell is the slot at its index
+    in its row, so the grid is the rows themselves, and row groups change nothing. The
+    same model as the full algorithm; read in one pass over the table's rows, kept as
+    elements (``Table.plain``), its cells made on first use. None as soon as a cell
+    spans or stands loose (the full algorithm then)."""
+    caption = ""
+    trs: list[etree._Element] = []
+    for child in table:
+        tag = child.tag
+        if tag == "tr":
+            trs.append(child)
+        elif tag in _SECTIONS:
+            for grouped in child:
+                if grouped.tag == "tr":
+                    trs.append(grouped)
+                elif grouped.tag in _CELL_TAGS:
+                    return None
+        elif tag in _CELL_TAGS:
+            return None
+        elif tag == "caption" and not caption:
+            caption = line_of(child)
+    width = 0
+    plain: list[PlainRow] = []
+    for tr in trs:
+        cells = []
+        for cell in tr:
+            if cell.tag in _CELL_TAGS:
+                names = cell.keys()  # one call: cheaper than two lookups by name
+                if names and (_ROWSPAN in names or _COLSPAN in names):
+                    return None
+                cells.append(cell)
+        classes = tr.get("class")
+        footer = classes is not None and not _FOOTER.isdisjoint(classes.split())
+        plain.append((tr, tuple(cells), footer))
+        if len(cells) > width:
+            width = len(cells)
+    return Table(table, caption, width, plain=tuple(plain))
+
+
+def _grid(plain: tuple[PlainRow, ...], width: int) -> tuple[Row, ...]:
+    """The rows of an unspanned table's model from its plain rows: each cell in the
+    slot at its index, empty slots up to the width."""
     rows = []
-    for y, (element, elements) in enumerate(found):
-        row: list[Cell] = []
-        for x, cell in enumerate(elements):
-            get = cell.get
-            if get("rowspan") is not None or get("colspan") is not None:
-                return None
-            row.append(_new(Cell, (cell, x, y, 1, 1, cell.tag == "th")))
-        cells = tuple(row)
-        padding: tuple[None, ...] = (None,) * (width - len(cells))
-        rows.append(_new(Row, (element, y, cells + padding, cells, _is_footer(element))))
-    return Table(table, caption, width, tuple(rows))
+    for y, (tr, elements, footer) in enumerate(plain):
+        cells = tuple(
+            [
+                _new(Cell, (cell, x, y, 1, 1, cell.tag == _HEADER_TAG))
+                for x, cell in enumerate(elements)
+            ]
+        )
+        slots: tuple[Cell | None, ...] = cells
+        if len(cells) < width:
+            slots = cells + (None,) * (width - len(cells))
+        rows.append(_new(Row, (tr, y, slots, cells, footer)))
+    return tuple(rows)

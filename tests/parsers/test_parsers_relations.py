@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from parsers import ParsedPage, parse_page, problems
+from parsers.profile import from_mapping
 
 HEADER = "<tr><th>Vertrekpunt</th><th>Relatie</th><th>{}</th></tr>"
 SELF = '<a class="mw-selflink selflink">Dit</a>'
@@ -319,3 +320,20 @@ def test_a_query_that_reached_its_limit_gets_a_note_naming_the_kind(
     whole = _limited_table(heading, endpoint, rows, "")
     assert problems.query_limited(whole.page.notes) == frozenset()
     assert not [n for n in whole.page.notes if n.startswith("query-limit")]
+
+
+def test_header_roles_are_read_per_profile() -> None:
+    """Header rows are read once per profile and header texts: the same header row
+    names no source column under a profile that calls the source something else."""
+    body = (
+        '<div class="mw-parser-output"><h2><span class="mw-headline">Relaties</span></h2>'
+        "<table>" + HEADER.format("Eindpunt") + f"<tr><td>{SELF}</td><td>groepeert</td>"
+        '<td><a href="/wiki/X" title="X">X</a></td></tr></table></div>'
+    )
+    other = from_mapping({"name": "other", "source_headers": ["Bron"]})
+    for _ in range(2):
+        nora = parse_page(body, "/wiki/Dit")
+        assert [(r.source, r.target) for r in nora.relations] == [("Dit", "X")]
+        renamed = parse_page(body, "/wiki/Dit", other)
+        assert renamed.relations == ()
+        assert any(problems.RELATION_COLUMNS in w for w in renamed.page.warnings)

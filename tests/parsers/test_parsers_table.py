@@ -106,3 +106,34 @@ def test_a_table_without_spans_gets_the_same_model_as_by_the_full_algorithm() ->
     assert [r.y for r in fast.rows] == [r.y for r in full.rows]
     assert (fast.caption, fast.width) == (full.caption, full.width) == ("C", 3)
     assert [r.element is None for r in fast.rows] == [r.element is None for r in full.rows]
+
+
+def test_a_table_without_spans_keeps_its_rows_as_elements_and_the_same_model() -> None:
+    plain_html = (
+        "<table><caption>C</caption><thead><tr><th>a</th><th>b</th></tr></thead>"
+        '<tbody><tr><td>c</td></tr><tr class="smwfooter"><td>d</td><td>e</td><td>f</td></tr>'
+        "</tbody><tr><td>g</td><th>h</th></tr></table>"
+    )
+    fast = form(table(plain_html))
+    # one colspan=1 cell sends the same table through the full algorithm
+    full = form(table(plain_html.replace("<td>g</td>", '<td colspan="1">g</td>')))
+    assert fast.plain is not None and full.plain is None
+    assert [
+        (tr.tag, [line_of(cell) for cell in cells], footer) for tr, cells, footer in fast.plain
+    ] == [
+        ("tr", ["a", "b"], False),
+        ("tr", ["c"], False),
+        ("tr", ["d", "e", "f"], True),
+        ("tr", ["g", "h"], False),
+    ]
+    assert [
+        [(c.x, c.y, c.width, c.height, c.header) if c else None for c in r.slots] for r in fast.rows
+    ] == [
+        [(c.x, c.y, c.width, c.height, c.header) if c else None for c in r.slots] for r in full.rows
+    ]
+    assert [[line_of(c.element) for c in r.cells] for r in fast.rows] == [
+        [line_of(c.element) for c in r.cells] for r in full.rows
+    ]
+    assert [(r.y, r.footer) for r in fast.rows] == [(r.y, r.footer) for r in full.rows]
+    assert (fast.caption, fast.width, fast.title_row()) == (full.caption, full.width, "")
+    assert fast.rows is fast.rows  # the grid is made once, on first use
