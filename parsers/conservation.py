@@ -8,7 +8,16 @@ page order (an excerpt for the ``lost`` warning), "" when every word is accounte
 
 Words, not strings: a record holds a value as lines and a link target as a title,
 so only the words are comparable. The pattern runs over extracted text only, never
-over raw page HTML, and ``\\w+`` cannot backtrack.
+over raw page text, and ``\\w+`` cannot backtrack.
+
+How, for speed (most blocks lose nothing, so the "nothing lost" answer is what
+costs): first the whitespace-separated tokens, counted in C, are compared spelled
+alike; only when that fails do the case-folded words decide. The accounted texts
+come in stages (``lost``'s ``more``): the tokens of the first stage alone are
+counted first, and the later ones only when the first does not hold the block
+(for a relation block the claimed display texts usually do, so the records' link
+titles, a second copy of the same words, are rarely split and counted). Every stage
+only adds to what is held, so the answer never depends on the staging.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import operator
 import re
 from collections import Counter
 from collections import _count_elements as count_into  # type: ignore[attr-defined]
+from collections.abc import Iterable, Sequence
 
 from parsers.labels import LINE_MARK
 
@@ -24,20 +34,35 @@ _WORD = re.compile(r"\w+")
 EXCERPT_WORDS = 30
 
 
-def _held_verbatim(content: str, accounted: list[str]) -> bool:
+def _tokens(texts: Iterable[str]) -> list[str]:
+    """The whitespace-separated tokens of ``texts`` (line marks are whitespace here)."""
+    return " ".join(texts).replace(LINE_MARK, " ").split()
+
+
+def _covers(held: dict[str, int], need: dict[str, int]) -> bool:
+    """Every token of ``need`` is in ``held`` at least as often."""
+    if not need.keys() <= held.keys():
+        return False
+    # counts compared pairwise in C (map), not token by token in a Python loop
+    return all(map(operator.le, need.values(), map(held.__getitem__, need.keys())))
+
+
+def _held_verbatim(content: str, accounted: Sequence[str], more: Sequence[str]) -> bool:
     """The quick answer for the usual block: every whitespace-separated token of
-    ``content`` is in ``accounted`` as often, spelled alike. When not (a label's colon
-    dropped, a case changed), the words decide."""
+    ``content`` is in ``accounted`` (then ``more``) as often, spelled alike. When not
+    (a label's colon dropped, a case changed), the words decide."""
     need: dict[str, int] = {}
     held: dict[str, int] = {}
     # counted in C straight into plain dicts (``count_into``: the loop behind
     # ``Counter.update``; a Counter's constructor cost more than the counting)
     count_into(need, content.replace(LINE_MARK, " ").split())
-    count_into(held, " ".join(accounted).replace(LINE_MARK, " ").split())
-    if not need.keys() <= held.keys():
+    count_into(held, _tokens(accounted))
+    if _covers(held, need):
+        return True
+    if not more:
         return False
-    # counts compared pairwise in C (map), not token by token in a Python loop
-    return all(map(operator.le, need.values(), map(held.__getitem__, need.keys())))
+    count_into(held, _tokens(more))  # adds to the first stage's counts
+    return _covers(held, need)
 
 
 def words(text: str) -> list[str]:
@@ -45,14 +70,17 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def lost(content: str, accounted: list[str]) -> str:
-    """Words of ``content`` that ``accounted`` does not hold (as many times), in order."""
-    if _held_verbatim(content, accounted):
+def lost(content: str, accounted: Sequence[str], more: Sequence[str] = ()) -> str:
+    """Words of ``content`` that ``accounted`` and ``more`` together do not hold (as
+    many times), in order. ``more`` is only read when ``accounted`` alone does not
+    hold every token of ``content`` (module docstring)."""
+    if _held_verbatim(content, accounted, more):
         return ""
     shown = words(content)
     if not shown:
         return ""
     held = Counter(words("\n".join(accounted)))
+    held.update(words("\n".join(more)))
     missing = {w: n - held[w] for w, n in Counter(shown).items() if held[w] < n}
     if not missing:
         return ""

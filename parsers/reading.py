@@ -37,7 +37,8 @@ from parsers.walk import Piece
 
 _LABEL_VALUE = itemgetter(0, 1)  # Property: label, value
 _RECORD = itemgetter(1)  # (kind, Relation): the relation
-_ENDPOINTS = itemgetter(0, 1, 2)  # Relation: source, relation, target
+_ENDPOINTS = itemgetter(0, 2)  # Relation: source, target
+_RELATION = itemgetter(1)  # Relation: relation
 _TEXT = itemgetter(4)  # Relation: text
 
 
@@ -93,14 +94,23 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
     """Conservation for one block a reader took: every word of its pieces is in the
     reader's records, claims or leftovers, or a ``lost`` warning says which are not.
     (Body blocks go to the sections as they are, by construction.)"""
-    shown = "".join(_piece_raw(piece) for piece in block.pieces)
-    accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
+    block_raw = properties.block_raw
+    shown = "".join(
+        [
+            piece.text if piece.element is None else block_raw(piece.element)
+            for piece in block.pieces
+        ]
+    )
     # only the words count: the fields as they are, gathered in C (map, chain)
+    accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
     accounted += chain.from_iterable(map(_LABEL_VALUE, harvest.properties))
     records = list(map(_RECORD, harvest.relations))
-    accounted += chain.from_iterable(map(_ENDPOINTS, records))
+    accounted += map(_RELATION, records)
     accounted += dict.fromkeys(map(_TEXT, records))  # a cell's text once, however many links
-    lost = conservation.lost(shown, accounted)
+    # the endpoints' titles last: a linked cell's display text is claimed already, so
+    # they are counted only when the rest does not hold the block (conservation.lost)
+    endpoints = list(chain.from_iterable(map(_ENDPOINTS, records)))
+    lost = conservation.lost(shown, accounted, endpoints)
     if lost:
         reading.warnings.append(
             problems.warning(
