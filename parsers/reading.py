@@ -33,7 +33,6 @@ from parsers.profile import Profile
 from parsers.sections import Section
 from parsers.table import Tables
 from parsers.text import normalize
-from parsers.walk import Piece
 
 _LABEL_VALUE = itemgetter(0, 1)  # Property: label, value
 _RECORD = itemgetter(1)  # (kind, Relation): the relation
@@ -56,13 +55,17 @@ class Reading:
 def read(blocks: list[Block], page_title: str, profile: Profile, tables: Tables) -> Reading:
     """Run the readers over ``blocks``, accounting for every text of the blocks they take."""
     reading = Reading()
+    block_raw = properties.block_raw
     texts: dict[int, list[str]] = {}
     regions: dict[int, Block] = {}
     for block in blocks:
         first = regions.setdefault(block.region, block)
         raw = texts.setdefault(block.region, [])
         if block.kind == BODY:
-            raw += [_piece_raw(piece) for piece in block.pieces]
+            raw += [
+                piece.text if piece.element is None else block_raw(piece.element)
+                for piece in block.pieces
+            ]
             continue
         reader = properties.read if block.kind == PROPERTIES else relations.read
         harvest: Harvest = reader(block, page_title, profile, tables)
@@ -72,8 +75,10 @@ def read(blocks: list[Block], page_title: str, profile: Profile, tables: Tables)
         reading.notes += harvest.notes
         raw += harvest.leftovers
         _account(block, harvest, reading)
-        left = normalize("".join(harvest.leftovers)) if harvest.leftovers else ""
-        if left and not first.body_region:
+        if first.body_region or not harvest.leftovers:
+            continue  # text handed back under a body heading is that section's, no note
+        left = normalize("".join(harvest.leftovers))
+        if left:
             reading.notes.append(
                 problems.warning(
                     problems.BODY_TEXT,
@@ -118,9 +123,3 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
                 f"{block.where}: visible text in no record: {problems.excerpt(lost)}",
             )
         )
-
-
-def _piece_raw(piece: Piece) -> str:
-    if piece.element is None:
-        return piece.text
-    return properties.block_raw(piece.element)
