@@ -16,8 +16,10 @@ alike; only when that fails do the case-folded words decide. The accounted texts
 come in stages (``lost``'s ``more``): the tokens of the first stage alone are
 counted first, and the later ones only when the first does not hold the block
 (for a relation block the claimed display texts usually do, so the records' link
-titles, a second copy of the same words, are rarely split and counted). Every stage
-only adds to what is held, so the answer never depends on the staging.
+titles, a second copy of the same words, are rarely gathered, split and counted).
+Every stage only adds to what is held, so the answer never depends on the staging.
+A token shown with a trailing colon and held without it ("Label:" read as a label)
+has the same words, so it is taken bare before the words are asked.
 """
 
 from __future__ import annotations
@@ -47,10 +49,13 @@ def _covers(held: dict[str, int], need: dict[str, int]) -> bool:
     return all(map(operator.le, need.values(), map(held.__getitem__, need.keys())))
 
 
-def _held_verbatim(content: str, accounted: Sequence[str], more: Sequence[str]) -> bool:
+def _held_verbatim(
+    content: str, accounted: Sequence[str], more: Iterable[str], later: list[str]
+) -> bool:
     """The quick answer for the usual block: every whitespace-separated token of
-    ``content`` is in ``accounted`` (then ``more``) as often, spelled alike. When not
-    (a label's colon dropped, a case changed), the words decide."""
+    ``content`` is in ``accounted`` (then in ``more`` too, read into ``later`` only
+    then) as often, spelled alike, or spelled alike but for a label's colon. When not
+    (a case changed, words run together), the words decide."""
     need: dict[str, int] = {}
     held: dict[str, int] = {}
     # counted in C straight into plain dicts (``count_into``: the loop behind
@@ -59,10 +64,27 @@ def _held_verbatim(content: str, accounted: Sequence[str], more: Sequence[str]) 
     count_into(held, _tokens(accounted))
     if _covers(held, need):
         return True
-    if not more:
+    later += more
+    if later:
+        count_into(held, _tokens(later))  # adds to the first stage's counts
+        if _covers(held, need):
+            return True
+    return _held_but_colons(need, held)
+
+
+def _held_but_colons(need: dict[str, int], held: dict[str, int]) -> bool:
+    """Every token of ``need`` is held once the tokens held nowhere lose their trailing
+    colons ("Label:" shown, "Label" read: a label reader drops it). A colon is no word,
+    so these tokens have the same words as their bare spelling, and the answer is the
+    words' answer."""
+    colons = [token for token in need.keys() - held.keys() if token.endswith(":")]
+    if not colons:
         return False
-    count_into(held, _tokens(more))  # adds to the first stage's counts
-    return _covers(held, need)
+    bare = dict(need)
+    for token in colons:  # bounded by the block's distinct tokens
+        name = token.rstrip(":")
+        bare[name] = bare.get(name, 0) + bare.pop(token)
+    return _covers(held, bare)
 
 
 def words(text: str) -> list[str]:
@@ -70,17 +92,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def lost(content: str, accounted: Sequence[str], more: Sequence[str] = ()) -> str:
+def lost(content: str, accounted: Sequence[str], more: Iterable[str] = ()) -> str:
     """Words of ``content`` that ``accounted`` and ``more`` together do not hold (as
-    many times), in order. ``more`` is only read when ``accounted`` alone does not
-    hold every token of ``content`` (module docstring)."""
-    if _held_verbatim(content, accounted, more):
+    many times), in order. ``more`` (any iterable) is only read when ``accounted``
+    alone does not hold every token of ``content`` (module docstring)."""
+    later: list[str] = []
+    if _held_verbatim(content, accounted, more, later):
         return ""
     shown = words(content)
     if not shown:
         return ""
     held = Counter(words("\n".join(accounted)))
-    held.update(words("\n".join(more)))
+    held.update(words("\n".join(later)))
     missing = {w: n - held[w] for w, n in Counter(shown).items() if held[w] < n}
     if not missing:
         return ""

@@ -114,7 +114,7 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
     accounted += dict.fromkeys(map(_TEXT, records))  # a cell's text once, however many links
     # the endpoints' titles last: a linked cell's display text is claimed already, so
     # they are counted only when the rest does not hold the block (conservation.lost)
-    endpoints = list(chain.from_iterable(map(_ENDPOINTS, records)))
+    endpoints = chain.from_iterable(map(_ENDPOINTS, records))  # read only when needed
     lost = conservation.lost(shown, accounted, endpoints)
     if lost:
         reading.warnings.append(

@@ -58,6 +58,13 @@ def test_later_accounted_texts_count_only_added_to_the_first() -> None:
     assert conservation.lost("Eindpunt: X y Z", ["eindpunt"], ["x", "Y"]) == "z"
 
 
+def test_a_label_read_without_its_colon_is_held_as_often_as_shown() -> None:
+    assert conservation.lost("Status: ok Status: ok", ["Status", "ok", "Status", "ok"]) == ""
+    assert conservation.lost("Status: ok Status: ok", ["Status", "ok ok"]) == "status"
+    assert conservation.lost("Status: ok Status", ["Status", "ok"]) == "status"
+    assert conservation.lost("Status: ok", ["Status"]) == "ok"
+
+
 def test_a_relation_block_accounts_for_its_records_endpoints() -> None:
     """A plain text endpoint is held by its record alone (no display text claimed);
     a row the reader dropped is named in a ``lost`` warning, its words in page order."""
