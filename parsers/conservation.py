@@ -11,12 +11,14 @@ so only the words are comparable. The pattern runs over extracted text only, nev
 over raw page text, and ``\\w+`` cannot backtrack.
 
 How, for speed (most blocks lose nothing, so the "nothing lost" answer is what
-costs): first the whitespace-separated tokens, counted in C, are compared spelled
-alike; only when that fails do the case-folded words decide. The accounted texts
-come in stages (``lost``'s ``more``): the tokens of the first stage alone are
-counted first, and the later ones only when the first does not hold the block
-(for a relation block the claimed display texts usually do, so the records' link
-titles, a second copy of the same words, are rarely gathered, split and counted).
+costs): first the whitespace-separated tokens are compared spelled alike, as lists
+when the accounted texts start with the shown tokens in page order (a property
+table read row by row: no counting at all), else counted in C; only when that
+fails do the case-folded words decide. The accounted texts come in stages
+(``lost``'s ``more``): the tokens of the first stage alone are counted first, and
+the later ones only when the first does not hold the block (for a relation block
+the claimed display texts usually do, so the records' link titles, a second copy of
+the same words, are rarely gathered, split and counted).
 Every stage only adds to what is held, so the answer never depends on the staging.
 A token shown with a trailing colon and held without it ("Label:" read as a label)
 has the same words, so it is taken bare before the words are asked.
@@ -56,12 +58,16 @@ def _held_verbatim(
     ``content`` is in ``accounted`` (then in ``more`` too, read into ``later`` only
     then) as often, spelled alike, or spelled alike but for a label's colon. When not
     (a case changed, words run together), the words decide."""
+    shown = content.replace(LINE_MARK, " ").split()
+    first = _tokens(accounted)
+    if first[: len(shown)] == shown:  # the same tokens in the same order (most property
+        return True  # blocks, lists), then maybe more: held without counting
     need: dict[str, int] = {}
     held: dict[str, int] = {}
     # counted in C straight into plain dicts (``count_into``: the loop behind
     # ``Counter.update``; a Counter's constructor cost more than the counting)
-    count_into(need, content.replace(LINE_MARK, " ").split())
-    count_into(held, _tokens(accounted))
+    count_into(need, shown)
+    count_into(held, first)
     if _covers(held, need):
         return True
     later += more
