@@ -187,7 +187,8 @@ def columnwise(cls: type[Record], count: int, *columns: Iterable[Any]) -> tuple[
     if len(columns) > len(setters) or dataclasses.MISSING in defaults[len(columns) :]:
         raise TypeError(f"{cls.__name__}: expected a column per field, defaults aside")
     records: tuple[Record, ...] = tuple(map(object.__new__, repeat(cls, count)))  # type: ignore[call-overload]
-    for index, setter in enumerate(setters):
-        column = columns[index] if index < len(columns) else repeat(defaults[index], count)
+    for setter, column in zip(setters, columns, strict=False):  # the fields given
         _consume(map(setter, records, column))
+    for setter, default in zip(setters[len(columns) :], defaults[len(columns) :], strict=True):
+        _consume(map(setter, records, repeat(default, count)))
     return records
