@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from itertools import repeat
+from itertools import islice, repeat
 from operator import itemgetter
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -133,11 +133,13 @@ def _assemble(
     shows_query_results: bool,
 ) -> ParsedPage:
     # records made column by column (records.columnwise): fields straight from the
-    # readers' tuples, transposed in C; positions count per table (per kind for relations)
+    # readers' tuples, transposed in C, the fields named in each comment and no more (a
+    # field added to a harvest tuple later is no record field); positions count per
+    # table (per kind for relations)
     count = len(reading.properties)
     props: tuple[PropertyRecord, ...] = ()
     if count:
-        columns = zip(*reading.properties, strict=True)  # label, value, links, external_links
+        columns = islice(zip(*reading.properties, strict=True), 4)  # label ... external_links
         props = columnwise(PropertyRecord, count, repeat(title, count), range(count), *columns)
     count = len(reading.relations)
     relations: tuple[RelationRecord, ...] = ()
@@ -145,14 +147,14 @@ def _assemble(
         kinds = list(map(_KIND, reading.relations))
         counters = {kind: itertools.count() for kind in dict.fromkeys(kinds)}
         positions = map(next, map(counters.__getitem__, kinds))  # read in record order
-        columns = zip(*map(_RELATION, reading.relations), strict=True)  # source ... exists, text
+        columns = islice(zip(*map(_RELATION, reading.relations), strict=True), 5)  # source ... text
         relations = columnwise(
             RelationRecord, count, repeat(title, count), kinds, positions, *columns
         )
     count = len(reading.sections)
     sects: tuple[SectionRecord, ...] = ()
     if count:
-        columns = zip(*reading.sections, strict=True)  # heading, level, text
+        columns = islice(zip(*reading.sections, strict=True), 3)  # heading, level, text
         sects = columnwise(SectionRecord, count, repeat(title, count), range(count), *columns)
     digest = content_sha256(title, element_type, categories, props, relations, sects)
     page = PageRecord(
