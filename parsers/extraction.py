@@ -11,7 +11,10 @@ rules for each page field are in the ``parsers.page`` docstring.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
+from itertools import islice, repeat
+from operator import itemgetter
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -31,9 +34,13 @@ from parsers.records import (
     PropertyRecord,
     RelationRecord,
     SectionRecord,
+    columnwise,
 )
 from parsers.table import Tables
 from parsers.walk import walk
+
+_KIND = itemgetter(0)  # (kind, Relation): the kind
+_RELATION = itemgetter(1)  # (kind, Relation): the relation
 
 
 def extract(
@@ -125,23 +132,30 @@ def _assemble(
     historical: bool,
     shows_query_results: bool,
 ) -> ParsedPage:
-    props = tuple(
-        PropertyRecord(title, position, p.label, p.value, p.links, p.external_links)
-        for position, p in enumerate(reading.properties)
-    )
-    counters: dict[str, int] = {}
-    rels: list[RelationRecord] = []
-    for kind, r in reading.relations:
-        position = counters.get(kind, 0)
-        counters[kind] = position + 1
-        rels.append(
-            RelationRecord(title, kind, position, r.source, r.relation, r.target, r.exists, r.text)
+    # records made column by column (records.columnwise): fields straight from the
+    # readers' tuples, transposed in C, the fields named in each comment and no more (a
+    # field added to a harvest tuple later is no record field); positions count per
+    # table (per kind for relations)
+    count = len(reading.properties)
+    props: tuple[PropertyRecord, ...] = ()
+    if count:
+        columns = islice(zip(*reading.properties, strict=True), 4)  # label ... external_links
+        props = columnwise(PropertyRecord, count, repeat(title, count), range(count), *columns)
+    count = len(reading.relations)
+    relations: tuple[RelationRecord, ...] = ()
+    if count:
+        kinds = list(map(_KIND, reading.relations))
+        counters = {kind: itertools.count() for kind in dict.fromkeys(kinds)}
+        positions = map(next, map(counters.__getitem__, kinds))  # read in record order
+        columns = islice(zip(*map(_RELATION, reading.relations), strict=True), 5)  # source ... text
+        relations = columnwise(
+            RelationRecord, count, repeat(title, count), kinds, positions, *columns
         )
-    relations = tuple(rels)
-    sects = tuple(
-        SectionRecord(title, position, s.heading, s.level, s.text)
-        for position, s in enumerate(reading.sections)
-    )
+    count = len(reading.sections)
+    sects: tuple[SectionRecord, ...] = ()
+    if count:
+        columns = islice(zip(*reading.sections, strict=True), 3)  # heading, level, text
+        sects = columnwise(SectionRecord, count, repeat(title, count), range(count), *columns)
     digest = content_sha256(title, element_type, categories, props, relations, sects)
     page = PageRecord(
         title=title,

@@ -33,11 +33,11 @@ from parsers.profile import Profile
 from parsers.sections import Section
 from parsers.table import Tables
 from parsers.text import normalize
-from parsers.walk import Piece
 
 _LABEL_VALUE = itemgetter(0, 1)  # Property: label, value
 _RECORD = itemgetter(1)  # (kind, Relation): the relation
-_ENDPOINTS = itemgetter(0, 1, 2)  # Relation: source, relation, target
+_ENDPOINTS = itemgetter(0, 2)  # Relation: source, target
+_RELATION = itemgetter(1)  # Relation: relation
 _TEXT = itemgetter(4)  # Relation: text
 
 
@@ -55,13 +55,17 @@ class Reading:
 def read(blocks: list[Block], page_title: str, profile: Profile, tables: Tables) -> Reading:
     """Run the readers over ``blocks``, accounting for every text of the blocks they take."""
     reading = Reading()
+    block_raw = properties.block_raw
     texts: dict[int, list[str]] = {}
     regions: dict[int, Block] = {}
     for block in blocks:
         first = regions.setdefault(block.region, block)
         raw = texts.setdefault(block.region, [])
         if block.kind == BODY:
-            raw += [_piece_raw(piece) for piece in block.pieces]
+            raw += [
+                piece.text if piece.element is None else block_raw(piece.element)
+                for piece in block.pieces
+            ]
             continue
         reader = properties.read if block.kind == PROPERTIES else relations.read
         harvest: Harvest = reader(block, page_title, profile, tables)
@@ -71,8 +75,10 @@ def read(blocks: list[Block], page_title: str, profile: Profile, tables: Tables)
         reading.notes += harvest.notes
         raw += harvest.leftovers
         _account(block, harvest, reading)
-        left = normalize("".join(harvest.leftovers)) if harvest.leftovers else ""
-        if left and not first.body_region:
+        if first.body_region or not harvest.leftovers:
+            continue  # text handed back under a body heading is that section's, no note
+        left = normalize("".join(harvest.leftovers))
+        if left:
             reading.notes.append(
                 problems.warning(
                     problems.BODY_TEXT,
@@ -93,14 +99,23 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
     """Conservation for one block a reader took: every word of its pieces is in the
     reader's records, claims or leftovers, or a ``lost`` warning says which are not.
     (Body blocks go to the sections as they are, by construction.)"""
-    shown = "".join(_piece_raw(piece) for piece in block.pieces)
-    accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
+    block_raw = properties.block_raw
+    shown = "".join(
+        [
+            piece.text if piece.element is None else block_raw(piece.element)
+            for piece in block.pieces
+        ]
+    )
     # only the words count: the fields as they are, gathered in C (map, chain)
+    accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
     accounted += chain.from_iterable(map(_LABEL_VALUE, harvest.properties))
     records = list(map(_RECORD, harvest.relations))
-    accounted += chain.from_iterable(map(_ENDPOINTS, records))
+    accounted += map(_RELATION, records)
     accounted += dict.fromkeys(map(_TEXT, records))  # a cell's text once, however many links
-    lost = conservation.lost(shown, accounted)
+    # the endpoints' titles last: a linked cell's display text is claimed already, so
+    # they are counted only when the rest does not hold the block (conservation.lost)
+    endpoints = chain.from_iterable(map(_ENDPOINTS, records))  # read only when needed
+    lost = conservation.lost(shown, accounted, endpoints)
     if lost:
         reading.warnings.append(
             problems.warning(
@@ -108,9 +123,3 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
                 f"{block.where}: visible text in no record: {problems.excerpt(lost)}",
             )
         )
-
-
-def _piece_raw(piece: Piece) -> str:
-    if piece.element is None:
-        return piece.text
-    return properties.block_raw(piece.element)

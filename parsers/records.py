@@ -7,8 +7,13 @@ here and nowhere else.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Any, TypeVar
 
 PARSER_VERSION = "3.1.0"
 
@@ -149,3 +154,41 @@ TABLES: dict[str, type] = {
 }
 #: the tables every snapshot has held from the start (a snapshot without the others is old)
 CORE_TABLES: tuple[str, ...] = ("pages", "properties", "relations", "sections")
+
+
+Record = TypeVar("Record")
+_consume: Callable[[Iterable[Any]], None] = deque(
+    maxlen=0
+).extend  # runs an iterator to its end in C
+_Setter = Callable[[Any, Any], None]
+_LAYOUTS: dict[type, tuple[tuple[_Setter, ...], tuple[Any, ...]]] = {}
+_COLUMNWISE_FROM = 6  # fewer records: the constructor per record costs less than the setup
+
+
+def columnwise(cls: type[Record], count: int, *columns: Iterable[Any]) -> tuple[Record, ...]:
+    """``count`` records of the frozen dataclass ``cls``, made column by column.
+
+    ``columns`` give the fields in field order, ``count`` values each (a field with a
+    default may be left out at the end), and are read in field order, each to its end:
+    an iterator column may count as it goes. The records equal those of ``cls(...)``: each
+    slot is set once by its own descriptor, the way the frozen ``__init__`` does it by
+    ``object.__setattr__``, but per column in one C loop (``map``) instead of a Python
+    call per record: half the cost of ~1 us per record (the parse makes thousands).
+    A handful of records is made by the constructor (``map(cls, *columns)``).
+    """
+    if count < _COLUMNWISE_FROM:
+        return tuple(map(cls, *columns))
+    layout = _LAYOUTS.get(cls)
+    if layout is None:
+        fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+        setters = tuple(cls.__dict__[field.name].__set__ for field in fields)
+        layout = _LAYOUTS[cls] = (setters, tuple(field.default for field in fields))
+    setters, defaults = layout
+    if len(columns) > len(setters) or dataclasses.MISSING in defaults[len(columns) :]:
+        raise TypeError(f"{cls.__name__}: expected a column per field, defaults aside")
+    records: tuple[Record, ...] = tuple(map(object.__new__, repeat(cls, count)))  # type: ignore[call-overload]
+    for setter, column in zip(setters, columns, strict=False):  # the fields given
+        _consume(map(setter, records, column))
+    for setter, default in zip(setters[len(columns) :], defaults[len(columns) :], strict=True):
+        _consume(map(setter, records, repeat(default, count)))
+    return records

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 import requests
 
-from parsers import conservation, document, parse_page
+from parsers import conservation, document, parse_page, reading
+from parsers.blocks import RELATIONS, Block
+from parsers.harvest import Harvest, Relation
 from parsers.text import raw_text
-from parsers.walk import walk
+from parsers.walk import Piece, walk
 from tests.golden import fixture_pages, parse_fixture
 from tests.mutations import MUTATIONS, mutable_fixtures, mutate
 from tests.wiki.compare import actual, differences, page_url
@@ -46,6 +48,36 @@ def test_the_walk_covers_the_whole_content_area(page: Path) -> None:
         for piece in pieces
     )
     assert sorted(conservation.words(shown)) == sorted(conservation.words(raw_text(doc.root)))
+
+
+def test_later_accounted_texts_count_only_added_to_the_first() -> None:
+    """``lost``'s second stage adds to the first: counts sum across stages, and the
+    words' diagnosis sees both."""
+    assert conservation.lost("a a b", ["a b"], ["a"]) == ""
+    assert conservation.lost("a a b c", ["a b"], ["a"]) == "c"
+    assert conservation.lost("Eindpunt: X y Z", ["eindpunt"], ["x", "Y"]) == "z"
+
+
+def test_a_label_read_without_its_colon_is_held_as_often_as_shown() -> None:
+    assert conservation.lost("Status: ok Status: ok", ["Status", "ok", "Status", "ok"]) == ""
+    assert conservation.lost("Status: ok Status: ok", ["Status", "ok ok"]) == "status"
+    assert conservation.lost("Status: ok Status", ["Status", "ok"]) == "status"
+    assert conservation.lost("Status: ok", ["Status"]) == "ok"
+
+
+def test_a_relation_block_accounts_for_its_records_endpoints() -> None:
+    """A plain text endpoint is held by its record alone (no display text claimed);
+    a row the reader dropped is named in a ``lost`` warning, its words in page order."""
+    shown = "\ue000Pagina A heeft Pagina B \ue000\ue000Pagina A heeft Pagina C \ue000"
+    block = Block(RELATIONS, "direct", "Relaties", 2, (Piece(None, shown),), where="w")
+    first = Relation("Pagina A", "heeft", "Pagina B", True, "")
+    second = Relation("Pagina A", "heeft", "Pagina C", False, "")
+    whole = reading.Reading()
+    reading._account(block, Harvest(relations=[("direct", first), ("direct", second)]), whole)
+    assert whole.warnings == []
+    dropped = reading.Reading()
+    reading._account(block, Harvest(relations=[("direct", first)]), dropped)
+    assert dropped.warnings == ["lost: w: visible text in no record: 'pagina a heeft pagina c'"]
 
 
 def test_no_mutation_loses_visible_text() -> None:

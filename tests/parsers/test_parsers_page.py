@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import asdict, fields
 from typing import Any
+
+import pytest
 
 from parsers import PARSER_VERSION, parse_page
 from tests.golden import fixture_pages
@@ -154,3 +157,21 @@ def test_records_equal_their_constructor_built_twins() -> None:
             twin = type(record)(**values)
             assert twin == record and asdict(twin) == asdict(record), page.name
             assert hash(twin) == hash(record), page.name
+
+
+def test_records_made_column_by_column_equal_those_made_one_by_one() -> None:
+    from parsers.records import RelationRecord, columnwise
+
+    for count in (1, 2, 7, 30):  # a handful by the constructor, more column by column
+        rows = [
+            ("A", ("direct", "derived")[n % 2], n, f"S{n}", "heeft", f"T{n}", n % 3 == 0, f"x{n}")
+            for n in range(count)
+        ]
+        made = columnwise(RelationRecord, count, *zip(*rows, strict=True))
+        assert made == tuple(RelationRecord(*row) for row in rows)
+        assert [record.target_resolved for record in made] == [""] * count  # the default
+        assert hash(made[-1]) == hash(RelationRecord(*rows[-1]))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made[0].target = "E"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        columnwise(RelationRecord, 7, ["A"] * 7, ["direct"] * 7)  # fields without a default
