@@ -129,7 +129,10 @@ def classify(
 
 def _has_table(items: tuple[Piece, ...]) -> bool:
     """A region holding a table (the common region, without one, is one body block)."""
-    return any(element is not None and element.tag == "table" for element in map(_ELEMENT, items))
+    for element in map(_ELEMENT, items):  # noqa: SIM110 (a loop: twice as fast as any())
+        if element is not None and element.tag == "table":
+            return True
+    return False
 
 
 _LEVEL = itemgetter(2)

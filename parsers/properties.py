@@ -46,6 +46,7 @@ _LIST_TAGS = ("ul", "ol")
 _BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "dl", "h2", "h3", "h4", "h5", "h6"})
 _MARK = labels.LINE_MARK
 _BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)  # a set: asked for every top-level element
+_tostring = etree.tostring
 _TITLE = itemgetter(0)  # Target: title
 _new = tuple.__new__  # a NamedTuple without its Python-level __new__ (a property per row)
 
@@ -70,8 +71,12 @@ def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Har
 
 
 def block_raw(element: etree._Element) -> str:
-    """Raw marked text of one top-level element, ending a line when it is a block."""
-    raw = raw_text(element)
+    """Raw marked text of one top-level element, ending a line when it is a block.
+    (``raw_text`` inlined: it runs for every piece of every page.)"""
+    if len(element):
+        raw = _tostring(element, method="text", encoding="unicode", with_tail=False)
+    else:
+        raw = element.text or ""
     return raw + _MARK if element.tag in _BLOCK_TAGS else raw
 
 
@@ -327,12 +332,8 @@ def _read_div_grid(element: etree._Element, page_title: str) -> list[Property] |
         if row.tag != "div" or len(row) != 2:
             return None
         label_part, value_part = row
-        if not (
-            is_blank(row.text or "")
-            and is_blank(row.tail or "")
-            and is_blank(label_part.tail or "")
-            and is_blank(value_part.tail or "")
-        ):
+        around = (row.text, row.tail, label_part.tail, value_part.tail)
+        if not is_blank("".join(filter(None, around))):  # text beside the label and value
             return None
         label = line_of(label_part).rstrip(":").strip()
         if not is_label_shaped(labels.fold(label)):
