@@ -94,7 +94,7 @@ def classify(
         if scope and level <= scope_level:
             scope = ""
         kind = _block_kind(text, blocks)
-        where = f"under {text!r} (h{level})"
+        where = _where(text, level)
         name = ""
         if kind:  # a block's heading: its sub-headings inherit the block
             scope, scope_level = kind, level
@@ -137,6 +137,13 @@ def _has_table(items: tuple[Piece, ...]) -> bool:
 
 _LEVEL = itemgetter(2)
 _ELEMENT = itemgetter(0)
+
+
+@functools.lru_cache(maxsize=4096)  # heading texts repeat on every page of a wiki
+def _where(text: str, level: int) -> str:
+    return f"under {text!r} (h{level})"
+
+
 _block_kind = functools.lru_cache(maxsize=4096)(labels.block_kind)  # heading texts repeat
 _fold = functools.lru_cache(maxsize=4096)(labels.fold)
 

@@ -295,8 +295,9 @@ def _segment(segment: list[etree._Element], page_title: str) -> Property:
 
 
 def _with_tail(element: etree._Element) -> str:
-    """``raw_with_tail``, without serialising an element that holds no other."""
-    if not len(element) and isinstance(element.tag, str):  # not a comment: its text shows
+    """``raw_with_tail``, without serialising an element that holds no other (lxml
+    serialises a comment that way too: its text, then its tail)."""
+    if not len(element):
         return (element.text or "") + (element.tail or "")
     return raw_with_tail(element)
 
