@@ -18,7 +18,10 @@
 
 A label is its text on one line without a trailing ":"; a value follows the text
 rules, with its internal link targets (``links``) and external URLs. Nothing here
-changes the tree: values are read by serialising the elements that hold them.
+changes the tree: values are read by serialising the elements that hold them, except
+the common ones (a cell of plain text or of one link holding plain text, a line's
+childless parts), read from their text and tails directly: the same text, in a few
+calls.
 """
 
 from __future__ import annotations
