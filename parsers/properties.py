@@ -413,7 +413,9 @@ def _cell_property(label: str, cell: etree._Element, page_title: str) -> Propert
     return _new(Property, (label, value, internal, external))
 
 
-def _links(anchors: list[etree._Element], page_title: str) -> tuple[tuple[str, ...], ...]:
+def _links(
+    anchors: list[etree._Element], page_title: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The internal link titles and external URLs of ``anchors`` (``links_of``)."""
     if not anchors:
         return (), ()
