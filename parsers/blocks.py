@@ -32,6 +32,9 @@ Stage 2 reads only: the classification looks at texts and the table model
 
 from __future__ import annotations
 
+import functools
+from itertools import compress, count
+from operator import itemgetter
 from typing import NamedTuple
 
 from lxml import etree
@@ -43,6 +46,7 @@ from parsers.text import inline_text, is_blank, raw_text
 from parsers.walk import Piece
 
 BODY, PROPERTIES, RELATIONS = "body", "properties", "relations"
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (a block per heading)
 
 
 class Block(NamedTuple):
@@ -76,69 +80,87 @@ def classify(
 ) -> list[Block]:
     """The blocks of a page, in document order (module docstring)."""
     out: list[Block] = []
+    starts = list(compress(count(), map(_LEVEL, pieces)))  # where the headings stand
+    ends = [*starts, len(pieces)]
+    lead = pieces[: ends[0]]
+    out += _body(0, None, lead, page_title, profile, tables, _has_table(lead))
     scope = ""  # the block kind the current heading stands in ("": none)
     scope_level = 0
-    for index, (heading, items) in enumerate(regions(pieces)):
-        if heading is None:
-            out += _body(index, None, items, page_title, profile, tables)
-            continue
-        if scope and heading.level <= scope_level:
+    blocks = profile.blocks
+    for index, at in enumerate(starts, 1):
+        heading = pieces[at]
+        _, text, level = heading
+        items = pieces[at + 1 : ends[index]]
+        if scope and level <= scope_level:
             scope = ""
-        kind = labels.block_kind(heading.text, profile.blocks)
-        where = f"under {heading.text!r} (h{heading.level})"
-        if kind:
-            scope, scope_level = kind, heading.level
-            out.append(_block(kind, heading, items, "", where, index))
+        kind = _block_kind(text, blocks)
+        where = _where(text, level)
+        name = ""
+        if kind:  # a block's heading: its sub-headings inherit the block
+            scope, scope_level = kind, level
         elif scope:
-            name = heading.text if scope != labels.PROPERTIES else ""
-            out.append(_block(scope, heading, items, name, where, index))
+            kind = scope
+            name = text  # a sub-heading in a relation block names the relation type
+        if kind == labels.PROPERTIES:
+            block = (PROPERTIES, "", text, level, items, "", where, index, False, ())
+            out.append(_new(Block, block))
+        elif kind:
+            block = (RELATIONS, kind, text, level, items, name, where, index, False, ())
+            out.append(_new(Block, block))
         elif (
-            labels.fold(heading.text) in profile.relation_names
+            _fold(text) in profile.relation_names
             and relations.is_link_list(
                 [p.element for p in items if p.element is not None], page_title, profile
             )
             and all(p.element is not None or is_blank(p.text) for p in items)
         ):
             out.append(
-                Block(
-                    RELATIONS,
-                    labels.DIRECT,
-                    heading.text,
-                    heading.level,
-                    tuple(items),
-                    heading.text,
-                    where,
-                    index,
-                    False,
+                _new(
+                    Block,
+                    (RELATIONS, labels.DIRECT, text, level, items, text, where, index, False, ()),
                 )
             )
+        elif _has_table(items):
+            out += _body(index, heading, items, page_title, profile, tables, True)
         else:
-            out += _body(index, heading, items, page_title, profile, tables)
+            out.append(_new(Block, (BODY, "", text, level, items, "", where, index, True, ())))
     return out
 
 
-def _block(
-    kind: str, heading: Piece, items: list[Piece], name: str, where: str, region: int
-) -> Block:
-    if kind == labels.PROPERTIES:
-        return Block(
-            PROPERTIES, "", heading.text, heading.level, tuple(items), "", where, region, False
-        )
-    return Block(
-        RELATIONS, kind, heading.text, heading.level, tuple(items), name, where, region, False
-    )
+def _has_table(items: tuple[Piece, ...]) -> bool:
+    """A region holding a table (the common region, without one, is one body block)."""
+    for element in map(_ELEMENT, items):  # noqa: SIM110 (a loop: twice as fast as any())
+        if element is not None and element.tag == "table":
+            return True
+    return False
+
+
+_LEVEL = itemgetter(2)
+_ELEMENT = itemgetter(0)
+
+
+@functools.lru_cache(maxsize=4096)  # heading texts repeat on every page of a wiki
+def _where(text: str, level: int) -> str:
+    return f"under {text!r} (h{level})"
+
+
+_block_kind = functools.lru_cache(maxsize=4096)(labels.block_kind)  # heading texts repeat
+_fold = functools.lru_cache(maxsize=4096)(labels.fold)
 
 
 def _body(
     region: int,
     heading: Piece | None,
-    items: list[Piece],
+    items: tuple[Piece, ...],
     page_title: str,
     profile: Profile,
     tables: Tables,
+    has_table: bool,
 ) -> list[Block]:
     """A body region: body text, with the tables (and, before the first heading, the
-    label/value lines) that announce themselves cut out as blocks of their own."""
+    label/value lines) that announce themselves cut out as blocks of their own.
+    (``has_table``: the region holds a table; without one, only the lead's label/value
+    lines can be cut out.)"""
     lead = heading is None
     text = heading.text if heading is not None else None
     level = heading.level if heading is not None else 0
@@ -148,10 +170,10 @@ def _body(
     pending: Piece | None = None  # a pseudo-heading right before a table
 
     def flush() -> None:
-        out.append(Block(BODY, "", text, level, tuple(body), "", where, region, True))
+        out.append(_new(Block, (BODY, "", text, level, tuple(body), "", where, region, True, ())))
         body.clear()
 
-    before_table = _before_table(items)
+    before_table = _before_table(items) if has_table else None
 
     for at, piece in enumerate(items):
         element = piece.element
@@ -178,17 +200,26 @@ def _body(
                 body.append(named)
                 flush()
             out.append(
-                Block(kind, relation_kind, text, level, (piece,), "", where, region, True, claimed)
+                _new(
+                    Block,
+                    (kind, relation_kind, text, level, (piece,), "", where, region, True, claimed),
+                )
             )
             continue
         if lead and properties.read_pairs(element, page_title, profile, known_only=True):
             flush()
-            out.append(Block(PROPERTIES, "", text, level, (piece,), "", where, region, True))
+            out.append(
+                _new(Block, (PROPERTIES, "", text, level, (piece,), "", where, region, True, ()))
+            )
             continue
         if pending is not None:
             body.append(pending)
             pending = None
-        if before_table[at] and _announces(inline_text(raw_text(element)), profile):
+        if (
+            before_table is not None
+            and before_table[at]
+            and _announces(inline_text(raw_text(element)), profile)
+        ):
             pending = piece
             continue
         body.append(piece)
@@ -238,7 +269,7 @@ def _announces(label: str, profile: Profile) -> str:
     return labels.block_kind(label, profile.blocks)
 
 
-def _before_table(items: list[Piece]) -> list[bool]:
+def _before_table(items: tuple[Piece, ...]) -> list[bool]:
     """For each piece: the next piece that shows anything is a table (one backward pass,
     so a long region costs linear time)."""
     out = [False] * len(items)

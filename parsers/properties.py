@@ -18,18 +18,23 @@
 
 A label is its text on one line without a trailing ":"; a value follows the text
 rules, with its internal link targets (``links``) and external URLs. Nothing here
-changes the tree: values are read by serialising the elements that hold them.
+changes the tree: values are read by serialising the elements that hold them, except
+the common ones (a cell of plain text or of one link holding plain text, a line's
+childless parts), read from their text and tails directly: the same text, in a few
+calls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from parsers import labels, problems
 from parsers.harvest import Harvest, Property
+from parsers.links import classify as link_target
 from parsers.links import links_of
 from parsers.profile import Profile
 from parsers.table import Row, Table, Tables
@@ -44,6 +49,9 @@ _LIST_TAGS = ("ul", "ol")
 _BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "dl", "h2", "h3", "h4", "h5", "h6"})
 _MARK = labels.LINE_MARK
 _BLOCK_TAGS = frozenset(labels.BLOCK_TAGS)  # a set: asked for every top-level element
+_tostring = etree.tostring
+_TITLE = itemgetter(0)  # Target: title
+_new = tuple.__new__  # a NamedTuple without its Python-level __new__ (a property per row)
 
 
 def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Harvest:
@@ -55,7 +63,7 @@ def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Har
             harvest.leftovers.append(piece.text)
             continue
         if element.tag == "table":
-            harvest.add(read_table(tables(element), page_title, block.where, profile))
+            _read_table(harvest, tables(element), page_title, block.where, profile)
             continue
         found = read_pairs(element, page_title, profile, known_only=False)
         if found is not None:
@@ -66,8 +74,12 @@ def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Har
 
 
 def block_raw(element: etree._Element) -> str:
-    """Raw marked text of one top-level element, ending a line when it is a block."""
-    raw = raw_text(element)
+    """Raw marked text of one top-level element, ending a line when it is a block.
+    (``raw_text`` inlined: it runs for every piece of every page.)"""
+    if len(element):
+        raw = _tostring(element, method="text", encoding="unicode", with_tail=False)
+    else:
+        raw = element.text or ""
     return raw + _MARK if element.tag in _BLOCK_TAGS else raw
 
 
@@ -113,14 +125,25 @@ def is_label_shaped(folded: str) -> bool:
     return (
         0 < len(folded) <= labels.MAX_LABEL_LENGTH
         and len(folded.split()) <= labels.MAX_LABEL_WORDS
-        and any(c.isalpha() for c in folded)
+        and any(map(str.isalpha, folded))
         and folded[-1] not in ".!?"
     )
 
 
 def read_table(table: Table, page_title: str, where: str, profile: Profile) -> Harvest:
     """Label/value rows of a property table; chrome rows claimed, the rest handed back."""
-    harvest = Harvest(claimed=[table.caption])
+    harvest = Harvest()
+    _read_table(harvest, table, page_title, where, profile)
+    return harvest
+
+
+def _read_table(
+    harvest: Harvest, table: Table, page_title: str, where: str, profile: Profile
+) -> None:
+    """``read_table`` into ``harvest`` (a block's). Written for the common row, a label
+    cell and a value cell of plain text or one link: read in a few calls."""
+    harvest.claimed.append(table.caption)
+    found = harvest.properties
     infobox = is_infobox(table, profile)
     for index, row in enumerate(table.rows):
         cells = row.cells
@@ -130,12 +153,17 @@ def read_table(table: Table, page_title: str, where: str, profile: Profile) -> H
         if row.footer:
             harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
             continue
-        all_header = all(cell.header for cell in cells)
-        if width == 2 and not (index == 0 and all_header and not infobox):
-            label = line_of(cells[0].element).rstrip(":").strip()
-            value = cells[1].element
-            raw = raw_text(value)
-            if not label:
+        if width == 2:
+            first, second = cells
+            # a property, unless it is the header row (both header cells, first row)
+            if index or infobox or not (first.header and second.header):
+                element = first.element
+                raw = (element.text or "") if not len(element) else raw_text(element)
+                label = " ".join(raw.replace(_MARK, " ").split()).rstrip(":").strip()
+                if label:
+                    found.append(_cell_property(label, second.element, page_title))
+                    continue
+                raw = raw_text(second.element)
                 if not is_blank(raw):
                     harvest.leftovers.append(_MARK + raw + _MARK)
                     harvest.notes.append(
@@ -145,8 +173,7 @@ def read_table(table: Table, page_title: str, where: str, profile: Profile) -> H
                         )
                     )
                 continue
-            harvest.properties.append(_value(label, [value], raw, page_title))
-            continue
+        all_header = all(cell.header for cell in cells)
         row_text = _row_raw(row)
         if is_blank(row_text):
             continue
@@ -170,7 +197,6 @@ def read_table(table: Table, page_title: str, where: str, profile: Profile) -> H
                     f"kept as body text: {problems.excerpt(normalize(row_text))}",
                 )
             )
-    return harvest
 
 
 def _row_raw(row: Row) -> str:
@@ -218,10 +244,13 @@ def label_paragraph_segments(
     whitespace between) or a source line break; any other ``<br>`` is part of
     the value.
     """
-    if paragraph.tag not in _LABEL_LINE_TAGS or not is_blank(paragraph.text or ""):
+    # the cheap tests first: most paragraphs do not start with a bold child
+    if paragraph.tag not in _LABEL_LINE_TAGS or not len(paragraph) or paragraph[0].tag not in _BOLD:
+        return None
+    if not is_blank(paragraph.text or ""):
         return None
     children = list(paragraph)
-    if not children or not _is_label(children[0], profile):
+    if not _is_label(children[0], profile):
         return None
     if paragraph.tag != "p" and any(child.tag in _BLOCKS for child in children):
         return None  # a div holding paragraphs or tables is a wrapper, not one line
@@ -264,8 +293,16 @@ def _segment(segment: list[etree._Element], page_title: str) -> Property:
     bold = segment[0]
     label = line_of(bold).rstrip(":").strip()
     raw = (bold.tail or "").lstrip().removeprefix(":")
-    raw += "".join(raw_with_tail(child) for child in segment[1:])
+    raw += "".join(map(_with_tail, segment[1:]))
     return _value(label, segment[1:], raw, page_title)
+
+
+def _with_tail(element: etree._Element) -> str:
+    """``raw_with_tail``, without serialising an element that holds no other (lxml
+    serialises a comment that way too: its text, then its tail)."""
+    if not len(element):
+        return (element.text or "") + (element.tail or "")
+    return raw_with_tail(element)
 
 
 def _read_label_list(
@@ -296,15 +333,19 @@ def _read_div_grid(element: etree._Element, page_title: str) -> list[Property] |
         return None
     found: list[Property] = []
     for row in rows:
-        parts = list(row)
-        if row.tag != "div" or len(parts) != 2 or not is_blank(row.text or ""):
+        if row.tag != "div" or len(row) != 2:
             return None
-        if any(not is_blank(part.tail or "") for part in parts) or not is_blank(row.tail or ""):
+        label_part, value_part = row
+        around = (row.text, row.tail, label_part.tail, value_part.tail)
+        if not is_blank("".join(filter(None, around))):  # text beside the label and value
             return None
-        label = line_of(parts[0]).rstrip(":").strip()
+        label = line_of(label_part).rstrip(":").strip()
         if not is_label_shaped(labels.fold(label)):
             return None
-        found.append(_value(label, [parts[1]], raw_text(parts[1]), page_title))
+        if value_part.tag == "a":  # a link itself
+            found.append(_value(label, [value_part], raw_text(value_part), page_title))
+        else:
+            found.append(_cell_property(label, value_part, page_title))
     return found
 
 
@@ -348,7 +389,42 @@ def _value(label: str, holders: Iterable[etree._Element], raw: str, page_title: 
             anchors += holder.iter("a")
         elif holder.tag == "a":  # a link itself (a line's value), no tree to search
             anchors.append(holder)
+    internal, external = _links(anchors, page_title)
+    return _new(Property, (label, normalize(raw), internal, external))
+
+
+def _cell_property(label: str, cell: etree._Element, page_title: str) -> Property:
+    """``_value`` of one table cell (or other element that is no link itself), without
+    serialising the common one: plain text, or a link holding plain text."""
+    count = len(cell)
+    internal: tuple[str, ...] = ()
+    external: tuple[str, ...] = ()
+    if not count:
+        raw = cell.text or ""
+    else:
+        child = cell[0] if count == 1 else None
+        if child is not None and child.tag == "a" and not len(child):
+            raw = (cell.text or "") + (child.text or "") + (child.tail or "")
+            internal, external = _links([child], page_title)
+        else:
+            raw = raw_text(cell)
+            internal, external = _links(list(cell.iter("a")), page_title)
+    value = " ".join(raw.split()) if _MARK not in raw else normalize(raw)
+    return _new(Property, (label, value, internal, external))
+
+
+def _links(
+    anchors: list[etree._Element], page_title: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The internal link titles and external URLs of ``anchors`` (``links_of``)."""
+    if not anchors:
+        return (), ()
+    if len(anchors) == 1:  # the common value: one link, nothing to keep apart or repeat
+        target = link_target(anchors[0], page_title)
+        if target is None:
+            return (), ()
+        if isinstance(target, str):
+            return (), (target,)
+        return ((target.title,) if target.title else ()), ()
     internal, external = links_of(anchors, page_title)
-    return Property(
-        label, normalize(raw), tuple(target.title for target in internal), tuple(external)
-    )
+    return tuple(map(_TITLE, internal)), tuple(external)

@@ -165,3 +165,39 @@ def test_label_lines_in_divs_and_definition_lists() -> None:
         '<h2><span class="mw-headline">Eigenschappen</span></h2>'
         "<dl><dt>Kleur</dt><dd>blauw</dd></dl>"
     ) == [("Kleur", "blauw")]
+
+
+def test_common_values_read_from_their_text_follow_the_text_rules() -> None:
+    """A value cell of plain text or of one link is read without serialising it (and a
+    line's childless parts, a grid's value): the same text, links and external links
+    as the generic path gives, tails and nested markup included."""
+    page = parse_page(
+        fragment(
+            '<h2><span class="mw-headline">Eigenschappen</span></h2><table>'
+            "<tr><th>Tekst</th><td> een\u00a0 twee </td></tr>"
+            '<tr><th>Link</th><td>zie <a href="/wiki/X_Y" title="X Y">X</a> (2020)</td></tr>'
+            '<tr><th>Rood</th><td><a class="new" href="/w/index.php?title=Z&amp;redlink=1" '
+            'title="Z (de pagina bestaat niet)">Z</a></td></tr>'
+            '<tr><th>Extern</th><td><a class="external text" href="https://a.nl">a</a></td></tr>'
+            '<tr><th>Genest</th><td><a href="/wiki/N" title="N"><span>N</span> n</a>.</td></tr>'
+            "<tr><th>Vet</th><td><b>vet</b> na</td></tr>"
+            "</table>"
+            '<div><div><div>Bron:</div><a href="/wiki/B" title="B">B</a></div>'
+            "<div><div>Datum</div><span>1 mei</span></div></div>"
+            '<p><b>Regel:</b> voor <i>schuin</i> <a href="/wiki/R" title="R">R</a> na</p>'
+        ),
+        "/wiki/P",
+    )
+    found = [(p.property, p.value, p.links, p.external_links) for p in page.properties]
+    assert found == [
+        ("Tekst", "een twee", (), ()),
+        ("Link", "zie X (2020)", ("X Y",), ()),
+        ("Rood", "Z", ("Z",), ()),
+        ("Extern", "a", (), ("https://a.nl",)),
+        ("Genest", "N n.", ("N",), ()),
+        ("Vet", "vet na", (), ()),
+        ("Bron", "B", ("B",), ()),
+        ("Datum", "1 mei", (), ()),
+        ("Regel", "voor schuin R na", ("R",), ()),
+    ]
+    assert page.page.warnings == ()
