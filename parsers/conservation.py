@@ -13,7 +13,8 @@ over raw page text, and ``\\w+`` cannot backtrack.
 How, for speed (most blocks lose nothing, so the "nothing lost" answer is what
 costs): first the whitespace-separated tokens are compared spelled alike, as lists
 when the accounted texts start with the shown tokens in page order (a property
-table read row by row: no counting at all), else counted in C; only when that
+table read row by row, a relation table whose rows are claimed as the page shows them:
+no counting at all), else counted in C; only when that
 fails do the case-folded words decide. The accounted texts come in stages
 (``lost``'s ``more``): the tokens of the first stage alone are counted first, and
 the later ones only when the first does not hold the block (for a relation block
@@ -43,7 +44,7 @@ def _tokens(texts: Iterable[str]) -> list[str]:
     return " ".join(texts).replace(LINE_MARK, " ").split()
 
 
-def _covers(held: dict[str, int], need: dict[str, int]) -> bool:
+def covers(held: dict[str, int], need: dict[str, int]) -> bool:
     """Every token of ``need`` is in ``held`` at least as often."""
     if not need.keys() <= held.keys():
         return False
@@ -68,12 +69,12 @@ def _held_verbatim(
     # ``Counter.update``; a Counter's constructor cost more than the counting)
     count_into(need, shown)
     count_into(held, first)
-    if _covers(held, need):
+    if covers(held, need):
         return True
     later += more
     if later:
         count_into(held, _tokens(later))  # adds to the first stage's counts
-        if _covers(held, need):
+        if covers(held, need):
             return True
     return _held_but_colons(need, held)
 
@@ -90,7 +91,7 @@ def _held_but_colons(need: dict[str, int], held: dict[str, int]) -> bool:
     for token in colons:  # bounded by the block's distinct tokens
         name = token.rstrip(":")
         bare[name] = bare.get(name, 0) + bare.pop(token)
-    return _covers(held, bare)
+    return covers(held, bare)
 
 
 def words(text: str) -> list[str]:

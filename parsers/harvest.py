@@ -7,6 +7,13 @@ what they did with the rest, so that nothing visible goes unaccounted
 text), text they recognised as chrome or as the display text of a record
 (``claimed``: header rows, title and group rows, query footers, printout labels, the
 display text of a linked endpoint), notes and warnings.
+
+A table reader claims its rows in page order, and with them the texts a row shows that
+are fields of its records (a relation cell's text, an unlinked endpoint's text), listed
+again in ``recorded``: the account (``parsers.reading``) lets them hold the row only
+while the records hold them, so the block's claims read like the page and the usual
+block is held by one comparison in page order, while a record the reader failed to
+make is still missed.
 """
 
 from __future__ import annotations
@@ -42,6 +49,7 @@ class Harvest:
     relations: list[tuple[str, Relation]] = field(default_factory=list)  # (kind, record)
     leftovers: list[str] = field(default_factory=list)  # raw marked text for the body
     claimed: list[str] = field(default_factory=list)  # chrome and display texts
+    recorded: list[str] = field(default_factory=list)  # records' fields among ``claimed``
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -50,5 +58,6 @@ class Harvest:
         self.relations += other.relations
         self.leftovers += other.leftovers
         self.claimed += other.claimed
+        self.recorded += other.recorded
         self.notes += other.notes
         self.warnings += other.warnings

@@ -22,6 +22,7 @@ the whole content area, so that accounts for every visible text of the page
 
 from __future__ import annotations
 
+from collections import _count_elements as count_into  # type: ignore[attr-defined]
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -98,7 +99,14 @@ def read(blocks: list[Block], page_title: str, profile: Profile, tables: Tables)
 def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
     """Conservation for one block a reader took: every word of its pieces is in the
     reader's records, claims or leftovers, or a ``lost`` warning says which are not.
-    (Body blocks go to the sections as they are, by construction.)"""
+    (Body blocks go to the sections as they are, by construction.)
+
+    A table reader claims its rows as the page shows them, its records' own fields
+    among them (``Harvest.recorded``): when the records hold those fields, the claims
+    and leftovers alone are asked first, which for the usual relation block is one
+    comparison in page order. When they do not hold the block, the claims without the
+    records' fields, the records and the endpoints' titles decide, so a record the
+    reader failed to make is named exactly as if nothing had stood for it."""
     block_raw = properties.block_raw
     shown = "".join(
         [
@@ -106,10 +114,20 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
             for piece in block.pieces
         ]
     )
-    # only the words count: the fields as they are, gathered in C (map, chain)
-    accounted = [*block.claimed, *harvest.claimed, *harvest.leftovers]
-    accounted += chain.from_iterable(map(_LABEL_VALUE, harvest.properties))
     records = list(map(_RECORD, harvest.relations))
+    claimed = harvest.claimed
+    recorded = harvest.recorded
+    if recorded:
+        if _records_hold(recorded, records):
+            # every field that stands for a record is a record's: the claims read alone
+            accounted = [*block.claimed, *claimed, *harvest.leftovers]
+            accounted += chain.from_iterable(map(_LABEL_VALUE, harvest.properties))
+            if not conservation.lost(shown, accounted):
+                return
+        claimed = _without(claimed, recorded)
+    # only the words count: the fields as they are, gathered in C (map, chain)
+    accounted = [*block.claimed, *claimed, *harvest.leftovers]
+    accounted += chain.from_iterable(map(_LABEL_VALUE, harvest.properties))
     accounted += map(_RELATION, records)
     accounted += dict.fromkeys(map(_TEXT, records))  # a cell's text once, however many links
     # the endpoints' titles last: a linked cell's display text is claimed already, so
@@ -123,3 +141,36 @@ def _account(block: Block, harvest: Harvest, reading: Reading) -> None:
                 f"{block.where}: visible text in no record: {problems.excerpt(lost)}",
             )
         )
+
+
+def _records_hold(recorded: list[str], records: list[Relation]) -> bool:
+    """Every text a reader claimed as a record's field is one of the records' fields, as
+    many times: a relation (the usual table: one record per row, the same list), a
+    cell's text or an endpoint's title, counted as the full account counts them."""
+    relations = list(map(_RELATION, records))
+    if recorded == relations:
+        return True
+    need: dict[str, int] = {}
+    held: dict[str, int] = {}
+    count_into(need, recorded)
+    count_into(held, relations)
+    if conservation.covers(held, need):  # a row with several records, lists beside tables
+        return True
+    count_into(held, dict.fromkeys(map(_TEXT, records)))  # unlinked cells' texts, rarely
+    count_into(held, chain.from_iterable(map(_ENDPOINTS, records)))
+    return conservation.covers(held, need)
+
+
+def _without(claimed: list[str], recorded: list[str]) -> list[str]:
+    """``claimed`` less the records' fields among it (as many of each as recorded): the
+    texts the reader claimed as chrome or display text."""
+    surplus: dict[str, int] = {}
+    count_into(surplus, recorded)
+    kept: list[str] = []
+    for text in claimed:  # bounded by the claims
+        left = surplus.get(text)
+        if left:
+            surplus[text] = left - 1
+        else:
+            kept.append(text)
+    return kept

@@ -39,7 +39,8 @@ further-results link is chrome.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
@@ -277,8 +278,12 @@ def read_table(
     roles_at = {columns.source, columns.relation, columns.target}
     other_columns = not roles_at.issuperset(range(table.width))
     source_at, relation_at, target_at = columns.source, columns.relation, columns.target
+    # a row's texts are claimed as the page shows them: (source, relation, target) as
+    # they are when the columns stand in that order, else put in the columns' order
+    order = _page_order(columns)
     relations = harvest.relations
     claimed = harvest.claimed
+    recorded = harvest.recorded
     endpoints_of = endpoints.endpoints
     footers = 0
     rows, counts = _slot_rows(table)
@@ -313,18 +318,20 @@ def read_table(
             header_cells = table.rows[start - 1].slots if start else ()
             _other_columns(table.rows[index], roles_at, header_cells, harvest)
         if relation_cell is None:
-            relation = name
+            shown_relation = ""
         elif len(relation_cell):
-            relation = line_of(relation_cell) or name
+            shown_relation = line_of(relation_cell)
         else:  # the usual relation cell: its text and nothing else
-            relation = inline_text(relation_cell.text or "") or name
-        targets, beside, shown = endpoints_of(target_cell, page_title)
-        if shown:  # a link's display text (a plain text cell is its record)
-            claimed.append(shown)
+            shown_relation = inline_text(relation_cell.text or "")
+        relation = shown_relation or name
+        # a linked cell's display text is claimed (a plain text cell is its record)
+        targets, beside, target_shown = endpoints_of(target_cell, page_title)
         if not targets:  # a relation listed without endpoint (or cut off): no record
+            source_raw = raw_text(source_cell)
+            row = (source_raw, relation, target_shown)
+            claimed += row if order is None else order(row)
             if len(source_cell):
-                claimed.append(raw_text(source_cell))
-            claimed += [relation, raw_text(source_cell)]
+                claimed.append(source_raw)
             continue
         if beside:
             harvest.warnings.append(
@@ -334,11 +341,25 @@ def read_table(
                     f"found text beside them; kept in target_text: {problems.excerpt(beside)}",
                 )
             )
-        sources, _, shown = endpoints_of(source_cell, page_title)
-        if shown:
-            claimed.append(shown)
+        sources, _, source_shown = endpoints_of(source_cell, page_title)
         if not sources:  # a relation listed without source: no record
-            claimed += [relation, raw_text(target_cell)]
+            row = (source_shown, relation, target_shown)
+            claimed += row if order is None else order(row)
+            claimed.append(raw_text(target_cell))
+            continue
+        # what the row shows that is its records' own (the relation cell's text, a
+        # plain text cell's) stands among the claims and is listed as recorded: the
+        # account holds it there only while the records do
+        if shown_relation:
+            recorded.append(shown_relation)
+        if not source_shown:
+            source_shown = sources[0][0]
+            recorded.append(source_shown)
+        if not target_shown:
+            target_shown = targets[0][0]
+            recorded.append(target_shown)
+        row = (source_shown, shown_relation, target_shown)
+        claimed += row if order is None else order(row)
         text = beside  # the cell's text goes to its first record only: n links, one copy
         for source, _ in sources:
             for target, exists in targets:
@@ -348,6 +369,16 @@ def read_table(
         data_rows = len(rows) - start - footers
         harvest.notes.append(problems.query_limit(kind, block.where, data_rows))
     return harvest
+
+
+def _page_order(columns: Columns) -> Callable[[tuple[str, str, str]], tuple[str, ...]] | None:
+    """How a row's (source, relation, target) texts are put in the page's column order;
+    None when they stand in it already (the usual table, or no relation column and the
+    source before the target)."""
+    relation_at = columns.relation if columns.relation >= 0 else columns.source
+    at = (columns.source, relation_at, columns.target)
+    order = sorted(range(3), key=at.__getitem__)
+    return None if order == [0, 1, 2] else itemgetter(*order)
 
 
 def _by_position(table: Table, block: Block, name: str) -> Columns | None:

@@ -8,13 +8,14 @@ of the shared N=300 test wiki, fetched rendered from the loopback server (no cra
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from parsers import conservation, document, parse_page, reading
+from parsers import conservation, document, parse_page, reading, relations
 from parsers.blocks import RELATIONS, Block
 from parsers.harvest import Harvest, Relation
 from parsers.text import raw_text
@@ -78,6 +79,49 @@ def test_a_relation_block_accounts_for_its_records_endpoints() -> None:
     dropped = reading.Reading()
     reading._account(block, Harvest(relations=[("direct", first)]), dropped)
     assert dropped.warnings == ["lost: w: visible text in no record: 'pagina a heeft pagina c'"]
+
+
+class _Dropping(list[tuple[str, Relation]]):
+    """A reader's record list that fails to keep the records of one relation or target."""
+
+    def __init__(self, dropped: str) -> None:
+        super().__init__()
+        self.dropped = dropped
+
+    def append(self, item: tuple[str, Relation]) -> None:
+        if self.dropped not in (item[1].relation, item[1].target):
+            super().append(item)
+
+
+def test_a_record_the_relation_reader_failed_to_make_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A relation table's rows are claimed in page order with the records' own fields
+    among them (``Harvest.recorded``: a relation cell's text, an unlinked endpoint's),
+    which hold a row only while the records do: a record the reader failed to make
+    is still named, as if nothing had stood for it."""
+    self_link = '<a class="mw-selflink selflink">Pagina</a>'
+
+    def link(title: str) -> str:
+        return f'<a href="/wiki/{title.replace(" ", "_")}" title="{title}">{title}</a>'
+
+    html = (
+        '<div class="mw-parser-output"><h2>Relaties</h2><table class="wikitable">'
+        "<tr><th>Vertrekpunt</th><th>Relatie</th><th>Eindpunt(en)</th></tr>"
+        f"<tr><td>{self_link}</td><td>groepeert</td><td>{link('X')}, {link('Y')}</td></tr>"
+        f"<tr><td>{self_link}</td><td>realiseert</td><td>{link('Doel Z')}</td></tr>"
+        f"<tr><td>{self_link}</td><td>groepeert</td><td>Vrije tekst</td></tr></table></div>"
+    )
+    whole = parse_page(html, "Pagina.html")
+    assert [r.target for r in whole.relations] == ["X", "Y", "Doel Z", "Vrije tekst"]
+    assert whole.page.warnings == ()
+    where = "under 'Relaties' (h2)"
+    for dropped, words in (("realiseert", "realiseert"), ("Vrije tekst", "vrije tekst")):
+        dropping = functools.partial(Harvest, relations=_Dropping(dropped))
+        monkeypatch.setattr(relations, "Harvest", dropping)
+        page = parse_page(html, "Pagina.html")
+        assert len(page.relations) == 3
+        assert page.page.warnings == (f"lost: {where}: visible text in no record: '{words}'",)
 
 
 def test_no_mutation_loses_visible_text() -> None:
