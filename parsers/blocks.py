@@ -206,7 +206,7 @@ def _body(
                 )
             )
             continue
-        if lead and properties.read_pairs(element, page_title, profile, known_only=True):
+        if lead and properties.has_known_pairs(element, profile):
             flush()
             out.append(
                 _new(Block, (PROPERTIES, "", text, level, (piece,), "", where, region, True, ()))
