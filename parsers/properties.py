@@ -175,7 +175,9 @@ def _read_table(
             # a property, unless it is the header row (both header cells, first row)
             if index or infobox or first.tag != _HEADER or second.tag != _HEADER:
                 raw = (first.text or "") if not len(first) else raw_text(first)
-                label = " ".join(raw.replace(_MARK, " ").split()).rstrip(":").strip()
+                label = _LABELS.get(raw)
+                if label is None:
+                    label = _label(raw)
                 if label:
                     found.append(_cell_property(label, second, page_title))
                     continue
@@ -212,6 +214,23 @@ def _read_table(
                     f"kept as body text: {problems.excerpt(normalize(row_text))}",
                 )
             )
+
+
+#: a label cell's raw text -> its label: the labels of a wiki's property tables repeat
+#: on every page, so each is read once (short texts only; bounded, cleared when full)
+_LABELS: dict[str, str] = {}
+_LABELS_KEPT = 4096
+_LABEL_KEPT_LENGTH = 200
+
+
+def _label(raw: str) -> str:
+    """The label a label cell's raw text gives, kept in ``_LABELS`` when short."""
+    label = " ".join(raw.replace(_MARK, " ").split()).rstrip(":").strip()
+    if len(raw) <= _LABEL_KEPT_LENGTH:
+        if len(_LABELS) >= _LABELS_KEPT:
+            _LABELS.clear()
+        _LABELS[raw] = label
+    return label
 
 
 def _cells_raw(cells: Sequence[etree._Element]) -> str:
