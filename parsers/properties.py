@@ -1,11 +1,13 @@
 """The label/value reader: the Eigenschappen block in every shape NORA-PAGES.md lists.
 
 * A table of label/value rows (``th`` or ``td`` labels), read over the table model
-  (``parsers.table``): a row of two cells is a property; a header row "Eigenschap |
-  Waarde", a title row ("Eigenschappen", an infobox name) and group rows (one header
-  cell over the whole width, ``<th colspan=2>Algemeen</th>`` ... ``Beheer``) are
-  chrome; a one-cell row of data (a description) is handed back to the body text with
-  a note; a row of three or more cells is handed back with a ``property-row`` warning.
+  (``parsers.table``; its rows as elements, ``Table.plain``, when nothing spans, so
+  no cell grid is made for most tables): a row of two cells is a property; a header
+  row "Eigenschap | Waarde", a title row ("Eigenschappen", an infobox name) and group
+  rows (one header cell over the whole width, ``<th colspan=2>Algemeen</th>`` ...
+  ``Beheer``) are chrome; a one-cell row of data (a description) is handed back to
+  the body text with a note; a row of three or more cells is handed back with a
+  ``property-row`` warning.
 * The "Doel (2020)" infobox (``table.infobox``) of label/value rows.
 * "Label: value" paragraphs: a ``<p>`` (or a ``<div>`` of inline content) whose first
   child is ``<b>``/``<strong>`` with text ending in ":" (or followed by ":"); several
