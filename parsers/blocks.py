@@ -86,15 +86,17 @@ def classify(
     out += _body(0, None, lead, page_title, profile, tables, _has_table(lead))
     scope = ""  # the block kind the current heading stands in ("": none)
     scope_level = 0
-    blocks = profile.blocks
+    known = _headings(profile.blocks)
     for index, at in enumerate(starts, 1):
         heading = pieces[at]
         _, text, level = heading
         items = pieces[at + 1 : ends[index]]
         if scope and level <= scope_level:
             scope = ""
-        kind = _block_kind(text, blocks)
-        where = _where(text, level)
+        seen = known.get((text, level))
+        if seen is None:
+            seen = _heading(known, text, level, profile.blocks)
+        kind, where = seen
         name = ""
         if kind:  # a block's heading: its sub-headings inherit the block
             scope, scope_level = kind, level
@@ -139,12 +141,38 @@ _LEVEL = itemgetter(2)
 _ELEMENT = itemgetter(0)
 
 
-@functools.lru_cache(maxsize=4096)  # heading texts repeat on every page of a wiki
-def _where(text: str, level: int) -> str:
-    return f"under {text!r} (h{level})"
+#: per set of block labels (a profile's ``blocks``): each heading (text, level) seen
+#: -> (the block kind it names, where it stands for notes). Heading texts repeat on
+#: every page of a wiki, so each is read once, found by one dict lookup (no key made of
+#: the labels per heading); bounded, cleared when full.
+_HEADINGS: dict[tuple[tuple[str, str], ...], dict[tuple[str, int], tuple[str, str]]] = {}
+_HEADINGS_KEPT = 4096
+_LABEL_SETS_KEPT = 64
 
 
-_block_kind = functools.lru_cache(maxsize=4096)(labels.block_kind)  # heading texts repeat
+def _headings(blocks: tuple[tuple[str, str], ...]) -> dict[tuple[str, int], tuple[str, str]]:
+    """The headings seen with ``blocks`` (``_HEADINGS``)."""
+    known = _HEADINGS.get(blocks)
+    if known is None:
+        if len(_HEADINGS) >= _LABEL_SETS_KEPT:
+            _HEADINGS.clear()
+        known = _HEADINGS[blocks] = {}
+    return known
+
+
+def _heading(
+    known: dict[tuple[str, int], tuple[str, str]],
+    text: str,
+    level: int,
+    blocks: tuple[tuple[str, str], ...],
+) -> tuple[str, str]:
+    """(block kind, where) of a heading not seen before, kept in ``known``."""
+    if len(known) >= _HEADINGS_KEPT:
+        known.clear()
+    seen = known[(text, level)] = (labels.block_kind(text, blocks), f"under {text!r} (h{level})")
+    return seen
+
+
 _fold = functools.lru_cache(maxsize=4096)(labels.fold)
 
 
@@ -206,7 +234,7 @@ def _body(
                 )
             )
             continue
-        if lead and properties.read_pairs(element, page_title, profile, known_only=True):
+        if lead and properties.has_known_pairs(element, profile):
             flush()
             out.append(
                 _new(Block, (PROPERTIES, "", text, level, (piece,), "", where, region, True, ()))

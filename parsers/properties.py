@@ -1,11 +1,13 @@
 """The label/value reader: the Eigenschappen block in every shape NORA-PAGES.md lists.
 
 * A table of label/value rows (``th`` or ``td`` labels), read over the table model
-  (``parsers.table``): a row of two cells is a property; a header row "Eigenschap |
-  Waarde", a title row ("Eigenschappen", an infobox name) and group rows (one header
-  cell over the whole width, ``<th colspan=2>Algemeen</th>`` ... ``Beheer``) are
-  chrome; a one-cell row of data (a description) is handed back to the body text with
-  a note; a row of three or more cells is handed back with a ``property-row`` warning.
+  (``parsers.table``; its rows as elements, ``Table.plain``, when nothing spans, so
+  no cell grid is made for most tables): a row of two cells is a property; a header
+  row "Eigenschap | Waarde", a title row ("Eigenschappen", an infobox name) and group
+  rows (one header cell over the whole width, ``<th colspan=2>Algemeen</th>`` ...
+  ``Beheer``) are chrome; a one-cell row of data (a description) is handed back to
+  the body text with a note; a row of three or more cells is handed back with a
+  ``property-row`` warning.
 * The "Doel (2020)" infobox (``table.infobox``) of label/value rows.
 * "Label: value" paragraphs: a ``<p>`` (or a ``<div>`` of inline content) whose first
   child is ``<b>``/``<strong>`` with text ending in ":" (or followed by ":"); several
@@ -26,7 +28,7 @@ calls.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -37,13 +39,14 @@ from parsers.harvest import Harvest, Property
 from parsers.links import classify as link_target
 from parsers.links import links_of
 from parsers.profile import Profile
-from parsers.table import Row, Table, Tables
+from parsers.table import Table, Tables
 from parsers.text import is_blank, line_of, normalize, raw_text, raw_with_tail
 
 if TYPE_CHECKING:
     from parsers.blocks import Block
 
 _BOLD = ("b", "strong")
+_HEADER = "th"  # a header cell (the table model's ``Cell.header``)
 _LABEL_LINE_TAGS = ("p", "div")
 _LIST_TAGS = ("ul", "ol")
 _BLOCKS = frozenset({"p", "div", "table", "ul", "ol", "dl", "h2", "h3", "h4", "h5", "h6"})
@@ -102,14 +105,13 @@ def looks_like_property_table(table: Table, profile: Profile) -> bool:
     """
     pairs = 0
     known = False
-    for index, row in enumerate(table.rows):
-        cells = row.cells
+    for index, (_, cells, _) in enumerate(element_rows(table)):
         if len(cells) < 2:
             continue
         if len(cells) > 2:
             return False
-        label = labels.fold(line_of(cells[0].element))
-        if index == 0 and all(cell.header for cell in cells):
+        label = labels.fold(line_of(cells[0]))
+        if index == 0 and cells[0].tag == _HEADER and cells[1].tag == _HEADER:
             if label in profile.property_headers:
                 continue
             return False
@@ -137,33 +139,51 @@ def read_table(table: Table, page_title: str, where: str, profile: Profile) -> H
     return harvest
 
 
+#: a table row as its ``tr`` (None for loose cells), its distinct cells and whether it is
+#: SMW's query footer (``element_rows``)
+ElementRow = tuple[etree._Element | None, tuple[etree._Element, ...], bool]
+
+
+def element_rows(table: Table) -> Sequence[ElementRow]:
+    """Each row of ``table`` as its ``tr``, its distinct cells (left to right) and
+    whether it is a query footer: the plain rows where the table has them (no cell
+    model made), else read off the grid. (A cell is a header cell when it is a ``th``,
+    in either.)"""
+    if table.plain is not None:
+        return table.plain
+    return [
+        (row.element, tuple([cell.element for cell in row.cells]), row.footer) for row in table.rows
+    ]
+
+
 def _read_table(
     harvest: Harvest, table: Table, page_title: str, where: str, profile: Profile
 ) -> None:
     """``read_table`` into ``harvest`` (a block's). Written for the common row, a label
-    cell and a value cell of plain text or one link: read in a few calls."""
+    cell and a value cell of plain text or one link: read in a few calls, over the
+    table's elements (``element_rows``)."""
     harvest.claimed.append(table.caption)
     found = harvest.properties
     infobox = is_infobox(table, profile)
-    for index, row in enumerate(table.rows):
-        cells = row.cells
+    for index, (_, cells, footer) in enumerate(element_rows(table)):
         width = len(cells)
         if not width:
             continue
-        if row.footer:
-            harvest.claimed.append(_row_raw(row))  # SMW's "... meer resultaten": query chrome
+        if footer:
+            harvest.claimed.append(_cells_raw(cells))  # SMW's "... meer resultaten": chrome
             continue
         if width == 2:
             first, second = cells
             # a property, unless it is the header row (both header cells, first row)
-            if index or infobox or not (first.header and second.header):
-                element = first.element
-                raw = (element.text or "") if not len(element) else raw_text(element)
-                label = " ".join(raw.replace(_MARK, " ").split()).rstrip(":").strip()
+            if index or infobox or first.tag != _HEADER or second.tag != _HEADER:
+                raw = (first.text or "") if not len(first) else raw_text(first)
+                label = _LABELS.get(raw)
+                if label is None:
+                    label = _label(raw)
                 if label:
-                    found.append(_cell_property(label, second.element, page_title))
+                    found.append(_cell_property(label, second, page_title))
                     continue
-                raw = raw_text(second.element)
+                raw = raw_text(second)
                 if not is_blank(raw):
                     harvest.leftovers.append(_MARK + raw + _MARK)
                     harvest.notes.append(
@@ -173,11 +193,10 @@ def _read_table(
                         )
                     )
                 continue
-        all_header = all(cell.header for cell in cells)
-        row_text = _row_raw(row)
+        row_text = _cells_raw(cells)
         if is_blank(row_text):
             continue
-        if width == 2 or (width == 1 and _is_title_row(row, all_header, infobox, profile)):
+        if width == 2 or (width == 1 and _is_title_row(cells[0], infobox, profile)):
             harvest.claimed.append(row_text)  # a header, title or group row
             continue
         harvest.leftovers.append(_MARK + row_text + _MARK)
@@ -199,15 +218,32 @@ def _read_table(
             )
 
 
-def _row_raw(row: Row) -> str:
-    return " ".join(raw_text(cell.element) for cell in row.cells)
+#: a label cell's raw text -> its label: the labels of a wiki's property tables repeat
+#: on every page, so each is read once (short texts only; bounded, cleared when full)
+_LABELS: dict[str, str] = {}
+_LABELS_KEPT = 4096
+_LABEL_KEPT_LENGTH = 200
 
 
-def _is_title_row(row: Row, all_header: bool, infobox: bool, profile: Profile) -> bool:
+def _label(raw: str) -> str:
+    """The label a label cell's raw text gives, kept in ``_LABELS`` when short."""
+    label = " ".join(raw.replace(_MARK, " ").split()).rstrip(":").strip()
+    if len(raw) <= _LABEL_KEPT_LENGTH:
+        if len(_LABELS) >= _LABELS_KEPT:
+            _LABELS.clear()
+        _LABELS[raw] = label
+    return label
+
+
+def _cells_raw(cells: Sequence[etree._Element]) -> str:
+    return " ".join(map(raw_text, cells))
+
+
+def _is_title_row(cell: etree._Element, infobox: bool, profile: Profile) -> bool:
     """A one-cell title or group row: a header cell, the block's name, an infobox's name."""
-    if all_header or infobox:
+    if cell.tag == _HEADER or infobox:
         return True
-    text = labels.fold(line_of(row.cells[0].element))
+    text = labels.fold(line_of(cell))
     return text in profile.property_blocks or not text
 
 
@@ -234,6 +270,18 @@ def read_pairs(
     return None
 
 
+def has_known_pairs(element: etree._Element, profile: Profile) -> bool:
+    """Whether ``read_pairs(..., known_only=True)`` finds properties in ``element``: the
+    same tests, without reading the values (the classifier asks it of every piece
+    before the first heading; the reader reads the values later)."""
+    tag = element.tag
+    if tag in _LABEL_LINE_TAGS:
+        return _label_paragraph_children(element, profile) is not None
+    if tag == "dl":
+        return _definition_pairs(element, profile, known_only=True) is not None
+    return False
+
+
 def label_paragraph_segments(
     paragraph: etree._Element, profile: Profile
 ) -> list[list[etree._Element]] | None:
@@ -244,16 +292,9 @@ def label_paragraph_segments(
     whitespace between) or a source line break; any other ``<br>`` is part of
     the value.
     """
-    # the cheap tests first: most paragraphs do not start with a bold child
-    if paragraph.tag not in _LABEL_LINE_TAGS or not len(paragraph) or paragraph[0].tag not in _BOLD:
+    children = _label_paragraph_children(paragraph, profile)
+    if children is None:
         return None
-    if not is_blank(paragraph.text or ""):
-        return None
-    children = list(paragraph)
-    if not _is_label(children[0], profile):
-        return None
-    if paragraph.tag != "p" and any(child.tag in _BLOCKS for child in children):
-        return None  # a div holding paragraphs or tables is a wrapper, not one line
     segments: list[list[etree._Element]] = [[children[0]]]
     previous = children[0]
     for child in children[1:]:
@@ -266,6 +307,23 @@ def label_paragraph_segments(
         segments[-1].append(child)
         previous = child
     return segments
+
+
+def _label_paragraph_children(
+    paragraph: etree._Element, profile: Profile
+) -> list[etree._Element] | None:
+    """The children of ``paragraph`` when it is a "Label: value" paragraph, else None."""
+    # the cheap tests first: most paragraphs do not start with a bold child
+    if paragraph.tag not in _LABEL_LINE_TAGS or not len(paragraph) or paragraph[0].tag not in _BOLD:
+        return None
+    if not is_blank(paragraph.text or ""):
+        return None
+    children = list(paragraph)
+    if not _is_label(children[0], profile):
+        return None
+    if paragraph.tag != "p" and any(child.tag in _BLOCKS for child in children):
+        return None  # a div holding paragraphs or tables is a wrapper, not one line
+    return children
 
 
 def _line_break_before(text: str) -> bool:
@@ -358,6 +416,19 @@ def read_definition_list(
     label: a body definition list before the first heading stays body text). A ``dt``
     without ``dd`` is a property with an empty value; several ``dd`` join as lines.
     """
+    pairs = _definition_pairs(element, profile, known_only=known_only)
+    if pairs is None:
+        return None
+    return [
+        _value(label, values, "".join(_MARK + raw_text(v) + _MARK for v in values), page_title)
+        for label, values in pairs
+    ]
+
+
+def _definition_pairs(
+    element: etree._Element, profile: Profile, *, known_only: bool
+) -> list[tuple[str, list[etree._Element]]] | None:
+    """``read_definition_list``'s labels and their ``dd`` elements, or None."""
     if element.tag != "dl" or not is_blank(element.text or ""):
         return None
     pairs: list[tuple[str, list[etree._Element]]] = []
@@ -376,10 +447,7 @@ def read_definition_list(
     known = profile.property_labels
     if known_only and not any(labels.fold(lb) in known for lb, _ in pairs):
         return None
-    return [
-        _value(label, values, "".join(_MARK + raw_text(v) + _MARK for v in values), page_title)
-        for label, values in pairs
-    ]
+    return pairs
 
 
 def _value(label: str, holders: Iterable[etree._Element], raw: str, page_title: str) -> Property:

@@ -6,7 +6,12 @@ from lxml import etree
 
 from parsers import parse_page
 from parsers.profile import NORA
-from parsers.properties import label_paragraph_segments, looks_like_property_table
+from parsers.properties import (
+    has_known_pairs,
+    label_paragraph_segments,
+    looks_like_property_table,
+    read_pairs,
+)
 from parsers.table import form
 
 
@@ -201,3 +206,49 @@ def test_common_values_read_from_their_text_follow_the_text_rules() -> None:
         ("Regel", "voor schuin R na", ("R",), ()),
     ]
     assert page.page.warnings == ()
+
+
+def test_the_classifiers_probe_agrees_with_reading_the_pairs() -> None:
+    """``has_known_pairs`` (asked of every piece before the first heading) answers as
+    ``read_pairs(known_only=True)`` finding something, without reading the values."""
+    shapes = [
+        "<p><b>Eigenaar:</b> BZK<br/><b>Status:</b> actief</p>",
+        "<p><b>NB:</b> een opmerking</p>",
+        "<p>tekst <b>Eigenaar:</b> BZK</p>",
+        "<div><b>Eigenaar</b>: BZK</div>",
+        "<div><b>Eigenaar:</b> BZK<p>alinea</p></div>",
+        "<dl><dt>ID</dt><dd>42</dd></dl>",
+        "<dl><dt>Iets anders</dt><dd>42</dd></dl>",
+        "<dl><dt>Een zin als label.</dt><dd>42</dd></dl>",
+        "<ul><li><b>Eigenaar:</b> BZK</li></ul>",
+        "<div><div><span>ID</span><span>42</span></div></div>",
+        "<table><tr><th>ID</th><td>42</td></tr></table>",
+    ]
+    seen = set()
+    for shape in shapes:
+        element = etree.fromstring(shape)
+        found = read_pairs(element, "P", NORA, known_only=True)
+        assert has_known_pairs(element, NORA) is bool(found), shape
+        seen.add(bool(found))
+    assert seen == {True, False}
+
+
+def test_a_spanned_property_table_reads_as_its_plain_twin() -> None:
+    """A table with a span is read over the grid, one without over its plain rows: the
+    same rows give the same properties, notes and warnings."""
+    rows = (
+        "<tr><th>Eigenschap</th><th>Waarde</th></tr>"
+        "<tr><th>Algemeen</th></tr>"
+        '<tr><th>ID</th><td><a href="/wiki/X" title="X">X</a></td></tr>'
+        "<tr><td>Een losse beschrijving.</td></tr>"
+        "<tr><td>a</td><td>b</td><td>c</td></tr>"
+        '<tr class="smwfooter"><td><a href="/wiki/Q">... meer resultaten</a></td></tr>'
+    )
+    spanned = rows.replace("<th>Algemeen</th>", '<th colspan="2">Algemeen</th>')
+    heading = '<h2><span class="mw-headline" id="E">Eigenschappen</span></h2>'
+    plain = parse_page(fragment(f"{heading}<table>{rows}</table>"), "/wiki/P")
+    grid = parse_page(fragment(f"{heading}<table>{spanned}</table>"), "/wiki/P")
+    assert grid.properties == plain.properties
+    assert grid.page.notes == plain.page.notes and grid.page.warnings == plain.page.warnings
+    assert [(p.property, p.value) for p in plain.properties] == [("ID", "X")]
+    assert plain.page.warnings and plain.page.notes
