@@ -102,3 +102,17 @@ def test_dropped_cells_and_cells_before_whitespace_stay_apart() -> None:
         "<tr><td>d</td> <td>e</td>f <td>g</td></tr></table>"
     )
     assert text_of(table) == "a b c\nd e f g"
+
+
+def test_a_cell_before_dropped_noise_gets_the_space_marking_after_the_drop_gave() -> None:
+    """The walk marks and drops in one pass: where the text after a dropped element
+    follows a cell with no tail, that cell's space is decided over the joined text, as
+    when the lines were marked after the drops (whitespace there already: no space)."""
+    row = element(
+        '<table><tr><td>a</td><span class="smwsearch">+</span> <td>b</td>'
+        '<span class="smwsearch">+</span>c<td>d</td><script>s</script> '
+        "<script>t</script> e<td>f</td></tr></table>"
+    ).find(".//tr")
+    assert row is not None
+    cells = row.findall("td")
+    assert [cell.tail for cell in cells] == [" ", " c", "  e", " "]
