@@ -164,6 +164,10 @@ def _clean(
         elif tag in cells:
             tail = element.tail
             if not tail:
+                if element.getnext() is None:  # the last cell: its parent's end follows,
+                    parent = element.getparent()  # a line mark if it is a block (a row)
+                    if parent is not None and parent.tag in blocks:
+                        continue
                 element.tail = " "
                 blank_cells.append(element)
             elif not tail[0].isspace():  # whitespace separates the cells already

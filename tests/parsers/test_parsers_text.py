@@ -115,4 +115,16 @@ def test_a_cell_before_dropped_noise_gets_the_space_marking_after_the_drop_gave(
     ).find(".//tr")
     assert row is not None
     cells = row.findall("td")
-    assert [cell.tail for cell in cells] == [" ", " c", "  e", " "]
+    # the last cell gets no space: the row's end mark follows it
+    assert [cell.tail for cell in cells] == [" ", " c", "  e", None]
+    assert text_of(row) == "a b cd ef"  # loose text runs into the next cell, as ever
+
+
+def test_the_last_cell_of_a_row_needs_no_space_a_last_cell_in_no_block_does() -> None:
+    """A row's end mark separates its last cell from what follows; a cell loose in a
+    row group (no block: no mark after it) still gets its space."""
+    table = element(
+        "<table><tr><td>a</td><td>b</td></tr>"
+        "<tbody><td>c</td></tbody><tbody><td>d</td></tbody></table>"
+    )
+    assert text_of(table) == "a b\nc d"
