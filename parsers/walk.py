@@ -7,16 +7,18 @@ The only stage that changes the tree. It
   table of contents ...), keeping the text that follows each;
 * notes the elements that show Semantic MediaWiki query results (SMW 5.1's own
   result markup, ``labels.QUERY_RESULT_CLASSES``: ``table.smwtable``,
-  ``.smw-format`` list wrappers, ``tr.smwfooter``), and the images;
-* marks lines over what is left (the markers ``parsers.text`` splits on), so every
-  later stage only reads: nothing inside noise is looked at or marked (the pass skips
-  it), and the text after a dropped element gets the marks it would have had. All of
-  it in one pass over the elements (``_clean``): every element is fetched once;
+  ``.smw-format`` list wrappers, ``tr.smwfooter``);
+* then marks lines once over what is left (the markers ``parsers.text`` splits on),
+  so every later stage only reads: nothing inside noise is marked (a pass over the
+  elements already held costs less than the text writes inside noise did), and the
+  text after a dropped element gets the marks it would have had; the same pass notes
+  the images left (one pass for both, noise and marks, measured slower than two);
 * flattens the area into a run of pieces: headings, top-level elements and the loose
   text between them, in document order.
 
-It hands on what later stages would otherwise search the tree for again: the list
-of every element it visited, the query results, the images. The list: held for the page's parse, it
+It hands on what later stages would otherwise search the tree for again: the images
+(the element-type icon), the query results, and the list of every element it
+visited: held for the page's parse, it
 keeps lxml's Python object of each element alive, so the later stages reuse those
 objects instead of building new ones on every access (that cost more than reading).
 
@@ -29,7 +31,7 @@ span.mw-headline`` (MediaWiki <= 1.42) and ``div.mw-heading > h2`` (>= 1.43).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple
@@ -76,14 +78,14 @@ class Walk:
 
     pieces: tuple[Piece, ...]
     #: the elements that carry SMW's inline query result markup
-    #: (``labels.QUERY_RESULT_CLASSES``), in document order, noise aside
+    #: (``labels.QUERY_RESULT_CLASSES``), in document order; none were dropped as noise
     query_results: list[etree._Element]
     #: every element the walk visited, in document order (none past ``HOLD_LIMIT``).
     #: Held for the page's parse so that the later stages reuse lxml's Python objects
     #: for them: lxml keeps one per element only while something refers to it, and
     #: building it again on every access cost more than the reading did
     elements: list[etree._Element]
-    #: the images left in the content (``img``, noise aside), in document order: the
+    #: the images left in the content (``img``, noise dropped), in document order: the
     #: element-type icon is looked for among them (``parsers.extraction``)
     images: list[etree._Element]
 
@@ -98,61 +100,61 @@ def walk(root: etree._Element) -> Walk:
     elements = list(islice(root.iter(), HOLD_LIMIT + 1))
     if len(elements) > HOLD_LIMIT:  # a huge page: one object at a time, as they come
         elements = []
-        results, images = _clean(root, root.iter())
+        results = _drop_noise(root.iter())
     else:
-        results, images = _clean(root, iter(elements))
+        results = _drop_noise(elements)
+    images = _mark_lines(root)
     pieces: list[Piece] = []
     _flatten(root, pieces)
     return Walk(tuple(pieces), results, elements, images)
 
 
-def _clean(
-    root: etree._Element, elements: Iterator[etree._Element]
-) -> tuple[list[etree._Element], list[etree._Element]]:
-    """Drop noise among ``elements`` (``root`` and all below it, in document order) and
-    mark the lines of the rest, in one pass; the elements carrying SMW query result
-    markup and the images, noise aside.
-
-    Nothing inside noise is marked or looked at: the pass skips a noise element's
-    content (counted, then passed over) and drops the element once the pass is over
-    (``drop``), its own line marks going to the text after it: a line break where a
-    block was. Marks only prepend to a text and a drop only appends to one, so marking
-    before the drops gives the text that marking after them did; the one rule that
-    reads the text, a cell's space, is decided again where a drop lengthens an empty
-    cell tail (``_drop_after_cell``)."""
+def _drop_noise(elements: Iterable[etree._Element]) -> list[etree._Element]:
+    """Drop noise among ``elements`` (a root and all below it, in document order); the
+    elements carrying SMW query result markup. Before the lines are marked, so nothing
+    inside noise is marked; a dropped element's own line marks stay with the text after
+    it (``drop``): a line break where a block was."""
     doomed: list[etree._Element] = []
     classes = labels.NOISE_CLASSES
     div_classes = labels.NOISE_DIV_CLASSES
-    result_classes = labels.QUERY_RESULT_CLASSES
+    results = labels.QUERY_RESULT_CLASSES
     noise_ids = labels.NOISE_IDS
     noise_tags = _NOISE_TAGS
-    blocks = _BLOCK_TAGS
-    cells = _CELL_TAGS
-    voids = _VOID_BLOCK_TAGS
-    mark = labels.LINE_MARK
-    two_marks = mark + mark
-    results: list[etree._Element] = []
-    images: list[etree._Element] = []
-    blank_cells: list[etree._Element] = []  # cells whose tail was empty before marking
+    found: list[etree._Element] = []
     plain: set[str] = set()  # class values seen to be neither noise nor query results
     for element in elements:
-        tag = element.tag
         value = element.get(b"class")  # a bytes name: lxml does not encode it each time
         if value is None:  # script, style, or a class-less #toc
-            noise = tag in noise_tags or element.get(b"id") in noise_ids
-            if noise and _doom(element, root, elements, doomed):
-                continue
-        elif value not in plain:  # class values repeat (brackets, headlines): decided once
-            tokens = value.split()
-            if (not div_classes.isdisjoint(tokens) and tag == "div") or not (
-                classes.isdisjoint(tokens)
-            ):
-                if _doom(element, root, elements, doomed):
-                    continue
-            elif not result_classes.isdisjoint(tokens):
-                results.append(element)
-            elif div_classes.isdisjoint(tokens):  # a div-only noise class is per tag
-                plain.add(value)
+            if element.tag in noise_tags or element.get(b"id") in noise_ids:
+                doomed.append(element)
+            continue
+        if value in plain:  # class values repeat (brackets, headlines): decided once
+            continue
+        tokens = value.split()
+        is_div_noise = not div_classes.isdisjoint(tokens) and element.tag == "div"
+        if is_div_noise or not classes.isdisjoint(tokens):
+            doomed.append(element)
+        elif not results.isdisjoint(tokens):
+            found.append(element)
+        elif div_classes.isdisjoint(tokens):  # a div-only noise class is decided per tag
+            plain.add(value)
+    for element in doomed:
+        drop(element, _MARKS_AFTER.get(element.tag, ""))
+    return found
+
+
+def _mark_lines(root: etree._Element) -> list[etree._Element]:
+    """Put the line marks (``parsers.text``) at the start and end of every block and a
+    space after every cell that is not followed by whitespace already; the images
+    passed (``Walk.images``)."""
+    blocks = _BLOCK_TAGS
+    cells = _CELL_TAGS
+    mark = labels.LINE_MARK
+    two_marks = mark + mark
+    voids = _VOID_BLOCK_TAGS
+    images: list[etree._Element] = []
+    for element in root.iter():
+        tag = element.tag
         if tag in blocks:
             tail = element.tail
             if tag in voids:  # nothing inside: both marks go in its tail, one write
@@ -164,22 +166,12 @@ def _clean(
         elif tag in cells:
             tail = element.tail
             if not tail:
-                if element.getnext() is None:  # the last cell: its parent's end follows,
-                    parent = element.getparent()  # a line mark if it is a block (a row)
-                    if parent is not None and parent.tag in blocks:
-                        continue
                 element.tail = " "
-                blank_cells.append(element)
             elif not tail[0].isspace():  # whitespace separates the cells already
                 element.tail = " " + tail
         elif tag == "img":
             images.append(element)
-    if doomed:
-        blank = set(blank_cells)
-        for element in doomed:
-            if element is not root:
-                _drop_after_cell(element, _MARKS_AFTER.get(element.tag, ""), blank)
-    return results, images
+    return images
 
 
 def drop(element: etree._Element, marks: str = "") -> None:
@@ -196,37 +188,6 @@ def drop(element: etree._Element, marks: str = "") -> None:
         else:
             parent.text = (parent.text or "") + tail
     parent.remove(element)
-
-
-def _doom(
-    element: etree._Element,
-    root: etree._Element,
-    elements: Iterator[etree._Element],
-    doomed: list[etree._Element],
-) -> bool:
-    """Note noise ``element`` for dropping and pass over its content in ``elements``
-    (True); the root itself is dropped at once, before its marks, and walked (False)."""
-    doomed.append(element)
-    if element is root:
-        drop(element, _MARKS_AFTER.get(element.tag, ""))
-        return False
-    inside = sum(1 for _ in element.iterdescendants())
-    if inside:
-        next(islice(elements, inside - 1, inside), None)
-    return True
-
-
-def _drop_after_cell(element: etree._Element, marks: str, blank: set[etree._Element]) -> None:
-    """``drop`` after the pass of ``_clean``: where the element before ``element`` is a
-    cell whose empty tail the pass made a space (``blank``), the space is decided again
-    over the text the drop puts there, as marking after the drop did."""
-    tail = marks + element.tail if element.tail else marks
-    previous = element.getprevious()
-    if tail and previous is not None and previous in blank:
-        blank.discard(previous)  # a second drop after it appends, as before
-        if tail[0].isspace():  # the space was not needed: whitespace follows the cell
-            previous.tail = ""
-    drop(element, marks)
 
 
 def _flatten(parent: etree._Element, out: list[Piece]) -> None:
