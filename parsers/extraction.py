@@ -1,7 +1,8 @@
 """Page fields and records from a page's UTF-8 bytes (the work behind ``parse_page``).
 
 The pipeline: ``parsers.document`` loads the page (content area and metadata); stage
-1, ``parsers.walk``, drops noise and marks lines in one walk; stage 2,
+1, ``parsers.walk``, drops noise and marks lines in one walk (noting the images, where
+the element-type icon is looked for); stage 2,
 ``parsers.blocks``, classifies the pieces into property, relation and body blocks;
 stage 3, ``parsers.reading``, hands each block to its reader (``parsers.properties``,
 ``parsers.relations``, over the table model of ``parsers.table``) and accounts for
@@ -59,9 +60,11 @@ def extract(
     reading = Reading()
     is_redirect = meta.get("wgIsRedirect") is True
     shows_query_results = False
+    images: list[etree._Element] = []
     if doc.root is not None:
         root = doc.root
         walked = walk(root)
+        images = walked.images
         if "wgIsRedirect" not in meta:  # no metadata: the redirect notice says it
             notice = labels.REDIRECT_NOTICE_CLASS
             is_redirect = notice.encode() in doc.source and any(
@@ -74,8 +77,8 @@ def extract(
     warnings.extend(reading.warnings)
     historical = _historical(reading, profile)
     element_type = _property_type(reading, profile)
-    if not element_type and doc.root is not None:
-        element_type = _icon_type(doc.root, profile)
+    if not element_type:
+        element_type = _icon_type(images, profile)
     redirected_from = meta.get("wgRedirectedFrom")
     if not isinstance(redirected_from, str) or not redirected_from:
         redirected_from = doc.redirected_from
@@ -292,9 +295,10 @@ def _property_type(reading: Reading, profile: Profile) -> str:
     return ""
 
 
-def _icon_type(root: etree._Element, profile: Profile) -> str:
-    """First image whose file name stem is a known element type, else ""."""
-    for image in root.iter("img"):
+def _icon_type(images: list[etree._Element], profile: Profile) -> str:
+    """First of ``images`` (the content's, in document order: ``Walk.images``) whose
+    file name stem is a known element type, else ""."""
+    for image in images:
         types = profile.element_types_by_fold
         found = _type_from_file(image.get("src") or "", types) or _type_from_file(
             image.get("alt") or "", types

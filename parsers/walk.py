@@ -11,11 +11,14 @@ The only stage that changes the tree. It
 * then marks lines once over what is left (the markers ``parsers.text`` splits on),
   so every later stage only reads: nothing inside noise is marked (a pass over the
   elements already held costs less than the text writes inside noise did), and the
-  text after a dropped element gets the marks it would have had;
+  text after a dropped element gets the marks it would have had; the same pass notes
+  the images left (one pass for both, noise and marks, measured slower than two);
 * flattens the area into a run of pieces: headings, top-level elements and the loose
   text between them, in document order.
 
-It hands on the list of every element it visited too: held for the page's parse, it
+It hands on what later stages would otherwise search the tree for again: the images
+(the element-type icon), the query results, and the list of every element it
+visited: held for the page's parse, it
 keeps lxml's Python object of each element alive, so the later stages reuse those
 objects instead of building new ones on every access (that cost more than reading).
 
@@ -82,6 +85,9 @@ class Walk:
     #: for them: lxml keeps one per element only while something refers to it, and
     #: building it again on every access cost more than the reading did
     elements: list[etree._Element]
+    #: the images left in the content (``img``, noise dropped), in document order: the
+    #: element-type icon is looked for among them (``parsers.extraction``)
+    images: list[etree._Element]
 
     @property
     def shows_query_results(self) -> bool:
@@ -97,10 +103,10 @@ def walk(root: etree._Element) -> Walk:
         results = _drop_noise(root.iter())
     else:
         results = _drop_noise(elements)
-    _mark_lines(root)
+    images = _mark_lines(root)
     pieces: list[Piece] = []
     _flatten(root, pieces)
-    return Walk(tuple(pieces), results, elements)
+    return Walk(tuple(pieces), results, elements, images)
 
 
 def _drop_noise(elements: Iterable[etree._Element]) -> list[etree._Element]:
@@ -137,14 +143,16 @@ def _drop_noise(elements: Iterable[etree._Element]) -> list[etree._Element]:
     return found
 
 
-def _mark_lines(root: etree._Element) -> None:
+def _mark_lines(root: etree._Element) -> list[etree._Element]:
     """Put the line marks (``parsers.text``) at the start and end of every block and a
-    space after every cell that is not followed by whitespace already."""
+    space after every cell that is not followed by whitespace already; the images
+    passed (``Walk.images``)."""
     blocks = _BLOCK_TAGS
     cells = _CELL_TAGS
     mark = labels.LINE_MARK
     two_marks = mark + mark
     voids = _VOID_BLOCK_TAGS
+    images: list[etree._Element] = []
     for element in root.iter():
         tag = element.tag
         if tag in blocks:
@@ -161,6 +169,9 @@ def _mark_lines(root: etree._Element) -> None:
                 element.tail = " "
             elif not tail[0].isspace():  # whitespace separates the cells already
                 element.tail = " " + tail
+        elif tag == "img":
+            images.append(element)
+    return images
 
 
 def drop(element: etree._Element, marks: str = "") -> None:

@@ -112,3 +112,16 @@ def test_stages_2_and_3_read_only() -> None:
     reading = read(blocks, "P", NORA, tables)
     assert etree.tostring(tree) == before
     assert len(reading.properties) == 6 and len(reading.relations) == 3
+
+
+def test_walk_hands_on_the_images_left_and_nothing_inside_noise() -> None:
+    """The images left once noise is dropped, in document order (the element-type icon
+    is looked for among them)."""
+    area = root(
+        '<p><img src="a.png"><span class="smwttcontent"><img src="uitleg.png"></span></p>'
+        '<div class="toc"><img src="toc.png"></div><table><tr><td><img src="b.png">'
+        "</td></tr></table>"
+    )
+    walked = walk(area)
+    assert [image.get("src") for image in walked.images] == ["a.png", "b.png"]
+    assert [image.get("src") for image in area.iter("img")] == ["a.png", "b.png"]

@@ -102,3 +102,17 @@ def test_dropped_cells_and_cells_before_whitespace_stay_apart() -> None:
         "<tr><td>d</td> <td>e</td>f <td>g</td></tr></table>"
     )
     assert text_of(table) == "a b c\nd e f g"
+
+
+def test_a_cell_before_dropped_noise_gets_its_space_over_the_text_after_the_drop() -> None:
+    """Noise goes before the lines are marked: where the text after a dropped element
+    follows a cell with no tail, the cell's space is decided over that text
+    (whitespace there already: no space added)."""
+    row = element(
+        '<table><tr><td>a</td><span class="smwsearch">+</span> <td>b</td>'
+        '<span class="smwsearch">+</span>c<td>d</td><script>s</script> '
+        "<script>t</script> e<td>f</td></tr></table>"
+    ).find(".//tr")
+    assert row is not None
+    assert [cell.tail for cell in row.findall("td")] == [" ", " c", "  e", " "]
+    assert text_of(row) == "a b cd ef"  # loose text runs into the next cell, as ever
