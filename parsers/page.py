@@ -51,18 +51,17 @@ Page fields and their sources, first found wins:
 warning.
 
 Speed: the work is in ``parsers.extraction`` and the pipeline it runs. Measured on
-the shared 2-core machine (load 2-4), CPU time, best and median of 7 interleaved
-rounds over the 98 fixtures and the real sample, the trees side by side in one
-process: a bare ``lxml.html.fromstring`` 37.5 / 37.8 ms; the parser before the
-pipeline (issue 17) 0.63x / 0.58x of lxml; this pipeline 91.6 / 94.3 ms (0.41x /
-0.40x; 0.37x / 0.36x before its second speed pass). ``benchmarks/bench_parse.py``:
-0.39-0.42x median, 0.41-0.42x best over three runs (must 0.7x: not met). Where the
-time goes (stage by stage): the readers 43% (relation tables and lists 22%, the
-conservation account 9%, property readers 6%), loading 22% (the HTML parse of the
-content slice 12%), the walk 18% (line marks: lxml text writes, and the noise test
-over every element), classification 8%, records and digest 8%: no stage holds the
-gap alone, and the Python around each lxml call is most of it. Time is linear in
-the page size, whatever the page holds (``tests/parsers/test_parsers_linear.py``).
+the shared 2-core machine, CPU time, medians of 9 interleaved rounds over the 98
+fixtures and the real sample (``make bench-parse``): a bare ``lxml.html.fromstring``
+2,577 pages/s, ``parse_page`` 1,308 pages/s: 0.51x (0.39-0.42x before this parser's
+two speed passes; the parser before the read-only pipeline of issue 17 measured
+0.58-0.63x; must 0.7x: not met). ``make bench-floor`` prices what no lxml-based
+parser of these tables can skip (the parse of the content slice, one visit of every
+element, one text serialisation, each link's attributes, the records and their
+digest): 64% of lxml's time, which leaves 29.6 ms a pass above the floor at 0.7x for
+line structure, the table model, blocks, readers, conservation and warnings; this
+parser spends 50.8 ms on them. Time is linear in the page size, whatever the page
+holds (``tests/parsers/test_parsers_linear.py``).
 """
 
 from __future__ import annotations
