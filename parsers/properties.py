@@ -78,8 +78,10 @@ def read(block: Block, page_title: str, profile: Profile, tables: Tables) -> Har
 
 def block_raw(element: etree._Element) -> str:
     """Raw marked text of one top-level element, ending a line when it is a block.
-    (``raw_text`` inlined: it runs for every piece of every page.)"""
-    if len(element):
+    (``raw_text`` inlined: it runs for every piece of every page. Whether a child is
+    there is asked of the first child: ``len`` counts every child, and a paragraph of
+    60,000 links took 11 ms to count.)"""
+    if next(iter(element), None) is not None:
         raw = _tostring(element, method="text", encoding="unicode", with_tail=False)
     else:
         raw = element.text or ""
@@ -314,7 +316,10 @@ def _label_paragraph_children(
 ) -> list[etree._Element] | None:
     """The children of ``paragraph`` when it is a "Label: value" paragraph, else None."""
     # the cheap tests first: most paragraphs do not start with a bold child
-    if paragraph.tag not in _LABEL_LINE_TAGS or not len(paragraph) or paragraph[0].tag not in _BOLD:
+    if paragraph.tag not in _LABEL_LINE_TAGS:
+        return None
+    first = next(iter(paragraph), None)  # not len(): it counts every child
+    if first is None or first.tag not in _BOLD:
         return None
     if not is_blank(paragraph.text or ""):
         return None
