@@ -7,11 +7,13 @@ long runs, unclosed markup, huge tables): crafted or broken pages, which a crawl
 accepts up to 32 MiB.
 
 Each shape is a page built from ``k`` repeats of a unit. ``k`` grows until
-``parse_page`` takes ``CALIBRATE_S`` on it or the page nears ``MAX_BYTES`` (size
-n), then the page of ``4k`` repeats (size ~4n) is timed; the test fails when that
-takes more than ``MAX_RATIO`` times as long. The fastest of a few runs in turns,
-in CPU time with the garbage collector off, to tame a shared machine's noise. A
-quadratic stage shows as ~16x.
+``parse_page`` takes ``CALIBRATE_S`` on it or the page of ``4k`` repeats would near
+``MAX_BYTES`` (size n), then the page of ``4k`` repeats (size ~4n) is timed. The test
+fails when that takes more than ``MAX_RATIO`` times as long, or, where libxml2's own
+parse of the same two pages grows more (a page of tens of thousands of sibling links),
+more than ``BARE_MARGIN`` times libxml2's growth: the parse under ours is the floor.
+The fastest of a few runs in turns, in CPU time with the garbage collector off, to
+tame a shared machine's noise. A quadratic stage of ours shows as ~16x.
 
 ``python -m tests.parsers.test_parsers_linear`` prints the table (size, times, ratio) of
 every shape.
@@ -19,21 +21,29 @@ every shape.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import lxml.html
 import pytest
 
 from parsers import parse_page
 
 CALIBRATE_S = 0.05  # time at n: long enough to measure, short enough to run often
-# n stops growing here: past a few MiB, copies of a page-sized text miss the caches and
-# fault in fresh pages, and a linear stage measures 5-6x (long-letter-run at 4 -> 16 MiB)
+# the 4n page stays under this: past a few MiB, copies of a page-sized text (and a tree
+# of 100,000 elements) miss the caches and fault in fresh pages, and a linear stage
+# measures 5-6x (long-letter-run at 4 -> 16 MiB; many-links at 0.8 -> 3.1 MiB: 5.1x)
 MAX_BYTES = 2 << 20
 MAX_RATIO = 5.0
+# libxml2's own parse (lxml.html.fromstring, the floor under parse_page) grows 5.5-7x for
+# 4x on a page of tens of thousands of sibling links (many-links: nodes spread over
+# tens of MiB, pointer chasing misses the caches). Our code is judged against that: a
+# shape's bound is the larger of MAX_RATIO and this margin over the bare parse's growth
+BARE_MARGIN = 1.2
 REPEATS = 3
 ATTEMPTS = 3
 
@@ -199,17 +209,23 @@ SHAPES = [
 ]
 
 
-def timed(data: bytes) -> float:
-    """CPU seconds of one parse of ``data`` (on a shared machine wall time also counts
+def timed(data: bytes, parse: Callable[[bytes], object] = parse_page) -> float:
+    """CPU seconds of one ``parse`` of ``data`` (on a shared machine wall time also counts
     the other processes' turns)."""
     gc.collect()
     gc.disable()
     try:
         started = time.process_time()
-        parse_page(data)
+        parse(data)
         return time.process_time() - started
     finally:
         gc.enable()
+
+
+def bare_parse(data: bytes) -> None:
+    """libxml2's parse of the whole page alone, as bench-parse's reference makes it."""
+    with contextlib.suppress(Exception):  # a refusal is the parse's cost too
+        lxml.html.fromstring(data)
 
 
 @dataclass(frozen=True)
@@ -218,10 +234,21 @@ class Growth:
     size_4n: int
     time: float
     time_4n: float
+    bare: float  # the bare parse (``bare_parse``) at n and 4n
+    bare_4n: float
 
     @property
     def ratio(self) -> float:
         return self.time_4n / self.time
+
+    @property
+    def bare_ratio(self) -> float:
+        return self.bare_4n / max(self.bare, 1e-9)
+
+    @property
+    def bound(self) -> float:
+        """MAX_RATIO, or BARE_MARGIN over libxml2's own growth where that is larger."""
+        return max(MAX_RATIO, BARE_MARGIN * self.bare_ratio)
 
 
 def calibrated(shape: Shape) -> int:
@@ -233,7 +260,7 @@ def calibrated(shape: Shape) -> int:
         if spent >= CALIBRATE_S:
             return k
         factor = 2 if spent * 8 >= CALIBRATE_S else 4
-        if len(page) * factor > MAX_BYTES:
+        if 4 * len(page) * factor > MAX_BYTES:  # the 4n page too stays within the bound
             return k
         k *= factor
 
@@ -242,11 +269,13 @@ def growth(shape: Shape, k: int) -> Growth:
     """Time at n (``k`` repeats) and at 4n, each the fastest of ``REPEATS`` parses,
     taken in turns."""
     page, page_4n = shape.build(k), shape.build(4 * k)
-    spent = spent_4n = float("inf")
+    spent = spent_4n = bare = bare_4n = float("inf")
     for _ in range(REPEATS):
         spent = min(spent, timed(page))
         spent_4n = min(spent_4n, timed(page_4n))
-    return Growth(len(page), len(page_4n), spent, spent_4n)
+        bare = min(bare, timed(page, bare_parse))
+        bare_4n = min(bare_4n, timed(page_4n, bare_parse))
+    return Growth(len(page), len(page_4n), spent, spent_4n, bare, bare_4n)
 
 
 def measured(shape: Shape) -> Growth:
@@ -259,37 +288,42 @@ def measured(shape: Shape) -> Growth:
     k = calibrated(shape)
     best = growth(shape, k)
     for _ in range(ATTEMPTS - 1):
-        if best.ratio <= MAX_RATIO:
+        if best.ratio <= best.bound:
             break
-        best = min(best, growth(shape, k), key=lambda found: found.ratio)
+        best = min(best, growth(shape, k), key=lambda found: found.ratio / found.bound)
     return best
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=[s.name for s in SHAPES])
 def test_parse_time_grows_linearly(shape: Shape) -> None:
     result = measured(shape)
-    assert result.ratio <= MAX_RATIO, (
+    assert result.ratio <= result.bound, (
         f"{shape.name}: {result.size} bytes in {result.time:.3f} s, "
-        f"{result.size_4n} bytes in {result.time_4n:.3f} s ({result.ratio:.1f}x)"
+        f"{result.size_4n} bytes in {result.time_4n:.3f} s ({result.ratio:.1f}x; "
+        f"libxml2's own parse {result.bare_ratio:.1f}x, bound {result.bound:.1f}x)"
     )
 
 
 def main() -> int:
     names = set(sys.argv[1:])
-    print(f"{'shape':28s} {'n bytes':>10s} {'t(n) s':>8s} {'t(4n) s':>8s} {'ratio':>6s}")
-    worst = 0.0
+    print(
+        f"{'shape':28s} {'n bytes':>10s} {'t(n) s':>8s} {'t(4n) s':>8s} {'ratio':>6s} "
+        f"{'bare':>6s} {'bound':>6s}"
+    )
+    worst = 0.0  # ratio over bound
     for shape in SHAPES:
         if names and shape.name not in names:
             continue
         result = measured(shape)
-        worst = max(worst, result.ratio)
+        worst = max(worst, result.ratio / result.bound)
         print(
             f"{shape.name:28s} {result.size:10d} {result.time:8.3f} "
-            f"{result.time_4n:8.3f} {result.ratio:6.2f}",
+            f"{result.time_4n:8.3f} {result.ratio:6.2f} {result.bare_ratio:6.2f} "
+            f"{result.bound:6.2f}",
             flush=True,
         )
-    print(f"worst ratio {worst:.2f} (must be <= {MAX_RATIO})")
-    return 0 if worst <= MAX_RATIO else 1
+    print(f"worst ratio / bound {worst:.2f} (must be <= 1)")
+    return 0 if worst <= 1 else 1
 
 
 if __name__ == "__main__":
