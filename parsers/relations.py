@@ -86,6 +86,9 @@ def roles(xs: Sequence[int], texts: Sequence[str], profile: Profile, named: bool
     """Column roles from a header row's cell texts (``xs``: each cell's column); None
     when a needed one is missing (the relation column is not needed when a sub-heading
     names the relation: ``named``)."""
+    if sum(map(len, texts)) > _ROLES_KEPT_LENGTH:  # a crafted header: read, not kept
+        at_once = _roles_at(texts, profile, named)
+        return None if at_once is None else _columns(xs, at_once)
     key = (id(profile.header_roles), named, *texts)
     cached = _ROLES.get(key)
     if cached is None or cached[0] is not profile.header_roles:
@@ -93,8 +96,10 @@ def roles(xs: Sequence[int], texts: Sequence[str], profile: Profile, named: bool
             _ROLES.clear()
         cached = _ROLES[key] = (profile.header_roles, _roles_at(texts, profile, named))
     at = cached[1]
-    if at is None:
-        return None
+    return None if at is None else _columns(xs, at)
+
+
+def _columns(xs: Sequence[int], at: tuple[int, int, int, str]) -> Columns:
     source, relation, target, kind = at
     return Columns(xs[source], xs[relation] if relation >= 0 else -1, xs[target], kind)
 
@@ -104,6 +109,7 @@ def roles(xs: Sequence[int], texts: Sequence[str], profile: Profile, named: bool
 #: cannot be reused while the entry stands); cleared when it grows past the bound.
 _ROLES: dict[tuple[object, ...], tuple[object, Columns | None]] = {}
 _ROLES_KEPT = 4096
+_ROLES_KEPT_LENGTH = 1000  # characters of a header row's texts kept as a key
 
 
 def _roles_at(texts: Sequence[str], profile: Profile, named: bool) -> Columns | None:
